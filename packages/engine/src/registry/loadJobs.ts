@@ -1,0 +1,35 @@
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { InvalidJobDefinitionError, isJobDefinition } from "@docket/sdk";
+import { createJobRegistry, type JobRegistry, type JobSource } from "./jobRegistry.ts";
+
+/**
+ * Registers the default export of every `*.ts` file in `dir` that is a
+ * `defineJob(...)`. Files whose default export is something else are ignored,
+ * so helpers can sit next to jobs.
+ */
+export async function loadJobRegistry(dir: string): Promise<JobRegistry> {
+  const absolute = path.resolve(dir);
+  let entries: string[];
+  try {
+    entries = await readdir(absolute);
+  } catch (error) {
+    throw new InvalidJobDefinitionError(`Cannot read the jobs directory ${absolute}: ${String(error)}`, {
+      cause: error,
+    });
+  }
+  const files = entries.filter((f) => /\.(ts|mts)$/.test(f) && !/\.(test|d)\.m?ts$/.test(f)).sort();
+  const sources: JobSource[] = [];
+  for (const file of files) {
+    const full = path.join(absolute, file);
+    let module: { default?: unknown };
+    try {
+      module = (await import(pathToFileURL(full).href)) as { default?: unknown };
+    } catch (error) {
+      throw new InvalidJobDefinitionError(`Cannot load job file ${full}: ${String(error)}`, { cause: error });
+    }
+    if (isJobDefinition(module.default)) sources.push({ definition: module.default, file: full });
+  }
+  return createJobRegistry(sources);
+}

@@ -1,0 +1,383 @@
+import { randomUUID } from "node:crypto";
+import { messageOf, type Progress } from "@docket/sdk";
+import { bindRunRuntime, type LogLevel, type RunRuntime } from "@docket/sdk/runtime";
+import { type Kysely, sql } from "kysely";
+import { fromKysely, type PgBoss } from "pg-boss";
+import { type Actor, type AnyStateMachine, createActor, type InspectionEvent } from "xstate";
+import type { Database, RunError, RunRow, RunStatus } from "../database/schema.ts";
+import type { RegisteredJob } from "../registry/jobRegistry.ts";
+import type { CheckpointWriter, RunPatch } from "./checkpointWriter.ts";
+import { inFlightInvokeIds, StepVisits } from "./stepVisits.ts";
+
+export interface ActivationContext {
+  readonly db: Kysely<Database>;
+  readonly boss: PgBoss;
+  readonly writer: CheckpointWriter;
+  readonly workerId: string;
+  readonly parkThresholdMs: number;
+}
+
+/** How one activation of a run ended. */
+export type ActivationOutcome =
+  | "completed"
+  | "failed"
+  | "aborted"
+  | "parked"
+  | "released"
+  | "lease-lost"
+  | "skipped";
+
+type Settlement =
+  | { kind: "done" }
+  | { kind: "error"; error: unknown }
+  | { kind: "abort" }
+  | { kind: "timeout" }
+  | { kind: "park"; until: Date }
+  | { kind: "release" }
+  | { kind: "lease-lost" };
+
+const progressIntervalMs = 250;
+
+/**
+ * One stretch of a run on one worker: claim the run, restore its actor from the
+ * last checkpoint (or create it from its params), checkpoint every transition,
+ * and end by finishing, parking, releasing or abandoning it.
+ */
+export class RunActivation {
+  readonly runId: string;
+  readonly #ctx: ActivationContext;
+  readonly #job: RegisteredJob;
+  readonly #queueJobId: string;
+  readonly #lease = randomUUID();
+  #row: RunRow | undefined;
+  #actor: Actor<AnyStateMachine> | undefined;
+  #settle: (settlement: Settlement) => void = () => {};
+  #settled = false;
+  #stopped = false;
+  #lastPersisted: unknown = null;
+  #lastValue: unknown = null;
+  #visits = new StepVisits({}, new Set());
+  #stepsInFlight = 0;
+  #parkOffers = new Set<{ deadline: Date }>();
+  #shuttingDown = false;
+  #progress: { value: Progress; timer: NodeJS.Timeout | null; dirty: boolean } | null = null;
+  #timers: NodeJS.Timeout[] = [];
+
+  constructor(ctx: ActivationContext, job: RegisteredJob, runId: string, queueJobId: string) {
+    this.#ctx = ctx;
+    this.#job = job;
+    this.runId = runId;
+    this.#queueJobId = queueJobId;
+  }
+
+  /** Runs until the run ends or leaves this worker. Never throws for a run's own failure. */
+  async execute(): Promise<ActivationOutcome> {
+    const row = await this.#claim();
+    if (!row) return "skipped";
+    this.#row = row;
+    if (row.status === "aborting") return this.#endWithoutActor("aborted", null);
+    if (row.machine_version !== this.#job.version) {
+      return this.#endWithoutActor("failed", {
+        message:
+          `Job "${this.#job.id}" changed since this run started (machine version ${row.machine_version}, ` +
+          `now ${this.#job.version}); the run cannot resume on a different machine. Start a new run.`,
+        state: row.state_value,
+      });
+    }
+    if (row.deadline_at && row.deadline_at.getTime() <= Date.now()) {
+      return this.#endWithoutActor("failed", { message: this.#timeoutMessage(), state: row.state_value });
+    }
+
+    const outcome = new Promise<Settlement>((resolve) => {
+      this.#settle = (settlement) => {
+        if (this.#settled) return;
+        this.#settled = true;
+        resolve(settlement);
+      };
+    });
+    const restored = row.snapshot !== null;
+    this.#visits = new StepVisits(row.step_visits, restored ? inFlightInvokeIds(row.snapshot) : new Set());
+    this.#lastPersisted = row.snapshot;
+    this.#lastValue = row.state_value;
+    this.#append(restored ? "resumed" : "started", { activation: row.activations, worker: this.#ctx.workerId });
+
+    let actor: Actor<AnyStateMachine>;
+    try {
+      actor = createActor(this.#job.runnableMachine, {
+        ...(restored ? { snapshot: row.snapshot as never, input: undefined } : { input: row.params }),
+        inspect: (event) => this.#onInspect(event),
+      });
+    } catch (error) {
+      return this.#endWithoutActor("failed", { message: `Cannot restore the run: ${messageOf(error)}` });
+    }
+    this.#actor = actor;
+    bindRunRuntime(actor.system, this.#runtime());
+    actor.subscribe({
+      complete: () => this.#settle({ kind: "done" }),
+      error: (error) => this.#settle({ kind: "error", error }),
+    });
+    if (row.deadline_at) {
+      const remaining = row.deadline_at.getTime() - Date.now();
+      this.#timers.push(setTimeout(() => this.#settle({ kind: "timeout" }), Math.min(remaining, 2 ** 31 - 1)));
+    }
+    actor.start();
+    if (actor.getSnapshot().status === "error") this.#settle({ kind: "error", error: actor.getSnapshot().error });
+
+    try {
+      return await this.#conclude(await outcome);
+    } finally {
+      for (const timer of this.#timers) clearTimeout(timer);
+      if (this.#progress?.timer) clearTimeout(this.#progress.timer);
+    }
+  }
+
+  /** The run's status became `aborting`: stop in-flight steps and end `aborted`. */
+  requestAbort(): void {
+    this.#settle({ kind: "abort" });
+  }
+
+  /** Another activation took the run over (or pg-boss lost our claim): stop silently. */
+  leaseLost(): void {
+    this.#settle({ kind: "lease-lost" });
+  }
+
+  /** Worker stopping: let in-flight steps finish for up to `graceMs`, then hand the run over. */
+  beginShutdown(graceMs: number): void {
+    this.#shuttingDown = true;
+    this.#timers.push(setTimeout(() => this.#settle({ kind: "release" }), graceMs));
+    this.#checkQuiet();
+  }
+
+  async #claim(): Promise<RunRow | undefined> {
+    const timeoutMs = this.#job.timeoutMs;
+    const row = await this.#ctx.db
+      .updateTable("runs")
+      .set({
+        lease: this.#lease,
+        worker_id: this.#ctx.workerId,
+        activations: sql`activations + 1`,
+        status: sql`case when status = 'aborting' then status else 'running' end`,
+        started_at: sql`coalesce(started_at, now())`,
+        wake_at: null,
+        deadline_at:
+          timeoutMs === null
+            ? sql`deadline_at`
+            : sql`coalesce(deadline_at, now() + ${timeoutMs} * interval '1 millisecond')`,
+      })
+      .where("id", "=", this.runId)
+      .where("queue_job_id", "=", this.#queueJobId)
+      .where("status", "not in", ["completed", "completed_with_errors", "failed", "aborted"])
+      .returningAll()
+      .executeTakeFirst();
+    return row;
+  }
+
+  #onInspect(event: InspectionEvent): void {
+    // XState notifies `complete` before inspecting the final snapshot, so only a
+    // stopped actor (abort, park, hand-over) is ignored here, not a settled one.
+    if (this.#stopped || event.type !== "@xstate.snapshot") return;
+    const snapshot = event.snapshot as { value?: unknown; status?: string };
+    if (!("value" in snapshot)) return; // promise actors: their outcome shows as the parent's transition
+    const actor = this.#actor;
+    if (!actor) return;
+    const isRoot = event.actorRef === actor;
+    if (isRoot) this.#lastValue = snapshot.value;
+    this.#lastPersisted = actor.getPersistedSnapshot();
+    this.#update({ snapshot: this.#lastPersisted, state_value: this.#lastValue, step_visits: this.#visits.toJSON() });
+    this.#append("transition", {
+      event: event.event.type,
+      value: snapshot.value,
+      ...(isRoot ? {} : { actor: (event.actorRef as { id?: string }).id }),
+    });
+  }
+
+  #runtime(): RunRuntime {
+    const { db } = this.#ctx;
+    const runId = this.runId;
+    return {
+      runId,
+      retry: this.#job.definition.retry,
+      parkThresholdMs: this.#ctx.parkThresholdMs,
+      stepKey: (invokeId) => `${runId}:${invokeId}:${this.#visits.enter(invokeId)}`,
+      log: (level: LogLevel, message: string, data?: unknown) =>
+        this.#append("log", data === undefined ? { level, message } : { level, message, data }),
+      progress: (progress) => this.#reportProgress(progress),
+      readJournal: async (key) => {
+        const row = await db
+          .selectFrom("run_journal")
+          .select("value")
+          .where("run_id", "=", runId)
+          .where("key", "=", key)
+          .executeTakeFirst();
+        return row ? { value: row.value } : undefined;
+      },
+      writeJournal: async (key, value) => {
+        await db
+          .insertInto("run_journal")
+          .values({ run_id: runId, key, value: JSON.stringify(value) })
+          .onConflict((c) => c.doNothing())
+          .execute();
+        return value;
+      },
+      offerPark: (deadline, withdraw) => {
+        const offer = { deadline };
+        this.#parkOffers.add(offer);
+        withdraw.addEventListener("abort", () => this.#parkOffers.delete(offer), { once: true });
+        setImmediate(() => this.#checkPark());
+      },
+      stepStarted: () => {
+        this.#stepsInFlight++;
+      },
+      stepEnded: () => {
+        this.#stepsInFlight--;
+        setImmediate(() => this.#checkQuiet());
+      },
+    };
+  }
+
+  /** Park when every in-flight step is a sleep long enough to be worth freeing the worker. */
+  #checkPark(): void {
+    if (this.#settled || this.#parkOffers.size === 0 || this.#parkOffers.size < this.#stepsInFlight) return;
+    const until = new Date(Math.min(...[...this.#parkOffers].map((offer) => offer.deadline.getTime())));
+    this.#settle({ kind: "park", until });
+  }
+
+  #checkQuiet(): void {
+    if (this.#shuttingDown && this.#stepsInFlight === 0) this.#settle({ kind: "release" });
+  }
+
+  #reportProgress(value: Progress): void {
+    if (!this.#progress) this.#progress = { value, timer: null, dirty: false };
+    this.#progress.value = value;
+    this.#progress.dirty = true;
+    if (this.#progress.timer) return;
+    this.#writeProgress();
+    this.#progress.timer = setTimeout(() => {
+      if (this.#progress) this.#progress.timer = null;
+      if (this.#progress?.dirty && !this.#settled) this.#writeProgress();
+    }, progressIntervalMs);
+  }
+
+  #writeProgress(): void {
+    if (!this.#progress) return;
+    this.#progress.dirty = false;
+    this.#update({ progress: this.#progress.value });
+    this.#append("progress", this.#progress.value);
+  }
+
+  async #conclude(settlement: Settlement): Promise<ActivationOutcome> {
+    const actor = this.#actor!;
+    const stop = () => {
+      this.#stopped = true;
+      actor.stop();
+    };
+    if (this.#progress?.dirty) this.#writeProgress();
+    switch (settlement.kind) {
+      case "done": {
+        const snapshot = actor.getSnapshot();
+        return this.#end("completed", null, { output: snapshot.output ?? null });
+      }
+      case "error":
+        return this.#end("failed", { message: messageOf(settlement.error), state: this.#lastValue, ...nameOf(settlement.error) });
+      case "abort":
+        stop();
+        return this.#end("aborted", null);
+      case "timeout":
+        stop();
+        return this.#end("failed", { message: this.#timeoutMessage(), state: this.#lastValue });
+      case "park": {
+        stop();
+        // Wake for the run's timeout too, so a parked run cannot outlive it.
+        const deadline = this.#row?.deadline_at?.getTime() ?? Number.POSITIVE_INFINITY;
+        const until = new Date(Math.min(settlement.until.getTime(), deadline));
+        await this.#handOver(until, "parked", { until: until.toISOString() });
+        return "parked";
+      }
+      case "release":
+        stop();
+        await this.#handOver(null, "released", { reason: "The worker is shutting down; another worker resumes the run." });
+        return "released";
+      case "lease-lost":
+        stop();
+        return "lease-lost";
+    }
+  }
+
+  async #end(status: RunStatus, error: RunError | null, extra: Record<string, unknown> = {}): Promise<ActivationOutcome> {
+    const activation = this.#row?.activations;
+    const runError = error ? { ...error, activation } : null;
+    this.#update({
+      status,
+      snapshot: this.#lastPersisted,
+      state_value: this.#lastValue,
+      step_visits: this.#visits.toJSON(),
+      error: runError,
+      ended_at: new Date().toISOString(),
+      lease: null,
+    });
+    this.#append("status", { status, ...(runError ? { error: runError } : {}), ...extra });
+    await this.#ctx.writer.flush();
+    return status as ActivationOutcome;
+  }
+
+  async #endWithoutActor(status: "failed" | "aborted", error: RunError | null): Promise<ActivationOutcome> {
+    return this.#end(status, error);
+  }
+
+  /**
+   * Checkpoints the run and enqueues its next activation in ONE transaction, so
+   * a crash can neither lose the run nor start it twice.
+   */
+  async #handOver(wakeAt: Date | null, eventType: string, data: unknown): Promise<void> {
+    await this.#ctx.writer.flush();
+    const nextJobId = randomUUID();
+    await this.#ctx.db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable("runs")
+        .set({
+          snapshot: JSON.stringify(this.#lastPersisted),
+          state_value: JSON.stringify(this.#lastValue),
+          step_visits: JSON.stringify(this.#visits.toJSON()),
+          lease: null,
+          queue_job_id: nextJobId,
+          wake_at: wakeAt,
+          updated_at: new Date(),
+        })
+        .where("id", "=", this.runId)
+        .where("lease", "=", this.#lease)
+        .executeTakeFirst();
+      if (updated.numUpdatedRows === 0n) return; // taken over meanwhile: the new holder owns the run
+      await trx
+        .insertInto("run_events")
+        .values({ run_id: this.runId, at: new Date(), type: eventType, data: JSON.stringify(data) })
+        .execute();
+      await this.#ctx.boss.send(
+        this.#job.queue,
+        { runId: this.runId },
+        { id: nextJobId, ...(wakeAt ? { startAfter: wakeAt } : {}), priority: this.#row?.priority ?? 0, db: fromKysely(trx) },
+      );
+    });
+  }
+
+  #update(patch: RunPatch): void {
+    this.#ctx.writer.update(this.runId, this.#lease, patch);
+  }
+
+  #append(type: string, data: unknown): void {
+    this.#ctx.writer.append(this.runId, this.#lease, { type, data });
+  }
+
+  #timeoutMessage(): string {
+    return `Timed out: the run did not end within the job's timeout of ${formatDuration(this.#job.timeoutMs ?? 0)}.`;
+  }
+}
+
+function nameOf(error: unknown): { name?: string } {
+  return error instanceof Error && error.name !== "Error" ? { name: error.name } : {};
+}
+
+function formatDuration(ms: number): string {
+  if (ms >= 3_600_000) return `${Math.round(ms / 360_000) / 10} h`;
+  if (ms >= 60_000) return `${Math.round(ms / 6_000) / 10} min`;
+  return `${Math.round(ms / 100) / 10} s`;
+}

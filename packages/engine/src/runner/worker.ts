@@ -1,0 +1,127 @@
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import type pg from "pg";
+import type { PgBoss } from "pg-boss";
+import type { Database } from "../database/schema.ts";
+import type { JobRegistry } from "../registry/jobRegistry.ts";
+import { CheckpointWriter } from "./checkpointWriter.ts";
+import { type ActivationOutcome, RunActivation } from "./runActivation.ts";
+import { Semaphore } from "./semaphore.ts";
+
+export interface WorkerOptions {
+  /** Runs this worker executes at once. Default 10. */
+  readonly concurrency?: number;
+  /** Sleeps at least this long park the run instead of holding the worker. Default 5000 ms. */
+  readonly parkThresholdMs?: number;
+  /** On stop, how long in-flight steps may run to completion before their runs are handed over. Default 10000 ms. */
+  readonly shutdownGraceMs?: number;
+  /** Backstop polling when no NOTIFY wakes the worker. Default 2 s. */
+  readonly pollingIntervalSeconds?: number;
+  /** Job types this worker takes. Default: all registered. */
+  readonly jobIds?: readonly string[];
+  /** Called when an activation ends; for logs and tests. */
+  readonly onActivationEnd?: (runId: string, outcome: ActivationOutcome) => void;
+}
+
+export interface WorkerHandle {
+  readonly id: string;
+  /** Runs executing on this worker now. */
+  activeRunIds(): string[];
+  /** Stops taking work, lets in-flight steps finish (up to the grace period), hands the rest over. */
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export interface WorkerDependencies {
+  readonly db: Kysely<Database>;
+  readonly pool: pg.Pool;
+  readonly boss: PgBoss;
+  readonly registry: JobRegistry;
+}
+
+/** Channel on which `abortRun` announces runs whose status became `aborting`. */
+export const abortChannel = "docket_abort";
+
+export async function startWorker(deps: WorkerDependencies, options: WorkerOptions = {}): Promise<WorkerHandle> {
+  const { db, pool, boss, registry } = deps;
+  const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const concurrency = options.concurrency ?? 10;
+  const graceMs = options.shutdownGraceMs ?? 10_000;
+  const activations = new Map<string, RunActivation>();
+  const inFlight = new Set<Promise<unknown>>();
+  const slots = new Semaphore(concurrency);
+  const writer = new CheckpointWriter(db, (runId) => activations.get(runId)?.leaseLost());
+  const context = { db, boss, writer, workerId: id, parkThresholdMs: options.parkThresholdMs ?? 5_000 };
+  let stopping = false;
+
+  // Aborts requested from any process reach the activation at once through NOTIFY…
+  const listener = await pool.connect();
+  listener.on("notification", (message) => {
+    if (message.channel === abortChannel && message.payload) activations.get(message.payload)?.requestAbort();
+  });
+  listener.on("error", () => {});
+  await listener.query(`listen ${abortChannel}`);
+  // …and through a poll, in case a notification was missed while reconnecting.
+  const abortPoll = setInterval(() => {
+    if (activations.size === 0) return;
+    db.selectFrom("runs")
+      .select("id")
+      .where("id", "in", [...activations.keys()])
+      .where("status", "=", "aborting")
+      .execute()
+      .then((rows) => {
+        for (const row of rows) activations.get(row.id)?.requestAbort();
+      })
+      .catch(() => {});
+  }, 1_000);
+
+  const jobs = options.jobIds ? options.jobIds.map((jobId) => registry.get(jobId)) : registry.list();
+  for (const job of jobs) {
+    await boss.work<{ runId: string }>(
+      job.queue,
+      {
+        batchSize: 1,
+        localConcurrency: concurrency,
+        // Deferred jobs (parked runs waking up, crash recoveries) get no NOTIFY: this poll finds them.
+        pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+        notifyPollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+        burstWhenReadyExceeds: 1,
+      },
+      async ([queueJob]) => {
+        if (!queueJob) return;
+        const runId = queueJob.data.runId;
+        await slots.acquire();
+        const activation = new RunActivation(context, job, runId, queueJob.id);
+        const onClaimLost = () => activation.leaseLost();
+        queueJob.signal.addEventListener("abort", onClaimLost, { once: true });
+        activations.set(runId, activation);
+        const running = activation.execute();
+        inFlight.add(running);
+        if (stopping) activation.beginShutdown(graceMs);
+        try {
+          const outcome = await running;
+          options.onActivationEnd?.(runId, outcome);
+        } finally {
+          inFlight.delete(running);
+          queueJob.signal.removeEventListener("abort", onClaimLost);
+          if (activations.get(runId) === activation) activations.delete(runId);
+          slots.release();
+        }
+      },
+    );
+  }
+
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(jobs.map((job) => boss.offWork(job.queue, { wait: false })));
+    for (const activation of activations.values()) activation.beginShutdown(graceMs);
+    await Promise.allSettled([...inFlight]);
+    await Promise.all(jobs.map((job) => boss.offWork(job.queue, { wait: true }).catch(() => {})));
+    clearInterval(abortPoll);
+    await writer.flush().catch(() => {});
+    listener.release(true);
+  };
+  return { id, activeRunIds: () => [...activations.keys()], stop, [Symbol.asyncDispose]: stop };
+}

@@ -1,0 +1,56 @@
+import type { RunError, RunRow, RunStatus, RunTrigger } from "../database/schema.ts";
+
+/** A run as the engine's callers see it. */
+export interface Run {
+  readonly id: string;
+  readonly jobId: string;
+  readonly status: RunStatus;
+  readonly description: string | null;
+  readonly params: unknown;
+  readonly trigger: RunTrigger;
+  readonly createdBy: string;
+  readonly priority: number;
+  /** The root machine's current state value. */
+  readonly stateValue: unknown;
+  /** The machine's context at the last checkpoint. */
+  readonly context: unknown;
+  /** The machine's output once it is done. */
+  readonly output: unknown;
+  readonly progress: { readonly done: number; readonly total?: number } | null;
+  readonly error: RunError | null;
+  /** How many times a worker picked the run up (1 unless it was parked, released or recovered). */
+  readonly activations: number;
+  /** Set while the run is parked in a durable sleep. */
+  readonly wakeAt: Date | null;
+  readonly machineVersion: string;
+  readonly createdAt: Date;
+  readonly startedAt: Date | null;
+  readonly endedAt: Date | null;
+  readonly updatedAt: Date;
+}
+
+export function toRun(row: RunRow): Run {
+  const snapshot = row.snapshot as { context?: unknown; output?: unknown } | null;
+  return {
+    id: row.id,
+    jobId: row.job_id,
+    status: row.status,
+    description: row.description,
+    params: row.params,
+    trigger: row.trigger as RunTrigger,
+    createdBy: row.created_by,
+    priority: row.priority,
+    stateValue: row.state_value ?? null,
+    context: snapshot?.context ?? null,
+    output: snapshot?.output ?? null,
+    progress: (row.progress as Run["progress"]) ?? null,
+    error: (row.error as RunError | null) ?? null,
+    activations: row.activations,
+    wakeAt: row.wake_at,
+    machineVersion: row.machine_version,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    updatedAt: row.updated_at,
+  };
+}

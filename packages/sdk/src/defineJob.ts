@@ -1,0 +1,110 @@
+import type { AnyStateMachine, InputFrom } from "xstate";
+import type { z } from "zod";
+import type { Duration } from "./duration.ts";
+import type { RetryPolicy } from "./retry.ts";
+
+/** Roles of Docket's users. */
+export type Role = "admin" | "staff" | "viewer";
+
+/** The kinds of record a job's set may hold (see the demo catalog). */
+export type TargetKind = "items" | "records" | "loans" | "headings";
+
+/** The parameter schema of a job: a zod object schema. */
+export type ParamsSchema = z.ZodObject;
+
+/**
+ * Policy of a job type. Every field is optional; defaults are documented on
+ * each field. Some are enforced by later parts of the engine (gates, sets),
+ * but all are type-checked now.
+ */
+export interface JobPolicy {
+  /** The kind of set the job runs on. Default: none (the job takes no set). */
+  readonly target?: TargetKind;
+  /** `false`: at most one run of this job type executes at a time. Default `true`. */
+  readonly runConcurrently?: boolean;
+  /** Job types whose runs must never overlap with this one's. Default `[]`. */
+  readonly conflictsWith?: readonly string[];
+  /** Job types whose running or earlier-queued runs this one waits behind. Default `[]`. */
+  readonly waitsFor?: readonly string[];
+  /** Who may start and cancel runs. Default create: staff + admin; cancel: admin + the run's creator. */
+  readonly permissions?: { readonly create?: readonly Role[]; readonly cancel?: readonly Role[] };
+  /** Record before-images so a run can be restored. Default `false`. */
+  readonly restorable?: boolean;
+  /** Retries of failing steps. Default 3 tries, 1 s doubling up to 1 min. */
+  readonly retry?: RetryPolicy;
+  /** The run fails when it has not ended this long after it started. Default: no limit. */
+  readonly timeout?: Duration;
+  /** Parts a set may be split into, run by any workers at once. Default 1. */
+  readonly parallelism?: number;
+}
+
+/** What `defineJob` takes. */
+export interface JobDefinitionInput<TParams extends ParamsSchema, TMachine extends AnyStateMachine>
+  extends JobPolicy {
+  /** Stable id, also the file name in `jobs/`: `items.withdraw` lives in `jobs/items.withdraw.ts`. */
+  readonly id: string;
+  readonly title: string;
+  /** Free text, e.g. "Fulfillment", "Repository", "Administration". */
+  readonly category: string;
+  readonly description: string;
+  /** Validates API input, renders the designer's form, and types the machine's input. */
+  readonly params: TParams;
+  /** An XState v5 machine built with `setup({ types: { input: {} as z.infer<typeof Params> } })`. */
+  readonly machine: TMachine;
+}
+
+declare const jobBrand: unique symbol;
+
+/** A registered job type: what `defineJob` returns and the registry stores. */
+export interface JobDefinition<
+  TParams extends ParamsSchema = ParamsSchema,
+  TMachine extends AnyStateMachine = AnyStateMachine,
+> extends JobDefinitionInput<TParams, TMachine> {
+  readonly [jobBrand]: true;
+}
+
+export type AnyJobDefinition = JobDefinition<ParamsSchema, AnyStateMachine>;
+
+/** Mutual assignability: the machine's input is exactly the job's parameters. */
+type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/**
+ * Resolves to `unknown` when the machine's input matches `params`, and to an
+ * object with an explanatory required key otherwise, so a mismatch fails to
+ * compile at the `defineJob` call.
+ */
+export type MachineInputMatchesParams<TParams extends ParamsSchema, TMachine extends AnyStateMachine> =
+  Equal<InputFrom<TMachine>, z.output<TParams>> extends true
+    ? unknown
+    : {
+        readonly "machine input must equal z.output<typeof params>": {
+          readonly machineInput: InputFrom<TMachine>;
+          readonly params: z.output<TParams>;
+        };
+      };
+
+const definitions = new WeakSet<object>();
+
+/**
+ * Declares a job type. The default export of a file in `jobs/` is registered.
+ *
+ * @example
+ * const Params = z.object({ count: z.number().int().min(1) });
+ * export default defineJob({
+ *   id: "demo.count", title: "Count", category: "Examples", description: "Counts.",
+ *   params: Params,
+ *   machine: setup({ types: { input: {} as z.infer<typeof Params> } }).createMachine({ ... }),
+ * });
+ */
+export function defineJob<TParams extends ParamsSchema, TMachine extends AnyStateMachine>(
+  definition: JobDefinitionInput<TParams, TMachine> & MachineInputMatchesParams<TParams, TMachine>,
+): JobDefinition<TParams, TMachine> {
+  const job = Object.freeze({ ...definition }) as unknown as JobDefinition<TParams, TMachine>;
+  definitions.add(job);
+  return job;
+}
+
+/** True for values returned by {@link defineJob}. */
+export function isJobDefinition(value: unknown): value is AnyJobDefinition {
+  return typeof value === "object" && value !== null && definitions.has(value);
+}

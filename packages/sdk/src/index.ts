@@ -1,0 +1,37 @@
+/**
+ * The Docket SDK: what a job author imports.
+ *
+ * Terminology:
+ * - job type: a `defineJob(...)` in `jobs/<id>.ts` — params schema, machine, policy.
+ * - run: one execution of a job type, durable in Postgres.
+ * - step: a promise actor made with {@link step}; at-least-once, gets an AbortSignal,
+ *   a logger, progress reporting and an idempotency key.
+ */
+export {
+  type AnyJobDefinition,
+  defineJob,
+  isJobDefinition,
+  type JobDefinition,
+  type JobDefinitionInput,
+  type JobPolicy,
+  type MachineInputMatchesParams,
+  type ParamsSchema,
+  type Role,
+  type TargetKind,
+} from "./defineJob.ts";
+export { type Duration, toMilliseconds } from "./duration.ts";
+export {
+  ConflictError,
+  DocketError,
+  type DocketErrorCode,
+  type FieldIssue,
+  ForbiddenError,
+  InvalidJobDefinitionError,
+  InvalidParamsError,
+  NonRetriableError,
+  NotFoundError,
+} from "./errors.ts";
+export { defaultRetryPolicy, type RetryPolicy, retryDelayMs } from "./retry.ts";
+export type { LogLevel, Progress } from "./runtime.ts";
+export { type SleepInput, sleep } from "./sleep.ts";
+export { messageOf, type StepArgs, type StepLogger, type StepOptions, step } from "./step.ts";

@@ -1,0 +1,39 @@
+import { fileURLToPath } from "node:url";
+import { createEngine, type Engine, type EngineOptions } from "@docket/engine";
+import { createTestDatabase, type TestDatabase } from "./testDatabase.ts";
+
+export const fixtureJobsDir = fileURLToPath(new URL("../fixtures/jobs/", import.meta.url));
+
+export interface TestEngine {
+  readonly engine: Engine;
+  readonly database: TestDatabase;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** An engine on a fresh database with the fixture jobs; disposed with `await using`. */
+export async function createTestEngine(options: Partial<EngineOptions> = {}): Promise<TestEngine> {
+  const database = await createTestDatabase();
+  process.env.DOCKET_FIXTURE_DATABASE_URL = database.url;
+  const engine = await createEngine({ connectionString: database.url, jobsDir: fixtureJobsDir, ...options });
+  return {
+    engine,
+    database,
+    [Symbol.asyncDispose]: async () => {
+      await engine.stop();
+      await database.drop();
+    },
+  };
+}
+
+/** Polls the run until it reaches one of `statuses`. */
+export async function waitForStatus(engine: Engine, runId: string, statuses: readonly string[], timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await engine.getRun(runId);
+    if (statuses.includes(run.status)) return run;
+    if (Date.now() > deadline) {
+      throw new Error(`Run ${runId} is ${run.status} after ${timeoutMs} ms; expected ${statuses.join(" or ")}`);
+    }
+    await engine.waitForRunActivity(runId, 250);
+  }
+}
