@@ -1,8 +1,8 @@
-import { fileURLToPath } from "node:url";
 import { createEngine, type Engine, type EngineOptions } from "@docket/engine";
+import { fixtureJobsDir } from "./fixtureJobsDir.ts";
 import { createTestDatabase, type TestDatabase } from "./testDatabase.ts";
 
-export const fixtureJobsDir = fileURLToPath(new URL("../fixtures/jobs/", import.meta.url));
+export { fixtureJobsDir };
 
 export interface TestEngine {
   readonly engine: Engine;

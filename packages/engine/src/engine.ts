@@ -70,7 +70,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,
     useListenNotify: true,
+    // Heartbeat expiry is checked by the monitor pass: both every 5 s, so a killed
+    // worker's run is re-queued within heartbeatSeconds + 5 s.
     superviseIntervalSeconds: 5,
+    monitorIntervalSeconds: 5,
     queueCacheIntervalSeconds: 5,
     schedule: false,
     migrate: false,

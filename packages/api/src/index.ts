@@ -1,0 +1,8 @@
+/**
+ * The Docket API: one tRPC router, used by the designer, the CLI and scripts.
+ * Procedures are tested without HTTP through {@link createCaller}.
+ */
+export { type ApiContext, type Caller, createApiContext, localCaller } from "./context.ts";
+export type { DocketErrorData } from "./errors.ts";
+export { createApiRequestHandler, maxRequestBodyBytes } from "./http.ts";
+export { type AppRouter, appRouter, createCaller } from "./root.ts";

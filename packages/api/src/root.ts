@@ -1,0 +1,14 @@
+import { jobsRouter } from "./routers/jobs.ts";
+import { runsRouter } from "./routers/runs.ts";
+import { createCallerFactory, router } from "./trpc.ts";
+
+/** The one door to Docket: the designer and the CLI use nothing else. */
+export const appRouter = router({
+  jobs: jobsRouter,
+  runs: runsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Calls procedures in-process, without HTTP (the CLI's local mode, tests). */
+export const createCaller = createCallerFactory(appRouter);

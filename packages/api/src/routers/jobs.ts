@@ -1,0 +1,57 @@
+import type { RegisteredJob } from "@docket/engine";
+import { z } from "zod";
+import { publicProcedure, router } from "../trpc.ts";
+
+/** A job type as the catalog lists it. */
+function summarize(job: RegisteredJob) {
+  const { definition } = job;
+  return {
+    id: job.id,
+    title: definition.title,
+    category: definition.category,
+    description: definition.description,
+    target: definition.target ?? null,
+  };
+}
+
+/** Policy with every default spelled out, as the designer shows it. */
+function policyOf(job: RegisteredJob) {
+  const { definition } = job;
+  return {
+    runConcurrently: definition.runConcurrently ?? true,
+    conflictsWith: definition.conflictsWith ?? [],
+    waitsFor: definition.waitsFor ?? [],
+    permissions: {
+      create: definition.permissions?.create ?? ["staff", "admin"],
+      cancel: definition.permissions?.cancel ?? ["admin"],
+    },
+    restorable: definition.restorable ?? false,
+    retry: definition.retry ?? null,
+    timeoutMs: job.timeoutMs,
+    parallelism: definition.parallelism ?? 1,
+  };
+}
+
+export const jobsRouter = router({
+  /** Job types, optionally of one category, ordered by id. */
+  list: publicProcedure
+    .input(z.object({ category: z.string().max(200).optional() }).strict().optional())
+    .query(({ ctx, input }) =>
+      ctx.engine.registry
+        .list()
+        .filter((job) => input?.category === undefined || job.definition.category === input.category)
+        .map(summarize),
+    ),
+
+  /** One job type with its parameter schema (JSON Schema), policy and machine graph. */
+  get: publicProcedure.input(z.object({ id: z.string().min(1).max(200) }).strict()).query(({ ctx, input }) => {
+    const job = ctx.engine.registry.get(input.id);
+    return {
+      ...summarize(job),
+      version: job.version,
+      paramsSchema: z.toJSONSchema(job.definition.params, { io: "input", unrepresentable: "any" }),
+      policy: policyOf(job),
+      graph: job.graph(),
+    };
+  }),
+});

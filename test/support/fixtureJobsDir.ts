@@ -1,0 +1,3 @@
+import { fileURLToPath } from "node:url";
+
+export const fixtureJobsDir = fileURLToPath(new URL("../fixtures/jobs/", import.meta.url));

@@ -1,0 +1,23 @@
+/**
+ * A worker in its own process, for crash, abort and shutdown tests:
+ * `node test/support/workerProcess.ts` with DATABASE_URL set. Prints
+ * `ready <worker id>` once it takes work; SIGTERM stops it gracefully.
+ */
+import { createEngine } from "@docket/engine";
+import { fixtureJobsDir } from "./fixtureJobsDir.ts";
+
+const connectionString = process.env.DATABASE_URL;
+if (!connectionString) throw new Error("DATABASE_URL is required");
+const engine = await createEngine({ connectionString, jobsDir: fixtureJobsDir });
+const worker = await engine.startWorker({
+  parkThresholdMs: Number(process.env.DOCKET_PARK_THRESHOLD_MS ?? 5_000),
+  shutdownGraceMs: Number(process.env.DOCKET_SHUTDOWN_GRACE_MS ?? 10_000),
+  pollingIntervalSeconds: 1,
+});
+process.on("SIGTERM", async () => {
+  await worker.stop();
+  await engine.stop();
+  console.log("stopped");
+  process.exit(0);
+});
+console.log(`ready ${worker.id}`);
