@@ -69,13 +69,12 @@ export type AnyJobDefinition = JobDefinition<ParamsSchema, AnyStateMachine>;
 type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 /**
- * Resolves to `unknown` when the machine's input matches `params`, and to an
- * object with an explanatory required key otherwise, so a mismatch fails to
- * compile at the `defineJob` call.
+ * The machine itself when its input is exactly the job's parameters; otherwise
+ * a type naming both, so a mismatch fails to compile at the `machine` property.
  */
-export type MachineInputMatchesParams<TParams extends ParamsSchema, TMachine extends AnyStateMachine> =
+export type MachineMatchingParams<TParams extends ParamsSchema, TMachine extends AnyStateMachine> =
   Equal<InputFrom<TMachine>, z.output<TParams>> extends true
-    ? unknown
+    ? TMachine
     : {
         readonly "machine input must equal z.output<typeof params>": {
           readonly machineInput: InputFrom<TMachine>;
@@ -97,7 +96,9 @@ const definitions = new WeakSet<object>();
  * });
  */
 export function defineJob<TParams extends ParamsSchema, TMachine extends AnyStateMachine>(
-  definition: JobDefinitionInput<TParams, TMachine> & MachineInputMatchesParams<TParams, TMachine>,
+  definition: JobDefinitionInput<TParams, TMachine> & {
+    readonly machine: MachineMatchingParams<TParams, TMachine>;
+  },
 ): JobDefinition<TParams, TMachine> {
   const job = Object.freeze({ ...definition }) as unknown as JobDefinition<TParams, TMachine>;
   definitions.add(job);

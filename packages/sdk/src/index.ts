@@ -14,7 +14,7 @@ export {
   type JobDefinition,
   type JobDefinitionInput,
   type JobPolicy,
-  type MachineInputMatchesParams,
+  type MachineMatchingParams,
   type ParamsSchema,
   type Role,
   type TargetKind,

@@ -57,8 +57,8 @@ function labelOf(eventType: string): string {
   if (eventType.startsWith("xstate.done.actor.")) return "done";
   if (eventType.startsWith("xstate.error.actor.")) return "error";
   if (eventType.startsWith("xstate.done.state.")) return "done";
-  const after = /^xstate\.after\.(\d+)\./.exec(eventType);
-  if (after) return `after ${formatMs(Number(after[1]))}`;
+  const after = /^xstate\.after\.([^.]+)\./.exec(eventType);
+  if (after?.[1]) return /^\d+$/.test(after[1]) ? `after ${formatMs(Number(after[1]))}` : `after ${after[1]}`;
   if (eventType === "") return "always";
   return eventType;
 }
