@@ -8,11 +8,13 @@ const Params = z.object({
 });
 type Params = z.infer<typeof Params>;
 
-const greet = step(async ({ input, log, progress }: StepArgs<{ name: string; index: number; times: number }>) => {
-  log.info(`Hello, ${input.name} (${input.index + 1}/${input.times})`);
-  progress({ done: input.index + 1, total: input.times });
-  return input.index + 1;
-});
+const greet = step(
+  async ({ input, log, progress }: StepArgs<{ name: string; index: number; times: number }>) => {
+    log.info(`Hello, ${input.name} (${input.index + 1}/${input.times})`);
+    progress({ done: input.index + 1, total: input.times });
+    return input.index + 1;
+  },
+);
 
 export default defineJob({
   id: "examples.greet",
@@ -32,12 +34,19 @@ export default defineJob({
         invoke: {
           id: "greet",
           src: "greet",
-          input: ({ context }) => ({ name: context.name, index: context.greeted, times: context.times }),
+          input: ({ context }) => ({
+            name: context.name,
+            index: context.greeted,
+            times: context.times,
+          }),
           onDone: { target: "decide", actions: assign({ greeted: ({ event }) => event.output }) },
         },
       },
       decide: {
-        always: [{ guard: ({ context }) => context.greeted < context.times, target: "greeting" }, { target: "done" }],
+        always: [
+          { guard: ({ context }) => context.greeted < context.times, target: "greeting" },
+          { target: "done" },
+        ],
       },
       done: { type: "final" },
     },

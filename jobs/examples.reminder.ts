@@ -4,14 +4,22 @@ import { z } from "zod";
 
 const Params = z.object({
   message: z.string().min(1).max(500).describe("What to remind about"),
-  delaySeconds: z.number().int().min(0).max(7 * 24 * 3600).default(30).describe("How long to wait before reminding"),
+  delaySeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .default(30)
+    .describe("How long to wait before reminding"),
 });
 type Params = z.infer<typeof Params>;
 
-const announce = step(async ({ input, log }: StepArgs<{ message: string; delaySeconds: number }>) => {
-  log.info(`Will remind "${input.message}" in ${input.delaySeconds} s`);
-  return new Date().toISOString();
-});
+const announce = step(
+  async ({ input, log }: StepArgs<{ message: string; delaySeconds: number }>) => {
+    log.info(`Will remind "${input.message}" in ${input.delaySeconds} s`);
+    return new Date().toISOString();
+  },
+);
 
 const deliver = step(async ({ input, log, key }: StepArgs<{ message: string }>) => {
   // `key` is stable if this step is re-run after a crash: pass it to a mail or
@@ -28,11 +36,15 @@ export default defineJob({
   id: "examples.reminder",
   title: "Reminder",
   category: "Examples",
-  description: "Announces a reminder, waits (durably — the run is parked, not holding a worker), then delivers it.",
+  description:
+    "Announces a reminder, waits (durably — the run is parked, not holding a worker), then delivers it.",
   params: Params,
   timeout: "8d",
   machine: setup({
-    types: { input: {} as Params, context: {} as Params & { announcedAt: string | null; deliveredAt: string | null } },
+    types: {
+      input: {} as Params,
+      context: {} as Params & { announcedAt: string | null; deliveredAt: string | null },
+    },
     actors: { announce, deliver },
     delays: { reminderDelay: ({ context }) => context.delaySeconds * 1000 },
   }).createMachine({
@@ -44,8 +56,14 @@ export default defineJob({
         invoke: {
           id: "announce",
           src: "announce",
-          input: ({ context }) => ({ message: context.message, delaySeconds: context.delaySeconds }),
-          onDone: { target: "waiting", actions: assign({ announcedAt: ({ event }) => event.output }) },
+          input: ({ context }) => ({
+            message: context.message,
+            delaySeconds: context.delaySeconds,
+          }),
+          onDone: {
+            target: "waiting",
+            actions: assign({ announcedAt: ({ event }) => event.output }),
+          },
         },
       },
       waiting: { after: { reminderDelay: "delivering" } },
@@ -54,7 +72,10 @@ export default defineJob({
           id: "deliver",
           src: "deliver",
           input: ({ context }) => ({ message: context.message }),
-          onDone: { target: "delivered", actions: assign({ deliveredAt: ({ event }) => event.output }) },
+          onDone: {
+            target: "delivered",
+            actions: assign({ deliveredAt: ({ event }) => event.output }),
+          },
         },
       },
       delivered: { type: "final" },

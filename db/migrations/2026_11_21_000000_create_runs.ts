@@ -46,7 +46,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("updated_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   // Keyset pagination of the monitor: newest first, optionally per status or job.
-  await db.schema.createIndex("runs_created_idx").on("runs").columns(["created_at desc", "id desc"]).execute();
+  await db.schema
+    .createIndex("runs_created_idx")
+    .on("runs")
+    .columns(["created_at desc", "id desc"])
+    .execute();
   await db.schema
     .createIndex("runs_status_created_idx")
     .on("runs")
@@ -66,7 +70,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("type", "text", (c) => c.notNull())
     .addColumn("data", "jsonb", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("run_events_run_idx").on("run_events").columns(["run_id", "id"]).execute();
+  await db.schema
+    .createIndex("run_events_run_idx")
+    .on("run_events")
+    .columns(["run_id", "id"])
+    .execute();
 
   await db.schema
     .createTable("run_journal")

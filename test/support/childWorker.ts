@@ -15,7 +15,12 @@ export interface ChildWorker {
 /** Starts a worker process on `databaseUrl` with the fixture jobs. */
 export function spawnWorker(databaseUrl: string, env: Record<string, string> = {}): ChildWorker {
   const child = spawn(process.execPath, [script], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, DOCKET_FIXTURE_DATABASE_URL: databaseUrl, ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      DOCKET_FIXTURE_DATABASE_URL: databaseUrl,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -44,7 +44,9 @@ export default async function setup(project: TestProject) {
   project.provide("adminUrl", adminUrl);
   project.provide("templateDatabase", templateDatabase);
   return async () => {
-    await adminQuery(adminUrl, `drop database if exists ${templateDatabase} with (force)`).catch(() => {});
+    await adminQuery(adminUrl, `drop database if exists ${templateDatabase} with (force)`).catch(
+      () => {},
+    );
     await stopEmbedded();
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
   };

@@ -17,7 +17,9 @@ export async function pollUntil<T>(
       lastError = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}`, { cause: lastError });
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}`, {
+        cause: lastError,
+      });
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

@@ -14,7 +14,11 @@ export interface TestEngine {
 export async function createTestEngine(options: Partial<EngineOptions> = {}): Promise<TestEngine> {
   const database = await createTestDatabase();
   process.env.DOCKET_FIXTURE_DATABASE_URL = database.url;
-  const engine = await createEngine({ connectionString: database.url, jobsDir: fixtureJobsDir, ...options });
+  const engine = await createEngine({
+    connectionString: database.url,
+    jobsDir: fixtureJobsDir,
+    ...options,
+  });
   return {
     engine,
     database,
@@ -26,13 +30,20 @@ export async function createTestEngine(options: Partial<EngineOptions> = {}): Pr
 }
 
 /** Polls the run until it reaches one of `statuses`. */
-export async function waitForStatus(engine: Engine, runId: string, statuses: readonly string[], timeoutMs = 30_000) {
+export async function waitForStatus(
+  engine: Engine,
+  runId: string,
+  statuses: readonly string[],
+  timeoutMs = 30_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = await engine.getRun(runId);
     if (statuses.includes(run.status)) return run;
     if (Date.now() > deadline) {
-      throw new Error(`Run ${runId} is ${run.status} after ${timeoutMs} ms; expected ${statuses.join(" or ")}`);
+      throw new Error(
+        `Run ${runId} is ${run.status} after ${timeoutMs} ms; expected ${statuses.join(" or ")}`,
+      );
     }
     await engine.waitForRunActivity(runId, 250);
   }

@@ -1,4 +1,9 @@
-import { DocketError, type DocketErrorCode, type FieldIssue, InvalidParamsError } from "@docket/sdk";
+import {
+  DocketError,
+  type DocketErrorCode,
+  type FieldIssue,
+  InvalidParamsError,
+} from "@docket/sdk";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
@@ -37,7 +42,10 @@ export function errorData(error: TRPCError): DocketErrorData {
   if (cause instanceof ZodError) {
     return {
       docketCode: "INVALID_INPUT",
-      issues: cause.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message })),
+      issues: cause.issues.map((issue) => ({
+        path: issue.path.map(String).join("."),
+        message: issue.message,
+      })),
     };
   }
   return { docketCode: null, issues: [] };

@@ -5,11 +5,20 @@ import { connectDatabase } from "./database/connect.ts";
 import type { Database } from "./database/schema.ts";
 import type { JobRegistry, RegisteredJob } from "./registry/jobRegistry.ts";
 import { loadJobRegistry } from "./registry/loadJobs.ts";
-import { abortRun, getRun, type ListRunEventsInput, type ListRunsInput, listRunEvents, listRuns, type RunEvent, type RunPage } from "./runs/queries.ts";
+import { startWorker, type WorkerHandle, type WorkerOptions } from "./runner/worker.ts";
+import {
+  abortRun,
+  getRun,
+  type ListRunEventsInput,
+  type ListRunsInput,
+  listRunEvents,
+  listRuns,
+  type RunEvent,
+  type RunPage,
+} from "./runs/queries.ts";
 import type { Run } from "./runs/run.ts";
 import { RunActivity } from "./runs/runActivity.ts";
 import { type StartRunInput, startRun } from "./runs/startRun.ts";
-import { startWorker, type WorkerHandle, type WorkerOptions } from "./runner/worker.ts";
 
 export interface EngineOptions {
   /** PostgreSQL connection string (migrated with `docket migrate`). */
@@ -57,7 +66,8 @@ const queueSettings = {
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const registry =
-    options.registry ?? (await loadJobRegistry(options.jobsDir ?? process.env.DOCKET_JOBS_DIR ?? path.resolve("jobs")));
+    options.registry ??
+    (await loadJobRegistry(options.jobsDir ?? process.env.DOCKET_JOBS_DIR ?? path.resolve("jobs")));
   const database = connectDatabase(options.connectionString, { max: options.poolSize ?? 10 });
   const { db, pool } = database;
   try {
@@ -124,7 +134,9 @@ async function assertMigrated(db: Kysely<Database>): Promise<void> {
     queryId: { queryId: "assert-migrated" },
   });
   if (!rows[0]?.runs || !rows[0]?.boss) {
-    throw new Error("The database is not migrated: run `docket migrate` (or `npm start`, which migrates).");
+    throw new Error(
+      "The database is not migrated: run `docket migrate` (or `npm start`, which migrates).",
+    );
   }
 }
 

@@ -7,8 +7,12 @@
  * - park: a run in a long sleep is checkpointed and re-enqueued for its wake-up time; no worker holds it.
  * - lease: fences activations, so a worker presumed dead can never overwrite its successor.
  */
-export { type DatabaseHandle, connectDatabase } from "./database/connect.ts";
-export { type EmbeddedPostgresHandle, type EmbeddedPostgresOptions, startEmbeddedPostgres } from "./database/embeddedPostgres.ts";
+export { connectDatabase, type DatabaseHandle } from "./database/connect.ts";
+export {
+  type EmbeddedPostgresHandle,
+  type EmbeddedPostgresOptions,
+  startEmbeddedPostgres,
+} from "./database/embeddedPostgres.ts";
 export { type MigrationReport, migrateToLatest } from "./database/migrate.ts";
 export {
   isTerminal,
@@ -20,11 +24,16 @@ export {
   terminalStatuses,
 } from "./database/schema.ts";
 export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
-export { createJobRegistry, JobRegistry, type JobSource, type RegisteredJob } from "./registry/jobRegistry.ts";
+export {
+  createJobRegistry,
+  JobRegistry,
+  type JobSource,
+  type RegisteredJob,
+} from "./registry/jobRegistry.ts";
 export { loadJobRegistry } from "./registry/loadJobs.ts";
 export type { MachineGraph, MachineGraphEdge, MachineGraphNode } from "./registry/machineGraph.ts";
+export type { ActivationOutcome } from "./runner/runActivation.ts";
+export type { WorkerHandle, WorkerOptions } from "./runner/worker.ts";
 export type { ListRunEventsInput, ListRunsInput, RunEvent, RunPage } from "./runs/queries.ts";
 export type { Run } from "./runs/run.ts";
 export { maxParamsBytes, type StartRunInput, validateParams } from "./runs/startRun.ts";
-export type { ActivationOutcome } from "./runner/runActivation.ts";
-export type { WorkerHandle, WorkerOptions } from "./runner/worker.ts";

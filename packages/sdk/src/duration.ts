@@ -13,7 +13,9 @@ export function toMilliseconds(duration: Duration): number {
   }
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(duration);
   if (!match) {
-    throw new RangeError(`Invalid duration "${duration}": expected e.g. "500ms", "30s", "10m", "2h"`);
+    throw new RangeError(
+      `Invalid duration "${duration}": expected e.g. "500ms", "30s", "10m", "2h"`,
+    );
   }
   return Number(match[1]) * unitMs[match[2] as keyof typeof unitMs];
 }

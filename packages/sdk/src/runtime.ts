@@ -8,6 +8,7 @@ import type { ActorSystem } from "xstate";
 
 // biome-ignore lint/suspicious/noExplicitAny: any system of any machine
 type AnyActorSystem = ActorSystem<any>;
+
 import type { RetryPolicy } from "./retry.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";

@@ -49,7 +49,8 @@ export function step<TOutput, TInput = void>(
   return fromPromise<TOutput, TInput>(async ({ input, signal, system, self }) => {
     const runtime = runtimeOf(system);
     const key = runtime.stepKey(self.id);
-    const policy = options.retry === false ? { attempts: 1 } : (options.retry ?? runtime.retry ?? {});
+    const policy =
+      options.retry === false ? { attempts: 1 } : (options.retry ?? runtime.retry ?? {});
     const attempts = Math.max(1, policy.attempts ?? defaultRetryPolicy.attempts);
     const log = loggerFor(runtime.log, self.id);
     runtime.stepStarted();
@@ -82,7 +83,10 @@ export function step<TOutput, TInput = void>(
   });
 }
 
-function loggerFor(write: (level: LogLevel, message: string, data?: unknown) => void, stepId: string): StepLogger {
+function loggerFor(
+  write: (level: LogLevel, message: string, data?: unknown) => void,
+  stepId: string,
+): StepLogger {
   const at = (level: LogLevel) => (message: string, data?: unknown) =>
     write(level, message, data === undefined ? { step: stepId } : { step: stepId, data });
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };

@@ -35,23 +35,35 @@ function policyOf(job: RegisteredJob) {
 export const jobsRouter = router({
   /** Job types, optionally of one category, ordered by id. */
   list: publicProcedure
-    .input(z.object({ category: z.string().max(200).optional() }).strict().optional())
+    .input(
+      z
+        .object({ category: z.string().max(200).optional() })
+        .strict()
+        .optional(),
+    )
     .query(({ ctx, input }) =>
       ctx.engine.registry
         .list()
-        .filter((job) => input?.category === undefined || job.definition.category === input.category)
+        .filter(
+          (job) => input?.category === undefined || job.definition.category === input.category,
+        )
         .map(summarize),
     ),
 
   /** One job type with its parameter schema (JSON Schema), policy and machine graph. */
-  get: publicProcedure.input(z.object({ id: z.string().min(1).max(200) }).strict()).query(({ ctx, input }) => {
-    const job = ctx.engine.registry.get(input.id);
-    return {
-      ...summarize(job),
-      version: job.version,
-      paramsSchema: z.toJSONSchema(job.definition.params, { io: "input", unrepresentable: "any" }),
-      policy: policyOf(job),
-      graph: job.graph(),
-    };
-  }),
+  get: publicProcedure
+    .input(z.object({ id: z.string().min(1).max(200) }).strict())
+    .query(({ ctx, input }) => {
+      const job = ctx.engine.registry.get(input.id);
+      return {
+        ...summarize(job),
+        version: job.version,
+        paramsSchema: z.toJSONSchema(job.definition.params, {
+          io: "input",
+          unrepresentable: "any",
+        }),
+        policy: policyOf(job),
+        graph: job.graph(),
+      };
+    }),
 });

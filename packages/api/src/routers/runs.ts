@@ -45,7 +45,9 @@ export const runsRouter = router({
     .query(({ ctx, input }) => ctx.engine.listRuns(input ?? {})),
 
   /** Status, current state value, context, progress and error of one run. */
-  get: publicProcedure.input(z.object({ id: runId }).strict()).query(({ ctx, input }) => ctx.engine.getRun(input.id)),
+  get: publicProcedure
+    .input(z.object({ id: runId }).strict())
+    .query(({ ctx, input }) => ctx.engine.getRun(input.id)),
 
   /** A page of a run's history (transitions, logs, progress, status changes), oldest first. */
   history: publicProcedure
@@ -79,7 +81,11 @@ export const runsRouter = router({
       await ctx.engine.getRun(input.id); // unknown run → NOT_FOUND before streaming
       let afterId = input.lastEventId ?? undefined;
       while (!signal?.aborted) {
-        const events = await ctx.engine.listRunEvents({ runId: input.id, limit: 500, ...(afterId ? { afterId } : {}) });
+        const events = await ctx.engine.listRunEvents({
+          runId: input.id,
+          limit: 500,
+          ...(afterId ? { afterId } : {}),
+        });
         for (const event of events) {
           afterId = event.id;
           yield tracked(event.id, event);
@@ -87,7 +93,10 @@ export const runsRouter = router({
         if (events.length === 500) continue;
         const run = await ctx.engine.getRun(input.id);
         if (isTerminal(run.status)) {
-          const rest = await ctx.engine.listRunEvents({ runId: input.id, ...(afterId ? { afterId } : {}) });
+          const rest = await ctx.engine.listRunEvents({
+            runId: input.id,
+            ...(afterId ? { afterId } : {}),
+          });
           for (const event of rest) yield tracked(event.id, event);
           return;
         }

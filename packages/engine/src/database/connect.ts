@@ -10,7 +10,10 @@ export interface DatabaseHandle {
 }
 
 /** Opens a pool on `connectionString`. `max` defaults to 10 connections. */
-export function connectDatabase(connectionString: string, options: { max?: number } = {}): DatabaseHandle {
+export function connectDatabase(
+  connectionString: string,
+  options: { max?: number } = {},
+): DatabaseHandle {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
   // An idle client's error (e.g. the server restarting) must not crash the process.
   pool.on("error", () => {});

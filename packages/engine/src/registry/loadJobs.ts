@@ -15,9 +15,12 @@ export async function loadJobRegistry(dir: string): Promise<JobRegistry> {
   try {
     entries = await readdir(absolute);
   } catch (error) {
-    throw new InvalidJobDefinitionError(`Cannot read the jobs directory ${absolute}: ${String(error)}`, {
-      cause: error,
-    });
+    throw new InvalidJobDefinitionError(
+      `Cannot read the jobs directory ${absolute}: ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   const files = entries.filter((f) => /\.(ts|mts)$/.test(f) && !/\.(test|d)\.m?ts$/.test(f)).sort();
   const sources: JobSource[] = [];
@@ -27,7 +30,9 @@ export async function loadJobRegistry(dir: string): Promise<JobRegistry> {
     try {
       module = (await import(pathToFileURL(full).href)) as { default?: unknown };
     } catch (error) {
-      throw new InvalidJobDefinitionError(`Cannot load job file ${full}: ${String(error)}`, { cause: error });
+      throw new InvalidJobDefinitionError(`Cannot load job file ${full}: ${String(error)}`, {
+        cause: error,
+      });
     }
     if (isJobDefinition(module.default)) sources.push({ definition: module.default, file: full });
   }

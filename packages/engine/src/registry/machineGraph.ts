@@ -58,7 +58,8 @@ function labelOf(eventType: string): string {
   if (eventType.startsWith("xstate.error.actor.")) return "error";
   if (eventType.startsWith("xstate.done.state.")) return "done";
   const after = /^xstate\.after\.([^.]+)\./.exec(eventType);
-  if (after?.[1]) return /^\d+$/.test(after[1]) ? `after ${formatMs(Number(after[1]))}` : `after ${after[1]}`;
+  if (after?.[1])
+    return /^\d+$/.test(after[1]) ? `after ${formatMs(Number(after[1]))}` : `after ${after[1]}`;
   if (eventType === "") return "always";
   return eventType;
 }

@@ -85,7 +85,10 @@ export class RunActivation {
       });
     }
     if (row.deadline_at && row.deadline_at.getTime() <= Date.now()) {
-      return this.#endWithoutActor("failed", { message: this.#timeoutMessage(), state: row.state_value });
+      return this.#endWithoutActor("failed", {
+        message: this.#timeoutMessage(),
+        state: row.state_value,
+      });
     }
 
     const outcome = new Promise<Settlement>((resolve) => {
@@ -96,19 +99,29 @@ export class RunActivation {
       };
     });
     const restored = row.snapshot !== null;
-    this.#visits = new StepVisits(row.step_visits, restored ? inFlightInvokeIds(row.snapshot) : new Set());
+    this.#visits = new StepVisits(
+      row.step_visits,
+      restored ? inFlightInvokeIds(row.snapshot) : new Set(),
+    );
     this.#lastPersisted = row.snapshot;
     this.#lastValue = row.state_value;
-    this.#append(restored ? "resumed" : "started", { activation: row.activations, worker: this.#ctx.workerId });
+    this.#append(restored ? "resumed" : "started", {
+      activation: row.activations,
+      worker: this.#ctx.workerId,
+    });
 
     let actor: Actor<AnyStateMachine>;
     try {
       actor = createActor(this.#job.runnableMachine, {
-        ...(restored ? { snapshot: row.snapshot as never, input: undefined } : { input: row.params }),
+        ...(restored
+          ? { snapshot: row.snapshot as never, input: undefined }
+          : { input: row.params }),
         inspect: (event) => this.#onInspect(event),
       });
     } catch (error) {
-      return this.#endWithoutActor("failed", { message: `Cannot restore the run: ${messageOf(error)}` });
+      return this.#endWithoutActor("failed", {
+        message: `Cannot restore the run: ${messageOf(error)}`,
+      });
     }
     this.#actor = actor;
     bindRunRuntime(actor.system, this.#runtime());
@@ -118,10 +131,13 @@ export class RunActivation {
     });
     if (row.deadline_at) {
       const remaining = row.deadline_at.getTime() - Date.now();
-      this.#timers.push(setTimeout(() => this.#settle({ kind: "timeout" }), Math.min(remaining, 2 ** 31 - 1)));
+      this.#timers.push(
+        setTimeout(() => this.#settle({ kind: "timeout" }), Math.min(remaining, 2 ** 31 - 1)),
+      );
     }
     actor.start();
-    if (actor.getSnapshot().status === "error") this.#settle({ kind: "error", error: actor.getSnapshot().error });
+    if (actor.getSnapshot().status === "error")
+      this.#settle({ kind: "error", error: actor.getSnapshot().error });
 
     try {
       return await this.#conclude(await outcome);
@@ -183,7 +199,11 @@ export class RunActivation {
     const isRoot = event.actorRef === actor;
     if (isRoot) this.#lastValue = snapshot.value;
     this.#lastPersisted = actor.getPersistedSnapshot();
-    this.#update({ snapshot: this.#lastPersisted, state_value: this.#lastValue, step_visits: this.#visits.toJSON() });
+    this.#update({
+      snapshot: this.#lastPersisted,
+      state_value: this.#lastValue,
+      step_visits: this.#visits.toJSON(),
+    });
     this.#append("transition", {
       event: event.event.type,
       value: snapshot.value,
@@ -237,8 +257,11 @@ export class RunActivation {
 
   /** Park when every in-flight step is a sleep long enough to be worth freeing the worker. */
   #checkPark(): void {
-    if (this.#settled || this.#parkOffers.size === 0 || this.#parkOffers.size < this.#stepsInFlight) return;
-    const until = new Date(Math.min(...[...this.#parkOffers].map((offer) => offer.deadline.getTime())));
+    if (this.#settled || this.#parkOffers.size === 0 || this.#parkOffers.size < this.#stepsInFlight)
+      return;
+    const until = new Date(
+      Math.min(...[...this.#parkOffers].map((offer) => offer.deadline.getTime())),
+    );
     this.#settle({ kind: "park", until });
   }
 
@@ -278,7 +301,11 @@ export class RunActivation {
         return this.#end("completed", null, { output: snapshot.output ?? null });
       }
       case "error":
-        return this.#end("failed", { message: messageOf(settlement.error), state: this.#lastValue, ...nameOf(settlement.error) });
+        return this.#end("failed", {
+          message: messageOf(settlement.error),
+          state: this.#lastValue,
+          ...nameOf(settlement.error),
+        });
       case "abort":
         stop();
         return this.#end("aborted", null);
@@ -295,7 +322,9 @@ export class RunActivation {
       }
       case "release":
         stop();
-        await this.#handOver(null, "released", { reason: "The worker is shutting down; another worker resumes the run." });
+        await this.#handOver(null, "released", {
+          reason: "The worker is shutting down; another worker resumes the run.",
+        });
         return "released";
       case "lease-lost":
         stop();
@@ -303,7 +332,11 @@ export class RunActivation {
     }
   }
 
-  async #end(status: RunStatus, error: RunError | null, extra: Record<string, unknown> = {}): Promise<ActivationOutcome> {
+  async #end(
+    status: RunStatus,
+    error: RunError | null,
+    extra: Record<string, unknown> = {},
+  ): Promise<ActivationOutcome> {
     const activation = this.#row?.activations;
     const runError = error ? { ...error, activation } : null;
     this.#update({
@@ -320,7 +353,10 @@ export class RunActivation {
     return status as ActivationOutcome;
   }
 
-  async #endWithoutActor(status: "failed" | "aborted", error: RunError | null): Promise<ActivationOutcome> {
+  async #endWithoutActor(
+    status: "failed" | "aborted",
+    error: RunError | null,
+  ): Promise<ActivationOutcome> {
     return this.#end(status, error);
   }
 
@@ -354,7 +390,12 @@ export class RunActivation {
       await this.#ctx.boss.send(
         this.#job.queue,
         { runId: this.runId },
-        { id: nextJobId, ...(wakeAt ? { startAfter: wakeAt } : {}), priority: this.#row?.priority ?? 0, db: fromKysely(trx) },
+        {
+          id: nextJobId,
+          ...(wakeAt ? { startAfter: wakeAt } : {}),
+          priority: this.#row?.priority ?? 0,
+          db: fromKysely(trx),
+        },
       );
     });
   }

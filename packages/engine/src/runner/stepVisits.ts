@@ -2,7 +2,8 @@
 export function inFlightInvokeIds(snapshot: unknown): Set<string> {
   const ids = new Set<string>();
   const walk = (node: unknown) => {
-    const children = (node as { children?: Record<string, { snapshot?: unknown }> } | null)?.children;
+    const children = (node as { children?: Record<string, { snapshot?: unknown }> } | null)
+      ?.children;
     if (!children) return;
     for (const [id, child] of Object.entries(children)) {
       const status = (child.snapshot as { status?: string } | undefined)?.status;

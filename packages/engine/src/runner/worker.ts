@@ -1,5 +1,5 @@
-import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { Kysely } from "kysely";
 import type pg from "pg";
 import type { PgBoss } from "pg-boss";
@@ -43,7 +43,10 @@ export interface WorkerDependencies {
 /** Channel on which `abortRun` announces runs whose status became `aborting`. */
 export const abortChannel = "docket_abort";
 
-export async function startWorker(deps: WorkerDependencies, options: WorkerOptions = {}): Promise<WorkerHandle> {
+export async function startWorker(
+  deps: WorkerDependencies,
+  options: WorkerOptions = {},
+): Promise<WorkerHandle> {
   const { db, pool, boss, registry } = deps;
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const concurrency = options.concurrency ?? 10;
@@ -52,13 +55,20 @@ export async function startWorker(deps: WorkerDependencies, options: WorkerOptio
   const inFlight = new Set<Promise<unknown>>();
   const slots = new Semaphore(concurrency);
   const writer = new CheckpointWriter(db, (runId) => activations.get(runId)?.leaseLost());
-  const context = { db, boss, writer, workerId: id, parkThresholdMs: options.parkThresholdMs ?? 5_000 };
+  const context = {
+    db,
+    boss,
+    writer,
+    workerId: id,
+    parkThresholdMs: options.parkThresholdMs ?? 5_000,
+  };
   let stopping = false;
 
   // Aborts requested from any process reach the activation at once through NOTIFY…
   const listener = await pool.connect();
   listener.on("notification", (message) => {
-    if (message.channel === abortChannel && message.payload) activations.get(message.payload)?.requestAbort();
+    if (message.channel === abortChannel && message.payload)
+      activations.get(message.payload)?.requestAbort();
   });
   listener.on("error", () => {});
   await listener.query(`listen ${abortChannel}`);
@@ -76,7 +86,9 @@ export async function startWorker(deps: WorkerDependencies, options: WorkerOptio
       .catch(() => {});
   }, 1_000);
 
-  const jobs = options.jobIds ? options.jobIds.map((jobId) => registry.get(jobId)) : registry.list();
+  const jobs = options.jobIds
+    ? options.jobIds.map((jobId) => registry.get(jobId))
+    : registry.list();
   for (const job of jobs) {
     await boss.work<{ runId: string }>(
       job.queue,

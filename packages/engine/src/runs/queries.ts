@@ -7,7 +7,8 @@ import { type Run, toRun } from "./run.ts";
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function assertRunId(runId: string): void {
-  if (!uuidPattern.test(runId)) throw new NotFoundError(`Unknown run "${runId}": run ids are UUIDs.`);
+  if (!uuidPattern.test(runId))
+    throw new NotFoundError(`Unknown run "${runId}": run ids are UUIDs.`);
 }
 
 export async function getRun(db: Kysely<Database>, runId: string): Promise<Run> {
@@ -42,7 +43,11 @@ export async function listRuns(db: Kysely<Database>, input: ListRunsInput = {}):
     const { createdAt, id } = decodeCursor(input.cursor);
     query = query.where(sql<boolean>`(created_at, id) < (${createdAt}::timestamptz, ${id}::uuid)`);
   }
-  const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit + 1).execute();
+  const rows = await query
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
@@ -57,7 +62,10 @@ function encodeCursor(createdAt: Date, id: string): string {
 
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as [string, string];
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as [
+      string,
+      string,
+    ];
     if (Number.isNaN(Date.parse(createdAt)) || !uuidPattern.test(id)) throw new Error("bad cursor");
     return { createdAt, id };
   } catch {
@@ -84,20 +92,30 @@ export interface ListRunEventsInput {
   readonly limit?: number;
 }
 
-export async function listRunEvents(db: Kysely<Database>, input: ListRunEventsInput): Promise<RunEvent[]> {
+export async function listRunEvents(
+  db: Kysely<Database>,
+  input: ListRunEventsInput,
+): Promise<RunEvent[]> {
   assertRunId(input.runId);
   let query = db
     .selectFrom("run_events")
     .select(["id", "run_id", "at", "type", "data"])
     .where("run_id", "=", input.runId);
   if (input.afterId !== undefined) {
-    if (!/^\d+$/.test(input.afterId)) throw new NotFoundError(`Invalid event id "${input.afterId}".`);
+    if (!/^\d+$/.test(input.afterId))
+      throw new NotFoundError(`Invalid event id "${input.afterId}".`);
     query = query.where("id", ">", input.afterId);
   }
   if (input.types?.length) query = query.where("type", "in", input.types);
   const limit = Math.min(Math.max(input.limit ?? 500, 1), 5000);
   const rows = await query.orderBy("id").limit(limit).execute();
-  return rows.map((row) => ({ id: String(row.id), runId: row.run_id, at: row.at, type: row.type, data: row.data }));
+  return rows.map((row) => ({
+    id: String(row.id),
+    runId: row.run_id,
+    at: row.at,
+    type: row.type,
+    data: row.data,
+  }));
 }
 
 /**
@@ -105,13 +123,24 @@ export async function listRunEvents(db: Kysely<Database>, input: ListRunEventsIn
  * `aborted` at once; a running one becomes `aborting` and the worker holding
  * it, in whatever process, is told through NOTIFY to stop its steps.
  */
-export async function abortRun(db: Kysely<Database>, runId: string, requestedBy: string): Promise<Run> {
+export async function abortRun(
+  db: Kysely<Database>,
+  runId: string,
+  requestedBy: string,
+): Promise<Run> {
   assertRunId(runId);
   return db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom("runs").selectAll().where("id", "=", runId).forUpdate().executeTakeFirst();
+    const row = await trx
+      .selectFrom("runs")
+      .selectAll()
+      .where("id", "=", runId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) throw new NotFoundError(`Unknown run "${runId}".`);
     if (isTerminal(row.status)) {
-      throw new ConflictError(`Run ${runId} already ended (${row.status}); there is nothing to abort.`);
+      throw new ConflictError(
+        `Run ${runId} already ended (${row.status}); there is nothing to abort.`,
+      );
     }
     if (row.status === "aborting") return toRun(row);
     const held = row.lease !== null;
@@ -128,11 +157,27 @@ export async function abortRun(db: Kysely<Database>, runId: string, requestedBy:
     await trx
       .insertInto("run_events")
       .values([
-        { run_id: runId, at: new Date(), type: "abort-requested", data: JSON.stringify({ by: requestedBy }) },
-        ...(held ? [] : [{ run_id: runId, at: new Date(), type: "status", data: JSON.stringify({ status: "aborted" }) }]),
+        {
+          run_id: runId,
+          at: new Date(),
+          type: "abort-requested",
+          data: JSON.stringify({ by: requestedBy }),
+        },
+        ...(held
+          ? []
+          : [
+              {
+                run_id: runId,
+                at: new Date(),
+                type: "status",
+                data: JSON.stringify({ status: "aborted" }),
+              },
+            ]),
       ])
       .execute();
-    await sql`select pg_notify(${abortChannel}, ${runId}), pg_notify('docket_run_events', ${runId})`.execute(trx);
+    await sql`select pg_notify(${abortChannel}, ${runId}), pg_notify('docket_run_events', ${runId})`.execute(
+      trx,
+    );
     return toRun(updated);
   });
 }

@@ -54,7 +54,11 @@ export async function startRun(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await boss.send(job.queue, { runId: row.id }, { id: queueJobId, priority, db: fromKysely(trx) });
+    await boss.send(
+      job.queue,
+      { runId: row.id },
+      { id: queueJobId, priority, db: fromKysely(trx) },
+    );
     return toRun(row);
   });
 }
