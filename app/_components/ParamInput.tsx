@@ -1,0 +1,119 @@
+import type { SchemaField } from "../_lib/schemaFields.ts";
+
+/** A form value: text for every input but checkboxes. */
+export type ParamValue = string | boolean;
+
+interface ParamInputProps {
+  readonly field: SchemaField;
+  readonly value: ParamValue;
+  readonly error: string | undefined;
+  readonly onChange: (value: ParamValue) => void;
+}
+
+/** One parameter's label, input, hint and server-side error. */
+export function ParamInput({ field, value, error, onChange }: ParamInputProps) {
+  const id = `param-${field.name}`;
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [field.description ? hintId : null, error ? errorId : null]
+    .filter(Boolean)
+    .join(" ");
+  const common = {
+    id,
+    name: field.name,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": describedBy || undefined,
+    "aria-required": field.required || undefined,
+  } as const;
+
+  const label = (
+    <label htmlFor={id} className="field__label">
+      {field.name}
+      {field.required ? (
+        <span className="field__required" title="required">
+          {" "}
+          *<span className="visually-hidden"> (required)</span>
+        </span>
+      ) : null}
+    </label>
+  );
+
+  return (
+    <div className={error ? "field field--invalid" : "field"}>
+      {field.kind === "boolean" ? (
+        <div className="field__checkbox">
+          <input
+            {...common}
+            type="checkbox"
+            checked={value === true}
+            onChange={(e) => onChange(e.target.checked)}
+          />
+          {label}
+        </div>
+      ) : (
+        <>
+          {label}
+          {renderInput(field, value, onChange, common)}
+        </>
+      )}
+      {field.description ? (
+        <p id={hintId} className="field__hint">
+          {field.description}
+          {field.kind === "json" ? ` (JSON, ${field.type})` : null}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={errorId} className="field__error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function renderInput(
+  field: SchemaField,
+  value: ParamValue,
+  onChange: (value: ParamValue) => void,
+  common: Record<string, unknown>,
+) {
+  const text = typeof value === "string" ? value : "";
+  if (field.options) {
+    return (
+      <select {...common} value={text} onChange={(e) => onChange(e.target.value)}>
+        {field.required ? null : <option value="">(not set)</option>}
+        {field.options.map((option) => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
+      </select>
+    );
+  }
+  if (field.kind === "number" || field.kind === "integer") {
+    return (
+      <input
+        {...common}
+        type="number"
+        inputMode={field.kind === "integer" ? "numeric" : "decimal"}
+        step={field.kind === "integer" ? 1 : "any"}
+        min={field.minimum ?? undefined}
+        max={field.maximum ?? undefined}
+        value={text}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    );
+  }
+  if (field.kind === "json") {
+    return (
+      <textarea
+        {...common}
+        rows={3}
+        spellCheck={false}
+        value={text}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    );
+  }
+  return <input {...common} type="text" value={text} onChange={(e) => onChange(e.target.value)} />;
+}

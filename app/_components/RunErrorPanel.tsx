@@ -1,0 +1,33 @@
+import { formatStateValue } from "../_lib/formatters.ts";
+import type { RunView } from "../_lib/trpcClient.ts";
+
+/** Why a run failed, where, and in which activation. */
+export function RunErrorPanel({ error }: { readonly error: NonNullable<RunView["error"]> }) {
+  return (
+    <section aria-labelledby="run-error" className="panel panel--error">
+      <h2 id="run-error" className="panel__title">
+        Error
+      </h2>
+      <p className="run-error__message">
+        {error.name ? <strong>{error.name}: </strong> : null}
+        {error.message}
+      </p>
+      <dl className="facts">
+        {error.state !== undefined ? (
+          <>
+            <dt>In state</dt>
+            <dd>
+              <code>{formatStateValue(error.state)}</code>
+            </dd>
+          </>
+        ) : null}
+        {error.activation !== undefined ? (
+          <>
+            <dt>Activation</dt>
+            <dd>{error.activation}</dd>
+          </>
+        ) : null}
+      </dl>
+    </section>
+  );
+}

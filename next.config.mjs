@@ -1,0 +1,26 @@
+// @ts-check
+
+/**
+ * The designer (app/) is UI only: it imports nothing but the *type* of the API
+ * router, and talks to `/api/trpc` over HTTP. That endpoint is served by the
+ * Docket server (packages/cli) next to Next's request handler, so no engine,
+ * pg, pg-boss or kysely code is ever bundled and `transpilePackages` is not needed.
+ *
+ * @type {import("next").NextConfig}
+ */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  typedRoutes: false,
+  typescript: {
+    ignoreBuildErrors: false,
+    // Bundler resolution and the React JSX runtime for the app only; the root
+    // tsconfig stays NodeNext for the packages, and Next does not rewrite it.
+    tsconfigPath: "app/tsconfig.json",
+  },
+  // The repository root, so Turbopack never guesses a parent directory.
+  turbopack: { root: import.meta.dirname },
+  outputFileTracingRoot: import.meta.dirname,
+};
+
+export default nextConfig;
