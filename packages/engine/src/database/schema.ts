@@ -70,6 +70,10 @@ export interface RunsTable {
   started_at: Timestamp | null;
   ended_at: Timestamp | null;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  set_id: string | null;
+  target: TargetKind | null;
+  report: Json | null;
+  restores_run_id: string | null;
 }
 
 export interface RunEventsTable {
@@ -87,10 +91,128 @@ export interface RunJournalTable {
   recorded_at: ColumnType<Date, never, never>;
 }
 
+/** Kinds of record a set holds and a job targets (the demo catalog's tables). */
+export type TargetKind = "items" | "records" | "loans" | "headings";
+
+type Version = ColumnType<number, number | undefined, number>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface BibRecordsTable {
+  id: ColumnType<string, string | number | bigint, never>;
+  title: string;
+  author: string | null;
+  year: number | null;
+  subjects: ColumnType<string[], string[] | undefined, string[]>;
+  fields: ColumnType<unknown, string | undefined, string>;
+  version: Version;
+  updated_at: UpdatedAt;
+}
+
+export interface ItemsTable {
+  id: ColumnType<string, string | number | bigint, never>;
+  barcode: string;
+  record_id: ColumnType<string, string | number | bigint, string | number | bigint>;
+  library: string;
+  location: string;
+  item_policy: string;
+  status: "in_place" | "on_loan" | "missing" | "withdrawn";
+  notes: string | null;
+  version: Version;
+  updated_at: UpdatedAt;
+}
+
+export interface LoansTable {
+  id: ColumnType<string, string | number | bigint, never>;
+  item_id: ColumnType<string, string | number | bigint, string | number | bigint>;
+  patron_id: string | null;
+  patron_name: string | null;
+  loaned_at: Timestamp;
+  due_at: Timestamp;
+  returned_at: Timestamp | null;
+  version: Version;
+  updated_at: UpdatedAt;
+}
+
+export interface HeadingsTable {
+  id: ColumnType<string, string | number | bigint, never>;
+  term: string;
+  preferred_term: string;
+  version: Version;
+  updated_at: UpdatedAt;
+}
+
+export interface SetsTable {
+  id: Generated<string>;
+  name: string;
+  description: string | null;
+  kind: "itemized" | "logical";
+  target: TargetKind;
+  filter: Json | null;
+  created_by: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export interface SetMembersTable {
+  set_id: string;
+  member_id: ColumnType<string, string | number | bigint, never>;
+}
+
+export interface RunMembersTable {
+  run_id: string;
+  member_id: ColumnType<string, string | number | bigint, never>;
+}
+
+export interface RunPartsTable {
+  run_id: string;
+  invoke_key: string;
+  part: number;
+  first_member: ColumnType<string, string | number | bigint, string | number | bigint>;
+  last_member: ColumnType<string, string | number | bigint, string | number | bigint>;
+  cursor: ColumnType<string | null, string | number | bigint | null, string | number | bigint | null>;
+  total: number;
+  processed: Generated<number>;
+  changed: Generated<number>;
+  unchanged: Generated<number>;
+  failed: Generated<number>;
+  status: ColumnType<"pending" | "running" | "done" | "failed", "pending" | "running" | "done" | "failed" | undefined>;
+  queue_job_id: string | null;
+  lease: string | null;
+  error: string | null;
+  started_at: Timestamp | null;
+  ended_at: Timestamp | null;
+}
+
+export interface RunRecordsTable {
+  run_id: string;
+  member_id: ColumnType<string, string | number | bigint, never>;
+  outcome: "changed" | "unchanged" | "failed" | "skipped" | "created";
+  reason: string | null;
+  before: Json | null;
+  version_after: number | null;
+}
+
+export interface RunFileChunksTable {
+  run_id: string;
+  name: string;
+  part: number;
+  seq: ColumnType<string, string | number | bigint, never>;
+  content: string;
+}
+
 export interface Database {
   runs: RunsTable;
   run_events: RunEventsTable;
   run_journal: RunJournalTable;
+  bib_records: BibRecordsTable;
+  items: ItemsTable;
+  loans: LoansTable;
+  headings: HeadingsTable;
+  sets: SetsTable;
+  set_members: SetMembersTable;
+  run_members: RunMembersTable;
+  run_parts: RunPartsTable;
+  run_records: RunRecordsTable;
+  run_file_chunks: RunFileChunksTable;
 }
 
 export type RunRow = Selectable<RunsTable>;
