@@ -3,7 +3,8 @@ import { loadJobRegistry } from "@docket/engine";
 import { InvalidJobDefinitionError } from "@docket/sdk";
 import { describe, expect, it } from "vitest";
 
-const dir = (name: string) => fileURLToPath(new URL(`./fixtures/registry/${name}/`, import.meta.url));
+const dir = (name: string) =>
+  fileURLToPath(new URL(`./fixtures/registry/${name}/`, import.meta.url));
 
 describe("job registry", () => {
   it("registers every defineJob default export and ignores other files", async () => {
@@ -27,6 +28,8 @@ describe("job registry", () => {
   });
 
   it("reports a missing jobs directory clearly", async () => {
-    await expect(loadJobRegistry("/nonexistent/jobs")).rejects.toThrow(/Cannot read the jobs directory \/nonexistent\/jobs/);
+    await expect(loadJobRegistry("/nonexistent/jobs")).rejects.toThrow(
+      /Cannot read the jobs directory \/nonexistent\/jobs/,
+    );
   });
 });

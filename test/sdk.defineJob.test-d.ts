@@ -1,12 +1,17 @@
 import { defineJob, type StepArgs, step } from "@docket/sdk";
-import { assign, setup } from "xstate";
 import { describe, expectTypeOf, it } from "vitest";
+import { assign, setup } from "xstate";
 import { z } from "zod";
 
 const Params = z.object({ barcode: z.string(), dryRun: z.boolean().default(false) });
 type Params = z.infer<typeof Params>;
 
-const base = { id: "items.check", title: "Check", category: "Fulfillment", description: "Checks an item." } as const;
+const base = {
+  id: "items.check",
+  title: "Check",
+  category: "Fulfillment",
+  description: "Checks an item.",
+} as const;
 
 describe("defineJob", () => {
   it("accepts a machine whose input is exactly the params", () => {
@@ -20,7 +25,9 @@ describe("defineJob", () => {
       timeout: "2h",
       parallelism: 4,
       target: "items",
-      machine: setup({ types: { input: {} as Params, context: {} as { barcode: string } } }).createMachine({
+      machine: setup({
+        types: { input: {} as Params, context: {} as { barcode: string } },
+      }).createMachine({
         context: ({ input }) => ({ barcode: input.barcode }),
         initial: "done",
         states: { done: { type: "final" } },
@@ -69,14 +76,19 @@ describe("defineJob", () => {
   });
 
   it("types a step's arguments", () => {
-    const fetchItem = step(async ({ input, signal, log, progress, key }: StepArgs<{ barcode: string }>) => {
-      expectTypeOf(signal).toEqualTypeOf<AbortSignal>();
-      expectTypeOf(key).toBeString();
-      log.info(`Fetching ${input.barcode}`);
-      progress({ done: 1, total: 2 });
-      return { barcode: input.barcode, found: true };
-    });
-    setup({ types: { input: {} as Params, context: {} as { found: boolean } }, actors: { fetchItem } }).createMachine({
+    const fetchItem = step(
+      async ({ input, signal, log, progress, key }: StepArgs<{ barcode: string }>) => {
+        expectTypeOf(signal).toEqualTypeOf<AbortSignal>();
+        expectTypeOf(key).toBeString();
+        log.info(`Fetching ${input.barcode}`);
+        progress({ done: 1, total: 2 });
+        return { barcode: input.barcode, found: true };
+      },
+    );
+    setup({
+      types: { input: {} as Params, context: {} as { found: boolean } },
+      actors: { fetchItem },
+    }).createMachine({
       context: { found: false },
       invoke: {
         id: "fetchItem",

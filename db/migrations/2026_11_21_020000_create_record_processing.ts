@@ -6,6 +6,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .alterTable("runs")
     .addColumn("set_id", "uuid", (c) => c.references("sets.id").onDelete("set null"))
     .addColumn("target", "text")
+    // Members in run_members; null until the population is fixed (status initializing).
+    .addColumn("population", "integer")
     // Counts, duration and first failures; the full list is in run_records.
     .addColumn("report", "jsonb")
     // A restore run points at the run it restores; a run is restored at most once.
@@ -35,6 +37,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("changed", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("unchanged", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("failed", "integer", (c) => c.notNull().defaultTo(0))
+    .addColumn("skipped", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("status", "text", (c) => c.notNull().defaultTo("pending"))
     .addColumn("queue_job_id", "uuid")
     .addColumn("lease", "uuid")
@@ -80,6 +83,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     .alterTable("runs")
     .dropColumn("set_id")
     .dropColumn("target")
+    .dropColumn("population")
     .dropColumn("report")
     .dropColumn("restores_run_id")
     .execute();

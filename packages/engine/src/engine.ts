@@ -1,10 +1,20 @@
 import path from "node:path";
 import type { Kysely } from "kysely";
 import { PgBoss } from "pg-boss";
+import {
+  type SeedCatalogOptions,
+  type SeedCatalogReport,
+  seedCatalog,
+} from "./catalog/seedCatalog.ts";
+import { seedExampleSets } from "./catalog/seedExampleSets.ts";
 import { connectDatabase } from "./database/connect.ts";
 import type { Database } from "./database/schema.ts";
-import type { JobRegistry, RegisteredJob } from "./registry/jobRegistry.ts";
-import { loadJobRegistry } from "./registry/loadJobs.ts";
+import { partsQueue } from "./records/recordParts.ts";
+import { restoreJob } from "./records/restoreJob.ts";
+import { type RestoreRunInput, restoreRun } from "./records/restoreRun.ts";
+import { listRunFiles, listRunRecords, type RunRecordPage, readRunFile } from "./records/runRecords.ts";
+import { createJobRegistry, type JobRegistry } from "./registry/jobRegistry.ts";
+import { loadJobSources } from "./registry/loadJobs.ts";
 import { startWorker, type WorkerHandle, type WorkerOptions } from "./runner/worker.ts";
 import {
   abortRun,
@@ -19,6 +29,17 @@ import {
 import type { Run } from "./runs/run.ts";
 import { RunActivity } from "./runs/runActivity.ts";
 import { type StartRunInput, startRun } from "./runs/startRun.ts";
+import { type CountSetFilterInput, countSetFilter } from "./sets/countSetFilter.ts";
+import {
+  type CreateItemizedSetInput,
+  type CreateItemizedSetResult,
+  createItemizedSet,
+} from "./sets/createItemizedSet.ts";
+import { type CreateLogicalSetInput, createLogicalSet } from "./sets/createLogicalSet.ts";
+import { deleteSet } from "./sets/deleteSet.ts";
+import { type GetSetInput, getSet, type SetPage } from "./sets/getSet.ts";
+import { type ListSetsInput, listSets } from "./sets/listSets.ts";
+import type { RecordSet, SetSummary } from "./sets/recordSet.ts";
 
 export interface EngineOptions {
   /** PostgreSQL connection string (migrated with `docket migrate`). */
@@ -42,8 +63,25 @@ export interface Engine {
   /** Resolves when the run's history may have grown, or after `timeoutMs`. */
   waitForRunActivity(runId: string, timeoutMs: number, signal?: AbortSignal): Promise<void>;
   abortRun(runId: string, requestedBy: string): Promise<Run>;
+  /** Starts a restore run undoing what `runId` changed; see {@link RestoreRunInput}. */
+  restoreRun(input: RestoreRunInput): Promise<Run>;
+  /** A run's per-record outcomes, e.g. `{ outcomes: ["failed"] }` for its failed records. */
+  listRunRecords(input: { runId: string; outcomes?: readonly string[]; cursor?: string; limit?: number }): Promise<RunRecordPage>;
+  listRunFiles(runId: string): Promise<string[]>;
+  /** Streams a run's file in chunks. */
+  readRunFile(runId: string, name: string): AsyncGenerator<string>;
   /** Starts executing runs in this process. */
   startWorker(options?: WorkerOptions): Promise<WorkerHandle>;
+  // Sets (sets/) and the demo catalog (catalog/).
+  createItemizedSet(input: CreateItemizedSetInput): Promise<CreateItemizedSetResult>;
+  createLogicalSet(input: CreateLogicalSetInput): Promise<SetSummary>;
+  /** Counts a filter's matches without saving it (the designer's live count). */
+  countSetFilter(input: CountSetFilterInput): Promise<number>;
+  listSets(input?: ListSetsInput): Promise<SetSummary[]>;
+  getSet(input: GetSetInput): Promise<SetPage>;
+  deleteSet(setId: string): Promise<RecordSet>;
+  seedCatalog(options: SeedCatalogOptions): Promise<SeedCatalogReport>;
+  seedExampleSets(createdBy: string): Promise<SetSummary[]>;
   /** Engine internals for tests and tools in this repository. */
   readonly internals: { readonly db: Kysely<Database>; readonly boss: PgBoss };
   /** Stops workers started by this engine, then closes connections. */
@@ -65,9 +103,14 @@ const queueSettings = {
 } as const;
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
-  const registry =
-    options.registry ??
-    (await loadJobRegistry(options.jobsDir ?? process.env.DOCKET_JOBS_DIR ?? path.resolve("jobs")));
+  // Built-in jobs (restore) join the job files; a file claiming their id is refused as a duplicate.
+  const sources = options.registry
+    ? options.registry
+        .list()
+        .filter((job) => job.id !== restoreJob.id)
+        .map((job) => ({ definition: job.definition, file: job.file }))
+    : await loadJobSources(options.jobsDir ?? process.env.DOCKET_JOBS_DIR ?? path.resolve("jobs"));
+  const registry = createJobRegistry([...sources, { definition: restoreJob, file: null }]);
   const database = connectDatabase(options.connectionString, { max: options.poolSize ?? 10 });
   const { db, pool } = database;
   try {
@@ -92,7 +135,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     if (process.env.DOCKET_DEBUG) console.error("[pg-boss]", error);
   });
   await boss.start();
-  await ensureQueues(boss, registry.list());
+  await ensureQueues(boss, [...registry.list().map((job) => job.queue), partsQueue]);
   const activity = new RunActivity(pool);
   const workers = new Set<WorkerHandle>();
 
@@ -115,11 +158,29 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     listRunEvents: (input) => listRunEvents(db, input),
     waitForRunActivity: (runId, timeoutMs, signal) => activity.next(runId, timeoutMs, signal),
     abortRun: (runId, requestedBy) => abortRun(db, runId, requestedBy),
+    restoreRun: (input) => restoreRun(db, boss, registry, input),
+    listRunRecords: async (input) => {
+      await getRun(db, input.runId);
+      return listRunRecords(db, input);
+    },
+    listRunFiles: async (runId) => {
+      await getRun(db, runId);
+      return listRunFiles(db, runId);
+    },
+    readRunFile: (runId, name) => readRunFile(db, runId, name),
     startWorker: async (workerOptions) => {
       const worker = await startWorker({ db, pool, boss, registry }, workerOptions);
       workers.add(worker);
       return worker;
     },
+    createItemizedSet: (input) => createItemizedSet(db, input),
+    createLogicalSet: (input) => createLogicalSet(db, input),
+    countSetFilter: (input) => countSetFilter(db, input),
+    listSets: (input) => listSets(db, input),
+    getSet: (input) => getSet(db, input),
+    deleteSet: (setId) => deleteSet(db, setId),
+    seedCatalog: (seedOptions) => seedCatalog(db, seedOptions),
+    seedExampleSets: (createdBy) => seedExampleSets(db, createdBy),
     internals: { db, boss },
     stop,
     [Symbol.asyncDispose]: stop,
@@ -140,14 +201,14 @@ async function assertMigrated(db: Kysely<Database>): Promise<void> {
   }
 }
 
-async function ensureQueues(boss: PgBoss, jobs: readonly RegisteredJob[]): Promise<void> {
-  for (const job of jobs) {
-    const existing = await boss.getQueue(job.queue);
+async function ensureQueues(boss: PgBoss, queues: readonly string[]): Promise<void> {
+  for (const queue of queues) {
+    const existing = await boss.getQueue(queue);
     if (existing) {
-      await boss.updateQueue(job.queue, queueSettings);
+      await boss.updateQueue(queue, queueSettings);
     } else {
-      await boss.createQueue(job.queue, queueSettings).catch(async (error: unknown) => {
-        if (!(await boss.getQueue(job.queue))) throw error; // not a race with another process
+      await boss.createQueue(queue, queueSettings).catch(async (error: unknown) => {
+        if (!(await boss.getQueue(queue))) throw error; // not a race with another process
       });
     }
   }

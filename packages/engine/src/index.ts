@@ -7,6 +7,14 @@
  * - park: a run in a long sleep is checkpointed and re-enqueued for its wake-up time; no worker holds it.
  * - lease: fences activations, so a worker presumed dead can never overwrite its successor.
  */
+export {
+  maxSeedRecords,
+  type SeedCatalogOptions,
+  type SeedCatalogReport,
+  type SeedProgress,
+  seedCatalog,
+} from "./catalog/seedCatalog.ts";
+export { seedExampleSets } from "./catalog/seedExampleSets.ts";
 export { connectDatabase, type DatabaseHandle } from "./database/connect.ts";
 export {
   type EmbeddedPostgresHandle,
@@ -19,6 +27,7 @@ export {
   type RunError,
   type RunStatus,
   type RunTrigger,
+  type TargetKind,
   runStatuses,
   type TerminalStatus,
   terminalStatuses,
@@ -30,10 +39,51 @@ export {
   type JobSource,
   type RegisteredJob,
 } from "./registry/jobRegistry.ts";
-export { loadJobRegistry } from "./registry/loadJobs.ts";
+export { loadJobRegistry, loadJobSources } from "./registry/loadJobs.ts";
 export type { MachineGraph, MachineGraphEdge, MachineGraphNode } from "./registry/machineGraph.ts";
 export type { ActivationOutcome } from "./runner/runActivation.ts";
 export type { WorkerHandle, WorkerOptions } from "./runner/worker.ts";
+export type { RecordProgress } from "./records/progressReporter.ts";
+export type { RunReport } from "./records/report.ts";
+export { restoreJobId } from "./records/restoreJob.ts";
+export type { RestoreRunInput } from "./records/restoreRun.ts";
+export type { RunRecordPage } from "./records/runRecords.ts";
 export type { ListRunEventsInput, ListRunsInput, RunEvent, RunPage } from "./runs/queries.ts";
 export type { Run } from "./runs/run.ts";
 export { maxParamsBytes, type StartRunInput, validateParams } from "./runs/startRun.ts";
+export { type CountSetFilterInput, countSetFilter } from "./sets/countSetFilter.ts";
+export {
+  type CreateItemizedSetInput,
+  type CreateItemizedSetResult,
+  createItemizedSet,
+  maxItemizedMembers,
+} from "./sets/createItemizedSet.ts";
+export { type CreateLogicalSetInput, createLogicalSet } from "./sets/createLogicalSet.ts";
+export { deleteSet } from "./sets/deleteSet.ts";
+export { type GetSetInput, getSet, type SetMember, type SetPage } from "./sets/getSet.ts";
+export { type ListSetsInput, listSets } from "./sets/listSets.ts";
+export { parseBarcodeList } from "./sets/parseBarcodeList.ts";
+export type { RecordSet, SetKind, SetSummary } from "./sets/recordSet.ts";
+export {
+  describeSetFields,
+  type SetField,
+  type SetFieldDescription,
+  type SetFieldType,
+  type SetOperator,
+  setFilterFields,
+  setOperators,
+  targetKinds,
+} from "./sets/setFields.ts";
+export {
+  maxFilterConditions,
+  maxInValues,
+  type SetCondition,
+  type SetConditionInput,
+  type SetConditionValue,
+  type SetFilter,
+  type SetFilterInput,
+  setFilterInputSchema,
+  validateSetFilter,
+} from "./sets/setFilter.ts";
+export { maxSetDescriptionLength, maxSetNameLength } from "./sets/setInput.ts";
+export { type SnapshotSetMembersInput, snapshotSetMembers } from "./sets/snapshotSetMembers.ts";

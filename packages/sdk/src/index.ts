@@ -31,6 +31,25 @@ export {
   NonRetriableError,
   NotFoundError,
 } from "./errors.ts";
+export {
+  type AnyRecordProcessor,
+  type BibRecord,
+  type HeadingRecord,
+  type ItemRecord,
+  type ItemStatus,
+  type LoanRecord,
+  type MarcField,
+  type OutputRow,
+  type ProcessSummary,
+  patchableColumns,
+  processorOf,
+  processRecords,
+  type RecordContext,
+  type RecordPatch,
+  type RecordProcessor,
+  type RecordResult,
+  type TargetRecords,
+} from "./records.ts";
 export { defaultRetryPolicy, type RetryPolicy, retryDelayMs } from "./retry.ts";
 export type { LogLevel, Progress } from "./runtime.ts";
 export { type SleepInput, sleep } from "./sleep.ts";

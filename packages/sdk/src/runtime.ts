@@ -9,6 +9,8 @@ import type { ActorSystem } from "xstate";
 // biome-ignore lint/suspicious/noExplicitAny: any system of any machine
 type AnyActorSystem = ActorSystem<any>;
 
+import type { ProcessSummary, RecordProcessor } from "./records.ts";
+import type { TargetKind } from "./defineJob.ts";
 import type { RetryPolicy } from "./retry.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -46,6 +48,13 @@ export interface RunRuntime {
   readonly parkThresholdMs: number;
   stepStarted(): void;
   stepEnded(): void;
+  /** Runs `processor` over the run's set (see `processRecords`). */
+  processRecords(
+    invokeId: string,
+    processor: RecordProcessor<TargetKind, unknown>,
+    input: unknown,
+    signal: AbortSignal,
+  ): Promise<ProcessSummary>;
 }
 
 const runtimes = new WeakMap<AnyActorSystem, RunRuntime>();
@@ -87,5 +96,8 @@ export function createMemoryRuntime(): RunRuntime {
     parkThresholdMs: Number.POSITIVE_INFINITY,
     stepStarted: () => {},
     stepEnded: () => {},
+    processRecords: async () => {
+      throw new Error("processRecords needs the Docket engine: run the job with a worker, not in memory");
+    },
   };
 }

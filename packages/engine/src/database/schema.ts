@@ -72,6 +72,7 @@ export interface RunsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   set_id: string | null;
   target: TargetKind | null;
+  population: number | null;
   report: Json | null;
   restores_run_id: string | null;
 }
@@ -174,6 +175,7 @@ export interface RunPartsTable {
   changed: Generated<number>;
   unchanged: Generated<number>;
   failed: Generated<number>;
+  skipped: Generated<number>;
   status: ColumnType<"pending" | "running" | "done" | "failed", "pending" | "running" | "done" | "failed" | undefined>;
   queue_job_id: string | null;
   lease: string | null;

@@ -10,6 +10,11 @@ import { createJobRegistry, type JobRegistry, type JobSource } from "./jobRegist
  * so helpers can sit next to jobs.
  */
 export async function loadJobRegistry(dir: string): Promise<JobRegistry> {
+  return createJobRegistry(await loadJobSources(dir));
+}
+
+/** The job definitions exported by the files of `dir`. */
+export async function loadJobSources(dir: string): Promise<JobSource[]> {
   const absolute = path.resolve(dir);
   let entries: string[];
   try {
@@ -36,5 +41,5 @@ export async function loadJobRegistry(dir: string): Promise<JobRegistry> {
     }
     if (isJobDefinition(module.default)) sources.push({ definition: module.default, file: full });
   }
-  return createJobRegistry(sources);
+  return sources;
 }

@@ -8,6 +8,7 @@ export interface RunPatch {
   state_value?: unknown;
   progress?: unknown;
   error?: unknown;
+  report?: unknown;
   step_visits?: Record<string, number>;
   ended_at?: string | null;
   wake_at?: string | null;
@@ -135,6 +136,7 @@ export class CheckpointWriter {
           state_value = case when v.patch ? 'state_value' then nullif(v.patch->'state_value', 'null') else r.state_value end,
           progress = case when v.patch ? 'progress' then nullif(v.patch->'progress', 'null') else r.progress end,
           error = case when v.patch ? 'error' then nullif(v.patch->'error', 'null') else r.error end,
+          report = case when v.patch ? 'report' then nullif(v.patch->'report', 'null') else r.report end,
           step_visits = case when v.patch ? 'step_visits' then v.patch->'step_visits' else r.step_visits end,
           ended_at = case when v.patch ? 'ended_at' then (v.patch->>'ended_at')::timestamptz else r.ended_at end,
           wake_at = case when v.patch ? 'wake_at' then (v.patch->>'wake_at')::timestamptz else r.wake_at end,

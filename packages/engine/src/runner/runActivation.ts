@@ -7,6 +7,10 @@ import { type Actor, type AnyStateMachine, createActor, type InspectionEvent } f
 import type { Database, RunError, RunRow, RunStatus } from "../database/schema.ts";
 import type { RegisteredJob } from "../registry/jobRegistry.ts";
 import type { CheckpointWriter, RunPatch } from "./checkpointWriter.ts";
+import { populateRun } from "../records/population.ts";
+import { hasOpenParts } from "../records/recordParts.ts";
+import { buildReport } from "../records/report.ts";
+import { runRecordStep } from "../records/recordStep.ts";
 import { inFlightInvokeIds, StepVisits } from "./stepVisits.ts";
 
 export interface ActivationContext {
@@ -20,6 +24,7 @@ export interface ActivationContext {
 /** How one activation of a run ended. */
 export type ActivationOutcome =
   | "completed"
+  | "completed_with_errors"
   | "failed"
   | "aborted"
   | "parked"
@@ -33,6 +38,7 @@ type Settlement =
   | { kind: "abort" }
   | { kind: "timeout" }
   | { kind: "park"; until: Date }
+  | { kind: "await-parts" }
   | { kind: "release" }
   | { kind: "lease-lost" };
 
@@ -89,6 +95,12 @@ export class RunActivation {
         message: this.#timeoutMessage(),
         state: row.state_value,
       });
+    }
+    if (row.population === null && (row.set_id !== null || row.restores_run_id !== null)) {
+      const populated = await this.#populate(row);
+      if (populated === "lease-lost") return "lease-lost";
+      if (populated instanceof Error) return this.#endWithoutActor("failed", { message: populated.message });
+      this.#row = { ...row, population: populated };
     }
 
     const outcome = new Promise<Settlement>((resolve) => {
@@ -188,6 +200,32 @@ export class RunActivation {
     return row;
   }
 
+  /**
+   * Fixes the run's population (status `initializing`) in one transaction with
+   * the run's `population` count, under this activation's lease.
+   */
+  async #populate(row: RunRow): Promise<number | Error | "lease-lost"> {
+    this.#append("status", { status: "initializing" });
+    this.#update({ status: "initializing" });
+    await this.#ctx.writer.flush();
+    try {
+      const population = await this.#ctx.db.transaction().execute(async (trx) => {
+        const count = await populateRun(trx, row);
+        const updated = await trx
+          .updateTable("runs")
+          .set({ population: count, status: sql`case when status = 'aborting' then status else 'running' end` })
+          .where("id", "=", row.id)
+          .where("lease", "=", this.#lease)
+          .executeTakeFirst();
+        return updated.numUpdatedRows === 1n ? count : ("lease-lost" as const);
+      });
+      if (population !== "lease-lost") this.#append("population", { members: population });
+      return population;
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
   #onInspect(event: InspectionEvent): void {
     // XState notifies `complete` before inspecting the final snapshot, so only a
     // stopped actor (abort, park, hand-over) is ignored here, not a settled one.
@@ -251,6 +289,29 @@ export class RunActivation {
       stepEnded: () => {
         this.#stepsInFlight--;
         setImmediate(() => this.#checkQuiet());
+      },
+      processRecords: async (invokeId, processor, input, signal) => {
+        const row = this.#row!;
+        const result = await runRecordStep({
+          db,
+          boss: this.#ctx.boss,
+          job: this.#job,
+          run: {
+            id: runId,
+            target: row.target,
+            population: row.population,
+            restoresRunId: row.restores_run_id,
+            params: row.params,
+          },
+          invokeKey: `${invokeId}:${this.#visits.enter(invokeId)}`,
+          processor,
+          input,
+          signal,
+        });
+        if (result !== "await-parts") return result;
+        // Parts run on any workers; this worker parks the run until the last part wakes it.
+        this.#settle({ kind: "await-parts" });
+        return new Promise<never>(() => {});
       },
     };
   }
@@ -320,6 +381,10 @@ export class RunActivation {
         await this.#handOver(until, "parked", { until: until.toISOString() });
         return "parked";
       }
+      case "await-parts":
+        stop();
+        await this.#handOver("when-parts-end", "awaiting-parts", {});
+        return "parked";
       case "release":
         stop();
         await this.#handOver(null, "released", {
@@ -339,6 +404,12 @@ export class RunActivation {
   ): Promise<ActivationOutcome> {
     const activation = this.#row?.activations;
     const runError = error ? { ...error, activation } : null;
+    if (this.#row && this.#row.population !== null) {
+      const report = await buildReport(this.#ctx.db, this.runId, this.#row.started_at);
+      this.#update({ report });
+      // Finished, but some records failed: the report lists them.
+      if (status === "completed" && report.failed > 0) status = "completed_with_errors";
+    }
     this.#update({
       status,
       snapshot: this.#lastPersisted,
@@ -364,10 +435,19 @@ export class RunActivation {
    * Checkpoints the run and enqueues its next activation in ONE transaction, so
    * a crash can neither lose the run nor start it twice.
    */
-  async #handOver(wakeAt: Date | null, eventType: string, data: unknown): Promise<void> {
+  async #handOver(wakeAt: Date | null | "when-parts-end", eventType: string, data: unknown): Promise<void> {
     await this.#ctx.writer.flush();
-    const nextJobId = randomUUID();
     await this.#ctx.db.transaction().execute(async (trx) => {
+      let nextJobId: string | null = randomUUID();
+      let startAfter: Date | null = null;
+      if (wakeAt === "when-parts-end") {
+        // Serialized with endPart by the run row lock: either the last part sees
+        // this run parked and wakes it, or this sees every part ended and wakes it now.
+        await trx.selectFrom("runs").select("id").where("id", "=", this.runId).forUpdate().execute();
+        if (await hasOpenParts(trx, this.runId)) nextJobId = null;
+      } else {
+        startAfter = wakeAt;
+      }
       const updated = await trx
         .updateTable("runs")
         .set({
@@ -376,7 +456,7 @@ export class RunActivation {
           step_visits: JSON.stringify(this.#visits.toJSON()),
           lease: null,
           queue_job_id: nextJobId,
-          wake_at: wakeAt,
+          wake_at: startAfter,
           updated_at: new Date(),
         })
         .where("id", "=", this.runId)
@@ -387,12 +467,13 @@ export class RunActivation {
         .insertInto("run_events")
         .values({ run_id: this.runId, at: new Date(), type: eventType, data: JSON.stringify(data) })
         .execute();
+      if (nextJobId === null) return; // the last part to end sends it
       await this.#ctx.boss.send(
         this.#job.queue,
         { runId: this.runId },
         {
           id: nextJobId,
-          ...(wakeAt ? { startAfter: wakeAt } : {}),
+          ...(startAfter ? { startAfter } : {}),
           priority: this.#row?.priority ?? 0,
           db: fromKysely(trx),
         },

@@ -5,6 +5,8 @@ import type pg from "pg";
 import type { PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
+import { processPartJob } from "../records/partWorker.ts";
+import { type PartJobData, partsQueue } from "../records/recordParts.ts";
 import { CheckpointWriter } from "./checkpointWriter.ts";
 import { type ActivationOutcome, RunActivation } from "./runActivation.ts";
 import { Semaphore } from "./semaphore.ts";
@@ -124,9 +126,38 @@ export async function startWorker(
     );
   }
 
+  // Parts of multi-part runs, from any job type; aborted with their run.
+  const partAborts = new Map<string, Set<AbortController>>();
+  await boss.work<PartJobData>(
+    partsQueue,
+    { batchSize: 1, localConcurrency: concurrency, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+    async ([queueJob]) => {
+      if (!queueJob) return;
+      await slots.acquire();
+      const controller = new AbortController();
+      const abort = () => controller.abort(new Error("The part's run was aborted or its claim lost"));
+      queueJob.signal.addEventListener("abort", abort, { once: true });
+      const controllers = partAborts.get(queueJob.data.runId) ?? new Set();
+      partAborts.set(queueJob.data.runId, controllers.add(controller));
+      const running = processPartJob({ db, boss, registry }, queueJob.data, queueJob.id, controller.signal);
+      inFlight.add(running);
+      try {
+        await running;
+      } finally {
+        inFlight.delete(running);
+        controllers.delete(controller);
+        if (controllers.size === 0) partAborts.delete(queueJob.data.runId);
+        queueJob.signal.removeEventListener("abort", abort);
+        slots.release();
+      }
+    },
+  );
+
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    await boss.offWork(partsQueue, { wait: false }).catch(() => {});
+    for (const controllers of partAborts.values()) for (const controller of controllers) controller.abort(new Error("Worker stopping"));
     await Promise.all(jobs.map((job) => boss.offWork(job.queue, { wait: false })));
     for (const activation of activations.values()) activation.beginShutdown(graceMs);
     await Promise.allSettled([...inFlight]);

@@ -1,4 +1,5 @@
-import type { RunError, RunRow, RunStatus, RunTrigger } from "../database/schema.ts";
+import type { RunError, RunRow, RunStatus, RunTrigger, TargetKind } from "../database/schema.ts";
+import type { RunReport } from "../records/report.ts";
 
 /** A run as the engine's callers see it. */
 export interface Run {
@@ -23,6 +24,15 @@ export interface Run {
   /** Set while the run is parked in a durable sleep. */
   readonly wakeAt: Date | null;
   readonly machineVersion: string;
+  /** The set the run works on, and the kind of records in it. */
+  readonly setId: string | null;
+  readonly target: TargetKind | null;
+  /** Members of the run's population, once fixed. */
+  readonly population: number | null;
+  /** Counts, duration and first failures of a run on records, once it ended. */
+  readonly report: RunReport | null;
+  /** For a restore run: the run it restores. */
+  readonly restoresRunId: string | null;
   readonly createdAt: Date;
   readonly startedAt: Date | null;
   readonly endedAt: Date | null;
@@ -48,6 +58,11 @@ export function toRun(row: RunRow): Run {
     activations: row.activations,
     wakeAt: row.wake_at,
     machineVersion: row.machine_version,
+    setId: row.set_id,
+    target: row.target,
+    population: row.population,
+    report: (row.report as RunReport | null) ?? null,
+    restoresRunId: row.restores_run_id,
     createdAt: row.created_at,
     startedAt: row.started_at,
     endedAt: row.ended_at,

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { type FieldIssue, InvalidParamsError } from "@docket/sdk";
+import { type FieldIssue, InvalidParamsError, NotFoundError } from "@docket/sdk";
 import type { Kysely } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
 import type { z } from "zod";
-import type { Database, RunTrigger } from "../database/schema.ts";
-import type { JobRegistry } from "../registry/jobRegistry.ts";
+import type { Database, RunTrigger, TargetKind } from "../database/schema.ts";
+import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
 import { type Run, toRun } from "./run.ts";
 
 export interface StartRunInput {
@@ -19,6 +19,14 @@ export interface StartRunInput {
   readonly description?: string;
   /** Higher starts first among ready runs. Default 0. */
   readonly priority?: number;
+  /** The set to run on; required for jobs with a `target`, refused for the others. */
+  readonly setId?: string;
+}
+
+/** Fields only the engine sets (restore runs). */
+interface InternalRunFields {
+  readonly restoresRunId?: string;
+  readonly target?: TargetKind;
 }
 
 /** Largest accepted params payload, serialized. */
@@ -36,6 +44,19 @@ export async function startRun(
 ): Promise<Run> {
   const job = registry.get(input.jobId);
   const params = validateParams(job.id, job.definition.params, input.params);
+  const target = await validateSet(db, job, input.setId);
+  return insertRun(db, boss, job, input, params, { ...(target ? { target } : {}) });
+}
+
+/** Stores the run and enqueues its first activation in one transaction. */
+export async function insertRun(
+  db: Kysely<Database>,
+  boss: PgBoss,
+  job: RegisteredJob,
+  input: StartRunInput,
+  params: unknown,
+  internal: InternalRunFields,
+): Promise<Run> {
   const queueJobId = randomUUID();
   const priority = input.priority ?? 0;
   return db.transaction().execute(async (trx) => {
@@ -51,16 +72,43 @@ export async function startRun(
         created_by: input.createdBy,
         priority,
         queue_job_id: queueJobId,
+        set_id: input.setId ?? null,
+        target: internal.target ?? null,
+        restores_run_id: internal.restoresRunId ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await boss.send(
-      job.queue,
-      { runId: row.id },
-      { id: queueJobId, priority, db: fromKysely(trx) },
-    );
+    await boss.send(job.queue, { runId: row.id }, { id: queueJobId, priority, db: fromKysely(trx) });
     return toRun(row);
   });
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A job with a target needs a set of that kind; a job without one takes none. */
+async function validateSet(db: Kysely<Database>, job: RegisteredJob, setId: string | undefined): Promise<TargetKind | null> {
+  const target = job.definition.target;
+  if (!target) {
+    if (setId === undefined) return null;
+    throw new InvalidParamsError(`Job "${job.id}" does not run on a set; start it without one.`, [
+      { path: "setId", message: "This job takes no set" },
+    ]);
+  }
+  if (setId === undefined) {
+    throw new InvalidParamsError(`Job "${job.id}" runs on a set of ${target}: choose one.`, [
+      { path: "setId", message: `Choose a set of ${target}` },
+    ]);
+  }
+  const set = uuidPattern.test(setId)
+    ? await db.selectFrom("sets").select(["name", "target"]).where("id", "=", setId).executeTakeFirst()
+    : undefined;
+  if (!set) throw new NotFoundError(`Unknown set "${setId}".`);
+  if (set.target !== target) {
+    throw new InvalidParamsError(`Set "${set.name}" holds ${set.target}; job "${job.id}" runs on ${target}.`, [
+      { path: "setId", message: `Choose a set of ${target}` },
+    ]);
+  }
+  return target;
 }
 
 /** Parses `params` with the job's schema; an {@link InvalidParamsError} names every bad field. */

@@ -1,0 +1,35 @@
+import { sql, type Transaction } from "kysely";
+import type { Database, RunRow } from "../database/schema.ts";
+import { targetTables } from "./targets.ts";
+
+// TEMPORARY until the sets module lands: itemized sets only.
+async function snapshotSetMembers(
+  trx: Transaction<Database>,
+  input: { setId: string; runId: string; target: string },
+): Promise<number> {
+  const table = targetTables[input.target as keyof typeof targetTables].table;
+  const result = await sql`
+    insert into run_members (run_id, member_id)
+    select ${input.runId}::uuid, m.member_id from set_members m join ${sql.table(table)} t on t.id = m.member_id
+    where m.set_id = ${input.setId} order by m.member_id`.execute(trx);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * Fixes the run's population in `run_members`: the set's members as they are
+ * now (a logical set's later changes do not alter the run), or, for a restore
+ * run, every record the restored run changed. Returns the member count.
+ */
+export async function populateRun(trx: Transaction<Database>, run: RunRow): Promise<number> {
+  if (run.restores_run_id) {
+    const result = await sql`
+      insert into run_members (run_id, member_id)
+      select ${run.id}::uuid, member_id from run_records
+      where run_id = ${run.restores_run_id} and outcome = 'changed' order by member_id`.execute(trx);
+    return Number(result.numAffectedRows ?? 0);
+  }
+  if (run.set_id && run.target) {
+    return snapshotSetMembers(trx, { setId: run.set_id, runId: run.id, target: run.target });
+  }
+  return 0;
+}

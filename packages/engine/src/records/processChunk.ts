@@ -1,0 +1,250 @@
+import { type AnyRecordProcessor, messageOf, type OutputRow, type RecordResult } from "@docket/sdk";
+import { type Kysely, sql } from "kysely";
+import type { Database, TargetKind } from "../database/schema.ts";
+import { csvRow } from "./csv.ts";
+import { targetTables } from "./targets.ts";
+
+/** Which part of which run a chunk belongs to, and the lease that allows writing it. */
+export interface PartRef {
+  readonly runId: string;
+  readonly invokeKey: string;
+  readonly part: number;
+  readonly lease: string;
+}
+
+export interface ChunkSpec {
+  readonly target: TargetKind;
+  readonly processor: AnyRecordProcessor;
+  readonly input: unknown;
+  readonly chunkSize: number;
+  /** Inclusive bounds of the part's key range. */
+  readonly firstMember: string;
+  readonly lastMember: string;
+  /** Restore runs: put back the before-images that run `fromRunId` recorded. */
+  readonly restore?: { readonly fromRunId: string; readonly overwriteLaterChanges: boolean };
+}
+
+export interface ChunkCounts {
+  processed: number;
+  changed: number;
+  unchanged: number;
+  failed: number;
+  skipped: number;
+}
+
+export type ChunkOutcome =
+  | { readonly kind: "chunk"; readonly cursor: string; readonly counts: ChunkCounts }
+  | { readonly kind: "end" }
+  | { readonly kind: "lease-lost" };
+
+type Outcome = {
+  member_id: string;
+  outcome: "changed" | "unchanged" | "failed" | "skipped";
+  reason: string | null;
+  before: Record<string, unknown> | null;
+};
+
+class LeaseLost extends Error {}
+
+/**
+ * Reads the next chunk of the part's members after `cursor`, lets the job
+ * decide for each record, and commits the record changes, before-images,
+ * outcomes, output rows and the new cursor in ONE transaction.
+ */
+export async function processChunk(
+  db: Kysely<Database>,
+  ref: PartRef,
+  spec: ChunkSpec,
+  cursor: string | null,
+): Promise<ChunkOutcome> {
+  const { table, columns } = targetTables[spec.target];
+  try {
+    return await db.transaction().execute(async (trx) => {
+      // Ordered by the bigint key (not its text form, which sorts "10" before "9").
+      const members = await sql<{ id: string }>`
+        select m.member_id::text as id from run_members m
+        where m.run_id = ${ref.runId} and m.member_id >= ${spec.firstMember}::bigint
+          and m.member_id > ${cursor ?? "-9223372036854775808"}::bigint and m.member_id <= ${spec.lastMember}::bigint
+        order by m.member_id limit ${spec.chunkSize}`.execute(trx);
+      if (members.rows.length === 0) return { kind: "end" } as const;
+      const ids = members.rows.map((row) => row.id);
+      const found = await sql<Record<string, unknown> & { id: string }>`
+        select * from ${sql.table(table)} where id = any(${ids}::bigint[]) order by id for update`.execute(trx);
+      const byId = new Map(found.rows.map((row) => [String(row.id), row]));
+
+      const outcomes: Outcome[] = [];
+      const changes: { id: string; patch: Record<string, unknown> }[] = [];
+      const outputs: OutputRow[] = [];
+      const present = ids.flatMap((id) => {
+        const record = byId.get(id);
+        if (!record) outcomes.push({ member_id: id, outcome: "failed", reason: "The record no longer exists", before: null });
+        return record ? [record] : [];
+      });
+      const results = spec.restore ? await decideRestore(trx, spec.restore, present) : await decide(spec, present);
+      present.forEach((record, index) => {
+        const result = results[index]!;
+        const id = String(record.id);
+        if (result instanceof Error) {
+          outcomes.push({ member_id: id, outcome: "failed", reason: result.message, before: null });
+          return;
+        }
+        if (result && "skip" in result) {
+          outcomes.push({ member_id: id, outcome: "skipped", reason: result.skip, before: null });
+          return;
+        }
+        if (result?.output) outputs.push(result.output);
+        const patch = effectivePatch(record, result?.change ?? null, columns);
+        if (patch instanceof Error) {
+          outcomes.push({ member_id: id, outcome: "failed", reason: patch.message, before: null });
+        } else if (patch) {
+          changes.push({ id, patch: patch.after });
+          outcomes.push({ member_id: id, outcome: "changed", reason: null, before: patch.before });
+        } else {
+          outcomes.push({ member_id: id, outcome: "unchanged", reason: null, before: null });
+        }
+      });
+
+      const counts: ChunkCounts = { processed: ids.length, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
+      for (const outcome of outcomes) counts[outcome.outcome]++;
+      const nextCursor = ids.at(-1)!;
+      const output = spec.processor.output;
+      const fileContent = output && outputs.length ? outputs.map((row) => csvRow(output.columns, row)).join("") : null;
+
+      const setColumns = sql.join(
+        Object.entries(columns).map(
+          ([column, type]) =>
+            sql`${sql.ref(column)} = case when c.patch ? ${column} then ${castFromJson(column, type)} else t.${sql.ref(column)} end`,
+        ),
+      );
+      const { rows } = await sql<{ part_ok: number }>`
+        with changes as (
+          select * from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as c(id bigint, patch jsonb)
+        ),
+        updated as (
+          update ${sql.table(table)} t set ${setColumns}, version = t.version + 1, updated_at = now()
+          from changes c where t.id = c.id
+          returning t.id, t.version
+        ),
+        outcomes as (
+          insert into run_records (run_id, member_id, outcome, reason, before, version_after)
+          select ${ref.runId}::uuid, o.member_id, o.outcome, o.reason, o.before, u.version
+          from jsonb_to_recordset(${JSON.stringify(outcomes)}::jsonb)
+            as o(member_id bigint, outcome text, reason text, before jsonb)
+          left join updated u on u.id = o.member_id
+        ),
+        file as (
+          insert into run_file_chunks (run_id, name, part, seq, content)
+          select ${ref.runId}::uuid, ${output?.file ?? ""}, ${ref.part}, ${ids[0]}::bigint, ${fileContent}::text
+          where ${fileContent}::text is not null
+        ),
+        part as (
+          update run_parts set cursor = ${nextCursor}::bigint,
+            processed = processed + ${counts.processed}, changed = changed + ${counts.changed},
+            unchanged = unchanged + ${counts.unchanged}, failed = failed + ${counts.failed},
+            skipped = skipped + ${counts.skipped}
+          where run_id = ${ref.runId} and invoke_key = ${ref.invokeKey} and part = ${ref.part} and lease = ${ref.lease}
+          returning 1
+        )
+        select (select count(*) from part)::int as part_ok`.execute(trx);
+      // Another activation took the part over: roll back everything this chunk wrote.
+      if (rows[0]?.part_ok !== 1) throw new LeaseLost();
+      return { kind: "chunk", cursor: nextCursor, counts } as const;
+    });
+  } catch (error) {
+    if (error instanceof LeaseLost) return { kind: "lease-lost" };
+    throw error;
+  }
+}
+
+type Decision = RecordResult<TargetKind> | { skip: string } | Error;
+
+/** The job's decision per record; a thrown error fails that record (or the whole chunk, for perChunk). */
+async function decide(spec: ChunkSpec, records: Record<string, unknown>[]): Promise<Decision[]> {
+  const context = { input: spec.input };
+  const { perRecord, perChunk } = spec.processor;
+  if (perChunk) {
+    try {
+      const results = await perChunk(records as never, context);
+      if (results.length !== records.length) {
+        const error = new Error(`perChunk returned ${results.length} results for ${records.length} records`);
+        return records.map(() => error);
+      }
+      return [...results];
+    } catch (error) {
+      const failure = new Error(messageOf(error));
+      return records.map(() => failure);
+    }
+  }
+  const decisions: Decision[] = [];
+  for (const record of records) {
+    try {
+      decisions.push(await perRecord!(record as never, context));
+    } catch (error) {
+      decisions.push(new Error(messageOf(error)));
+    }
+  }
+  return decisions;
+}
+
+/**
+ * Restore: each record gets its before-image back, unless it changed again
+ * after the restored run (its version moved on) and overwriting was not asked for.
+ */
+async function decideRestore(
+  trx: Kysely<Database>,
+  restore: NonNullable<ChunkSpec["restore"]>,
+  records: Record<string, unknown>[],
+): Promise<Decision[]> {
+  const ids = records.map((record) => String(record.id));
+  const { rows } = await sql<{ member_id: string; before: Record<string, unknown>; version_after: number }>`
+    select member_id::text as member_id, before, version_after from run_records
+    where run_id = ${restore.fromRunId} and member_id = any(${ids}::bigint[])`.execute(trx);
+  const originals = new Map(rows.map((row) => [row.member_id, row]));
+  return records.map((record) => {
+    const original = originals.get(String(record.id));
+    if (!original) return new Error(`Run ${restore.fromRunId} has no before-image of this record`);
+    if (record.version !== original.version_after && !restore.overwriteLaterChanges) {
+      return {
+        skip: `Changed again after run ${restore.fromRunId} (now version ${record.version}, the run left version ${original.version_after}); not restored`,
+      };
+    }
+    return { change: original.before as never };
+  });
+}
+
+/** Only the columns whose value really changes, with their old values as the before-image. */
+function effectivePatch(
+  record: Record<string, unknown>,
+  change: Record<string, unknown> | null,
+  columns: Readonly<Record<string, string>>,
+): { before: Record<string, unknown>; after: Record<string, unknown> } | null | Error {
+  if (!change) return null;
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(change)) {
+    if (value === undefined) continue;
+    if (!(column in columns)) {
+      return new Error(`Column "${column}" cannot be changed. Changeable: ${Object.keys(columns).join(", ")}`);
+    }
+    if (sameValue(record[column], value)) continue;
+    before[column] = record[column] ?? null;
+    after[column] = value;
+  }
+  return Object.keys(after).length ? { before, after } : null;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date || b instanceof Date) return new Date(a as Date).getTime() === new Date(b as Date).getTime();
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function castFromJson(column: string, type: string) {
+  switch (type) {
+    case "jsonb":
+      return sql`c.patch -> ${column}`;
+    case "text[]":
+      return sql`array(select jsonb_array_elements_text(c.patch -> ${column}))`;
+    default:
+      return sql`(c.patch ->> ${column})::${sql.raw(type)}`;
+  }
+}
