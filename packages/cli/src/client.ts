@@ -1,0 +1,73 @@
+import { createApiContext, createCaller } from "@docket/api";
+import { type EngineSession, openEngine } from "./engineSession.ts";
+
+type ApiCaller = ReturnType<typeof createCaller>;
+
+/** A job type as `jobs.list` returns it. */
+export type JobSummary = Awaited<ReturnType<ApiCaller["jobs"]["list"]>>[number];
+export type StartRunRequest = Parameters<ApiCaller["runs"]["start"]>[0];
+export type ListRunsRequest = NonNullable<Parameters<ApiCaller["runs"]["list"]>[0]>;
+export type RunPage = Awaited<ReturnType<ApiCaller["runs"]["list"]>>;
+/** A run as `runs.get` returns it (over HTTP its dates would be ISO strings). */
+export type RunResult = Awaited<ReturnType<ApiCaller["runs"]["get"]>>;
+export type RunHistoryEvent = Awaited<ReturnType<ApiCaller["runs"]["history"]>>[number];
+
+/**
+ * What the commands need from Docket, all through the tRPC API. Today the
+ * in-process caller implements it; a remote one (`--url`) can implement it with
+ * a tRPC HTTP client without touching the commands.
+ */
+export interface DocketClient {
+  listJobs(): Promise<JobSummary[]>;
+  startRun(input: StartRunRequest): Promise<RunResult>;
+  listRuns(input: ListRunsRequest): Promise<RunPage>;
+  getRun(id: string): Promise<RunResult>;
+  /** History after `afterId` (all of it without), oldest first. */
+  runHistory(id: string, afterId?: string): Promise<RunHistoryEvent[]>;
+  abortRun(id: string): Promise<RunResult>;
+  /** Resolves when the run's history may have grown, after `timeoutMs`, or when `signal` aborts. */
+  waitForRunActivity(id: string, timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** `--database-url`; default `DATABASE_URL` or the embedded server. */
+  readonly databaseUrl: string | undefined;
+}
+
+/** The client for a command: the API in this process, on an engine without a worker. */
+export async function connectClient(options: ConnectOptions): Promise<DocketClient> {
+  // A short-lived command needs few connections: a query at a time plus LISTEN.
+  const session = await openEngine({ databaseUrl: options.databaseUrl, poolSize: 3 });
+  return createInProcessClient(session);
+}
+
+/** Calls the tRPC router directly (`createCaller`), exactly as an HTTP request would. */
+export function createInProcessClient(session: EngineSession): DocketClient {
+  const { engine } = session;
+  const api = createCaller(createApiContext(engine));
+  return {
+    listJobs: () => api.jobs.list(),
+    startRun: (input) => api.runs.start(input),
+    listRuns: (input) => api.runs.list(input),
+    getRun: (id) => api.runs.get({ id }),
+    runHistory: (id, afterId) =>
+      api.runs.history({ id, ...(afterId === undefined ? {} : { afterId }) }),
+    abortRun: (id) => api.runs.abort({ id }),
+    waitForRunActivity: (id, timeoutMs, signal) => engine.waitForRunActivity(id, timeoutMs, signal),
+    close: () => session.stop(),
+  };
+}
+
+/** Runs `body` with a client and always closes it. */
+export async function withClient<T>(
+  options: ConnectOptions,
+  body: (client: DocketClient) => Promise<T>,
+): Promise<T> {
+  const client = await connectClient(options);
+  try {
+    return await body(client);
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,28 @@
+import { withClient } from "../client.ts";
+import { databaseOptions, defineCommand } from "../command.ts";
+import { formatTable, printJson, printLine } from "../output.ts";
+
+export const jobsCommand = defineCommand({
+  name: "jobs",
+  summary: "List the job types (from the jobs directory: DOCKET_JOBS_DIR, default jobs/).",
+  options: { ...databaseOptions },
+  examples: ["docket jobs", "docket jobs --json"],
+  async run({ values, json }) {
+    const jobs = await withClient({ databaseUrl: values["database-url"] }, (client) =>
+      client.listJobs(),
+    );
+    if (json) {
+      printJson(jobs);
+    } else if (jobs.length === 0) {
+      printLine("No job types are registered. Add a job file to the jobs directory.");
+    } else {
+      printLine(
+        formatTable(
+          ["ID", "CATEGORY", "TITLE"],
+          jobs.map((job) => [job.id, job.category, job.title]),
+        ),
+      );
+    }
+    return 0;
+  },
+});

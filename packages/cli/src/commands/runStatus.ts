@@ -1,0 +1,45 @@
+import { withClient } from "../client.ts";
+import { databaseOptions, defineCommand } from "../command.ts";
+import {
+  formatProgress,
+  formatStateValue,
+  formatTimestamp,
+  printJson,
+  printLine,
+} from "../output.ts";
+
+export const runStatusCommand = defineCommand({
+  name: "run-status",
+  summary: "Show a run: status, state value, progress, error and timestamps.",
+  positionals: [
+    { name: "runId", description: "The run's id (a UUID, as `docket run` printed it)." },
+  ],
+  options: { ...databaseOptions },
+  examples: ["docket run-status 0b7c6a7e-1f7e-4c59-9d43-3c1c3a8f9d10 --json"],
+  async run({ values, positionals, json }) {
+    const runId = positionals[0] ?? "";
+    const run = await withClient({ databaseUrl: values["database-url"] }, (client) =>
+      client.getRun(runId),
+    );
+    if (json) {
+      printJson(run);
+      return 0;
+    }
+    const fields: [string, string][] = [
+      ["Run", run.id],
+      ["Job", run.jobId],
+      ["Description", run.description ?? "-"],
+      ["Status", run.status],
+      ["State", formatStateValue(run.stateValue)],
+      ["Progress", formatProgress(run.progress)],
+      ["Error", run.error ? run.error.message : "-"],
+      ["Created", `${formatTimestamp(run.createdAt)} by ${run.createdBy}`],
+      ["Started", formatTimestamp(run.startedAt)],
+      ["Ended", formatTimestamp(run.endedAt)],
+    ];
+    if (run.wakeAt) fields.push(["Sleeping until", formatTimestamp(run.wakeAt)]);
+    const width = Math.max(...fields.map(([label]) => label.length));
+    for (const [label, value] of fields) printLine(`${label.padEnd(width)}  ${value}`);
+    return 0;
+  },
+});

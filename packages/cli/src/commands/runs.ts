@@ -1,0 +1,71 @@
+import { type RunStatus, runStatuses } from "@docket/engine";
+import { withClient } from "../client.ts";
+import { databaseOptions, defineCommand } from "../command.ts";
+import { UsageError } from "../errors.ts";
+import { formatStateValue, formatTable, formatTimestamp, printJson, printLine } from "../output.ts";
+import { parseIntegerOption } from "../parseValues.ts";
+
+export const runsCommand = defineCommand({
+  name: "runs",
+  summary: "List runs, newest first.",
+  options: {
+    status: {
+      type: "string",
+      multiple: true,
+      valueName: "STATUS",
+      description: `Only runs with this status; a comma list or repeated (${runStatuses.join(", ")}).`,
+    },
+    job: { type: "string", valueName: "ID", description: "Only runs of this job type." },
+    limit: { type: "string", valueName: "N", description: "At most N runs (1-500). Default 50." },
+    ...databaseOptions,
+  },
+  examples: [
+    "docket runs --status running,pending",
+    "docket runs --job items.withdraw --limit 10 --json",
+  ],
+  async run({ values, json }) {
+    const status = parseStatuses(values.status ?? []);
+    const limit =
+      values.limit === undefined ? 50 : parseIntegerOption("--limit", values.limit, 1, 500);
+    const page = await withClient({ databaseUrl: values["database-url"] }, (client) =>
+      client.listRuns({
+        limit,
+        ...(status.length ? { status } : {}),
+        ...(values.job === undefined ? {} : { jobId: values.job }),
+      }),
+    );
+    if (json) {
+      printJson(page.runs);
+      return 0;
+    }
+    if (page.runs.length === 0) {
+      printLine("No runs.");
+      return 0;
+    }
+    const rows = page.runs.map((run) => [
+      run.id,
+      run.jobId,
+      run.status,
+      formatStateValue(run.stateValue),
+      formatTimestamp(run.createdAt),
+      run.createdBy,
+    ]);
+    printLine(formatTable(["ID", "JOB", "STATUS", "STATE", "CREATED", "CREATED BY"], rows));
+    if (page.nextCursor)
+      printLine(`(showing the newest ${page.runs.length}; use --limit for more)`);
+    return 0;
+  },
+});
+
+function parseStatuses(values: readonly string[]): RunStatus[] {
+  const statuses = values
+    .flatMap((value) => value.split(","))
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const status of statuses) {
+    if (!(runStatuses as readonly string[]).includes(status)) {
+      throw new UsageError(`Unknown status "${status}". Statuses: ${runStatuses.join(", ")}.`);
+    }
+  }
+  return [...new Set(statuses)] as RunStatus[];
+}

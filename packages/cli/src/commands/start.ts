@@ -1,0 +1,127 @@
+import type { ServerResponse } from "node:http";
+import { createApiRequestHandler } from "@docket/api";
+import { databaseOptions, defineCommand } from "../command.ts";
+import { selectDatabase } from "../database.ts";
+import { openEngine } from "../engineSession.ts";
+import { migrate } from "../migrate.ts";
+import { printJsonLine, printLine, printNote } from "../output.ts";
+import { parseIntegerOption } from "../parseValues.ts";
+import { repoRoot } from "../paths.ts";
+import { shutdownRequested } from "../shutdown.ts";
+import { startDesigner } from "../web/designer.ts";
+import { type DocketServer, listen } from "../web/httpServer.ts";
+import { sendPlaceholderPage } from "../web/placeholderPage.ts";
+import { concurrencyOption, resolveConcurrency } from "./worker.ts";
+
+export const startCommand = defineCommand({
+  name: "start",
+  summary: "Run Docket on this machine: database, migrations, a worker, the API and the designer.",
+  options: {
+    port: { type: "string", valueName: "PORT", description: "HTTP port. Default PORT, else 3000." },
+    host: {
+      type: "string",
+      valueName: "HOST",
+      description:
+        "Interface to listen on. Default DOCKET_HOST, else 127.0.0.1 (the API has no authentication yet); 0.0.0.0 for all.",
+    },
+    "no-web": {
+      type: "boolean",
+      description: "Serve only the API (/api/trpc), without the Next.js designer.",
+    },
+    ...concurrencyOption,
+    ...databaseOptions,
+  },
+  details: [
+    "Without DATABASE_URL it starts (or reuses) an embedded PostgreSQL whose data lives in .docket/. The API answers as soon as the server listens; on first start the designer is built in the background (next build) meanwhile.",
+    "SIGINT/SIGTERM stop it gracefully: no new requests, in-flight steps finish, runs are handed over, then the embedded database stops if this process started it.",
+  ],
+  examples: [
+    "npm start",
+    "docket start --port 8080 --concurrency 4",
+    "DATABASE_URL=postgres://… docket start --no-web",
+  ],
+  async run({ values, json }) {
+    const port = parseIntegerOption("--port", values.port ?? process.env.PORT ?? "3000", 0, 65535);
+    const host = values.host ?? process.env.DOCKET_HOST ?? "127.0.0.1";
+    const concurrency = resolveConcurrency(values.concurrency);
+    const shutdown = shutdownRequested();
+    // Undone in reverse order on the way out, whether start-up finished or not.
+    const cleanups: { name: string; run: () => Promise<void> }[] = [];
+    try {
+      const database = await selectDatabase(values["database-url"]);
+      cleanups.push({ name: "database", run: () => database.stop() });
+      const applied = await migrate(database.connectionString);
+      if (applied.length) printNote(`Migrated the database: ${applied.join(", ")}`);
+
+      const session = await openEngine({ databaseUrl: undefined, database });
+      cleanups.push({ name: "engine", run: () => session.engine.stop() });
+      const worker = await session.engine.startWorker({ concurrency });
+      cleanups.push({ name: "worker", run: () => worker.stop() });
+
+      const designer = values["no-web"]
+        ? null
+        : startDesigner({ repoRoot, hostname: host, port, log: printNote });
+      if (designer) cleanups.push({ name: "designer", run: () => designer.stop() });
+      let server: DocketServer;
+      try {
+        server = await listen({
+          port,
+          host,
+          api: createApiRequestHandler(session.engine),
+          web: designer ? designer.handle : (_req, res) => sendDesignerOff(res),
+        });
+      } catch (error) {
+        await designer?.stop();
+        throw error;
+      }
+      cleanups.push({ name: "HTTP server", run: () => server.close() });
+
+      const url = `http://${displayHost(host)}:${port}`;
+      if (json)
+        printJsonLine({
+          event: "ready",
+          url,
+          api: `${url}/api/trpc`,
+          workerId: worker.id,
+          concurrency,
+        });
+      else
+        printLine(
+          `Docket is running at ${url} (API at ${url}/api/trpc; worker ${worker.id}, concurrency ${concurrency})`,
+        );
+
+      const signal = await shutdown;
+      printNote(
+        `${signal}: stopping Docket; in-flight steps may finish, then their runs are handed over…`,
+      );
+      await runCleanups(cleanups);
+      printNote("Docket stopped.");
+      return 0;
+    } catch (error) {
+      await runCleanups(cleanups);
+      throw error;
+    }
+  },
+});
+
+async function runCleanups(cleanups: { name: string; run: () => Promise<void> }[]): Promise<void> {
+  while (cleanups.length) {
+    const cleanup = cleanups.pop();
+    await cleanup?.run().catch((error: unknown) => {
+      printNote(
+        `Stopping the ${cleanup.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+  }
+}
+
+function displayHost(host: string): string {
+  return ["127.0.0.1", "::1", "0.0.0.0", "::", "localhost"].includes(host) ? "localhost" : host;
+}
+
+function sendDesignerOff(res: ServerResponse): void {
+  sendPlaceholderPage(res, "The designer is off (docket start --no-web).", {
+    refresh: false,
+    status: 404,
+  });
+}

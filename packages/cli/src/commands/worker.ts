@@ -1,0 +1,65 @@
+import { databaseOptions, defineCommand } from "../command.ts";
+import { openEngine } from "../engineSession.ts";
+import { printJsonLine, printLine, printNote } from "../output.ts";
+import { parseIntegerOption } from "../parseValues.ts";
+import { shutdownRequested } from "../shutdown.ts";
+
+export const concurrencyOption = {
+  concurrency: {
+    type: "string",
+    valueName: "N",
+    description: "Runs this worker executes at once. Default DOCKET_WORKER_CONCURRENCY, else 10.",
+  },
+} as const;
+
+/** `--concurrency`, else `DOCKET_WORKER_CONCURRENCY`, else 10. */
+export function resolveConcurrency(value: string | undefined): number {
+  const fromEnv = process.env.DOCKET_WORKER_CONCURRENCY;
+  if (value !== undefined) return parseIntegerOption("--concurrency", value, 1, 1000);
+  if (fromEnv) return parseIntegerOption("DOCKET_WORKER_CONCURRENCY", fromEnv, 1, 1000);
+  return 10;
+}
+
+export const workerCommand = defineCommand({
+  name: "worker",
+  summary:
+    "Execute runs (no HTTP server). Start as many as you like, on any machine sharing the database.",
+  options: { ...concurrencyOption, ...databaseOptions },
+  details: [
+    'Prints "worker <id> ready" once it takes work, then a line per run activation it ends.',
+    "SIGINT/SIGTERM stop it gracefully: it takes no new work, lets in-flight steps finish (up to 10 s), and hands the remaining runs over to other workers. A second signal exits at once.",
+  ],
+  examples: ["docket worker", "docket worker --concurrency 4 --json"],
+  async run({ values, json }) {
+    const concurrency = resolveConcurrency(values.concurrency);
+    const shutdown = shutdownRequested();
+    const session = await openEngine({ databaseUrl: values["database-url"] });
+    try {
+      const worker = await session.engine.startWorker({
+        concurrency,
+        onActivationEnd: (runId, outcome) => {
+          if (json) printJsonLine({ event: "activation-end", runId, outcome });
+          else printLine(`run ${runId} ${outcome}`);
+        },
+      });
+      const jobs = session.engine.registry.list().map((job) => job.id);
+      if (json) {
+        printJsonLine({ event: "ready", workerId: worker.id, concurrency, jobs });
+      } else {
+        printLine(
+          `worker ${worker.id} ready (concurrency ${concurrency}; jobs: ${jobs.join(", ") || "none"})`,
+        );
+      }
+      const signal = await shutdown;
+      printNote(
+        `${signal}: stopping worker ${worker.id}; in-flight steps may finish, then their runs are handed over…`,
+      );
+      await worker.stop();
+      if (json) printJsonLine({ event: "stopped", workerId: worker.id });
+      else printLine(`worker ${worker.id} stopped`);
+      return 0;
+    } finally {
+      await session.stop();
+    }
+  },
+});
