@@ -1,0 +1,120 @@
+import { InvalidParamsError } from "@docket/sdk";
+import { type Kysely, sql } from "kysely";
+import type { Database, TargetKind } from "../database/schema.ts";
+import { type SetSummary, toRecordSet } from "./recordSet.ts";
+import { targetTableNames } from "./setFields.ts";
+import { checkDescription, checkSetName, checkTarget, insertSet } from "./setInput.ts";
+
+const oneOf: Readonly<Record<TargetKind, string>> = {
+  items: "an item",
+  records: "a record",
+  loans: "a loan",
+  headings: "a heading",
+};
+
+/** Most ids or barcodes in one itemized set. */
+export const maxItemizedMembers = 1_000_000;
+
+export interface CreateItemizedSetInput {
+  /** Unique among sets; 1–200 characters. */
+  readonly name: string;
+  /** Default none. */
+  readonly description?: string;
+  readonly target: TargetKind;
+  /** Ids of records of `target`. Give these or `barcodes`, not both. */
+  readonly memberIds?: readonly (string | number)[];
+  /** Item barcodes; only for target `items`. */
+  readonly barcodes?: readonly string[];
+  readonly createdBy: string;
+}
+
+export interface CreateItemizedSetResult {
+  readonly set: SetSummary;
+  /** Ids or barcodes that match no record, in the order given; they are not members. */
+  readonly unknown: string[];
+}
+
+/**
+ * Saves an itemized set from ids or barcodes, matched against the catalog in
+ * one statement (`unnest` of the whole list), so 100,000 barcodes take one round
+ * trip. Entries that match nothing are reported in `unknown`, not dropped in
+ * silence; when nothing matches, nothing is saved (InvalidParamsError).
+ *
+ * @example
+ * const { set, unknown } = await createItemizedSet(db, {
+ *   name: "Damaged items", target: "items", barcodes: ["39000000000001"], createdBy: "ana",
+ * });
+ */
+export async function createItemizedSet(
+  db: Kysely<Database>,
+  input: CreateItemizedSetInput,
+): Promise<CreateItemizedSetResult> {
+  const name = checkSetName(input.name);
+  const description = checkDescription(input.description);
+  const target = checkTarget(input.target);
+  const byBarcode = input.barcodes !== undefined;
+  if (byBarcode === (input.memberIds !== undefined)) {
+    const message = "Give either memberIds or barcodes";
+    throw new InvalidParamsError(`${message}.`, [{ path: "memberIds", message }]);
+  }
+  const path = byBarcode ? "barcodes" : "memberIds";
+  if (byBarcode && target !== "items") {
+    const message = `Barcodes identify items; a set of ${target} is made from memberIds`;
+    throw new InvalidParamsError(`${message}.`, [{ path, message }]);
+  }
+  const given = (input.barcodes ?? input.memberIds ?? []) as readonly (string | number)[];
+  if (given.length > maxItemizedMembers) {
+    const message = `At most ${maxItemizedMembers.toLocaleString("en")} entries (got ${given.length.toLocaleString("en")})`;
+    throw new InvalidParamsError(`Too many ${path}: ${message}.`, [{ path, message }]);
+  }
+  const keys = [...new Set(given.map((key) => String(key).trim()).filter((key) => key !== ""))];
+  if (keys.length === 0) {
+    const message = "The list is empty; an itemized set needs at least one member";
+    throw new InvalidParamsError(`No ${path} given: ${message}.`, [{ path, message }]);
+  }
+  // Ids that are not whole numbers can match nothing; 18 digits stay within bigint.
+  // Canonical ids ("007" is 7) make the list distinct, so the insert needs no ON CONFLICT
+  // (speculative insertion per row); barcodes are unique, so distinct barcodes are too.
+  const canonical = (key: string) =>
+    byBarcode ? key : /^\d{1,18}$/.test(key) ? String(BigInt(key)) : null;
+  const candidates = [...new Set(keys.map(canonical).filter((key) => key !== null))];
+
+  return db.transaction().execute(async (trx) => {
+    const row = await insertSet(trx, {
+      name,
+      description,
+      kind: "itemized",
+      target,
+      filter: null,
+      created_by: input.createdBy,
+    });
+    const table = sql.table(targetTableNames[target]);
+    const match = byBarcode ? sql`t.barcode = input.key` : sql`t.id = input.key::bigint`;
+    const { rows } = await sql<{ members: string; unmatched: string[] }>`
+      with input as (select key from unnest(${candidates}::text[]) as u(key)),
+      matched as (select input.key, t.id from input join ${table} as t on ${match}),
+      inserted as (
+        insert into set_members (set_id, member_id)
+        select ${row.id}::uuid, matched.id from matched order by matched.id
+      )
+      select (select count(*) from matched) as members,
+        array(select key from input where not exists (select 1 from matched where matched.key = input.key)) as unmatched`.execute(
+      trx,
+    );
+    const members = Number(rows[0]?.members ?? 0);
+    const unmatched = new Set(rows[0]?.unmatched ?? []);
+    const unknown = keys.filter((key) => {
+      const candidate = canonical(key);
+      return candidate === null || unmatched.has(candidate);
+    });
+    if (members === 0) {
+      const noun = byBarcode ? "barcodes" : "ids";
+      const message = `None of the ${keys.length.toLocaleString("en")} ${noun} matches ${oneOf[target]} (e.g. ${unknown
+        .slice(0, 3)
+        .map((key) => `"${key}"`)
+        .join(", ")}); nothing was saved`;
+      throw new InvalidParamsError(`${message}.`, [{ path, message }]);
+    }
+    return { set: { ...toRecordSet(row), memberCount: members }, unknown };
+  });
+}

@@ -1,0 +1,50 @@
+import type { Kysely } from "kysely";
+import type { Database, TargetKind } from "../database/schema.ts";
+import { evaluateSetFilter } from "./evaluateSetFilter.ts";
+import { type SetSummary, toRecordSet } from "./recordSet.ts";
+import { type SetFilterInput, validateSetFilter } from "./setFilter.ts";
+import { checkDescription, checkSetName, checkTarget, insertSet } from "./setInput.ts";
+
+export interface CreateLogicalSetInput {
+  /** Unique among sets; 1–200 characters. */
+  readonly name: string;
+  /** Default none. */
+  readonly description?: string;
+  readonly target: TargetKind;
+  /** Checked against the target's fields; see {@link SetFilter}. */
+  readonly filter: SetFilterInput;
+  readonly createdBy: string;
+}
+
+/**
+ * Saves a logical set: its filter is validated (InvalidParamsError with paths
+ * such as `filter.all.0.field`) and run once, so a filter that cannot be
+ * evaluated is never saved. Members are whatever matches when a run starts.
+ *
+ * @example
+ * await createLogicalSet(db, {
+ *   name: "Music Library items", target: "items", createdBy: "ana",
+ *   filter: { all: [{ field: "library", op: "eq", value: "Music Library" }] },
+ * });
+ */
+export async function createLogicalSet(
+  db: Kysely<Database>,
+  input: CreateLogicalSetInput,
+): Promise<SetSummary> {
+  const name = checkSetName(input.name);
+  const description = checkDescription(input.description);
+  const target = checkTarget(input.target);
+  const filter = validateSetFilter(target, input.filter);
+  return db.transaction().execute(async (trx) => {
+    const row = await insertSet(trx, {
+      name,
+      description,
+      kind: "logical",
+      target,
+      filter: JSON.stringify(filter),
+      created_by: input.createdBy,
+    });
+    const memberCount = await evaluateSetFilter(trx, target, filter);
+    return { ...toRecordSet(row), memberCount };
+  });
+}

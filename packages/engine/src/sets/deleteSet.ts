@@ -1,0 +1,41 @@
+import { ConflictError, NotFoundError } from "@docket/sdk";
+import type { Kysely } from "kysely";
+import { type Database, terminalStatuses } from "../database/schema.ts";
+import { type RecordSet, toRecordSet } from "./recordSet.ts";
+import { assertSetId } from "./setInput.ts";
+
+/**
+ * Deletes a set and its member list. Refused (ConflictError) while a run that
+ * has not ended uses it; ended runs keep their frozen population and lose only
+ * the link (`runs.set_id` becomes null).
+ */
+export async function deleteSet(db: Kysely<Database>, setId: string): Promise<RecordSet> {
+  assertSetId(setId);
+  return db.transaction().execute(async (trx) => {
+    // Locks out snapshotSetMembers (FOR SHARE) until this transaction ends.
+    const row = await trx
+      .selectFrom("sets")
+      .selectAll()
+      .where("id", "=", setId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError(`Unknown set "${setId}".`);
+    const active = await trx
+      .selectFrom("runs")
+      .select(["id", "status", "job_id"])
+      .where("set_id", "=", setId)
+      .where("status", "not in", terminalStatuses)
+      .orderBy("created_at")
+      .limit(3)
+      .execute();
+    if (active.length > 0) {
+      const runs = active.map((run) => `${run.id} (${run.job_id}, ${run.status})`).join(", ");
+      throw new ConflictError(
+        `Set "${row.name}" is used by a run that has not ended: ${runs}. ` +
+          "Delete it after the run ends, or abort the run first.",
+      );
+    }
+    await trx.deleteFrom("sets").where("id", "=", setId).execute();
+    return toRecordSet(row);
+  });
+}

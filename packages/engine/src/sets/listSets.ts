@@ -1,0 +1,22 @@
+import type { Kysely } from "kysely";
+import type { Database, TargetKind } from "../database/schema.ts";
+import { type SetSummary, toRecordSet } from "./recordSet.ts";
+import { countSetMembers } from "./setMembership.ts";
+
+export interface ListSetsInput {
+  /** Only sets of this target. Default all. */
+  readonly target?: TargetKind;
+}
+
+/** Sets by name, each with its current member count (one `count(*)` per set). */
+export async function listSets(
+  db: Kysely<Database>,
+  input: ListSetsInput = {},
+): Promise<SetSummary[]> {
+  let query = db.selectFrom("sets").selectAll().orderBy("name");
+  if (input.target) query = query.where("target", "=", input.target);
+  const sets = (await query.execute()).map(toRecordSet);
+  return Promise.all(
+    sets.map(async (set) => ({ ...set, memberCount: await countSetMembers(db, set) })),
+  );
+}
