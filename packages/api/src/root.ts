@@ -1,11 +1,13 @@
 import { jobsRouter } from "./routers/jobs.ts";
 import { runsRouter } from "./routers/runs.ts";
+import { setsRouter } from "./routers/sets.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 /** The one door to Docket: the designer and the CLI use nothing else. */
 export const appRouter = router({
   jobs: jobsRouter,
   runs: runsRouter,
+  sets: setsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,118 @@
+import {
+  describeSetFields,
+  maxItemizedMembers,
+  maxSetDescriptionLength,
+  maxSetNameLength,
+  parseBarcodeList,
+  setFilterInputSchema,
+  targetKinds,
+} from "@docket/engine";
+import { z } from "zod";
+import { publicProcedure, router } from "../trpc.ts";
+
+const setId = z.uuid({ message: "Set ids are UUIDs" });
+const target = z.enum(targetKinds);
+const name = z.string().trim().min(1).max(maxSetNameLength);
+const description = z.string().max(maxSetDescriptionLength).optional();
+/** Room for a million barcodes of up to 40 characters, one per line. */
+const maxBarcodesTextLength = 41 * maxItemizedMembers;
+
+export const setsRouter = router({
+  /** Sets by name with their current member counts, optionally of one target. */
+  list: publicProcedure
+    .input(z.object({ target: target.optional() }).strict().optional())
+    .query(({ ctx, input }) => ctx.engine.listSets(input ?? {})),
+
+  /** One set, its member count and a page of its members (pass `nextCursor` back as `cursor`). */
+  get: publicProcedure
+    .input(
+      z
+        .object({
+          id: setId,
+          cursor: z
+            .string()
+            .regex(/^\d{1,18}$/, "Pass a nextCursor from a previous page")
+            .optional(),
+          limit: z.number().int().min(1).max(500).default(50),
+        })
+        .strict(),
+    )
+    .query(({ ctx, input }) =>
+      ctx.engine.getSet({
+        id: input.id,
+        limit: input.limit,
+        ...(input.cursor === undefined ? {} : { cursor: input.cursor }),
+      }),
+    ),
+
+  /** The fields a filter over each target may test, with their operators (the designer's pickers). */
+  fields: publicProcedure
+    .input(z.object({ target }).strict())
+    .query(({ input }) => describeSetFields(input.target)),
+
+  /**
+   * Saves an itemized set from ids, barcodes, or `barcodesText` (pasted or
+   * uploaded: one barcode per line or a CSV's first column, header `barcode`
+   * optional). Entries matching nothing come back in `unknown`.
+   */
+  createItemized: publicProcedure
+    .input(
+      z
+        .object({
+          name,
+          description,
+          target,
+          memberIds: z
+            .array(z.union([z.string().max(40), z.number().int().nonnegative()]))
+            .max(maxItemizedMembers)
+            .optional(),
+          barcodes: z.array(z.string().max(100)).max(maxItemizedMembers).optional(),
+          barcodesText: z.string().max(maxBarcodesTextLength).optional(),
+        })
+        .strict()
+        .refine(
+          (input) =>
+            [input.memberIds, input.barcodes, input.barcodesText].filter((v) => v !== undefined)
+              .length === 1,
+          {
+            message: "Give exactly one of memberIds, barcodes or barcodesText",
+            path: ["memberIds"],
+          },
+        ),
+    )
+    .mutation(({ ctx, input }) => {
+      const barcodes =
+        input.barcodesText === undefined ? input.barcodes : parseBarcodeList(input.barcodesText);
+      return ctx.engine.createItemizedSet({
+        name: input.name,
+        target: input.target,
+        createdBy: ctx.caller.name,
+        ...(input.description === undefined ? {} : { description: input.description }),
+        ...(input.memberIds === undefined ? {} : { memberIds: input.memberIds }),
+        ...(barcodes === undefined ? {} : { barcodes }),
+      });
+    }),
+
+  /** Saves a logical set; a filter naming unknown fields or bad values is refused with field paths. */
+  createLogical: publicProcedure
+    .input(z.object({ name, description, target, filter: setFilterInputSchema }).strict())
+    .mutation(({ ctx, input }) =>
+      ctx.engine.createLogicalSet({
+        name: input.name,
+        target: input.target,
+        filter: input.filter,
+        createdBy: ctx.caller.name,
+        ...(input.description === undefined ? {} : { description: input.description }),
+      }),
+    ),
+
+  /** How many records a filter matches now, without saving it (the designer's live count). */
+  count: publicProcedure
+    .input(z.object({ target, filter: setFilterInputSchema }).strict())
+    .query(async ({ ctx, input }) => ({ count: await ctx.engine.countSetFilter(input) })),
+
+  /** Deletes a set; refused while a run that has not ended uses it. */
+  delete: publicProcedure
+    .input(z.object({ id: setId }).strict())
+    .mutation(({ ctx, input }) => ctx.engine.deleteSet(input.id)),
+});
