@@ -15,9 +15,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 
   // The population of a run, fixed when it starts (a logical set's later changes do not alter it).
+  // run_members, run_records and run_file_chunks hold millions of rows per run and
+  // carry no foreign key: a per-row FK check cost ~30% of record-processing time.
+  // Whoever deletes runs deletes their rows here too.
   await db.schema
     .createTable("run_members")
-    .addColumn("run_id", "uuid", (c) => c.notNull().references("runs.id").onDelete("cascade"))
+    .addColumn("run_id", "uuid", (c) => c.notNull())
     .addColumn("member_id", "bigint", (c) => c.notNull())
     .addPrimaryKeyConstraint("run_members_pk", ["run_id", "member_id"])
     .execute();
@@ -50,7 +53,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // One row per record a run touched: its outcome and, when changed, its before-image.
   await db.schema
     .createTable("run_records")
-    .addColumn("run_id", "uuid", (c) => c.notNull().references("runs.id").onDelete("cascade"))
+    .addColumn("run_id", "uuid", (c) => c.notNull())
     .addColumn("member_id", "bigint", (c) => c.notNull())
     .addColumn("outcome", "text", (c) =>
       c.notNull().check(sql`outcome in ('changed', 'unchanged', 'failed', 'skipped', 'created')`),
@@ -66,7 +69,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Files a run produces (e.g. an export), stored as ordered chunks written with each record chunk.
   await db.schema
     .createTable("run_file_chunks")
-    .addColumn("run_id", "uuid", (c) => c.notNull().references("runs.id").onDelete("cascade"))
+    .addColumn("run_id", "uuid", (c) => c.notNull())
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("part", "integer", (c) => c.notNull())
     .addColumn("seq", "bigint", (c) => c.notNull())

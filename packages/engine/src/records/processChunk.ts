@@ -60,17 +60,22 @@ export async function processChunk(
   const { table, columns } = targetTables[spec.target];
   try {
     return await db.transaction().execute(async (trx) => {
-      // Ordered by the bigint key (not its text form, which sorts "10" before "9").
-      const members = await sql<{ id: string }>`
-        select m.member_id::text as id from run_members m
-        where m.run_id = ${ref.runId} and m.member_id >= ${spec.firstMember}::bigint
-          and m.member_id > ${cursor ?? "-9223372036854775808"}::bigint and m.member_id <= ${spec.lastMember}::bigint
-        order by m.member_id limit ${spec.chunkSize}`.execute(trx);
-      if (members.rows.length === 0) return { kind: "end" } as const;
-      const ids = members.rows.map((row) => row.id);
-      const found = await sql<Record<string, unknown> & { id: string }>`
-        select * from ${sql.table(table)} where id = any(${ids}::bigint[]) order by id for update`.execute(trx);
-      const byId = new Map(found.rows.map((row) => [String(row.id), row]));
+      // One statement reads the next members in key order (walking the primary key
+      // index) and locks their records; a member whose record is gone comes back with
+      // a null record. (Ordering by the bigint key, not its text form: "10" < "9".)
+      const { rows: read } = await sql<Record<string, unknown> & { member_id: string; id: string | null }>`
+        with m as (
+          select member_id from run_members
+          where run_id = ${ref.runId} and member_id >= ${spec.firstMember}::bigint
+            and member_id > ${cursor ?? "-9223372036854775808"}::bigint and member_id <= ${spec.lastMember}::bigint
+          order by run_id, member_id limit ${spec.chunkSize}
+        )
+        select m.member_id::text as member_id, t.* from m
+        left join lateral (select * from ${sql.table(table)} r where r.id = m.member_id for update) t on true
+        order by m.member_id`.execute(trx);
+      if (read.length === 0) return { kind: "end" } as const;
+      const ids = read.map((row) => row.member_id);
+      const byId = new Map(read.filter((row) => row.id !== null).map((row) => [row.member_id, recordOf(row)]));
 
       const outcomes: Outcome[] = [];
       const changes: { id: string; patch: Record<string, unknown> }[] = [];
@@ -154,6 +159,12 @@ export async function processChunk(
     if (error instanceof LeaseLost) return { kind: "lease-lost" };
     throw error;
   }
+}
+
+/** The record's own columns (the row minus the joined member id). */
+function recordOf(row: Record<string, unknown>): Record<string, unknown> & { id: string } {
+  const { member_id: _memberId, ...record } = row;
+  return record as Record<string, unknown> & { id: string };
 }
 
 type Decision = RecordResult<TargetKind> | { skip: string } | Error;

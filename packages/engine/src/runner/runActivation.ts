@@ -219,7 +219,12 @@ export class RunActivation {
           .executeTakeFirst();
         return updated.numUpdatedRows === 1n ? count : ("lease-lost" as const);
       });
-      if (population !== "lease-lost") this.#append("population", { members: population });
+      if (population !== "lease-lost") {
+        this.#append("population", { members: population });
+        // Fresh statistics keep chunk reads on the index (a stale estimate of a few
+        // rows made Postgres scan and sort the whole remaining range per chunk).
+        await sql`analyze run_members`.execute(this.#ctx.db).catch(() => {});
+      }
       return population;
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
