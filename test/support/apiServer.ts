@@ -12,7 +12,7 @@ export interface ApiServer {
 export async function startApiServer(engine: Engine): Promise<ApiServer> {
   const handler = createApiRequestHandler(engine);
   const server = createServer((req, res) => {
-    if (req.url?.startsWith("/api/trpc/")) handler(req, res);
+    if (req.url?.startsWith("/api/")) handler(req, res);
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

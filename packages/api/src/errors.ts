@@ -15,6 +15,7 @@ const trpcCodes = {
   FORBIDDEN: "FORBIDDEN",
   NON_RETRIABLE: "INTERNAL_SERVER_ERROR",
   INVALID_JOB_DEFINITION: "INTERNAL_SERVER_ERROR",
+  NOT_MIGRATED: "INTERNAL_SERVER_ERROR",
 } as const satisfies Record<DocketErrorCode, TRPC_ERROR_CODE_KEY>;
 
 /** What clients find in `error.data` besides tRPC's own fields. */

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Kysely } from "kysely";
+import { NotMigratedError } from "@docket/sdk";
 import { PgBoss } from "pg-boss";
 import {
   type SeedCatalogOptions,
@@ -167,7 +168,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       await getRun(db, runId);
       return listRunFiles(db, runId);
     },
-    readRunFile: (runId, name) => readRunFile(db, runId, name),
+    readRunFile: async function* (runId, name) {
+      await getRun(db, runId); // unknown or malformed run id: NotFoundError before any chunk
+      yield* readRunFile(db, runId, name);
+    },
     startWorker: async (workerOptions) => {
       const worker = await startWorker({ db, pool, boss, registry }, workerOptions);
       workers.add(worker);
@@ -195,7 +199,7 @@ async function assertMigrated(db: Kysely<Database>): Promise<void> {
     queryId: { queryId: "assert-migrated" },
   });
   if (!rows[0]?.runs || !rows[0]?.boss) {
-    throw new Error(
+    throw new NotMigratedError(
       "The database is not migrated: run `docket migrate` (or `npm start`, which migrates).",
     );
   }

@@ -8,7 +8,8 @@ export type DocketErrorCode =
   | "CONFLICT"
   | "FORBIDDEN"
   | "NON_RETRIABLE"
-  | "INVALID_JOB_DEFINITION";
+  | "INVALID_JOB_DEFINITION"
+  | "NOT_MIGRATED";
 
 /** One invalid field of a request: where it is and what is wrong with it. */
 export interface FieldIssue {
@@ -67,6 +68,15 @@ export class InvalidJobDefinitionError extends DocketError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "InvalidJobDefinitionError";
+  }
+}
+
+/** The database lacks Docket's tables or is behind the code: run `docket migrate`. */
+export class NotMigratedError extends DocketError {
+  readonly code = "NOT_MIGRATED";
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "NotMigratedError";
   }
 }
 

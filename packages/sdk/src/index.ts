@@ -29,6 +29,7 @@ export {
   InvalidJobDefinitionError,
   InvalidParamsError,
   NonRetriableError,
+  NotMigratedError,
   NotFoundError,
 } from "./errors.ts";
 export {

@@ -1,4 +1,4 @@
-import type { RegisteredJob } from "@docket/engine";
+import { type RegisteredJob, restoreJobId } from "@docket/engine";
 import { z } from "zod";
 import { publicProcedure, router } from "../trpc.ts";
 
@@ -11,6 +11,8 @@ function summarize(job: RegisteredJob) {
     category: definition.category,
     description: definition.description,
     target: definition.target ?? null,
+    /** Built into Docket and started by other procedures (restore), not from the catalog. */
+    builtIn: job.id === restoreJobId,
   };
 }
 
@@ -33,21 +35,20 @@ function policyOf(job: RegisteredJob) {
 }
 
 export const jobsRouter = router({
-  /** Job types, optionally of one category, ordered by id. */
+  /** Job types, optionally of one category, ordered by id; built-in ones only on request. */
   list: publicProcedure
     .input(
       z
-        .object({ category: z.string().max(200).optional() })
+        .object({ category: z.string().max(200).optional(), includeBuiltIn: z.boolean().default(false) })
         .strict()
         .optional(),
     )
     .query(({ ctx, input }) =>
       ctx.engine.registry
         .list()
-        .filter(
-          (job) => input?.category === undefined || job.definition.category === input.category,
-        )
-        .map(summarize),
+        .map(summarize)
+        .filter((job) => input?.category === undefined || job.category === input.category)
+        .filter((job) => input?.includeBuiltIn || !job.builtIn),
     ),
 
   /** One job type with its parameter schema (JSON Schema), policy and machine graph. */

@@ -15,11 +15,13 @@ export const runsRouter = router({
           params: z.record(z.string(), z.unknown()).default({}),
           description: z.string().max(500).optional(),
           priority: z.number().int().min(-100).max(100).optional(),
+          setId: z.uuid({ message: "Set ids are UUIDs" }).optional(),
         })
         .strict(),
     )
     .mutation(({ ctx, input }) =>
       ctx.engine.startRun({
+        ...(input.setId === undefined ? {} : { setId: input.setId }),
         jobId: input.jobId,
         params: input.params,
         createdBy: ctx.caller.name,
@@ -103,6 +105,49 @@ export const runsRouter = router({
         await ctx.engine.waitForRunActivity(input.id, 1_000, signal);
       }
     }),
+
+  /**
+   * Starts a restore run that puts back what a restorable run changed. Records
+   * changed again since are skipped and listed unless `overwriteLaterChanges`.
+   */
+  restore: publicProcedure
+    .input(z.object({ id: runId, overwriteLaterChanges: z.boolean().default(false) }).strict())
+    .mutation(({ ctx, input }) =>
+      ctx.engine.restoreRun({
+        runId: input.id,
+        overwriteLaterChanges: input.overwriteLaterChanges,
+        createdBy: ctx.caller.name,
+      }),
+    ),
+
+  /** Per-record outcomes of a run on a set, e.g. its failed records with reasons; keyset-paginated. */
+  records: publicProcedure
+    .input(
+      z
+        .object({
+          id: runId,
+          outcomes: z.array(z.enum(["changed", "unchanged", "failed", "skipped", "created"])).max(5).optional(),
+          cursor: z.string().regex(/^-?\d+$/).max(20).optional(),
+          limit: z.number().int().min(1).max(1000).default(100),
+        })
+        .strict(),
+    )
+    .query(({ ctx, input }) =>
+      ctx.engine.listRunRecords({
+        runId: input.id,
+        limit: input.limit,
+        ...(input.outcomes ? { outcomes: input.outcomes } : {}),
+        ...(input.cursor ? { cursor: input.cursor } : {}),
+      }),
+    ),
+
+  /** Files a run produced, with the address to download each. */
+  files: publicProcedure.input(z.object({ id: runId }).strict()).query(async ({ ctx, input }) =>
+    (await ctx.engine.listRunFiles(input.id)).map((name) => ({
+      name,
+      url: `/api/runs/${input.id}/files/${encodeURIComponent(name)}`,
+    })),
+  ),
 
   /** Aborts a run: at once if no worker holds it, else within seconds on whatever worker runs it. */
   abort: publicProcedure

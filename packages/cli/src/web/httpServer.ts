@@ -24,7 +24,7 @@ const closeGraceMs = 2_000;
 export async function listen(options: ListenOptions): Promise<DocketServer> {
   const server = createServer((req, res) => {
     const url = req.url ?? "/";
-    if (url === "/api/trpc" || url.startsWith("/api/trpc/") || url.startsWith("/api/trpc?")) {
+    if (url === "/api/trpc" || url.startsWith("/api/")) {
       options.api(req, res);
     } else {
       options.web(req, res);
