@@ -1,19 +1,6 @@
 import { sql, type Transaction } from "kysely";
 import type { Database, RunRow } from "../database/schema.ts";
-import { targetTables } from "./targets.ts";
-
-// TEMPORARY until the sets module lands: itemized sets only.
-async function snapshotSetMembers(
-  trx: Transaction<Database>,
-  input: { setId: string; runId: string; target: string },
-): Promise<number> {
-  const table = targetTables[input.target as keyof typeof targetTables].table;
-  const result = await sql`
-    insert into run_members (run_id, member_id)
-    select ${input.runId}::uuid, m.member_id from set_members m join ${sql.table(table)} t on t.id = m.member_id
-    where m.set_id = ${input.setId} order by m.member_id`.execute(trx);
-  return Number(result.numAffectedRows ?? 0);
-}
+import { snapshotSetMembers } from "../sets/snapshotSetMembers.ts";
 
 /**
  * Fixes the run's population in `run_members`: the set's members as they are
