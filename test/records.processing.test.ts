@@ -126,3 +126,32 @@ describe("record processing", () => {
     );
   });
 });
+
+describe("record import", () => {
+  it("imports good CSV rows as records and reports bad rows, once", async () => {
+    await using t = await createTestEngine({ jobsDir });
+    await using _worker = await t.engine.startWorker();
+    const csv = [
+      "title,author,year,subjects",
+      "Moby-Dick,Herman Melville,1851,Whales | Sea stories",
+      ",Nobody,1900,",
+      '"Flatland, a Romance",Edwin Abbott,1884,Geometry',
+      "Bad year,Someone,19x9,",
+    ].join("\n");
+    const run = await t.engine.startRun({ jobId: "records.import-csv", params: { csv }, createdBy: "ana" });
+    const done = await waitForStatus(t.engine, run.id, ["completed", "completed_with_errors", "failed"]);
+    expect(done.status).toBe("completed_with_errors");
+    expect(done.context).toMatchObject({ created: 2, failed: 2 });
+    expect(done.report).toMatchObject({ total: 4, processed: 4, changed: 2, failed: 2 });
+    expect(done.report?.failures.map((f) => f.reason)).toEqual([
+      'Row 4: year "19x9" is not a year',
+      "Row 2: title is required",
+    ]);
+    expect(
+      await query(t.database.url, "select title, author, year, subjects from bib_records order by id"),
+    ).toEqual([
+      { title: "Moby-Dick", author: "Herman Melville", year: 1851, subjects: ["Whales", "Sea stories"] },
+      { title: "Flatland, a Romance", author: "Edwin Abbott", year: 1884, subjects: ["Geometry"] },
+    ]);
+  });
+});

@@ -19,7 +19,16 @@ export {
   type Role,
   type TargetKind,
 } from "./defineJob.ts";
+export { parseCsv, parseCsvObjects } from "./csv.ts";
 export { type Duration, toMilliseconds } from "./duration.ts";
+export {
+  type AnyRecordImporter,
+  type ImportSummary,
+  importRecords,
+  type NewBibRecord,
+  type RecordImporter,
+  type RejectedRow,
+} from "./imports.ts";
 export {
   ConflictError,
   DocketError,

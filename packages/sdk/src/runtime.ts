@@ -9,6 +9,7 @@ import type { ActorSystem } from "xstate";
 // biome-ignore lint/suspicious/noExplicitAny: any system of any machine
 type AnyActorSystem = ActorSystem<any>;
 
+import type { AnyRecordImporter, ImportSummary } from "./imports.ts";
 import type { ProcessSummary, RecordProcessor } from "./records.ts";
 import type { TargetKind } from "./defineJob.ts";
 import type { RetryPolicy } from "./retry.ts";
@@ -55,6 +56,8 @@ export interface RunRuntime {
     input: unknown,
     signal: AbortSignal,
   ): Promise<ProcessSummary>;
+  /** Runs `importer` (see `importRecords`). */
+  importRecords(invokeId: string, importer: AnyRecordImporter, input: unknown): Promise<ImportSummary>;
 }
 
 const runtimes = new WeakMap<AnyActorSystem, RunRuntime>();
@@ -98,6 +101,9 @@ export function createMemoryRuntime(): RunRuntime {
     stepEnded: () => {},
     processRecords: async () => {
       throw new Error("processRecords needs the Docket engine: run the job with a worker, not in memory");
+    },
+    importRecords: async () => {
+      throw new Error("importRecords needs the Docket engine: run the job with a worker, not in memory");
     },
   };
 }

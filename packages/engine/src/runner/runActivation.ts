@@ -7,6 +7,7 @@ import { type Actor, type AnyStateMachine, createActor, type InspectionEvent } f
 import type { Database, RunError, RunRow, RunStatus } from "../database/schema.ts";
 import type { RegisteredJob } from "../registry/jobRegistry.ts";
 import type { CheckpointWriter, RunPatch } from "./checkpointWriter.ts";
+import { importRows } from "../records/importRows.ts";
 import { populateRun } from "../records/population.ts";
 import { hasOpenParts } from "../records/recordParts.ts";
 import { buildReport } from "../records/report.ts";
@@ -317,6 +318,17 @@ export class RunActivation {
         // Parts run on any workers; this worker parks the run until the last part wakes it.
         this.#settle({ kind: "await-parts" });
         return new Promise<never>(() => {});
+      },
+      importRecords: async (invokeId, importer, input) => {
+        const summary = await importRows(db, {
+          runId,
+          invokeKey: `${invokeId}:${this.#visits.enter(invokeId)}`,
+          importer,
+          input,
+        });
+        // The report is built at the end from the outcomes this import recorded.
+        this.#row = { ...this.#row!, population: summary.rows, target: importer.target };
+        return summary;
       },
     };
   }

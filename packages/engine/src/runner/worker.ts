@@ -91,55 +91,72 @@ export async function startWorker(
   const jobs = options.jobIds
     ? options.jobIds.map((jobId) => registry.get(jobId))
     : registry.list();
+  // One fetch loop per slot and job type, each woken right after it finished a run:
+  // a backlog then drains back to back instead of one run per polling interval per
+  // loop (pg-boss only bursts once its cached queue counts, seconds old, show one).
   for (const job of jobs) {
-    await boss.work<{ runId: string }>(
-      job.queue,
-      {
-        batchSize: 1,
-        localConcurrency: concurrency,
-        // Deferred jobs (parked runs waking up, crash recoveries) get no NOTIFY: this poll finds them.
-        pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
-        notifyPollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
-        burstWhenReadyExceeds: 1,
-      },
-      async ([queueJob]) => {
-        if (!queueJob) return;
-        const runId = queueJob.data.runId;
-        await slots.acquire();
-        const activation = new RunActivation(context, job, runId, queueJob.id);
-        const onClaimLost = () => activation.leaseLost();
-        queueJob.signal.addEventListener("abort", onClaimLost, { once: true });
-        activations.set(runId, activation);
-        const running = activation.execute();
-        inFlight.add(running);
-        if (stopping) activation.beginShutdown(graceMs);
-        try {
-          const outcome = await running;
-          options.onActivationEnd?.(runId, outcome);
-        } finally {
-          inFlight.delete(running);
-          queueJob.signal.removeEventListener("abort", onClaimLost);
-          if (activations.get(runId) === activation) activations.delete(runId);
-          slots.release();
-        }
-      },
-    );
+    for (let loop = 0; loop < concurrency; loop++) {
+      let loopId: string | undefined;
+      loopId = await boss.work<{ runId: string }>(
+        job.queue,
+        {
+          batchSize: 1,
+          localConcurrency: 1,
+          // Deferred jobs (parked runs waking up, crash recoveries) get no NOTIFY: this poll finds them.
+          pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+          notifyPollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+          burstWhenReadyExceeds: 1,
+        },
+        async ([queueJob]) => {
+          if (!queueJob) return;
+          const runId = queueJob.data.runId;
+          await slots.acquire();
+          const activation = new RunActivation(context, job, runId, queueJob.id);
+          const onClaimLost = () => activation.leaseLost();
+          queueJob.signal.addEventListener("abort", onClaimLost, { once: true });
+          activations.set(runId, activation);
+          const running = activation.execute();
+          inFlight.add(running);
+          if (stopping) activation.beginShutdown(graceMs);
+          try {
+            const outcome = await running;
+            options.onActivationEnd?.(runId, outcome);
+          } finally {
+            inFlight.delete(running);
+            queueJob.signal.removeEventListener("abort", onClaimLost);
+            if (activations.get(runId) === activation) activations.delete(runId);
+            slots.release();
+            if (!stopping && loopId) boss.notifyWorker(loopId);
+          }
+        },
+      );
+    }
   }
 
   // Parts of multi-part runs, from any job type; aborted with their run.
   const partAborts = new Map<string, Set<AbortController>>();
   await boss.work<PartJobData>(
     partsQueue,
-    { batchSize: 1, localConcurrency: concurrency, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+    {
+      batchSize: 1,
+      localConcurrency: concurrency,
+      pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+    },
     async ([queueJob]) => {
       if (!queueJob) return;
       await slots.acquire();
       const controller = new AbortController();
-      const abort = () => controller.abort(new Error("The part's run was aborted or its claim lost"));
+      const abort = () =>
+        controller.abort(new Error("The part's run was aborted or its claim lost"));
       queueJob.signal.addEventListener("abort", abort, { once: true });
       const controllers = partAborts.get(queueJob.data.runId) ?? new Set();
       partAborts.set(queueJob.data.runId, controllers.add(controller));
-      const running = processPartJob({ db, boss, registry }, queueJob.data, queueJob.id, controller.signal);
+      const running = processPartJob(
+        { db, boss, registry },
+        queueJob.data,
+        queueJob.id,
+        controller.signal,
+      );
       inFlight.add(running);
       try {
         await running;
@@ -157,7 +174,8 @@ export async function startWorker(
     if (stopping) return;
     stopping = true;
     await boss.offWork(partsQueue, { wait: false }).catch(() => {});
-    for (const controllers of partAborts.values()) for (const controller of controllers) controller.abort(new Error("Worker stopping"));
+    for (const controllers of partAborts.values())
+      for (const controller of controllers) controller.abort(new Error("Worker stopping"));
     await Promise.all(jobs.map((job) => boss.offWork(job.queue, { wait: false })));
     for (const activation of activations.values()) activation.beginShutdown(graceMs);
     await Promise.allSettled([...inFlight]);
