@@ -13,7 +13,8 @@ const changePolicy = processRecords({
   target: "items",
   chunkSize: 2000,
   perRecord: (item, { input }: RecordContext<Params>) => {
-    if (item.status === "withdrawn") throw new Error(`Item ${item.barcode} is withdrawn; its policy cannot change`);
+    if (item.status === "withdrawn")
+      throw new Error(`Item ${item.barcode} is withdrawn; its policy cannot change`);
     return item.item_policy === input.policy ? null : { change: { item_policy: input.policy } };
   },
 });
@@ -42,7 +43,10 @@ export default defineJob({
           input: ({ context }) => ({ policy: context.policy }),
           onDone: {
             target: "done",
-            actions: assign({ changed: ({ event }) => event.output.changed, failed: ({ event }) => event.output.failed }),
+            actions: assign({
+              changed: ({ event }) => event.output.changed,
+              failed: ({ event }) => event.output.failed,
+            }),
           },
         },
       },

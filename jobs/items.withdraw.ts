@@ -10,10 +10,13 @@ type Params = z.infer<typeof Params>;
 const withdraw = processRecords({
   target: "items",
   perRecord: (item, { input }: RecordContext<Params>) => {
-    if (item.status === "on_loan") throw new Error(`Item ${item.barcode} is on loan; return it before withdrawing`);
+    if (item.status === "on_loan")
+      throw new Error(`Item ${item.barcode} is on loan; return it before withdrawing`);
     if (item.status === "withdrawn") return null;
     const note = `Withdrawn: ${input.reason}`;
-    return { change: { status: "withdrawn" as const, notes: item.notes ? `${item.notes}; ${note}` : note } };
+    return {
+      change: { status: "withdrawn" as const, notes: item.notes ? `${item.notes}; ${note}` : note },
+    };
   },
 });
 
@@ -26,12 +29,22 @@ export default defineJob({
   params: Params,
   target: "items",
   restorable: true,
-  machine: setup({ types: { input: {} as Params, context: {} as Params }, actors: { withdraw } }).createMachine({
+  machine: setup({
+    types: { input: {} as Params, context: {} as Params },
+    actors: { withdraw },
+  }).createMachine({
     id: "withdraw",
     context: ({ input }) => input,
     initial: "withdrawing",
     states: {
-      withdrawing: { invoke: { id: "withdraw", src: "withdraw", input: ({ context }) => context, onDone: "done" } },
+      withdrawing: {
+        invoke: {
+          id: "withdraw",
+          src: "withdraw",
+          input: ({ context }) => context,
+          onDone: "done",
+        },
+      },
       done: { type: "final" },
     },
   }),

@@ -3,7 +3,13 @@ import { setup } from "xstate";
 import { z } from "zod";
 
 const Params = z.object({
-  olderThanDays: z.number().int().min(30).max(3650).default(365).describe("Anonymize returned loans older than this"),
+  olderThanDays: z
+    .number()
+    .int()
+    .min(30)
+    .max(3650)
+    .default(365)
+    .describe("Anonymize returned loans older than this"),
 });
 type Params = z.infer<typeof Params>;
 
@@ -27,12 +33,22 @@ export default defineJob({
   params: Params,
   target: "loans",
   runConcurrently: false,
-  machine: setup({ types: { input: {} as Params, context: {} as Params }, actors: { anonymize } }).createMachine({
+  machine: setup({
+    types: { input: {} as Params, context: {} as Params },
+    actors: { anonymize },
+  }).createMachine({
     id: "anonymize",
     context: ({ input }) => input,
     initial: "anonymizing",
     states: {
-      anonymizing: { invoke: { id: "anonymize", src: "anonymize", input: ({ context }) => context, onDone: "done" } },
+      anonymizing: {
+        invoke: {
+          id: "anonymize",
+          src: "anonymize",
+          input: ({ context }) => context,
+          onDone: "done",
+        },
+      },
       done: { type: "final" },
     },
   }),

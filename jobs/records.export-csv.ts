@@ -28,15 +28,26 @@ export default defineJob({
   id: "records.export-csv",
   title: "Export records to CSV",
   category: "Publishing",
-  description: "Writes the records of the set to records.csv, kept with the run and downloadable from its page.",
+  description:
+    "Writes the records of the set to records.csv, kept with the run and downloadable from its page.",
   params: Params,
   target: "records",
-  machine: setup({ types: { input: {} as Params, context: {} as Params }, actors: { exportRecords } }).createMachine({
+  machine: setup({
+    types: { input: {} as Params, context: {} as Params },
+    actors: { exportRecords },
+  }).createMachine({
     id: "exportCsv",
     context: ({ input }) => input,
     initial: "exporting",
     states: {
-      exporting: { invoke: { id: "export", src: "exportRecords", input: ({ context }) => context, onDone: "done" } },
+      exporting: {
+        invoke: {
+          id: "export",
+          src: "exportRecords",
+          input: ({ context }) => context,
+          onDone: "done",
+        },
+      },
       done: { type: "final" },
     },
   }),

@@ -25,7 +25,10 @@ const importCsv = importRecords({
       title,
       author: row.author?.trim() || null,
       year,
-      subjects: (row.subjects ?? "").split("|").map((s) => s.trim()).filter(Boolean),
+      subjects: (row.subjects ?? "")
+        .split("|")
+        .map((s) => s.trim())
+        .filter(Boolean),
     };
   },
 });
@@ -52,7 +55,10 @@ export default defineJob({
           input: ({ context }) => ({ csv: context.csv }),
           onDone: {
             target: "done",
-            actions: assign({ created: ({ event }) => event.output.created, failed: ({ event }) => event.output.failed }),
+            actions: assign({
+              created: ({ event }) => event.output.created,
+              failed: ({ event }) => event.output.failed,
+            }),
           },
         },
       },

@@ -45,12 +45,22 @@ export default defineJob({
   target: "records",
   restorable: true,
   parallelism: 4,
-  machine: setup({ types: { input: {} as Params, context: {} as Params }, actors: { normalize } }).createMachine({
+  machine: setup({
+    types: { input: {} as Params, context: {} as Params },
+    actors: { normalize },
+  }).createMachine({
     id: "normalize",
     context: ({ input }) => input,
     initial: "normalizing",
     states: {
-      normalizing: { invoke: { id: "normalize", src: "normalize", input: ({ context }) => context, onDone: "done" } },
+      normalizing: {
+        invoke: {
+          id: "normalize",
+          src: "normalize",
+          input: ({ context }) => context,
+          onDone: "done",
+        },
+      },
       done: { type: "final" },
     },
   }),

@@ -50,7 +50,9 @@ describe("api procedures (createCaller)", () => {
     ]);
     const error = await trpcError(api.jobs.get({ id: "nope" }));
     expect(error.code).toBe("NOT_FOUND");
-    expect(error.message).toMatch(/Unknown job "nope"\. Known jobs: docket\.restore, fixtures\.blocking/);
+    expect(error.message).toMatch(
+      /Unknown job "nope"\. Known jobs: docket\.restore, fixtures\.blocking/,
+    );
   });
 
   it("starts, lists, gets, follows and aborts runs", async () => {

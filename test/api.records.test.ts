@@ -12,34 +12,77 @@ describe("api: runs on sets", () => {
     await using t = await createTestEngine({ jobsDir });
     const url = t.database.url;
     await insertCatalog(url, { items: 400, withdrawnEvery: 100 });
-    const items = await insertSet(url, { name: "Items", target: "items", memberIds: { from: 1, to: 400 } });
-    const records = await insertSet(url, { name: "Records", target: "records", memberIds: { from: 1, to: 200 } });
+    const items = await insertSet(url, {
+      name: "Items",
+      target: "items",
+      memberIds: { from: 1, to: 400 },
+    });
+    const records = await insertSet(url, {
+      name: "Records",
+      target: "records",
+      memberIds: { from: 1, to: 200 },
+    });
     const api = createCaller(createApiContext(t.engine, { name: "ana", role: "staff" }));
     await using _worker = await t.engine.startWorker();
     await using server = await startApiServer(t.engine);
 
     expect((await api.jobs.list()).map((job) => job.id)).not.toContain("docket.restore");
-    expect((await api.jobs.list({ includeBuiltIn: true })).find((job) => job.id === "docket.restore")?.builtIn).toBe(true);
+    expect(
+      (await api.jobs.list({ includeBuiltIn: true })).find((job) => job.id === "docket.restore")
+        ?.builtIn,
+    ).toBe(true);
 
-    const run = await api.runs.start({ jobId: "items.change-policy", params: { policy: "Short loan" }, setId: items });
+    const run = await api.runs.start({
+      jobId: "items.change-policy",
+      params: { policy: "Short loan" },
+      setId: items,
+    });
     expect(run).toMatchObject({ setId: items, target: "items" });
-    const ended = await waitForStatus(t.engine, run.id, ["completed", "completed_with_errors", "failed"]);
+    const ended = await waitForStatus(t.engine, run.id, [
+      "completed",
+      "completed_with_errors",
+      "failed",
+    ]);
     expect(ended.status).toBe("completed_with_errors");
     const failed = await api.runs.records({ id: run.id, outcomes: ["failed"], limit: 3 });
-    expect(failed.records).toEqual([100, 200, 300].map((id) => ({ memberId: String(id), outcome: "failed", reason: `Item B${id} is withdrawn; its policy cannot change` })));
-    const rest = await api.runs.records({ id: run.id, outcomes: ["failed"], cursor: failed.nextCursor! });
+    expect(failed.records).toEqual(
+      [100, 200, 300].map((id) => ({
+        memberId: String(id),
+        outcome: "failed",
+        reason: `Item B${id} is withdrawn; its policy cannot change`,
+      })),
+    );
+    const rest = await api.runs.records({
+      id: run.id,
+      outcomes: ["failed"],
+      cursor: failed.nextCursor!,
+    });
     expect(rest.records.map((r) => r.memberId)).toEqual(["400"]);
 
     const restore = await api.runs.restore({ id: run.id });
     expect(restore.restoresRunId).toBe(run.id);
-    expect((await waitForStatus(t.engine, restore.id, ["completed", "completed_with_errors", "failed"])).report).toMatchObject({ changed: 396 });
-    const again = await api.runs.restore({ id: run.id }).catch((error: { code: string; message: string }) => error);
-    expect(again).toMatchObject({ code: "CONFLICT", message: `Run ${run.id} was already restored by run ${restore.id}.` });
+    expect(
+      (await waitForStatus(t.engine, restore.id, ["completed", "completed_with_errors", "failed"]))
+        .report,
+    ).toMatchObject({ changed: 396 });
+    const again = await api.runs
+      .restore({ id: run.id })
+      .catch((error: { code: string; message: string }) => error);
+    expect(again).toMatchObject({
+      code: "CONFLICT",
+      message: `Run ${run.id} was already restored by run ${restore.id}.`,
+    });
 
-    const exported = await api.runs.start({ jobId: "records.export-csv", params: { includeSubjects: false }, setId: records });
+    const exported = await api.runs.start({
+      jobId: "records.export-csv",
+      params: { includeSubjects: false },
+      setId: records,
+    });
     await waitForStatus(t.engine, exported.id, ["completed"]);
     const files = await api.runs.files({ id: exported.id });
-    expect(files).toEqual([{ name: "records.csv", url: `/api/runs/${exported.id}/files/records.csv` }]);
+    expect(files).toEqual([
+      { name: "records.csv", url: `/api/runs/${exported.id}/files/records.csv` },
+    ]);
     const origin = server.url.replace(/\/api\/trpc$/, "");
     const download = await fetch(`${origin}${files[0]!.url}`);
     expect(download.status).toBe(200);
@@ -51,9 +94,16 @@ describe("api: runs on sets", () => {
     expect((await fetch(`${origin}/api/runs/${exported.id}/files/nope.csv`)).status).toBe(404);
     expect((await fetch(`${origin}/api/runs/not-a-run/files/records.csv`)).status).toBe(404);
 
-    const wrongSet = await api.runs.start({ jobId: "items.change-policy", params: { policy: "Short loan" }, setId: records }).catch((e: { code: string; data?: unknown }) => e);
+    const wrongSet = await api.runs
+      .start({ jobId: "items.change-policy", params: { policy: "Short loan" }, setId: records })
+      .catch((e: { code: string; data?: unknown }) => e);
     expect(wrongSet).toMatchObject({ code: "BAD_REQUEST" });
-    const noSet = await api.runs.start({ jobId: "items.change-policy", params: { policy: "Short loan" } }).catch((e: { code: string; message: string }) => e);
-    expect(noSet).toMatchObject({ code: "BAD_REQUEST", message: 'Job "items.change-policy" runs on a set of items: choose one.' });
+    const noSet = await api.runs
+      .start({ jobId: "items.change-policy", params: { policy: "Short loan" } })
+      .catch((e: { code: string; message: string }) => e);
+    expect(noSet).toMatchObject({
+      code: "BAD_REQUEST",
+      message: 'Job "items.change-policy" runs on a set of items: choose one.',
+    });
   });
 });

@@ -11,14 +11,35 @@ describe("record processing", () => {
     await using t = await createTestEngine({ jobsDir });
     const url = t.database.url;
     await insertCatalog(url, { items: 5_000, withdrawnEvery: 1_000 });
-    const setId = await insertSet(url, { name: "All", target: "items", memberIds: { from: 1, to: 5_000 } });
+    const setId = await insertSet(url, {
+      name: "All",
+      target: "items",
+      memberIds: { from: 1, to: 5_000 },
+    });
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.startRun({ jobId: "items.change-policy", params: { policy: "Short loan" }, setId, createdBy: "ana" });
-    const done = await waitForStatus(t.engine, run.id, ["completed", "completed_with_errors", "failed"], 60_000);
+    const run = await t.engine.startRun({
+      jobId: "items.change-policy",
+      params: { policy: "Short loan" },
+      setId,
+      createdBy: "ana",
+    });
+    const done = await waitForStatus(
+      t.engine,
+      run.id,
+      ["completed", "completed_with_errors", "failed"],
+      60_000,
+    );
 
     expect(done.status).toBe("completed_with_errors");
     expect(done.population).toBe(5_000);
-    expect(done.report).toMatchObject({ total: 5_000, processed: 5_000, changed: 4_995, unchanged: 0, failed: 5, skipped: 0 });
+    expect(done.report).toMatchObject({
+      total: 5_000,
+      processed: 5_000,
+      changed: 4_995,
+      unchanged: 0,
+      failed: 5,
+      skipped: 0,
+    });
     expect(done.report?.failures).toEqual(
       [1_000, 2_000, 3_000, 4_000, 5_000].map((id) => ({
         memberId: String(id),
@@ -34,7 +55,12 @@ describe("record processing", () => {
     expect(policies).toEqual({ short: 4_995, version2: 4_995 });
     const failed = await t.engine.listRunRecords({ runId: run.id, outcomes: ["failed"], limit: 2 });
     expect(failed.records.map((r) => r.memberId)).toEqual(["1000", "2000"]);
-    const next = await t.engine.listRunRecords({ runId: run.id, outcomes: ["failed"], limit: 2, cursor: failed.nextCursor! });
+    const next = await t.engine.listRunRecords({
+      runId: run.id,
+      outcomes: ["failed"],
+      limit: 2,
+      cursor: failed.nextCursor!,
+    });
     expect(next.records.map((r) => r.memberId)).toEqual(["3000", "4000"]);
     const progress = await t.engine.listRunEvents({ runId: run.id, types: ["progress"] });
     expect(progress.at(-1)?.data).toMatchObject({ done: 5_000, total: 5_000, failed: 5 });
@@ -44,19 +70,42 @@ describe("record processing", () => {
     await using t = await createTestEngine({ jobsDir });
     const url = t.database.url;
     await insertCatalog(url, { items: 300 });
-    const setId = await insertSet(url, { name: "Some", target: "items", memberIds: { from: 1, to: 200 } });
+    const setId = await insertSet(url, {
+      name: "Some",
+      target: "items",
+      memberIds: { from: 1, to: 200 },
+    });
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.startRun({ jobId: "items.change-policy", params: { policy: "Reference only" }, setId, createdBy: "ana" });
-    expect((await waitForStatus(t.engine, run.id, ["completed", "completed_with_errors", "failed"])).status).toBe("completed");
+    const run = await t.engine.startRun({
+      jobId: "items.change-policy",
+      params: { policy: "Reference only" },
+      setId,
+      createdBy: "ana",
+    });
+    expect(
+      (await waitForStatus(t.engine, run.id, ["completed", "completed_with_errors", "failed"]))
+        .status,
+    ).toBe("completed");
     // Someone changes item 7 again after the run.
-    await query(url, "update items set item_policy = 'Non-circulating', version = version + 1 where id = 7");
+    await query(
+      url,
+      "update items set item_policy = 'Non-circulating', version = version + 1 where id = 7",
+    );
 
     const restore = await t.engine.restoreRun({ runId: run.id, createdBy: "ana" });
-    const restored = await waitForStatus(t.engine, restore.id, ["completed", "completed_with_errors", "failed"]);
+    const restored = await waitForStatus(t.engine, restore.id, [
+      "completed",
+      "completed_with_errors",
+      "failed",
+    ]);
     expect(restored.status).toBe("completed");
     expect(restored.report).toMatchObject({ total: 200, changed: 199, skipped: 1, failed: 0 });
     expect(restored.report?.failures).toEqual([
-      { memberId: "7", outcome: "skipped", reason: expect.stringMatching(/^Changed again after run .* not restored$/) },
+      {
+        memberId: "7",
+        outcome: "skipped",
+        reason: expect.stringMatching(/^Changed again after run .* not restored$/),
+      },
     ]);
     const policies = await query<{ item_policy: string; n: number }>(
       url,
@@ -70,16 +119,36 @@ describe("record processing", () => {
     await expect(t.engine.restoreRun({ runId: run.id, createdBy: "ana" })).rejects.toThrow(
       `Run ${run.id} was already restored by run ${restore.id}.`,
     );
-    await expect(t.engine.restoreRun({ runId: restore.id, createdBy: "ana" })).rejects.toThrow(/is itself a restore/);
+    await expect(t.engine.restoreRun({ runId: restore.id, createdBy: "ana" })).rejects.toThrow(
+      /is itself a restore/,
+    );
 
     // A second change run; item 8 is changed again after it, and the restore overwrites that change.
-    const again = await t.engine.startRun({ jobId: "items.change-policy", params: { policy: "Short loan" }, setId, createdBy: "ana" });
+    const again = await t.engine.startRun({
+      jobId: "items.change-policy",
+      params: { policy: "Short loan" },
+      setId,
+      createdBy: "ana",
+    });
     await waitForStatus(t.engine, again.id, ["completed"]);
-    await query(url, "update items set item_policy = 'Non-circulating', version = version + 1 where id = 8");
-    const overwrite = await t.engine.restoreRun({ runId: again.id, overwriteLaterChanges: true, createdBy: "ana" });
-    const overwritten = await waitForStatus(t.engine, overwrite.id, ["completed", "completed_with_errors", "failed"]);
+    await query(
+      url,
+      "update items set item_policy = 'Non-circulating', version = version + 1 where id = 8",
+    );
+    const overwrite = await t.engine.restoreRun({
+      runId: again.id,
+      overwriteLaterChanges: true,
+      createdBy: "ana",
+    });
+    const overwritten = await waitForStatus(t.engine, overwrite.id, [
+      "completed",
+      "completed_with_errors",
+      "failed",
+    ]);
     expect(overwritten.report).toMatchObject({ changed: 200, skipped: 0 });
-    expect(await query(url, "select item_policy from items where id in (7, 8) order by id")).toEqual([
+    expect(
+      await query(url, "select item_policy from items where id in (7, 8) order by id"),
+    ).toEqual([
       { item_policy: "Non-circulating" }, // its value before the second run
       { item_policy: "Regular loan" }, // the later change to Non-circulating was overwritten
     ]);
@@ -89,18 +158,53 @@ describe("record processing", () => {
     await using t = await createTestEngine({ jobsDir });
     const url = t.database.url;
     await insertCatalog(url, { items: 10 });
-    const records = await insertSet(url, { name: "Records", target: "records", memberIds: { from: 1, to: 5 } });
-    const items = await insertSet(url, { name: "Items", target: "items", memberIds: { from: 1, to: 10 } });
-    const exported = await t.engine.startRun({ jobId: "records.export-csv", params: {}, setId: records, createdBy: "ana" });
-    await expect(t.engine.restoreRun({ runId: exported.id, createdBy: "ana" })).rejects.toBeInstanceOf(ConflictError);
-    await expect(t.engine.restoreRun({ runId: exported.id, createdBy: "ana" })).rejects.toThrow(/is not restorable/);
-    const pending = await t.engine.startRun({ jobId: "items.change-policy", params: { policy: "Short loan" }, setId: items, createdBy: "ana" });
-    await expect(t.engine.restoreRun({ runId: pending.id, createdBy: "ana" })).rejects.toThrow(/is still pending/);
-    const wrongKind = t.engine.startRun({ jobId: "items.change-policy", params: { policy: "Short loan" }, setId: records, createdBy: "ana" });
-    await expect(wrongKind).rejects.toBeInstanceOf(InvalidParamsError);
-    await expect(wrongKind).rejects.toThrow('Set "Records" holds records; job "items.change-policy" runs on items.');
+    const records = await insertSet(url, {
+      name: "Records",
+      target: "records",
+      memberIds: { from: 1, to: 5 },
+    });
+    const items = await insertSet(url, {
+      name: "Items",
+      target: "items",
+      memberIds: { from: 1, to: 10 },
+    });
+    const exported = await t.engine.startRun({
+      jobId: "records.export-csv",
+      params: {},
+      setId: records,
+      createdBy: "ana",
+    });
     await expect(
-      t.engine.startRun({ jobId: "items.change-policy", params: { policy: "Short loan" }, createdBy: "ana" }),
+      t.engine.restoreRun({ runId: exported.id, createdBy: "ana" }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    await expect(t.engine.restoreRun({ runId: exported.id, createdBy: "ana" })).rejects.toThrow(
+      /is not restorable/,
+    );
+    const pending = await t.engine.startRun({
+      jobId: "items.change-policy",
+      params: { policy: "Short loan" },
+      setId: items,
+      createdBy: "ana",
+    });
+    await expect(t.engine.restoreRun({ runId: pending.id, createdBy: "ana" })).rejects.toThrow(
+      /is still pending/,
+    );
+    const wrongKind = t.engine.startRun({
+      jobId: "items.change-policy",
+      params: { policy: "Short loan" },
+      setId: records,
+      createdBy: "ana",
+    });
+    await expect(wrongKind).rejects.toBeInstanceOf(InvalidParamsError);
+    await expect(wrongKind).rejects.toThrow(
+      'Set "Records" holds records; job "items.change-policy" runs on items.',
+    );
+    await expect(
+      t.engine.startRun({
+        jobId: "items.change-policy",
+        params: { policy: "Short loan" },
+        createdBy: "ana",
+      }),
     ).rejects.toThrow('Job "items.change-policy" runs on a set of items: choose one.');
   });
 
@@ -108,10 +212,21 @@ describe("record processing", () => {
     await using t = await createTestEngine({ jobsDir });
     const url = t.database.url;
     await insertCatalog(url, { items: 6 });
-    const setId = await insertSet(url, { name: "Records", target: "records", memberIds: { from: 1, to: 3 } });
+    const setId = await insertSet(url, {
+      name: "Records",
+      target: "records",
+      memberIds: { from: 1, to: 3 },
+    });
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.startRun({ jobId: "records.export-csv", params: {}, setId, createdBy: "ana" });
-    expect((await waitForStatus(t.engine, run.id, ["completed", "failed"])).status).toBe("completed");
+    const run = await t.engine.startRun({
+      jobId: "records.export-csv",
+      params: {},
+      setId,
+      createdBy: "ana",
+    });
+    expect((await waitForStatus(t.engine, run.id, ["completed", "failed"])).status).toBe(
+      "completed",
+    );
     expect(await t.engine.listRunFiles(run.id)).toEqual(["records.csv"]);
     let csv = "";
     for await (const chunk of t.engine.readRunFile(run.id, "records.csv")) csv += chunk;
@@ -138,8 +253,16 @@ describe("record import", () => {
       '"Flatland, a Romance",Edwin Abbott,1884,Geometry',
       "Bad year,Someone,19x9,",
     ].join("\n");
-    const run = await t.engine.startRun({ jobId: "records.import-csv", params: { csv }, createdBy: "ana" });
-    const done = await waitForStatus(t.engine, run.id, ["completed", "completed_with_errors", "failed"]);
+    const run = await t.engine.startRun({
+      jobId: "records.import-csv",
+      params: { csv },
+      createdBy: "ana",
+    });
+    const done = await waitForStatus(t.engine, run.id, [
+      "completed",
+      "completed_with_errors",
+      "failed",
+    ]);
     expect(done.status).toBe("completed_with_errors");
     expect(done.context).toMatchObject({ created: 2, failed: 2 });
     expect(done.report).toMatchObject({ total: 4, processed: 4, changed: 2, failed: 2 });
@@ -148,9 +271,17 @@ describe("record import", () => {
       "Row 2: title is required",
     ]);
     expect(
-      await query(t.database.url, "select title, author, year, subjects from bib_records order by id"),
+      await query(
+        t.database.url,
+        "select title, author, year, subjects from bib_records order by id",
+      ),
     ).toEqual([
-      { title: "Moby-Dick", author: "Herman Melville", year: 1851, subjects: ["Whales", "Sea stories"] },
+      {
+        title: "Moby-Dick",
+        author: "Herman Melville",
+        year: 1851,
+        subjects: ["Whales", "Sea stories"],
+      },
       { title: "Flatland, a Romance", author: "Edwin Abbott", year: 1884, subjects: ["Geometry"] },
     ]);
   });

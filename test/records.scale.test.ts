@@ -14,8 +14,17 @@ describe("record processing at scale, across worker processes", () => {
     const url = t.database.url;
     const items = 1_000_000;
     await insertCatalog(url, { items });
-    const setId = await insertSet(url, { name: "All items", target: "items", memberIds: { from: 1, to: items } });
-    const run = await t.engine.startRun({ jobId: "items.change-policy", params: { policy: "Short loan" }, setId, createdBy: "ana" });
+    const setId = await insertSet(url, {
+      name: "All items",
+      target: "items",
+      memberIds: { from: 1, to: items },
+    });
+    const run = await t.engine.startRun({
+      jobId: "items.change-policy",
+      params: { policy: "Short loan" },
+      setId,
+      createdBy: "ana",
+    });
     const processed = async () => (await t.engine.getRun(run.id)).progress?.done ?? 0;
 
     // Kill each of the first two workers once it has committed more chunks than before.
@@ -38,20 +47,37 @@ describe("record processing at scale, across worker processes", () => {
     expect(killedAfter).toBeLessThan(items);
     const survivor = spawnWorker(url, env);
     await survivor.ready;
-    const done = await waitForStatus(t.engine, run.id, ["completed", "completed_with_errors", "failed"], 180_000);
+    const done = await waitForStatus(
+      t.engine,
+      run.id,
+      ["completed", "completed_with_errors", "failed"],
+      180_000,
+    );
     survivor.process.kill("SIGTERM");
     await survivor.exited;
 
     expect(done.status).toBe("completed");
     expect(done.activations).toBe(3);
-    expect(done.report).toMatchObject({ total: items, processed: items, changed: items, failed: 0 });
+    expect(done.report).toMatchObject({
+      total: items,
+      processed: items,
+      changed: items,
+      failed: 0,
+    });
     // Every item has the new policy and was changed exactly once (its version went from 1 to 2)…
     expect(
-      await query(url, "select item_policy, version, count(*)::int as n from items group by item_policy, version"),
+      await query(
+        url,
+        "select item_policy, version, count(*)::int as n from items group by item_policy, version",
+      ),
     ).toEqual([{ item_policy: "Short loan", version: 2, n: items }]);
     // …and the change log holds exactly one entry per item.
     expect(
-      await query(url, "select count(*)::int as entries, count(distinct member_id)::int as items from run_records where run_id = $1", [run.id]),
+      await query(
+        url,
+        "select count(*)::int as entries, count(distinct member_id)::int as items from run_records where run_id = $1",
+        [run.id],
+      ),
     ).toEqual([{ entries: items, items }]);
   }, 300_000);
 
@@ -59,22 +85,54 @@ describe("record processing at scale, across worker processes", () => {
     await using t = await createTestEngine({ jobsDir });
     const url = t.database.url;
     await insertCatalog(url, { items: 40_000 }); // 20,000 records
-    const setId = await insertSet(url, { name: "Records", target: "records", memberIds: { from: 1, to: 20_000 } });
+    const setId = await insertSet(url, {
+      name: "Records",
+      target: "records",
+      memberIds: { from: 1, to: 20_000 },
+    });
     const workers = [spawnWorker(url, env), spawnWorker(url, env)];
     await Promise.all(workers.map((worker) => worker.ready));
-    const run = await t.engine.startRun({ jobId: "records.normalize", params: {}, setId, createdBy: "ana" });
-    const done = await waitForStatus(t.engine, run.id, ["completed", "completed_with_errors", "failed"], 120_000);
+    const run = await t.engine.startRun({
+      jobId: "records.normalize",
+      params: {},
+      setId,
+      createdBy: "ana",
+    });
+    const done = await waitForStatus(
+      t.engine,
+      run.id,
+      ["completed", "completed_with_errors", "failed"],
+      120_000,
+    );
     for (const worker of workers) worker.process.kill("SIGTERM");
     await Promise.all(workers.map((worker) => worker.exited));
 
     expect(done.status).toBe("completed");
-    expect(done.report).toMatchObject({ total: 20_000, processed: 20_000, changed: 20_000, failed: 0 });
-    expect(await query(url, "select part, total, processed, status from run_parts where run_id = $1 order by part", [run.id])).toEqual(
+    expect(done.report).toMatchObject({
+      total: 20_000,
+      processed: 20_000,
+      changed: 20_000,
+      failed: 0,
+    });
+    expect(
+      await query(
+        url,
+        "select part, total, processed, status from run_parts where run_id = $1 order by part",
+        [run.id],
+      ),
+    ).toEqual(
       [0, 1, 2, 3].map((part) => ({ part, total: 5_000, processed: 5_000, status: "done" })),
     );
-    expect(await query(url, "select version, title, author, subjects, count(*)::int as n from bib_records where id = 42 group by 1, 2, 3, 4")).toEqual([
+    expect(
+      await query(
+        url,
+        "select version, title, author, subjects, count(*)::int as n from bib_records where id = 42 group by 1, 2, 3, 4",
+      ),
+    ).toEqual([
       { version: 2, title: "Title 42", author: "Author 42", subjects: ["Art", "Zoology"], n: 1 },
     ]);
-    expect(await query(url, "select count(*)::int as n from bib_records where version <> 2")).toEqual([{ n: 0 }]);
+    expect(
+      await query(url, "select count(*)::int as n from bib_records where version <> 2"),
+    ).toEqual([{ n: 0 }]);
   });
 });

@@ -27,7 +27,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("library", "text", (c) => c.notNull())
     .addColumn("location", "text", (c) => c.notNull())
     .addColumn("item_policy", "text", (c) => c.notNull())
-    .addColumn("status", "text", (c) => c.notNull().check(sql`status in ('in_place', 'on_loan', 'missing', 'withdrawn')`))
+    .addColumn("status", "text", (c) =>
+      c.notNull().check(sql`status in ('in_place', 'on_loan', 'missing', 'withdrawn')`),
+    )
     .addColumn("notes", "text")
     .addColumn("version", "integer", (c) => c.notNull().defaultTo(1))
     .addColumn("updated_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
@@ -70,7 +72,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("name", "text", (c) => c.notNull().unique())
     .addColumn("description", "text")
     .addColumn("kind", "text", (c) => c.notNull().check(sql`kind in ('itemized', 'logical')`))
-    .addColumn("target", "text", (c) => c.notNull().check(sql`target in ('items', 'records', 'loans', 'headings')`))
+    .addColumn("target", "text", (c) =>
+      c.notNull().check(sql`target in ('items', 'records', 'loans', 'headings')`),
+    )
     // Logical sets: the saved filter, validated when saved, evaluated when a run starts.
     .addColumn("filter", "jsonb")
     .addColumn("created_by", "text", (c) => c.notNull())

@@ -34,7 +34,11 @@ export async function insertCatalog(
 /** An itemized set of `target` members, written straight with SQL. */
 export async function insertSet(
   url: string,
-  { name, target, memberIds }: { name: string; target: string; memberIds: { from: number; to: number } },
+  {
+    name,
+    target,
+    memberIds,
+  }: { name: string; target: string; memberIds: { from: number; to: number } },
 ): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -54,7 +58,11 @@ export async function insertSet(
   }
 }
 
-export async function query<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
+export async function query<T extends pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

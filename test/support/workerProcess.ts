@@ -8,7 +8,10 @@ import { fixtureJobsDir } from "./fixtureJobsDir.ts";
 
 const connectionString = process.env.DATABASE_URL;
 if (!connectionString) throw new Error("DATABASE_URL is required");
-const engine = await createEngine({ connectionString, jobsDir: process.env.DOCKET_JOBS_DIR ?? fixtureJobsDir });
+const engine = await createEngine({
+  connectionString,
+  jobsDir: process.env.DOCKET_JOBS_DIR ?? fixtureJobsDir,
+});
 const worker = await engine.startWorker({
   parkThresholdMs: Number(process.env.DOCKET_PARK_THRESHOLD_MS ?? 5_000),
   shutdownGraceMs: Number(process.env.DOCKET_SHUTDOWN_GRACE_MS ?? 10_000),

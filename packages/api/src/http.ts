@@ -12,7 +12,9 @@ export const maxRequestBodyBytes = 1024 * 1024;
  * Serves everything under `/api/`: the tRPC router at `/api/trpc/`, and run
  * files for download at `/api/runs/<runId>/files/<name>` (streamed, any size).
  */
-export function createApiRequestHandler(engine: Engine): (req: IncomingMessage, res: ServerResponse) => void {
+export function createApiRequestHandler(
+  engine: Engine,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/api/trpc/",
@@ -21,17 +23,25 @@ export function createApiRequestHandler(engine: Engine): (req: IncomingMessage, 
   });
   return (req, res) => {
     const file = /^\/api\/runs\/([^/]+)\/files\/([^/?]+)$/.exec(req.url ?? "");
-    if (file && req.method === "GET") void sendRunFile(engine, decodeURIComponent(file[1]!), decodeURIComponent(file[2]!), res);
+    if (file && req.method === "GET")
+      void sendRunFile(engine, decodeURIComponent(file[1]!), decodeURIComponent(file[2]!), res);
     else trpc(req, res);
   };
 }
 
-async function sendRunFile(engine: Engine, runId: string, name: string, res: ServerResponse): Promise<void> {
+async function sendRunFile(
+  engine: Engine,
+  runId: string,
+  name: string,
+  res: ServerResponse,
+): Promise<void> {
   const chunks = engine.readRunFile(runId, name);
   try {
     const first = await chunks.next(); // fails before any byte is sent when the run or file is unknown
     res.writeHead(200, {
-      "content-type": name.endsWith(".csv") ? "text/csv; charset=utf-8" : "application/octet-stream",
+      "content-type": name.endsWith(".csv")
+        ? "text/csv; charset=utf-8"
+        : "application/octet-stream",
       "content-disposition": `attachment; filename="${name.replaceAll('"', "")}"`,
     });
     if (!first.done) res.write(first.value);

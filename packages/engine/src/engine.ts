@@ -1,6 +1,6 @@
 import path from "node:path";
-import type { Kysely } from "kysely";
 import { NotMigratedError } from "@docket/sdk";
+import type { Kysely } from "kysely";
 import { PgBoss } from "pg-boss";
 import {
   type SeedCatalogOptions,
@@ -13,7 +13,12 @@ import type { Database } from "./database/schema.ts";
 import { partsQueue } from "./records/recordParts.ts";
 import { restoreJob } from "./records/restoreJob.ts";
 import { type RestoreRunInput, restoreRun } from "./records/restoreRun.ts";
-import { listRunFiles, listRunRecords, type RunRecordPage, readRunFile } from "./records/runRecords.ts";
+import {
+  listRunFiles,
+  listRunRecords,
+  type RunRecordPage,
+  readRunFile,
+} from "./records/runRecords.ts";
 import { createJobRegistry, type JobRegistry } from "./registry/jobRegistry.ts";
 import { loadJobSources } from "./registry/loadJobs.ts";
 import { startWorker, type WorkerHandle, type WorkerOptions } from "./runner/worker.ts";
@@ -67,7 +72,12 @@ export interface Engine {
   /** Starts a restore run undoing what `runId` changed; see {@link RestoreRunInput}. */
   restoreRun(input: RestoreRunInput): Promise<Run>;
   /** A run's per-record outcomes, e.g. `{ outcomes: ["failed"] }` for its failed records. */
-  listRunRecords(input: { runId: string; outcomes?: readonly string[]; cursor?: string; limit?: number }): Promise<RunRecordPage>;
+  listRunRecords(input: {
+    runId: string;
+    outcomes?: readonly string[];
+    cursor?: string;
+    limit?: number;
+  }): Promise<RunRecordPage>;
   listRunFiles(runId: string): Promise<string[]>;
   /** Streams a run's file in chunks. */
   readRunFile(runId: string, name: string): AsyncGenerator<string>;

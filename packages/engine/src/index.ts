@@ -27,12 +27,17 @@ export {
   type RunError,
   type RunStatus,
   type RunTrigger,
-  type TargetKind,
   runStatuses,
+  type TargetKind,
   type TerminalStatus,
   terminalStatuses,
 } from "./database/schema.ts";
 export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
+export type { RecordProgress } from "./records/progressReporter.ts";
+export type { RunReport } from "./records/report.ts";
+export { restoreJobId } from "./records/restoreJob.ts";
+export type { RestoreRunInput } from "./records/restoreRun.ts";
+export type { RunRecordPage } from "./records/runRecords.ts";
 export {
   createJobRegistry,
   JobRegistry,
@@ -43,11 +48,6 @@ export { loadJobRegistry, loadJobSources } from "./registry/loadJobs.ts";
 export type { MachineGraph, MachineGraphEdge, MachineGraphNode } from "./registry/machineGraph.ts";
 export type { ActivationOutcome } from "./runner/runActivation.ts";
 export type { WorkerHandle, WorkerOptions } from "./runner/worker.ts";
-export type { RecordProgress } from "./records/progressReporter.ts";
-export type { RunReport } from "./records/report.ts";
-export { restoreJobId } from "./records/restoreJob.ts";
-export type { RestoreRunInput } from "./records/restoreRun.ts";
-export type { RunRecordPage } from "./records/runRecords.ts";
 export type { ListRunEventsInput, ListRunsInput, RunEvent, RunPage } from "./runs/queries.ts";
 export type { Run } from "./runs/run.ts";
 export { maxParamsBytes, type StartRunInput, validateParams } from "./runs/startRun.ts";

@@ -39,5 +39,7 @@ export function parseCsvObjects(text: string): Record<string, string>[] {
   const [header, ...rows] = parseCsv(text);
   if (!header) return [];
   const columns = header.map((name) => name.trim());
-  return rows.map((row) => Object.fromEntries(columns.map((column, index) => [column, row[index] ?? ""])));
+  return rows.map((row) =>
+    Object.fromEntries(columns.map((column, index) => [column, row[index] ?? ""])),
+  );
 }

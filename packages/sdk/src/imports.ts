@@ -41,7 +41,9 @@ export type AnyRecordImporter = RecordImporter<unknown>;
  * in ONE transaction, exactly once (a re-run after a crash finds the import
  * done). Register it in `setup({ actors })` and invoke it with an explicit `id`.
  */
-export function importRecords<TInput>(importer: RecordImporter<TInput>): PromiseActorLogic<ImportSummary, TInput> {
+export function importRecords<TInput>(
+  importer: RecordImporter<TInput>,
+): PromiseActorLogic<ImportSummary, TInput> {
   return fromPromise<ImportSummary, TInput>(({ input, system, self }) =>
     runtimeOf(system).importRecords(self.id, importer as unknown as AnyRecordImporter, input),
   );

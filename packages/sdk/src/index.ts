@@ -7,6 +7,8 @@
  * - step: a promise actor made with {@link step}; at-least-once, gets an AbortSignal,
  *   a logger, progress reporting and an idempotency key.
  */
+
+export { parseCsv, parseCsvObjects } from "./csv.ts";
 export {
   type AnyJobDefinition,
   defineJob,
@@ -19,16 +21,7 @@ export {
   type Role,
   type TargetKind,
 } from "./defineJob.ts";
-export { parseCsv, parseCsvObjects } from "./csv.ts";
 export { type Duration, toMilliseconds } from "./duration.ts";
-export {
-  type AnyRecordImporter,
-  type ImportSummary,
-  importRecords,
-  type NewBibRecord,
-  type RecordImporter,
-  type RejectedRow,
-} from "./imports.ts";
 export {
   ConflictError,
   DocketError,
@@ -38,9 +31,17 @@ export {
   InvalidJobDefinitionError,
   InvalidParamsError,
   NonRetriableError,
-  NotMigratedError,
   NotFoundError,
+  NotMigratedError,
 } from "./errors.ts";
+export {
+  type AnyRecordImporter,
+  type ImportSummary,
+  importRecords,
+  type NewBibRecord,
+  type RecordImporter,
+  type RejectedRow,
+} from "./imports.ts";
 export {
   type AnyRecordProcessor,
   type BibRecord,

@@ -76,7 +76,8 @@ export const patchableColumns = {
 
 /** New values for some of a record's changeable columns. */
 export type RecordPatch<TTarget extends TargetKind> = {
-  -readonly [K in (typeof patchableColumns)[TTarget][number] & keyof TargetRecords[TTarget]]?: TargetRecords[TTarget][K];
+  -readonly [K in (typeof patchableColumns)[TTarget][number] &
+    keyof TargetRecords[TTarget]]?: TargetRecords[TTarget][K];
 };
 
 /** A row for the run's output file: column name → cell. */
@@ -160,7 +161,12 @@ export function processRecords<TTarget extends TargetKind, TInput>(
     throw new TypeError("processRecords needs exactly one of perRecord and perChunk");
   }
   const logic = fromPromise<ProcessSummary, TInput>(({ input, signal, system, self }) =>
-    runtimeOf(system).processRecords(self.id, processor as unknown as AnyRecordProcessor, input, signal),
+    runtimeOf(system).processRecords(
+      self.id,
+      processor as unknown as AnyRecordProcessor,
+      input,
+      signal,
+    ),
   );
   processors.set(logic, processor as unknown as AnyRecordProcessor);
   return logic;

@@ -9,9 +9,9 @@ import type { ActorSystem } from "xstate";
 // biome-ignore lint/suspicious/noExplicitAny: any system of any machine
 type AnyActorSystem = ActorSystem<any>;
 
+import type { TargetKind } from "./defineJob.ts";
 import type { AnyRecordImporter, ImportSummary } from "./imports.ts";
 import type { ProcessSummary, RecordProcessor } from "./records.ts";
-import type { TargetKind } from "./defineJob.ts";
 import type { RetryPolicy } from "./retry.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -57,7 +57,11 @@ export interface RunRuntime {
     signal: AbortSignal,
   ): Promise<ProcessSummary>;
   /** Runs `importer` (see `importRecords`). */
-  importRecords(invokeId: string, importer: AnyRecordImporter, input: unknown): Promise<ImportSummary>;
+  importRecords(
+    invokeId: string,
+    importer: AnyRecordImporter,
+    input: unknown,
+  ): Promise<ImportSummary>;
 }
 
 const runtimes = new WeakMap<AnyActorSystem, RunRuntime>();
@@ -100,10 +104,14 @@ export function createMemoryRuntime(): RunRuntime {
     stepStarted: () => {},
     stepEnded: () => {},
     processRecords: async () => {
-      throw new Error("processRecords needs the Docket engine: run the job with a worker, not in memory");
+      throw new Error(
+        "processRecords needs the Docket engine: run the job with a worker, not in memory",
+      );
     },
     importRecords: async () => {
-      throw new Error("importRecords needs the Docket engine: run the job with a worker, not in memory");
+      throw new Error(
+        "importRecords needs the Docket engine: run the job with a worker, not in memory",
+      );
     },
   };
 }

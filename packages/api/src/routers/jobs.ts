@@ -39,7 +39,10 @@ export const jobsRouter = router({
   list: publicProcedure
     .input(
       z
-        .object({ category: z.string().max(200).optional(), includeBuiltIn: z.boolean().default(false) })
+        .object({
+          category: z.string().max(200).optional(),
+          includeBuiltIn: z.boolean().default(false),
+        })
         .strict()
         .optional(),
     )

@@ -126,8 +126,15 @@ export const runsRouter = router({
       z
         .object({
           id: runId,
-          outcomes: z.array(z.enum(["changed", "unchanged", "failed", "skipped", "created"])).max(5).optional(),
-          cursor: z.string().regex(/^-?\d+$/).max(20).optional(),
+          outcomes: z
+            .array(z.enum(["changed", "unchanged", "failed", "skipped", "created"]))
+            .max(5)
+            .optional(),
+          cursor: z
+            .string()
+            .regex(/^-?\d+$/)
+            .max(20)
+            .optional(),
           limit: z.number().int().min(1).max(1000).default(100),
         })
         .strict(),

@@ -169,14 +169,21 @@ export interface RunPartsTable {
   part: number;
   first_member: ColumnType<string, string | number | bigint, string | number | bigint>;
   last_member: ColumnType<string, string | number | bigint, string | number | bigint>;
-  cursor: ColumnType<string | null, string | number | bigint | null, string | number | bigint | null>;
+  cursor: ColumnType<
+    string | null,
+    string | number | bigint | null,
+    string | number | bigint | null
+  >;
   total: number;
   processed: Generated<number>;
   changed: Generated<number>;
   unchanged: Generated<number>;
   failed: Generated<number>;
   skipped: Generated<number>;
-  status: ColumnType<"pending" | "running" | "done" | "failed", "pending" | "running" | "done" | "failed" | undefined>;
+  status: ColumnType<
+    "pending" | "running" | "done" | "failed",
+    "pending" | "running" | "done" | "failed" | undefined
+  >;
   queue_job_id: string | null;
   lease: string | null;
   error: string | null;

@@ -1,4 +1,9 @@
-import { type AnyRecordImporter, type ImportSummary, messageOf, type NewBibRecord } from "@docket/sdk";
+import {
+  type AnyRecordImporter,
+  type ImportSummary,
+  messageOf,
+  type NewBibRecord,
+} from "@docket/sdk";
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../database/schema.ts";
 
@@ -25,7 +30,9 @@ export async function importRows(
     }
   });
   return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext(${`${input.runId}:${journalKey}`}))`.execute(trx);
+    await sql`select pg_advisory_xact_lock(hashtext(${`${input.runId}:${journalKey}`}))`.execute(
+      trx,
+    );
     const done = await trx
       .selectFrom("run_journal")
       .select("value")
@@ -44,7 +51,11 @@ export async function importRows(
       returning id::text as id`.execute(trx);
     const outcomes = [
       ...created.map((row) => ({ member_id: row.id, outcome: "created", reason: null })),
-      ...rejected.map((row) => ({ member_id: String(-row.rowNumber), outcome: "failed", reason: row.reason })),
+      ...rejected.map((row) => ({
+        member_id: String(-row.rowNumber),
+        outcome: "failed",
+        reason: row.reason,
+      })),
     ];
     await sql`
       insert into run_records (run_id, member_id, outcome, reason)
@@ -52,7 +63,11 @@ export async function importRows(
       from jsonb_to_recordset(${JSON.stringify(outcomes)}::jsonb) as o(member_id bigint, outcome text, reason text)`.execute(
       trx,
     );
-    const summary: ImportSummary = { rows: rows.length, created: created.length, failed: rejected.length };
+    const summary: ImportSummary = {
+      rows: rows.length,
+      created: created.length,
+      failed: rejected.length,
+    };
     await trx
       .updateTable("runs")
       .set({ population: rows.length, target: input.importer.target })

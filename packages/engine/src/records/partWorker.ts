@@ -30,7 +30,13 @@ export async function processPartJob(
   const job = registry.find(run.job_id);
   const processor = job && processorByName(job, data.src);
   const lease = randomUUID();
-  const claimed = await claimPart(db, { runId: run.id, invokeKey: data.invokeKey, part: data.part, queueJobId, lease });
+  const claimed = await claimPart(db, {
+    runId: run.id,
+    invokeKey: data.invokeKey,
+    part: data.part,
+    queueJobId,
+    lease,
+  });
   if (!claimed) return;
   const ref = { runId: run.id, invokeKey: data.invokeKey, part: data.part, lease };
   if (!job || !processor) {
@@ -59,7 +65,14 @@ export async function processPartJob(
     claimed,
   );
   try {
-    const end = await processPartToEnd(db, ref, spec, claimed.cursor, signal, new ProgressReporter(db, run.id));
+    const end = await processPartToEnd(
+      db,
+      ref,
+      spec,
+      claimed.cursor,
+      signal,
+      new ProgressReporter(db, run.id),
+    );
     if (end === "done") await endPart(db, boss, { ...ref, jobQueue: job.queue }, null);
   } catch (error) {
     if (signal.aborted) return; // claim lost or worker stopping: the job is retried elsewhere

@@ -12,7 +12,9 @@ export async function populateRun(trx: Transaction<Database>, run: RunRow): Prom
     const result = await sql`
       insert into run_members (run_id, member_id)
       select ${run.id}::uuid, member_id from run_records
-      where run_id = ${run.restores_run_id} and outcome = 'changed' order by member_id`.execute(trx);
+      where run_id = ${run.restores_run_id} and outcome = 'changed' order by member_id`.execute(
+      trx,
+    );
     return Number(result.numAffectedRows ?? 0);
   }
   if (run.set_id && run.target) {

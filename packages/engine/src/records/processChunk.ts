@@ -63,7 +63,9 @@ export async function processChunk(
       // One statement reads the next members in key order (walking the primary key
       // index) and locks their records; a member whose record is gone comes back with
       // a null record. (Ordering by the bigint key, not its text form: "10" < "9".)
-      const { rows: read } = await sql<Record<string, unknown> & { member_id: string; id: string | null }>`
+      const { rows: read } = await sql<
+        Record<string, unknown> & { member_id: string; id: string | null }
+      >`
         with m as (
           select member_id from run_members
           where run_id = ${ref.runId} and member_id >= ${spec.firstMember}::bigint
@@ -75,17 +77,27 @@ export async function processChunk(
         order by m.member_id`.execute(trx);
       if (read.length === 0) return { kind: "end" } as const;
       const ids = read.map((row) => row.member_id);
-      const byId = new Map(read.filter((row) => row.id !== null).map((row) => [row.member_id, recordOf(row)]));
+      const byId = new Map(
+        read.filter((row) => row.id !== null).map((row) => [row.member_id, recordOf(row)]),
+      );
 
       const outcomes: Outcome[] = [];
       const changes: { id: string; patch: Record<string, unknown> }[] = [];
       const outputs: OutputRow[] = [];
       const present = ids.flatMap((id) => {
         const record = byId.get(id);
-        if (!record) outcomes.push({ member_id: id, outcome: "failed", reason: "The record no longer exists", before: null });
+        if (!record)
+          outcomes.push({
+            member_id: id,
+            outcome: "failed",
+            reason: "The record no longer exists",
+            before: null,
+          });
         return record ? [record] : [];
       });
-      const results = spec.restore ? await decideRestore(trx, spec.restore, present) : await decide(spec, present);
+      const results = spec.restore
+        ? await decideRestore(trx, spec.restore, present)
+        : await decide(spec, present);
       present.forEach((record, index) => {
         const result = results[index]!;
         const id = String(record.id);
@@ -109,11 +121,20 @@ export async function processChunk(
         }
       });
 
-      const counts: ChunkCounts = { processed: ids.length, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
+      const counts: ChunkCounts = {
+        processed: ids.length,
+        changed: 0,
+        unchanged: 0,
+        failed: 0,
+        skipped: 0,
+      };
       for (const outcome of outcomes) counts[outcome.outcome]++;
       const nextCursor = ids.at(-1)!;
       const output = spec.processor.output;
-      const fileContent = output && outputs.length ? outputs.map((row) => csvRow(output.columns, row)).join("") : null;
+      const fileContent =
+        output && outputs.length
+          ? outputs.map((row) => csvRow(output.columns, row)).join("")
+          : null;
 
       const setColumns = sql.join(
         Object.entries(columns).map(
@@ -177,7 +198,9 @@ async function decide(spec: ChunkSpec, records: Record<string, unknown>[]): Prom
     try {
       const results = await perChunk(records as never, context);
       if (results.length !== records.length) {
-        const error = new Error(`perChunk returned ${results.length} results for ${records.length} records`);
+        const error = new Error(
+          `perChunk returned ${results.length} results for ${records.length} records`,
+        );
         return records.map(() => error);
       }
       return [...results];
@@ -207,7 +230,11 @@ async function decideRestore(
   records: Record<string, unknown>[],
 ): Promise<Decision[]> {
   const ids = records.map((record) => String(record.id));
-  const { rows } = await sql<{ member_id: string; before: Record<string, unknown>; version_after: number }>`
+  const { rows } = await sql<{
+    member_id: string;
+    before: Record<string, unknown>;
+    version_after: number;
+  }>`
     select member_id::text as member_id, before, version_after from run_records
     where run_id = ${restore.fromRunId} and member_id = any(${ids}::bigint[])`.execute(trx);
   const originals = new Map(rows.map((row) => [row.member_id, row]));
@@ -235,7 +262,9 @@ function effectivePatch(
   for (const [column, value] of Object.entries(change)) {
     if (value === undefined) continue;
     if (!(column in columns)) {
-      return new Error(`Column "${column}" cannot be changed. Changeable: ${Object.keys(columns).join(", ")}`);
+      return new Error(
+        `Column "${column}" cannot be changed. Changeable: ${Object.keys(columns).join(", ")}`,
+      );
     }
     if (sameValue(record[column], value)) continue;
     before[column] = record[column] ?? null;
@@ -245,7 +274,8 @@ function effectivePatch(
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
-  if (a instanceof Date || b instanceof Date) return new Date(a as Date).getTime() === new Date(b as Date).getTime();
+  if (a instanceof Date || b instanceof Date)
+    return new Date(a as Date).getTime() === new Date(b as Date).getTime();
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 

@@ -34,6 +34,10 @@ export async function processPartToEnd(
 }
 
 async function runIsActive(db: Kysely<Database>, runId: string): Promise<boolean> {
-  const run = await db.selectFrom("runs").select("status").where("id", "=", runId).executeTakeFirst();
+  const run = await db
+    .selectFrom("runs")
+    .select("status")
+    .where("id", "=", runId)
+    .executeTakeFirst();
   return run !== undefined && ["initializing", "running"].includes(run.status);
 }

@@ -41,25 +41,46 @@ export interface EnsurePartsInput {
  * invocation (idempotent: a restored run finds the parts it made). Parts of a
  * multi-part run are enqueued in the same transaction, so none is lost.
  */
-export async function ensureParts(db: Kysely<Database>, boss: PgBoss, input: EnsurePartsInput): Promise<PartRow[]> {
+export async function ensureParts(
+  db: Kysely<Database>,
+  boss: PgBoss,
+  input: EnsurePartsInput,
+): Promise<PartRow[]> {
   return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext(${`${input.runId}:${input.invokeKey}`}))`.execute(trx);
+    await sql`select pg_advisory_xact_lock(hashtext(${`${input.runId}:${input.invokeKey}`}))`.execute(
+      trx,
+    );
     const existing = await selectParts(trx, input.runId, input.invokeKey);
     if (existing.length) return existing;
-    const { rows: ranges } = await sql<{ part: number; first_member: string; last_member: string; total: number }>`
+    const { rows: ranges } = await sql<{
+      part: number;
+      first_member: string;
+      last_member: string;
+      total: number;
+    }>`
       select part - 1 as part, min(member_id)::text as first_member, max(member_id)::text as last_member, count(*)::int as total
       from (select member_id, ntile(${input.parallelism}) over (order by member_id) as part
             from run_members where run_id = ${input.runId}) ranked
       group by part order by part`.execute(trx);
     await trx
       .insertInto("run_journal")
-      .values({ run_id: input.runId, key: `${input.invokeKey}:input`, value: JSON.stringify(input.input ?? null) })
+      .values({
+        run_id: input.runId,
+        key: `${input.invokeKey}:input`,
+        value: JSON.stringify(input.input ?? null),
+      })
       .onConflict((c) => c.doNothing())
       .execute();
     if (input.outputHeader) {
       await trx
         .insertInto("run_file_chunks")
-        .values({ run_id: input.runId, name: input.outputHeader.file, part: -1, seq: -1, content: input.outputHeader.line })
+        .values({
+          run_id: input.runId,
+          name: input.outputHeader.file,
+          part: -1,
+          seq: -1,
+          content: input.outputHeader.line,
+        })
         .onConflict((c) => c.doNothing())
         .execute();
     }
@@ -68,10 +89,20 @@ export async function ensureParts(db: Kysely<Database>, boss: PgBoss, input: Ens
       const queueJobId = multiPart ? randomUUID() : null;
       await trx
         .insertInto("run_parts")
-        .values({ run_id: input.runId, invoke_key: input.invokeKey, ...range, queue_job_id: queueJobId })
+        .values({
+          run_id: input.runId,
+          invoke_key: input.invokeKey,
+          ...range,
+          queue_job_id: queueJobId,
+        })
         .execute();
       if (queueJobId) {
-        const data: PartJobData = { runId: input.runId, invokeKey: input.invokeKey, part: range.part, src: input.src };
+        const data: PartJobData = {
+          runId: input.runId,
+          invokeKey: input.invokeKey,
+          part: range.part,
+          src: input.src,
+        };
         await boss.send(partsQueue, data, { id: queueJobId, db: fromKysely(trx) });
       }
     }
@@ -79,7 +110,11 @@ export async function ensureParts(db: Kysely<Database>, boss: PgBoss, input: Ens
   });
 }
 
-function selectParts(db: Kysely<Database> | Transaction<Database>, runId: string, invokeKey: string): Promise<PartRow[]> {
+function selectParts(
+  db: Kysely<Database> | Transaction<Database>,
+  runId: string,
+  invokeKey: string,
+): Promise<PartRow[]> {
   return db
     .selectFrom("run_parts")
     .select(["part", "first_member", "last_member", "cursor", "total", "status", "error"])
@@ -121,7 +156,12 @@ export async function endPart(
   await db.transaction().execute(async (trx) => {
     const ended = await trx
       .updateTable("run_parts")
-      .set({ status: failure ? "failed" : "done", error: failure, ended_at: new Date(), lease: null })
+      .set({
+        status: failure ? "failed" : "done",
+        error: failure,
+        ended_at: new Date(),
+        lease: null,
+      })
       .where("run_id", "=", ref.runId)
       .where("invoke_key", "=", ref.invokeKey)
       .where("part", "=", ref.part)
@@ -138,12 +178,23 @@ export async function endPart(
     if (["completed", "completed_with_errors", "failed", "aborted"].includes(run.status)) return;
     if (await hasOpenParts(trx, ref.runId)) return;
     const wakeJobId = randomUUID();
-    await trx.updateTable("runs").set({ queue_job_id: wakeJobId }).where("id", "=", ref.runId).execute();
-    await boss.send(ref.jobQueue, { runId: ref.runId }, { id: wakeJobId, priority: run.priority, db: fromKysely(trx) });
+    await trx
+      .updateTable("runs")
+      .set({ queue_job_id: wakeJobId })
+      .where("id", "=", ref.runId)
+      .execute();
+    await boss.send(
+      ref.jobQueue,
+      { runId: ref.runId },
+      { id: wakeJobId, priority: run.priority, db: fromKysely(trx) },
+    );
   });
 }
 
-export async function hasOpenParts(db: Kysely<Database> | Transaction<Database>, runId: string): Promise<boolean> {
+export async function hasOpenParts(
+  db: Kysely<Database> | Transaction<Database>,
+  runId: string,
+): Promise<boolean> {
   const open = await db
     .selectFrom("run_parts")
     .select("part")
@@ -155,7 +206,11 @@ export async function hasOpenParts(db: Kysely<Database> | Transaction<Database>,
 }
 
 /** Counts of one invocation, summed over its parts. */
-export async function summarizeParts(db: Kysely<Database>, runId: string, invokeKey: string): Promise<ProcessSummary> {
+export async function summarizeParts(
+  db: Kysely<Database>,
+  runId: string,
+  invokeKey: string,
+): Promise<ProcessSummary> {
   const row = await db
     .selectFrom("run_parts")
     .select([

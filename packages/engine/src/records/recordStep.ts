@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { type AnyRecordProcessor, NonRetriableError, type ProcessSummary, processorOf } from "@docket/sdk";
+import {
+  type AnyRecordProcessor,
+  NonRetriableError,
+  type ProcessSummary,
+  processorOf,
+} from "@docket/sdk";
 import type { Kysely } from "kysely";
 import type { PgBoss } from "pg-boss";
 import type { Database, TargetKind } from "../database/schema.ts";
@@ -35,7 +40,9 @@ export interface RecordStepInput {
  * right here; a multi-part run's parts are enqueued for any workers, and the
  * caller parks the run until the last part wakes it (`"await-parts"`).
  */
-export async function runRecordStep(step: RecordStepInput): Promise<ProcessSummary | "await-parts"> {
+export async function runRecordStep(
+  step: RecordStepInput,
+): Promise<ProcessSummary | "await-parts"> {
   const { db, boss, job, run, invokeKey, processor } = step;
   if (run.target === null || run.population === null) {
     throw new NonRetriableError(
@@ -43,7 +50,9 @@ export async function runRecordStep(step: RecordStepInput): Promise<ProcessSumma
     );
   }
   if (run.restoresRunId === null && run.target !== processor.target) {
-    throw new NonRetriableError(`Job "${job.id}" processes ${processor.target}, but this run's set holds ${run.target}.`);
+    throw new NonRetriableError(
+      `Job "${job.id}" processes ${processor.target}, but this run's set holds ${run.target}.`,
+    );
   }
   const parallelism = Math.max(1, job.definition.parallelism ?? 1);
   const parts = await ensureParts(db, boss, {
@@ -52,18 +61,34 @@ export async function runRecordStep(step: RecordStepInput): Promise<ProcessSumma
     parallelism,
     src: actorNameOf(job, processor),
     input: step.input,
-    outputHeader: processor.output ? { file: processor.output.file, line: csvLine(processor.output.columns) } : null,
+    outputHeader: processor.output
+      ? { file: processor.output.file, line: csvLine(processor.output.columns) }
+      : null,
   });
-  const spec = (range: { first_member: string; last_member: string }): ChunkSpec => chunkSpecOf(step, range);
+  const spec = (range: { first_member: string; last_member: string }): ChunkSpec =>
+    chunkSpecOf(step, range);
 
   if (parallelism === 1) {
     const progress = new ProgressReporter(db, run.id);
     for (const part of parts.filter((p) => p.status !== "done")) {
       const lease = randomUUID();
-      const claimed = await claimPart(db, { runId: run.id, invokeKey, part: part.part, queueJobId: null, lease });
+      const claimed = await claimPart(db, {
+        runId: run.id,
+        invokeKey,
+        part: part.part,
+        queueJobId: null,
+        lease,
+      });
       if (!claimed) continue;
       const ref = { runId: run.id, invokeKey, part: part.part, lease };
-      const end = await processPartToEnd(db, ref, spec(claimed), claimed.cursor, step.signal, progress);
+      const end = await processPartToEnd(
+        db,
+        ref,
+        spec(claimed),
+        claimed.cursor,
+        step.signal,
+        progress,
+      );
       if (end === "lease-lost") throw new Error("Another worker took this run over");
       if (end === "done") await endPart(db, boss, { ...ref, jobQueue: job.queue }, null);
     }
@@ -77,7 +102,10 @@ export async function runRecordStep(step: RecordStepInput): Promise<ProcessSumma
     .where("invoke_key", "=", invokeKey)
     .execute();
   const failed = current.find((part) => part.status === "failed");
-  if (failed) throw new NonRetriableError(`Part ${failed.part + 1} of ${current.length} failed: ${failed.error}`);
+  if (failed)
+    throw new NonRetriableError(
+      `Part ${failed.part + 1} of ${current.length} failed: ${failed.error}`,
+    );
   if (current.some((part) => part.status !== "done")) return "await-parts";
   return summarizeParts(db, run.id, invokeKey);
 }
@@ -90,7 +118,9 @@ export function chunkSpecOf(
   const restore = step.run.restoresRunId
     ? {
         fromRunId: step.run.restoresRunId,
-        overwriteLaterChanges: Boolean((step.run.params as { overwriteLaterChanges?: boolean }).overwriteLaterChanges),
+        overwriteLaterChanges: Boolean(
+          (step.run.params as { overwriteLaterChanges?: boolean }).overwriteLaterChanges,
+        ),
       }
     : undefined;
   return {
@@ -107,7 +137,8 @@ export function chunkSpecOf(
 
 /** The name under which the job's machine registered this processor, for part workers to find it. */
 export function actorNameOf(job: RegisteredJob, processor: AnyRecordProcessor): string {
-  const actors = (job.definition.machine.implementations as { actors: Record<string, unknown> }).actors;
+  const actors = (job.definition.machine.implementations as { actors: Record<string, unknown> })
+    .actors;
   const entry = Object.entries(actors).find(([, logic]) => processorOf(logic) === processor);
   if (!entry) {
     throw new NonRetriableError(
@@ -118,6 +149,7 @@ export function actorNameOf(job: RegisteredJob, processor: AnyRecordProcessor): 
 }
 
 export function processorByName(job: RegisteredJob, src: string): AnyRecordProcessor | undefined {
-  const actors = (job.definition.machine.implementations as { actors: Record<string, unknown> }).actors;
+  const actors = (job.definition.machine.implementations as { actors: Record<string, unknown> })
+    .actors;
   return processorOf(actors[src]);
 }

@@ -18,7 +18,10 @@ type Params = z.infer<typeof Params>;
  * before-image itself (see processChunk's restore mode) and uses the restored
  * run's target, so `target` and `perRecord` here are placeholders.
  */
-const putBack = processRecords({ target: "items", perRecord: (_record, _context: RecordContext<Params>) => null });
+const putBack = processRecords({
+  target: "items",
+  perRecord: (_record, _context: RecordContext<Params>) => null,
+});
 
 /** Built in: undoes what a restorable run changed. Started by `restoreRun`, not directly. */
 export const restoreJob = defineJob({
@@ -43,7 +46,10 @@ export const restoreJob = defineJob({
           input: ({ context }) => context,
           onDone: {
             target: "restored",
-            actions: assign({ restored: ({ event }) => event.output.changed, skipped: ({ event }) => event.output.skipped }),
+            actions: assign({
+              restored: ({ event }) => event.output.changed,
+              skipped: ({ event }) => event.output.skipped,
+            }),
           },
         },
       },

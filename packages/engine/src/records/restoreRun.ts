@@ -30,21 +30,36 @@ export async function restoreRun(
   }
   const job = registry.find(run.jobId);
   if (!job?.definition.restorable) {
-    throw new ConflictError(`Job "${run.jobId}" is not restorable: its runs keep no before-images.`);
+    throw new ConflictError(
+      `Job "${run.jobId}" is not restorable: its runs keep no before-images.`,
+    );
   }
   if (!isTerminal(run.status)) {
     throw new ConflictError(`Run ${run.id} is still ${run.status}; restore it once it has ended.`);
   }
-  const earlier = await db.selectFrom("runs").select("id").where("restores_run_id", "=", run.id).executeTakeFirst();
+  const earlier = await db
+    .selectFrom("runs")
+    .select("id")
+    .where("restores_run_id", "=", run.id)
+    .executeTakeFirst();
   if (earlier) throw new ConflictError(`Run ${run.id} was already restored by run ${earlier.id}.`);
-  const row = await db.selectFrom("runs").select("target").where("id", "=", run.id).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("runs")
+    .select("target")
+    .where("id", "=", run.id)
+    .executeTakeFirstOrThrow();
   const params = { runId: run.id, overwriteLaterChanges: input.overwriteLaterChanges ?? false };
   try {
     return await insertRun(
       db,
       boss,
       registry.get(restoreJobId),
-      { jobId: restoreJobId, params, createdBy: input.createdBy, description: `Restore of ${run.description ?? run.jobId}` },
+      {
+        jobId: restoreJobId,
+        params,
+        createdBy: input.createdBy,
+        description: `Restore of ${run.description ?? run.jobId}`,
+      },
       params,
       { restoresRunId: run.id, ...(row.target ? { target: row.target } : {}) },
     );

@@ -3,7 +3,11 @@ import { type Kysely, sql } from "kysely";
 import type { Database } from "../database/schema.ts";
 
 export interface RunRecordPage {
-  readonly records: readonly { readonly memberId: string; readonly outcome: string; readonly reason: string | null }[];
+  readonly records: readonly {
+    readonly memberId: string;
+    readonly outcome: string;
+    readonly reason: string | null;
+  }[];
   readonly nextCursor: string | null;
 }
 
@@ -13,26 +17,44 @@ export async function listRunRecords(
   input: { runId: string; outcomes?: readonly string[]; cursor?: string; limit?: number },
 ): Promise<RunRecordPage> {
   const limit = Math.min(Math.max(input.limit ?? 100, 1), 1000);
-  if (input.cursor !== undefined && !/^-?\d+$/.test(input.cursor)) throw new NotFoundError(`Invalid cursor "${input.cursor}".`);
+  if (input.cursor !== undefined && !/^-?\d+$/.test(input.cursor))
+    throw new NotFoundError(`Invalid cursor "${input.cursor}".`);
   let query = db
     .selectFrom("run_records")
     .select([sql<string>`member_id::text`.as("memberId"), "outcome", "reason"])
     .where("run_id", "=", input.runId);
   if (input.outcomes?.length) query = query.where("outcome", "in", input.outcomes as never);
-  if (input.cursor !== undefined) query = query.where(sql<boolean>`member_id > ${input.cursor}::bigint`);
-  const rows = await query.orderBy("member_id").limit(limit + 1).execute();
+  if (input.cursor !== undefined)
+    query = query.where(sql<boolean>`member_id > ${input.cursor}::bigint`);
+  const rows = await query
+    .orderBy("member_id")
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit);
-  return { records: page, nextCursor: rows.length > limit ? (page.at(-1)?.memberId ?? null) : null };
+  return {
+    records: page,
+    nextCursor: rows.length > limit ? (page.at(-1)?.memberId ?? null) : null,
+  };
 }
 
 /** Names of the files a run produced. */
 export async function listRunFiles(db: Kysely<Database>, runId: string): Promise<string[]> {
-  const rows = await db.selectFrom("run_file_chunks").select("name").distinct().where("run_id", "=", runId).orderBy("name").execute();
+  const rows = await db
+    .selectFrom("run_file_chunks")
+    .select("name")
+    .distinct()
+    .where("run_id", "=", runId)
+    .orderBy("name")
+    .execute();
   return rows.map((row) => row.name);
 }
 
 /** A run's file, its chunks in order (header first, then parts by key). */
-export async function* readRunFile(db: Kysely<Database>, runId: string, name: string): AsyncGenerator<string> {
+export async function* readRunFile(
+  db: Kysely<Database>,
+  runId: string,
+  name: string,
+): AsyncGenerator<string> {
   let after: { part: number; seq: string } = { part: -2, seq: "-2" };
   let found = false;
   for (;;) {

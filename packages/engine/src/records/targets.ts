@@ -10,15 +10,32 @@ export interface TargetTable {
 export const targetTables: Readonly<Record<TargetKind, TargetTable>> = {
   items: {
     table: "items",
-    columns: { library: "text", location: "text", item_policy: "text", status: "text", notes: "text" },
+    columns: {
+      library: "text",
+      location: "text",
+      item_policy: "text",
+      status: "text",
+      notes: "text",
+    },
   },
   records: {
     table: "bib_records",
-    columns: { title: "text", author: "text", year: "integer", subjects: "text[]", fields: "jsonb" },
+    columns: {
+      title: "text",
+      author: "text",
+      year: "integer",
+      subjects: "text[]",
+      fields: "jsonb",
+    },
   },
   loans: {
     table: "loans",
-    columns: { patron_id: "text", patron_name: "text", due_at: "timestamptz", returned_at: "timestamptz" },
+    columns: {
+      patron_id: "text",
+      patron_name: "text",
+      due_at: "timestamptz",
+      returned_at: "timestamptz",
+    },
   },
   headings: { table: "headings", columns: { term: "text", preferred_term: "text" } },
 };

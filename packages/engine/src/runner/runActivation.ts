@@ -5,13 +5,13 @@ import { type Kysely, sql } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
 import { type Actor, type AnyStateMachine, createActor, type InspectionEvent } from "xstate";
 import type { Database, RunError, RunRow, RunStatus } from "../database/schema.ts";
-import type { RegisteredJob } from "../registry/jobRegistry.ts";
-import type { CheckpointWriter, RunPatch } from "./checkpointWriter.ts";
 import { importRows } from "../records/importRows.ts";
 import { populateRun } from "../records/population.ts";
 import { hasOpenParts } from "../records/recordParts.ts";
-import { buildReport } from "../records/report.ts";
 import { runRecordStep } from "../records/recordStep.ts";
+import { buildReport } from "../records/report.ts";
+import type { RegisteredJob } from "../registry/jobRegistry.ts";
+import type { CheckpointWriter, RunPatch } from "./checkpointWriter.ts";
 import { inFlightInvokeIds, StepVisits } from "./stepVisits.ts";
 
 export interface ActivationContext {
@@ -100,7 +100,8 @@ export class RunActivation {
     if (row.population === null && (row.set_id !== null || row.restores_run_id !== null)) {
       const populated = await this.#populate(row);
       if (populated === "lease-lost") return "lease-lost";
-      if (populated instanceof Error) return this.#endWithoutActor("failed", { message: populated.message });
+      if (populated instanceof Error)
+        return this.#endWithoutActor("failed", { message: populated.message });
       this.#row = { ...row, population: populated };
     }
 
@@ -214,7 +215,10 @@ export class RunActivation {
         const count = await populateRun(trx, row);
         const updated = await trx
           .updateTable("runs")
-          .set({ population: count, status: sql`case when status = 'aborting' then status else 'running' end` })
+          .set({
+            population: count,
+            status: sql`case when status = 'aborting' then status else 'running' end`,
+          })
           .where("id", "=", row.id)
           .where("lease", "=", this.#lease)
           .executeTakeFirst();
@@ -452,7 +456,11 @@ export class RunActivation {
    * Checkpoints the run and enqueues its next activation in ONE transaction, so
    * a crash can neither lose the run nor start it twice.
    */
-  async #handOver(wakeAt: Date | null | "when-parts-end", eventType: string, data: unknown): Promise<void> {
+  async #handOver(
+    wakeAt: Date | null | "when-parts-end",
+    eventType: string,
+    data: unknown,
+  ): Promise<void> {
     await this.#ctx.writer.flush();
     await this.#ctx.db.transaction().execute(async (trx) => {
       let nextJobId: string | null = randomUUID();
@@ -460,7 +468,12 @@ export class RunActivation {
       if (wakeAt === "when-parts-end") {
         // Serialized with endPart by the run row lock: either the last part sees
         // this run parked and wakes it, or this sees every part ended and wakes it now.
-        await trx.selectFrom("runs").select("id").where("id", "=", this.runId).forUpdate().execute();
+        await trx
+          .selectFrom("runs")
+          .select("id")
+          .where("id", "=", this.runId)
+          .forUpdate()
+          .execute();
         if (await hasOpenParts(trx, this.runId)) nextJobId = null;
       } else {
         startAfter = wakeAt;

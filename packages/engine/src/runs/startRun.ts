@@ -78,7 +78,11 @@ export async function insertRun(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await boss.send(job.queue, { runId: row.id }, { id: queueJobId, priority, db: fromKysely(trx) });
+    await boss.send(
+      job.queue,
+      { runId: row.id },
+      { id: queueJobId, priority, db: fromKysely(trx) },
+    );
     return toRun(row);
   });
 }
@@ -86,7 +90,11 @@ export async function insertRun(
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A job with a target needs a set of that kind; a job without one takes none. */
-async function validateSet(db: Kysely<Database>, job: RegisteredJob, setId: string | undefined): Promise<TargetKind | null> {
+async function validateSet(
+  db: Kysely<Database>,
+  job: RegisteredJob,
+  setId: string | undefined,
+): Promise<TargetKind | null> {
   const target = job.definition.target;
   if (!target) {
     if (setId === undefined) return null;
@@ -100,13 +108,18 @@ async function validateSet(db: Kysely<Database>, job: RegisteredJob, setId: stri
     ]);
   }
   const set = uuidPattern.test(setId)
-    ? await db.selectFrom("sets").select(["name", "target"]).where("id", "=", setId).executeTakeFirst()
+    ? await db
+        .selectFrom("sets")
+        .select(["name", "target"])
+        .where("id", "=", setId)
+        .executeTakeFirst()
     : undefined;
   if (!set) throw new NotFoundError(`Unknown set "${setId}".`);
   if (set.target !== target) {
-    throw new InvalidParamsError(`Set "${set.name}" holds ${set.target}; job "${job.id}" runs on ${target}.`, [
-      { path: "setId", message: `Choose a set of ${target}` },
-    ]);
+    throw new InvalidParamsError(
+      `Set "${set.name}" holds ${set.target}; job "${job.id}" runs on ${target}.`,
+      [{ path: "setId", message: `Choose a set of ${target}` }],
+    );
   }
   return target;
 }
