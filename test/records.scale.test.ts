@@ -79,7 +79,47 @@ describe("record processing at scale, across worker processes", () => {
         [run.id],
       ),
     ).toEqual([{ entries: items, items }]);
-  }, 300_000);
+
+    // Restore puts every item back, except one changed again meanwhile: skipped and reported.
+    await query(
+      url,
+      "update items set item_policy = 'Non-circulating', version = version + 1 where id = 123456",
+    );
+    const restorer = spawnWorker(url, env);
+    await restorer.ready;
+    const restore = await t.engine.restoreRun({ runId: run.id, createdBy: "ana" });
+    const restored = await waitForStatus(
+      t.engine,
+      restore.id,
+      ["completed", "completed_with_errors", "failed"],
+      180_000,
+    );
+    restorer.process.kill("SIGTERM");
+    await restorer.exited;
+    expect(restored.status).toBe("completed");
+    expect(restored.report).toMatchObject({
+      total: items,
+      changed: items - 1,
+      skipped: 1,
+      failed: 0,
+    });
+    expect(restored.report?.failures).toEqual([
+      {
+        memberId: "123456",
+        outcome: "skipped",
+        reason: expect.stringMatching(/^Changed again after run /),
+      },
+    ]);
+    expect(
+      await query(
+        url,
+        "select item_policy, count(*)::int as n from items group by item_policy order by item_policy",
+      ),
+    ).toEqual([
+      { item_policy: "Non-circulating", n: 1 },
+      { item_policy: "Regular loan", n: items - 1 },
+    ]);
+  }, 420_000);
 
   it("splits a parallelism-4 run into parts that two worker processes process exactly once", async () => {
     await using t = await createTestEngine({ jobsDir });
@@ -134,5 +174,61 @@ describe("record processing at scale, across worker processes", () => {
     expect(
       await query(url, "select count(*)::int as n from bib_records where version <> 2"),
     ).toEqual([{ n: 0 }]);
+  });
+});
+
+describe("aborting a multi-part run", () => {
+  it("stops every part, wherever it runs, and ends aborted", async () => {
+    await using t = await createTestEngine({ jobsDir });
+    const url = t.database.url;
+    await insertCatalog(url, { items: 400_000 }); // 200,000 records
+    const setId = await insertSet(url, {
+      name: "Records",
+      target: "records",
+      memberIds: { from: 1, to: 200_000 },
+    });
+    const worker = spawnWorker(url, env);
+    await worker.ready;
+    const run = await t.engine.startRun({
+      jobId: "records.normalize",
+      params: {},
+      setId,
+      createdBy: "ana",
+    });
+    await pollUntil("parts to be under way", async () => {
+      const rows = await query<{ n: number }>(
+        url,
+        "select count(*)::int as n from run_parts where run_id = $1 and processed > 0",
+        [run.id],
+      );
+      return (rows[0]?.n ?? 0) > 0 ? true : undefined;
+    });
+    await t.engine.abortRun(run.id, "ana");
+    const done = await waitForStatus(t.engine, run.id, ["aborted", "completed", "failed"], 10_000);
+    expect(done.status).toBe("aborted");
+    // Each part stops at its next chunk and its pg-boss job ends, well short of the population.
+    await pollUntil(
+      "the part jobs to end",
+      async () => {
+        const [active] = await query<{ n: number }>(
+          url,
+          "select count(*)::int as n from pgboss.job where name = 'docket.parts' and state in ('active', 'created', 'retry')",
+        );
+        return active!.n === 0 ? true : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
+    const written = async () =>
+      (
+        await query<{ n: number }>(
+          url,
+          "select count(*)::int as n from run_records where run_id = $1",
+          [run.id],
+        )
+      )[0]!.n;
+    const stoppedAt = await written();
+    expect(stoppedAt).toBeLessThan(200_000);
+    worker.process.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
   });
 });
