@@ -75,6 +75,7 @@ export interface RunsTable {
   population: number | null;
   report: Json | null;
   restores_run_id: string | null;
+  waiting_reason: string | null;
 }
 
 export interface RunEventsTable {
@@ -208,6 +209,62 @@ export interface RunFileChunksTable {
   content: string;
 }
 
+export interface SchedulesTable {
+  id: Generated<string>;
+  name: string;
+  job_id: string;
+  params: ColumnType<unknown, string | undefined, string>;
+  set_id: string | null;
+  cron: string;
+  timezone: string;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  missed: ColumnType<"skip" | "once", "skip" | "once" | undefined, "skip" | "once">;
+  created_by: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  next_due_at: Timestamp | null;
+  last_run_id: string | null;
+  last_fired_at: Timestamp | null;
+}
+
+export interface NotificationSubscriptionsTable {
+  id: Generated<string>;
+  schedule_id: string | null;
+  job_id: string | null;
+  email: string;
+  on_success: ColumnType<boolean, boolean | undefined, boolean>;
+  on_error: ColumnType<boolean, boolean | undefined, boolean>;
+  created_by: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export interface NotificationsTable {
+  id: ColumnType<string, never, never>;
+  run_id: string;
+  subscription_id: string | null;
+  email: string;
+  kind: "success" | "error";
+  subject: string;
+  body: string;
+  status: ColumnType<
+    "pending" | "sent" | "failed" | "recorded",
+    "pending" | "sent" | "failed" | "recorded" | undefined
+  >;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  sent_at: Timestamp | null;
+}
+
+export interface EventsTable {
+  id: ColumnType<string, never, never>;
+  name: string;
+  data: Json;
+  received_at: ColumnType<Date, Date | string | undefined, never>;
+  triggered: ColumnType<unknown, string | undefined, string>;
+}
+
 export interface Database {
   runs: RunsTable;
   run_events: RunEventsTable;
@@ -222,6 +279,10 @@ export interface Database {
   run_parts: RunPartsTable;
   run_records: RunRecordsTable;
   run_file_chunks: RunFileChunksTable;
+  schedules: SchedulesTable;
+  notification_subscriptions: NotificationSubscriptionsTable;
+  notifications: NotificationsTable;
+  events: EventsTable;
 }
 
 export type RunRow = Selectable<RunsTable>;
