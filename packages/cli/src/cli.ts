@@ -1,17 +1,40 @@
 import { type Command, parseCommandArgs } from "./command.ts";
 import { commands } from "./commands/index.ts";
 import { describeError, exitCodes, UsageError } from "./errors.ts";
-import { formatCommandHelp, formatOverview } from "./help.ts";
+import { formatCommandHelp, formatGroupHelp, formatOverview } from "./help.ts";
 import { printLine } from "./output.ts";
 
-function findCommand(name: string): Command {
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+/** What the first words of the command line name: a command, or a group like `sets`. */
+type Found =
+  | { readonly command: Command; readonly rest: readonly string[] }
+  | { readonly group: string; readonly members: readonly Command[] };
+
+/** `sets list …` is the command "sets list"; `run …` the command "run"; `sets` alone the group. */
+function findCommand(words: readonly string[]): Found {
+  const [first = "", second] = words;
+  const pair = commands.find((c) => c.name === `${first} ${second}`);
+  if (pair) return { command: pair, rest: words.slice(2) };
+  const single = commands.find((c) => c.name === first);
+  if (single) return { command: single, rest: words.slice(1) };
+  const members = commands.filter((c) => c.name.startsWith(`${first} `));
+  if (members.length === 0) {
+    throw new UsageError(`Unknown command "${first}". Commands: ${commandNames()}, help.`);
+  }
+  if (second !== undefined && !second.startsWith("-")) {
     throw new UsageError(
-      `Unknown command "${name}". Commands: ${commands.map((c) => c.name).join(", ")}, help.`,
+      `Unknown command "${first} ${second}". Commands: ${members.map((c) => c.name).join(", ")}.`,
     );
   }
-  return command;
+  return { group: first, members };
+}
+
+/** Groups once (`sets`), not once per subcommand. */
+function commandNames(): string {
+  return [...new Set(commands.map((c) => c.name.split(" ")[0]))].join(", ");
+}
+
+function isHelp(word: string | undefined): boolean {
+  return word === "--help" || word === "-h";
 }
 
 /**
@@ -22,10 +45,16 @@ function findCommand(name: string): Command {
 export async function runCli(argv: readonly string[]): Promise<number> {
   try {
     const [name, ...rest] = argv;
-    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-      const topic = name === "help" ? rest[0] : undefined;
+    if (name === undefined || isHelp(name) || name === "help") {
+      if (name !== "help" || rest.length === 0) {
+        printLine(formatOverview(commands));
+        return exitCodes.ok;
+      }
+      const found = findCommand(rest);
       printLine(
-        topic === undefined ? formatOverview(commands) : formatCommandHelp(findCommand(topic)),
+        "command" in found
+          ? formatCommandHelp(found.command)
+          : formatGroupHelp(found.group, found.members),
       );
       return exitCodes.ok;
     }
@@ -33,13 +62,22 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       printLine("docket 0.1.0");
       return exitCodes.ok;
     }
-    const command = findCommand(name);
-    const input = parseCommandArgs(command, rest);
+    const found = findCommand(argv);
+    if (!("command" in found)) {
+      if (isHelp(rest[0])) {
+        printLine(formatGroupHelp(found.group, found.members));
+        return exitCodes.ok;
+      }
+      throw new UsageError(
+        `Missing a command after "${found.group}": ${found.members.map((c) => c.name).join(", ")}. Run \`docket ${found.group} --help\` for details.`,
+      );
+    }
+    const input = parseCommandArgs(found.command, found.rest);
     if (input.values.help) {
-      printLine(formatCommandHelp(command));
+      printLine(formatCommandHelp(found.command));
       return exitCodes.ok;
     }
-    return await command.run(input);
+    return await found.command.run(input);
   } catch (error) {
     const described = describeError(error);
     process.stderr.write(`Error: ${described.message}\n`);

@@ -11,6 +11,20 @@ export type RunPage = Awaited<ReturnType<ApiCaller["runs"]["list"]>>;
 /** A run as `runs.get` returns it (over HTTP its dates would be ISO strings). */
 export type RunResult = Awaited<ReturnType<ApiCaller["runs"]["get"]>>;
 export type RunHistoryEvent = Awaited<ReturnType<ApiCaller["runs"]["history"]>>[number];
+export type RestoreRunRequest = Parameters<ApiCaller["runs"]["restore"]>[0];
+export type RunRecordsRequest = Parameters<ApiCaller["runs"]["records"]>[0];
+/** A page of a run's per-record outcomes (`runs.records`). */
+export type RunRecordPage = Awaited<ReturnType<ApiCaller["runs"]["records"]>>;
+export type RunFile = Awaited<ReturnType<ApiCaller["runs"]["files"]>>[number];
+export type ListSetsRequest = NonNullable<Parameters<ApiCaller["sets"]["list"]>[0]>;
+/** A set with its current member count, as `sets.list` returns it. */
+export type SetSummary = Awaited<ReturnType<ApiCaller["sets"]["list"]>>[number];
+export type GetSetRequest = Parameters<ApiCaller["sets"]["get"]>[0];
+export type SetPage = Awaited<ReturnType<ApiCaller["sets"]["get"]>>;
+export type CreateItemizedSetRequest = Parameters<ApiCaller["sets"]["createItemized"]>[0];
+export type CreateItemizedSetResult = Awaited<ReturnType<ApiCaller["sets"]["createItemized"]>>;
+export type CreateLogicalSetRequest = Parameters<ApiCaller["sets"]["createLogical"]>[0];
+export type DeletedSet = Awaited<ReturnType<ApiCaller["sets"]["delete"]>>;
 
 /**
  * What the commands need from Docket, all through the tRPC API. Today the
@@ -25,6 +39,20 @@ export interface DocketClient {
   /** History after `afterId` (all of it without), oldest first. */
   runHistory(id: string, afterId?: string): Promise<RunHistoryEvent[]>;
   abortRun(id: string): Promise<RunResult>;
+  /** Starts the restore run of a restorable run that has ended. */
+  restoreRun(input: RestoreRunRequest): Promise<RunResult>;
+  listRunRecords(input: RunRecordsRequest): Promise<RunRecordPage>;
+  listRunFiles(id: string): Promise<RunFile[]>;
+  /**
+   * A run's file in chunks (over HTTP: the `url` of {@link RunFile}). An unknown
+   * run or file fails on the first chunk, before anything was produced.
+   */
+  readRunFile(id: string, name: string): AsyncIterable<string>;
+  listSets(input: ListSetsRequest): Promise<SetSummary[]>;
+  getSet(input: GetSetRequest): Promise<SetPage>;
+  createItemizedSet(input: CreateItemizedSetRequest): Promise<CreateItemizedSetResult>;
+  createLogicalSet(input: CreateLogicalSetRequest): Promise<SetSummary>;
+  deleteSet(id: string): Promise<DeletedSet>;
   /** Resolves when the run's history may have grown, after `timeoutMs`, or when `signal` aborts. */
   waitForRunActivity(id: string, timeoutMs: number, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
@@ -54,6 +82,16 @@ export function createInProcessClient(session: EngineSession): DocketClient {
     runHistory: (id, afterId) =>
       api.runs.history({ id, ...(afterId === undefined ? {} : { afterId }) }),
     abortRun: (id) => api.runs.abort({ id }),
+    restoreRun: (input) => api.runs.restore(input),
+    listRunRecords: (input) => api.runs.records(input),
+    listRunFiles: (id) => api.runs.files({ id }),
+    // Files are not a tRPC procedure (the API serves them at RunFile.url); in process, read them as that route does.
+    readRunFile: (id, name) => engine.readRunFile(id, name),
+    listSets: (input) => api.sets.list(input),
+    getSet: (input) => api.sets.get(input),
+    createItemizedSet: (input) => api.sets.createItemized(input),
+    createLogicalSet: (input) => api.sets.createLogical(input),
+    deleteSet: (id) => api.sets.delete({ id }),
     waitForRunActivity: (id, timeoutMs, signal) => engine.waitForRunActivity(id, timeoutMs, signal),
     close: () => session.stop(),
   };

@@ -6,7 +6,8 @@ export function formatOverview(commands: readonly Command[]): string {
   return [
     "Usage: docket <command> [options]",
     "",
-    "Docket runs jobs — typed XState machines — durably in PostgreSQL.",
+    "Docket runs jobs — typed XState machines — durably in PostgreSQL, many of them on sets of",
+    "records (items, records, loans, headings) of the library catalog.",
     "",
     "Commands:",
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
@@ -16,6 +17,22 @@ export function formatOverview(commands: readonly Command[]): string {
     "embedded PostgreSQL in .docket/. Job types are loaded from DOCKET_JOBS_DIR, else jobs/.",
     "Exit codes: 0 ok, 1 failed (or the awaited run did not complete), 2 invalid command line or parameters.",
     "DOCKET_DEBUG=1 prints the details of unexpected errors.",
+    "",
+    "Getting started: `docket start` (seeds a demo catalog with example sets into an empty database),",
+    'then `docket sets list` and `docket run items.change-policy --set "All items" --param policy="Short loan" --wait`.',
+  ].join("\n");
+}
+
+/** The text of `docket sets --help`: the commands of a group. */
+export function formatGroupHelp(group: string, members: readonly Command[]): string {
+  const width = Math.max(...members.map((c) => c.name.length));
+  return [
+    `Usage: docket ${group} <command> [options]`,
+    "",
+    "Commands:",
+    ...members.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    `Run \`docket ${group} <command> --help\` for the options of one.`,
   ].join("\n");
 }
 

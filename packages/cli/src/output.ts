@@ -83,3 +83,8 @@ export function formatDuration(ms: number): string {
 export function printJsonLine(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
+
+/** `20,000`: counts of records are read at a glance. */
+export function formatCount(value: number): string {
+  return value.toLocaleString("en");
+}

@@ -1,3 +1,4 @@
+import { type TargetKind, targetKinds } from "@docket/engine";
 import { UsageError } from "./errors.ts";
 
 /** An integer option within bounds, or a usage error naming the option. */
@@ -12,6 +13,22 @@ export function parseIntegerOption(
     throw new UsageError(`${option} must be a whole number from ${min} to ${max}, got "${value}".`);
   }
   return number;
+}
+
+/** `--target`: the kind of records a set holds. */
+export function parseTarget(value: string): TargetKind {
+  if (!(targetKinds as readonly string[]).includes(value)) {
+    throw new UsageError(`Unknown target "${value}". Targets: ${targetKinds.join(", ")}.`);
+  }
+  return value as TargetKind;
+}
+
+/** A comma list (`--ids 1,2,3`), possibly repeated: its non-empty entries, trimmed. */
+export function parseList(values: readonly string[]): string[] {
+  return values
+    .flatMap((value) => value.split(","))
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }
 
 /**

@@ -1,10 +1,23 @@
-import { formatDuration, formatStateValue } from "./output.ts";
+import { formatCount, formatDuration, formatStateValue } from "./output.ts";
 
 /** What the display shows of a run. */
 export interface RunProgressState {
   readonly status: string;
   readonly stateValue: unknown;
-  readonly progress: { readonly done: number; readonly total?: number } | null;
+  readonly progress: DisplayedProgress | null;
+}
+
+/**
+ * A run's progress: `done` of `total` steps, or, for a run on a set, the
+ * engine's record progress, which adds failures, a rate and an ETA.
+ */
+export interface DisplayedProgress {
+  readonly done: number;
+  readonly total?: number;
+  readonly failed?: number;
+  readonly recordsPerSecond?: number;
+  /** Null until the engine knows a rate. */
+  readonly etaSeconds?: number | null;
 }
 
 const barWidth = 20;
@@ -68,16 +81,7 @@ export class RunProgressDisplay {
   #describe(state: RunProgressState): string {
     const parts = [state.status, formatStateValue(state.stateValue)];
     const { progress } = state;
-    if (progress) {
-      if (progress.total !== undefined && progress.total > 0) {
-        const ratio = Math.min(1, Math.max(0, progress.done / progress.total));
-        const filled = Math.round(ratio * barWidth);
-        const bar = "█".repeat(filled) + "░".repeat(barWidth - filled);
-        parts.push(`${bar} ${progress.done}/${progress.total} ${Math.floor(ratio * 100)}%`);
-      } else {
-        parts.push(`${progress.done} done`);
-      }
-    }
+    if (progress) parts.push(...describeProgress(progress));
     parts.push(formatDuration(Date.now() - this.#startedAt));
     return parts.join("  ");
   }
@@ -97,4 +101,29 @@ export class RunProgressDisplay {
     this.#stream.write("\r\x1b[2K");
     this.#drawn = false;
   }
+}
+
+function describeProgress(progress: DisplayedProgress): string[] {
+  // Only runs on records report a rate: their counts are records, the others' are steps.
+  const onRecords = progress.recordsPerSecond !== undefined;
+  const unit = onRecords ? " records" : "";
+  if (progress.total === undefined || progress.total <= 0) {
+    return [`${formatCount(progress.done)}${unit || " done"}`];
+  }
+  const ratio = Math.min(1, Math.max(0, progress.done / progress.total));
+  const filled = Math.round(ratio * barWidth);
+  const bar = "█".repeat(filled) + "░".repeat(barWidth - filled);
+  const parts = [
+    `${bar} ${formatCount(progress.done)}/${formatCount(progress.total)}${unit} ${Math.floor(ratio * 100)}%`,
+  ];
+  // A rate of 0 means "not measured yet" (the first report of a worker), not "stalled".
+  if (progress.recordsPerSecond) {
+    parts.push(`${formatCount(progress.recordsPerSecond)}/s`);
+    const left = progress.total - progress.done;
+    if (left > 0 && progress.etaSeconds !== undefined && progress.etaSeconds !== null) {
+      parts.push(`ETA ${formatDuration(Math.max(1, progress.etaSeconds) * 1000)}`);
+    }
+  }
+  if (progress.failed) parts.push(`${formatCount(progress.failed)} failed`);
+  return parts;
 }

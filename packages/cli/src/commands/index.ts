@@ -2,20 +2,41 @@ import type { Command } from "../command.ts";
 import { abortCommand } from "./abort.ts";
 import { jobsCommand } from "./jobs.ts";
 import { migrateCommand } from "./migrate.ts";
+import { restoreCommand } from "./restore.ts";
 import { runCommand } from "./run.ts";
+import { runFileCommand } from "./runFile.ts";
+import { runRecordsCommand } from "./runRecords.ts";
 import { runStatusCommand } from "./runStatus.ts";
 import { runsCommand } from "./runs.ts";
+import { seedCommand } from "./seed.ts";
+import { setsCreateItemizedCommand } from "./setsCreateItemized.ts";
+import { setsCreateLogicalCommand } from "./setsCreateLogical.ts";
+import { setsDeleteCommand } from "./setsDelete.ts";
+import { setsListCommand } from "./setsList.ts";
+import { setsShowCommand } from "./setsShow.ts";
 import { startCommand } from "./start.ts";
 import { workerCommand } from "./worker.ts";
 
-/** Every command, in the order `docket --help` lists them. */
+/**
+ * Every command, in the order `docket --help` lists them. A name of two words
+ * ("sets list") is a command of a group: `docket sets --help` lists the group.
+ */
 export const commands: readonly Command[] = [
   startCommand,
   workerCommand,
   migrateCommand,
+  seedCommand,
   jobsCommand,
   runCommand,
   runsCommand,
   runStatusCommand,
   abortCommand,
+  restoreCommand,
+  runRecordsCommand,
+  runFileCommand,
+  setsListCommand,
+  setsShowCommand,
+  setsCreateItemizedCommand,
+  setsCreateLogicalCommand,
+  setsDeleteCommand,
 ];

@@ -18,8 +18,8 @@ export const jobsCommand = defineCommand({
     } else {
       printLine(
         formatTable(
-          ["ID", "CATEGORY", "TITLE"],
-          jobs.map((job) => [job.id, job.category, job.title]),
+          ["ID", "CATEGORY", "TARGET", "TITLE"],
+          jobs.map((job) => [job.id, job.category, job.target ?? "-", job.title]),
         ),
       );
     }

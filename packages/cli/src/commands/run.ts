@@ -1,9 +1,10 @@
-import { connectClient, type RunResult } from "../client.ts";
+import { connectClient } from "../client.ts";
 import { databaseOptions, defineCommand } from "../command.ts";
 import { exitCodes } from "../errors.ts";
-import { followRun } from "../followRun.ts";
-import { formatDuration, formatStateValue, printJson, printLine, printNote } from "../output.ts";
+import { printJson, printLine } from "../output.ts";
 import { buildParams } from "../parseValues.ts";
+import { resolveSetId } from "../resolveSet.ts";
+import { waitForRun } from "../waitForRun.ts";
 
 export const runCommand = defineCommand({
   name: "run",
@@ -24,6 +25,12 @@ export const runCommand = defineCommand({
       valueName: "JSON",
       description: "All parameters as one JSON object; --param values override its keys.",
     },
+    set: {
+      type: "string",
+      valueName: "ID|NAME",
+      description:
+        "The set to run on, by id or exact name (see `docket sets list`). Jobs that work on records (a TARGET in `docket jobs`) need one.",
+    },
     description: {
       type: "string",
       valueName: "TEXT",
@@ -32,16 +39,18 @@ export const runCommand = defineCommand({
     wait: {
       type: "boolean",
       description:
-        "Follow the run (progress on stderr) until it ends. Exit 0 if it completed, 1 otherwise. Ctrl-C stops waiting, not the run.",
+        "Follow the run (progress on stderr; for a run on a set: records done/total, rate and ETA) until it ends, then print its report. Exit 0 if it completed, 1 otherwise (also when records failed). Ctrl-C stops waiting, not the run.",
     },
     ...databaseOptions,
   },
   details: [
     "Parameters are validated against the job's schema before anything is stored; an invalid one is named (params.<key>) and the command exits 2.",
+    "A run on a set fixes its population when it starts. Its report (processed, changed, unchanged, failed, skipped, duration and the first failures) is printed on stderr at the end of --wait, so stdout holds only the run's id; `docket run-records <runId> --outcome failed` lists every failure.",
   ],
   examples: [
     "docket run examples.greet --param name=Ada --param times=3 --wait",
     `docket run examples.greet --params-json '{"name": "Ada"}'`,
+    'docket run items.change-policy --set "Items in the Music Library" --param policy="Short loan" --wait',
   ],
   async run({ values, positionals, json }) {
     const jobId = positionals[0] ?? "";
@@ -49,47 +58,19 @@ export const runCommand = defineCommand({
     const params = buildParams(values["params-json"], values.param ?? []);
     const client = await connectClient({ databaseUrl: values["database-url"] });
     try {
+      const setId = values.set === undefined ? undefined : await resolveSetId(client, values.set);
       const run = await client.startRun({
         jobId,
         params,
+        ...(setId === undefined ? {} : { setId }),
         ...(values.description === undefined ? {} : { description: values.description }),
       });
-      if (!values.wait) {
-        if (json) printJson(run);
-        else printLine(run.id);
-        return exitCodes.ok;
-      }
-      if (!json) printLine(run.id);
-      const startedAt = Date.now();
-      const { run: last, interrupted } = await followRun(client, run.id);
-      if (json) printJson(last);
-      if (interrupted) {
-        printNote(
-          `Stopped waiting. Run ${run.id} is still ${last.status} and keeps going; check it with \`docket run-status ${run.id}\`.`,
-        );
-        return exitCodes.interrupted;
-      }
-      printNote(describeEnd(last, Date.now() - startedAt));
-      return last.status === "completed" ? exitCodes.ok : exitCodes.failure;
+      if (values.wait) return await waitForRun(client, run, { json });
+      if (json) printJson(run);
+      else printLine(run.id);
+      return exitCodes.ok;
     } finally {
       await client.close();
     }
   },
 });
-
-function describeEnd(run: RunResult, elapsedMs: number): string {
-  const after = `after ${formatDuration(elapsedMs)}`;
-  const error = run.error
-    ? `: ${run.error.message}${run.error.state === undefined ? "" : ` (in state ${formatStateValue(run.error.state)})`}`
-    : "";
-  switch (run.status) {
-    case "completed":
-      return `Run ${run.id} completed ${after}.`;
-    case "completed_with_errors":
-      return `Run ${run.id} completed with errors ${after}${error}. See \`docket run-status ${run.id}\`.`;
-    case "aborted":
-      return `Run ${run.id} was aborted ${after}${error}.`;
-    default:
-      return `Run ${run.id} ${run.status} ${after}${error}`;
-  }
-}

@@ -1,10 +1,13 @@
 import type { ServerResponse } from "node:http";
 import { createApiRequestHandler } from "@docket/api";
+import { connectDatabase } from "@docket/engine";
+import { ConflictError } from "@docket/sdk";
 import { databaseOptions, defineCommand } from "../command.ts";
 import { selectDatabase } from "../database.ts";
+import { isCatalogEmpty, resolveDemoRecords, seedDemo } from "../demoCatalog.ts";
 import { openEngine } from "../engineSession.ts";
 import { migrate } from "../migrate.ts";
-import { printJsonLine, printLine, printNote } from "../output.ts";
+import { formatCount, formatDuration, printJsonLine, printLine, printNote } from "../output.ts";
 import { parseIntegerOption } from "../parseValues.ts";
 import { repoRoot } from "../paths.ts";
 import { shutdownRequested } from "../shutdown.ts";
@@ -28,11 +31,17 @@ export const startCommand = defineCommand({
       type: "boolean",
       description: "Serve only the API (/api/trpc), without the Next.js designer.",
     },
+    "no-seed": {
+      type: "boolean",
+      description:
+        "Leave an empty catalog empty. Default: seed the demo catalog (DOCKET_DEMO_RECORDS items, else 20,000) and example sets into it.",
+    },
     ...concurrencyOption,
     ...databaseOptions,
   },
   details: [
     "Without DATABASE_URL it starts (or reuses) an embedded PostgreSQL whose data lives in .docket/. The API answers as soon as the server listens; on first start the designer is built in the background (next build) meanwhile.",
+    'When the catalog is empty, the demo catalog (DOCKET_DEMO_RECORDS items, default 20,000, about a second) and its example sets are seeded beside the running server, then one line says so (with --json: an event "seeded"). --no-seed leaves it empty; `docket seed` fills it later.',
     "SIGINT/SIGTERM stop it gracefully: no new requests, in-flight steps finish, runs are handed over, then the embedded database stops if this process started it.",
   ],
   examples: [
@@ -44,6 +53,7 @@ export const startCommand = defineCommand({
     const port = parseIntegerOption("--port", values.port ?? process.env.PORT ?? "3000", 0, 65535);
     const host = values.host ?? process.env.DOCKET_HOST ?? "127.0.0.1";
     const concurrency = resolveConcurrency(values.concurrency);
+    const demoRecords = values["no-seed"] ? 0 : resolveDemoRecords();
     const shutdown = shutdownRequested();
     // Undone in reverse order on the way out, whether start-up finished or not.
     const cleanups: { name: string; run: () => Promise<void> }[] = [];
@@ -75,6 +85,11 @@ export const startCommand = defineCommand({
         throw error;
       }
       cleanups.push({ name: "HTTP server", run: () => server.close() });
+      // After listening: the API answers at once however large DOCKET_DEMO_RECORDS is (20,000 items take about 1 s).
+      if (demoRecords > 0) {
+        const seeding = seedEmptyCatalog(database.connectionString, demoRecords, json);
+        cleanups.push({ name: "demo catalog seed", run: () => seeding });
+      }
 
       const url = `http://${displayHost(host)}:${port}`;
       if (json)
@@ -103,6 +118,38 @@ export const startCommand = defineCommand({
     }
   },
 });
+
+/**
+ * Seeds the demo catalog and example sets when the catalog has no records, so
+ * a first `docket start` has something to run jobs on, and says so in one line.
+ * Runs beside the server and never rejects: a failed seed is reported, not fatal.
+ */
+async function seedEmptyCatalog(
+  connectionString: string,
+  records: number,
+  json: boolean,
+): Promise<void> {
+  const handle = connectDatabase(connectionString, { max: 2 });
+  try {
+    if (!(await isCatalogEmpty(handle.db))) return;
+    const { catalog, sets } = await seedDemo(handle.db, { records });
+    if (json) {
+      printJsonLine({ event: "seeded", ...catalog, sets: sets.length });
+    } else {
+      printNote(
+        `Seeded the demo catalog: ${formatCount(catalog.items)} items, ${formatCount(sets.length)} sets (${formatDuration(catalog.durationMs)}; --no-seed skips this).`,
+      );
+    }
+  } catch (error) {
+    // Another process seeded between the look and the seed: the catalog is there, which is what counts.
+    if (error instanceof ConflictError) return;
+    printNote(
+      `Seeding the demo catalog failed: ${error instanceof Error ? error.message : String(error)} Docket runs on; \`docket seed\` tries again.`,
+    );
+  } finally {
+    await handle.stop().catch(() => {});
+  }
+}
 
 async function runCleanups(cleanups: { name: string; run: () => Promise<void> }[]): Promise<void> {
   while (cleanups.length) {
