@@ -32,7 +32,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createIndex("schedules_due_idx")
     .on("schedules")
     .column("next_due_at")
-    .where("active", "=", true)
+    .where(sql.ref("active"), "=", true)
     .execute();
 
   // Who hears about runs ending: per schedule or per job type; by email or user name.
@@ -79,7 +79,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createIndex("notifications_pending_idx")
     .on("notifications")
     .column("next_attempt_at")
-    .where("status", "=", "pending")
+    .where(sql.ref("status"), "=", "pending")
     .execute();
 
   // Events received by emitEvent, with what they triggered (runs, or why not).
