@@ -10,6 +10,7 @@ import {
 import { seedExampleSets } from "./catalog/seedExampleSets.ts";
 import { connectDatabase } from "./database/connect.ts";
 import type { Database } from "./database/schema.ts";
+import { wakeWaitingRuns } from "./gates/wakeWaitingRuns.ts";
 import { partsQueue } from "./records/recordParts.ts";
 import { restoreJob } from "./records/restoreJob.ts";
 import { type RestoreRunInput, restoreRun } from "./records/restoreRun.ts";
@@ -56,6 +57,11 @@ export interface EngineOptions {
   readonly jobsDir?: string;
   /** Connections in the engine's pool. Default 10. */
   readonly poolSize?: number;
+  /**
+   * Most runs executing at once across all workers (a global slot cap); runs over
+   * it wait as `pending`. Default `DOCKET_MAX_RUNNING_RUNS`, else no limit.
+   */
+  readonly maxRunningRuns?: number | null;
 }
 
 /** The runtime of Docket: job types, runs, and workers that execute them. */
@@ -147,6 +153,18 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   });
   await boss.start();
   await ensureQueues(boss, [...registry.list().map((job) => job.queue), partsQueue]);
+  const maxRunningRuns =
+    options.maxRunningRuns !== undefined
+      ? options.maxRunningRuns
+      : process.env.DOCKET_MAX_RUNNING_RUNS
+        ? Number(process.env.DOCKET_MAX_RUNNING_RUNS)
+        : null;
+  // A run ended: runs waiting at gates re-check them at once.
+  const runEnded = (_runId: string) => {
+    wakeWaitingRuns(db, boss, (jobId) => registry.find(jobId)?.queue).catch((error: unknown) => {
+      if (process.env.DOCKET_DEBUG) console.error("[docket] waking waiting runs failed:", error);
+    });
+  };
   const activity = new RunActivity(pool);
   const workers = new Set<WorkerHandle>();
 
@@ -168,7 +186,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     listRuns: (input) => listRuns(db, input),
     listRunEvents: (input) => listRunEvents(db, input),
     waitForRunActivity: (runId, timeoutMs, signal) => activity.next(runId, timeoutMs, signal),
-    abortRun: (runId, requestedBy) => abortRun(db, runId, requestedBy),
+    abortRun: async (runId, requestedBy) => {
+      const run = await abortRun(db, runId, requestedBy);
+      if (run.status === "aborted") runEnded(run.id); // ended here, without a worker
+      return run;
+    },
     restoreRun: (input) => restoreRun(db, boss, registry, input),
     listRunRecords: async (input) => {
       await getRun(db, input.runId);
@@ -183,7 +205,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       yield* readRunFile(db, runId, name);
     },
     startWorker: async (workerOptions) => {
-      const worker = await startWorker({ db, pool, boss, registry }, workerOptions);
+      const worker = await startWorker(
+        { db, pool, boss, registry, maxRunningRuns, runEnded },
+        workerOptions,
+      );
       workers.add(worker);
       return worker;
     },

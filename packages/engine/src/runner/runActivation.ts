@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { messageOf, type Progress } from "@docket/sdk";
 import { bindRunRuntime, type LogLevel, type RunRuntime } from "@docket/sdk/runtime";
-import { type Kysely, sql } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
 import { type Actor, type AnyStateMachine, createActor, type InspectionEvent } from "xstate";
 import type { Database, RunError, RunRow, RunStatus } from "../database/schema.ts";
+import { checkGates } from "../gates/checkGates.ts";
+import { type GatePolicy, isUngated } from "../gates/gatePolicy.ts";
 import { importRows } from "../records/importRows.ts";
 import { populateRun } from "../records/population.ts";
 import { hasOpenParts } from "../records/recordParts.ts";
@@ -20,10 +22,18 @@ export interface ActivationContext {
   readonly writer: CheckpointWriter;
   readonly workerId: string;
   readonly parkThresholdMs: number;
+  /** Gates of a job type (conflicts, exclusivity, waits). */
+  readonly gatesOf: (job: RegisteredJob) => GatePolicy;
+  /** Most runs executing at once across all workers; `null`: no limit. */
+  readonly maxRunningRuns: number | null;
+  readonly titleOf: (jobId: string) => string;
+  /** Called after a run ended: lets runs waiting at gates re-check them. */
+  readonly runEnded: (runId: string) => void;
 }
 
 /** How one activation of a run ended. */
 export type ActivationOutcome =
+  | "waiting"
   | "completed"
   | "completed_with_errors"
   | "failed"
@@ -44,6 +54,9 @@ type Settlement =
   | { kind: "lease-lost" };
 
 const progressIntervalMs = 250;
+
+/** A run waiting at a gate re-checks it this often even if no ending run wakes it. */
+const gateRecheckMs = 15_000;
 
 /**
  * One stretch of a run on one worker: claim the run, restore its actor from the
@@ -81,6 +94,7 @@ export class RunActivation {
   async execute(): Promise<ActivationOutcome> {
     const row = await this.#claim();
     if (!row) return "skipped";
+    if (row === "waiting") return "waiting";
     this.#row = row;
     if (row.status === "aborting") return this.#endWithoutActor("aborted", null);
     if (row.machine_version !== this.#job.version) {
@@ -178,17 +192,93 @@ export class RunActivation {
     this.#checkQuiet();
   }
 
-  async #claim(): Promise<RunRow | undefined> {
+  /**
+   * Claims the run for this activation. A run that has not started yet first
+   * passes its job's gates, under a global lock, in the same transaction as the
+   * claim; a blocked run is left `queued` (or `pending`) with its reason.
+   */
+  async #claim(): Promise<RunRow | "waiting" | undefined> {
+    const policy = this.#ctx.gatesOf(this.#job);
+    if (isUngated(policy, this.#ctx.maxRunningRuns)) return this.#claimUpdate(this.#ctx.db);
+    return this.#ctx.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('docket:gates'))`.execute(trx);
+      const current = await trx
+        .selectFrom("runs")
+        .select(["id", "status", "job_id", "created_at", "priority"])
+        .where("id", "=", this.runId)
+        .where("queue_job_id", "=", this.#queueJobId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!current) return undefined;
+      if (current.status === "pending" || current.status === "queued") {
+        const decision = await checkGates(
+          trx,
+          { id: current.id, jobId: current.job_id, createdAt: current.created_at },
+          policy,
+          this.#ctx.maxRunningRuns,
+          this.#ctx.titleOf,
+        );
+        if (decision.kind !== "pass") {
+          await this.#wait(trx, decision, current.priority);
+          return "waiting" as const;
+        }
+      }
+      return this.#claimUpdate(trx);
+    });
+  }
+
+  /** Leaves the run waiting at a gate, with a backstop re-check in case no ending run wakes it. */
+  async #wait(
+    trx: Transaction<Database>,
+    decision: { kind: "queued" | "pending"; reason: string },
+    priority: number,
+  ): Promise<void> {
+    const recheckJobId = randomUUID();
+    await trx
+      .updateTable("runs")
+      .set({
+        status: decision.kind,
+        waiting_reason: decision.reason,
+        queue_job_id: recheckJobId,
+        updated_at: new Date(),
+      })
+      .where("id", "=", this.runId)
+      .execute();
+    await trx
+      .insertInto("run_events")
+      .values({
+        run_id: this.runId,
+        at: new Date(),
+        type: "waiting",
+        data: JSON.stringify(decision),
+      })
+      .execute();
+    await this.#ctx.boss.send(
+      this.#job.queue,
+      { runId: this.runId },
+      {
+        id: recheckJobId,
+        priority,
+        startAfter: new Date(Date.now() + gateRecheckMs),
+        db: fromKysely(trx),
+      },
+    );
+    await sql`select pg_notify('docket_run_events', ${this.runId})`.execute(trx);
+  }
+
+  async #claimUpdate(db: Kysely<Database> | Transaction<Database>): Promise<RunRow | undefined> {
     const timeoutMs = this.#job.timeoutMs;
-    const row = await this.#ctx.db
+    const row = await db
       .updateTable("runs")
       .set({
         lease: this.#lease,
         worker_id: this.#ctx.workerId,
         activations: sql`activations + 1`,
         status: sql`case when status = 'aborting' then status else 'running' end`,
-        started_at: sql`coalesce(started_at, now())`,
+        // clock_timestamp, not now(): a claim that waited for the gate lock started when it got it.
+        started_at: sql`coalesce(started_at, clock_timestamp())`,
         wake_at: null,
+        waiting_reason: null,
         deadline_at:
           timeoutMs === null
             ? sql`deadline_at`
@@ -442,6 +532,7 @@ export class RunActivation {
     });
     this.#append("status", { status, ...(runError ? { error: runError } : {}), ...extra });
     await this.#ctx.writer.flush();
+    this.#ctx.runEnded(this.runId);
     return status as ActivationOutcome;
   }
 

@@ -4,9 +4,10 @@ import type { Kysely } from "kysely";
 import type pg from "pg";
 import type { PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
+import { type GatePolicy, gatePolicyOf } from "../gates/gatePolicy.ts";
 import { processPartJob } from "../records/partWorker.ts";
 import { type PartJobData, partsQueue } from "../records/recordParts.ts";
-import type { JobRegistry } from "../registry/jobRegistry.ts";
+import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
 import { CheckpointWriter } from "./checkpointWriter.ts";
 import { type ActivationOutcome, RunActivation } from "./runActivation.ts";
 import { Semaphore } from "./semaphore.ts";
@@ -40,6 +41,10 @@ export interface WorkerDependencies {
   readonly pool: pg.Pool;
   readonly boss: PgBoss;
   readonly registry: JobRegistry;
+  /** Most runs executing at once across all workers; `null`: no limit. */
+  readonly maxRunningRuns: number | null;
+  /** Called after a run ended (wakes runs waiting at gates, notifies subscribers). */
+  readonly runEnded: (runId: string) => void;
 }
 
 /** Channel on which `abortRun` announces runs whose status became `aborting`. */
@@ -57,12 +62,21 @@ export async function startWorker(
   const inFlight = new Set<Promise<unknown>>();
   const slots = new Semaphore(concurrency);
   const writer = new CheckpointWriter(db, (runId) => activations.get(runId)?.leaseLost());
+  const gates = new Map<string, GatePolicy>();
   const context = {
     db,
     boss,
     writer,
     workerId: id,
     parkThresholdMs: options.parkThresholdMs ?? 5_000,
+    gatesOf: (job: RegisteredJob) => {
+      let policy = gates.get(job.id);
+      if (!policy) gates.set(job.id, (policy = gatePolicyOf(registry, job)));
+      return policy;
+    },
+    maxRunningRuns: deps.maxRunningRuns,
+    titleOf: (jobId: string) => registry.find(jobId)?.definition.title ?? jobId,
+    runEnded: deps.runEnded,
   };
   let stopping = false;
 

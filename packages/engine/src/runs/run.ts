@@ -33,6 +33,8 @@ export interface Run {
   readonly report: RunReport | null;
   /** For a restore run: the run it restores. */
   readonly restoresRunId: string | null;
+  /** Why a `queued` or `pending` run has not started, e.g. "Waiting for run … of Withdraw items". */
+  readonly waitingReason: string | null;
   readonly createdAt: Date;
   readonly startedAt: Date | null;
   readonly endedAt: Date | null;
@@ -63,6 +65,7 @@ export function toRun(row: RunRow): Run {
     population: row.population,
     report: (row.report as RunReport | null) ?? null,
     restoresRunId: row.restores_run_id,
+    waitingReason: row.waiting_reason,
     createdAt: row.created_at,
     startedAt: row.started_at,
     endedAt: row.ended_at,
