@@ -70,8 +70,10 @@ export async function startWorker(
     workerId: id,
     parkThresholdMs: options.parkThresholdMs ?? 5_000,
     gatesOf: (job: RegisteredJob) => {
-      let policy = gates.get(job.id);
-      if (!policy) gates.set(job.id, (policy = gatePolicyOf(registry, job)));
+      const known = gates.get(job.id);
+      if (known) return known;
+      const policy = gatePolicyOf(registry, job);
+      gates.set(job.id, policy);
       return policy;
     },
     maxRunningRuns: deps.maxRunningRuns,
