@@ -48,7 +48,11 @@ export async function startRun(
   return insertRun(db, boss, job, input, params, { ...(target ? { target } : {}) });
 }
 
-/** Stores the run and enqueues its first activation in one transaction. */
+/**
+ * Stores the run and enqueues its first activation in one transaction: `db`'s
+ * own when it is one (the scheduler commits the run with its schedule's
+ * advance), else a new one.
+ */
 export async function insertRun(
   db: Kysely<Database>,
   boss: PgBoss,
@@ -59,7 +63,7 @@ export async function insertRun(
 ): Promise<Run> {
   const queueJobId = randomUUID();
   const priority = input.priority ?? 0;
-  return db.transaction().execute(async (trx) => {
+  const insert = async (trx: Kysely<Database>) => {
     const row = await trx
       .insertInto("runs")
       .values({
@@ -84,13 +88,14 @@ export async function insertRun(
       { id: queueJobId, priority, db: fromKysely(trx) },
     );
     return toRun(row);
-  });
+  };
+  return db.isTransaction ? insert(db) : db.transaction().execute(insert);
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A job with a target needs a set of that kind; a job without one takes none. */
-async function validateSet(
+export async function validateSet(
   db: Kysely<Database>,
   job: RegisteredJob,
   setId: string | undefined,
