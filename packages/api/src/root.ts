@@ -1,3 +1,5 @@
+import { dashboardRouter } from "./routers/dashboard.ts";
+import { eventsRouter } from "./routers/events.ts";
 import { jobsRouter } from "./routers/jobs.ts";
 import { runsRouter } from "./routers/runs.ts";
 import { setsRouter } from "./routers/sets.ts";
@@ -8,6 +10,8 @@ export const appRouter = router({
   jobs: jobsRouter,
   runs: runsRouter,
   sets: setsRouter,
+  events: eventsRouter,
+  dashboard: dashboardRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,6 +10,12 @@ import {
 import { seedExampleSets } from "./catalog/seedExampleSets.ts";
 import { connectDatabase } from "./database/connect.ts";
 import type { Database } from "./database/schema.ts";
+import {
+  type EmitEventInput,
+  type EmittedEvent,
+  emitEvent,
+  listEvents,
+} from "./events/emitEvent.ts";
 import { wakeWaitingRuns } from "./gates/wakeWaitingRuns.ts";
 import { partsQueue } from "./records/recordParts.ts";
 import { restoreJob } from "./records/restoreJob.ts";
@@ -23,6 +29,7 @@ import {
 import { createJobRegistry, type JobRegistry } from "./registry/jobRegistry.ts";
 import { loadJobSources } from "./registry/loadJobs.ts";
 import { startWorker, type WorkerHandle, type WorkerOptions } from "./runner/worker.ts";
+import { type DashboardDay, dashboardSummary } from "./runs/dashboardSummary.ts";
 import {
   abortRun,
   getRun,
@@ -87,6 +94,11 @@ export interface Engine {
   listRunFiles(runId: string): Promise<string[]>;
   /** Streams a run's file in chunks. */
   readRunFile(runId: string, name: string): AsyncGenerator<string>;
+  /** Starts a run of every job declaring `on: [name]`; invalid data is recorded as a failed trigger. */
+  emitEvent(input: EmitEventInput): Promise<EmittedEvent>;
+  listEvents(input?: { name?: string; limit?: number }): Promise<EmittedEvent[]>;
+  /** Scheduled runs of the last days per category and day, by final status. */
+  dashboardSummary(input: { days: number }): Promise<DashboardDay[]>;
   /** Starts executing runs in this process. */
   startWorker(options?: WorkerOptions): Promise<WorkerHandle>;
   // Sets (sets/) and the demo catalog (catalog/).
@@ -192,6 +204,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return run;
     },
     restoreRun: (input) => restoreRun(db, boss, registry, input),
+    emitEvent: (input) => emitEvent(db, boss, registry, input),
+    listEvents: (input) => listEvents(db, input),
+    dashboardSummary: (input) => dashboardSummary(db, registry, input),
     listRunRecords: async (input) => {
       await getRun(db, input.runId);
       return listRunRecords(db, input);

@@ -33,6 +33,7 @@ export {
   terminalStatuses,
 } from "./database/schema.ts";
 export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
+export type { EmitEventInput, EmittedEvent, EventTrigger } from "./events/emitEvent.ts";
 export type { RecordProgress } from "./records/progressReporter.ts";
 export type { RunReport } from "./records/report.ts";
 export { restoreJobId } from "./records/restoreJob.ts";
@@ -48,6 +49,7 @@ export { loadJobRegistry, loadJobSources } from "./registry/loadJobs.ts";
 export type { MachineGraph, MachineGraphEdge, MachineGraphNode } from "./registry/machineGraph.ts";
 export type { ActivationOutcome } from "./runner/runActivation.ts";
 export type { WorkerHandle, WorkerOptions } from "./runner/worker.ts";
+export type { DashboardDay } from "./runs/dashboardSummary.ts";
 export type { ListRunEventsInput, ListRunsInput, RunEvent, RunPage } from "./runs/queries.ts";
 export type { Run } from "./runs/run.ts";
 export { maxParamsBytes, type StartRunInput, validateParams } from "./runs/startRun.ts";

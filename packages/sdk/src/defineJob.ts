@@ -36,6 +36,11 @@ export interface JobPolicy {
   readonly timeout?: Duration;
   /** Parts a set may be split into, run by any workers at once. Default 1. */
   readonly parallelism?: number;
+  /**
+   * Events that start a run of this job, with the event's data as params
+   * (`emitEvent({ name, data })`). Default `[]`.
+   */
+  readonly on?: readonly string[];
 }
 
 /** What `defineJob` takes. */

@@ -1,0 +1,62 @@
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../database/schema.ts";
+import type { JobRegistry } from "../registry/jobRegistry.ts";
+
+/** One category's scheduled runs on one day (UTC), by final status. */
+export interface DashboardDay {
+  readonly category: string;
+  /** `YYYY-MM-DD`. */
+  readonly day: string;
+  readonly completed: number;
+  readonly completedWithErrors: number;
+  readonly failed: number;
+  readonly aborted: number;
+  /** Ids of the failed runs, for one-click access. */
+  readonly failedRunIds: readonly string[];
+}
+
+/** The status widget: scheduled runs of the last `days` days per category and day. */
+export async function dashboardSummary(
+  db: Kysely<Database>,
+  registry: JobRegistry,
+  input: { days: number },
+): Promise<DashboardDay[]> {
+  const { rows } = await sql<{
+    job_id: string;
+    day: string;
+    status: string;
+    n: number;
+    failed_ids: string[] | null;
+  }>`
+    select job_id, to_char(date_trunc('day', ended_at at time zone 'UTC'), 'YYYY-MM-DD') as day, status,
+           count(*)::int as n,
+           array_agg(id::text order by ended_at) filter (where status = 'failed') as failed_ids
+    from runs
+    where trigger->>'kind' = 'schedule'
+      and status in ('completed', 'completed_with_errors', 'failed', 'aborted')
+      and ended_at >= now() - make_interval(days => ${input.days})
+    group by job_id, day, status`.execute(db);
+  const byKey = new Map<
+    string,
+    { category: string; day: string; counts: Record<string, number>; failed: string[] }
+  >();
+  for (const row of rows) {
+    const category = registry.find(row.job_id)?.definition.category ?? "Other";
+    const key = `${category}\u0000${row.day}`;
+    const entry = byKey.get(key) ?? { category, day: row.day, counts: {}, failed: [] };
+    entry.counts[row.status] = (entry.counts[row.status] ?? 0) + row.n;
+    entry.failed.push(...(row.failed_ids ?? []));
+    byKey.set(key, entry);
+  }
+  return [...byKey.values()]
+    .sort((a, b) => a.category.localeCompare(b.category) || a.day.localeCompare(b.day))
+    .map((entry) => ({
+      category: entry.category,
+      day: entry.day,
+      completed: entry.counts.completed ?? 0,
+      completedWithErrors: entry.counts.completed_with_errors ?? 0,
+      failed: entry.counts.failed ?? 0,
+      aborted: entry.counts.aborted ?? 0,
+      failedRunIds: entry.failed,
+    }));
+}
