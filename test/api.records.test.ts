@@ -26,11 +26,15 @@ describe("api: runs on sets", () => {
     await using _worker = await t.engine.startWorker();
     await using server = await startApiServer(t.engine);
 
-    expect((await api.jobs.list()).map((job) => job.id)).not.toContain("docket.restore");
+    const catalog = await api.jobs.list();
+    expect(catalog.map((job) => job.id)).not.toContain("docket.restore");
+    expect(catalog.find((job) => job.id === "docket.purge-history")).toMatchObject({
+      builtIn: true,
+      internal: false,
+    });
     expect(
-      (await api.jobs.list({ includeBuiltIn: true })).find((job) => job.id === "docket.restore")
-        ?.builtIn,
-    ).toBe(true);
+      (await api.jobs.list({ includeInternal: true })).find((job) => job.id === "docket.restore"),
+    ).toMatchObject({ builtIn: true, internal: true });
 
     const run = await api.runs.start({
       jobId: "items.change-policy",

@@ -1,6 +1,7 @@
 import { dashboardRouter } from "./routers/dashboard.ts";
 import { eventsRouter } from "./routers/events.ts";
 import { jobsRouter } from "./routers/jobs.ts";
+import { notificationsRouter } from "./routers/notifications.ts";
 import { runsRouter } from "./routers/runs.ts";
 import { setsRouter } from "./routers/sets.ts";
 import { createCallerFactory, router } from "./trpc.ts";
@@ -12,6 +13,7 @@ export const appRouter = router({
   sets: setsRouter,
   events: eventsRouter,
   dashboard: dashboardRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -17,8 +17,24 @@ import {
   listEvents,
 } from "./events/emitEvent.ts";
 import { wakeWaitingRuns } from "./gates/wakeWaitingRuns.ts";
+import {
+  type ListNotificationsInput,
+  listNotifications,
+  type NotificationPage,
+} from "./notifications/listNotifications.ts";
+import {
+  type ListSubscriptionsInput,
+  listSubscriptions,
+} from "./notifications/listSubscriptions.ts";
+import {
+  startNotificationSender,
+  withNotificationSender,
+} from "./notifications/notificationSender.ts";
+import type { NotificationSubscription } from "./notifications/notificationSubscription.ts";
+import { type SubscribeInput, subscribe } from "./notifications/subscribe.ts";
+import { unsubscribe } from "./notifications/unsubscribe.ts";
 import { partsQueue } from "./records/recordParts.ts";
-import { restoreJob } from "./records/restoreJob.ts";
+import { restoreJob, restoreJobId } from "./records/restoreJob.ts";
 import { type RestoreRunInput, restoreRun } from "./records/restoreRun.ts";
 import {
   listRunFiles,
@@ -29,7 +45,21 @@ import {
 import { createJobRegistry, type JobRegistry } from "./registry/jobRegistry.ts";
 import { loadJobSources } from "./registry/loadJobs.ts";
 import { startWorker, type WorkerHandle, type WorkerOptions } from "./runner/worker.ts";
+import { type CreateScheduleInput, createSchedule } from "./schedules/createSchedule.ts";
+import { deleteSchedule } from "./schedules/deleteSchedule.ts";
+import { getSchedule, type ListSchedulesInput, listSchedules } from "./schedules/listSchedules.ts";
+import { type PreviewScheduleInput, previewSchedule } from "./schedules/previewSchedule.ts";
+import { runScheduleNow } from "./schedules/runScheduleNow.ts";
+import type { Schedule } from "./schedules/schedule.ts";
+import { withScheduler } from "./schedules/scheduler.ts";
+import { seedExampleSchedules } from "./schedules/seedExampleSchedules.ts";
+import {
+  setScheduleActive,
+  type UpdateScheduleInput,
+  updateSchedule,
+} from "./schedules/updateSchedule.ts";
 import { type DashboardDay, dashboardSummary } from "./runs/dashboardSummary.ts";
+import { createPurgeHistoryJob, purgeHistoryJobId } from "./runs/purgeHistoryJob.ts";
 import {
   abortRun,
   getRun,
@@ -111,6 +141,27 @@ export interface Engine {
   deleteSet(setId: string): Promise<RecordSet>;
   seedCatalog(options: SeedCatalogOptions): Promise<SeedCatalogReport>;
   seedExampleSets(createdBy: string): Promise<SetSummary[]>;
+  // Notifications of runs ending (notifications/); enqueued by the runner, sent by workers.
+  /** Subscribes an email address to the runs of a job type or a schedule; see {@link SubscribeInput}. */
+  subscribe(input: SubscribeInput): Promise<NotificationSubscription>;
+  unsubscribe(subscriptionId: string): Promise<NotificationSubscription>;
+  listSubscriptions(input?: ListSubscriptionsInput): Promise<NotificationSubscription[]>;
+  /** The outbox, newest first: mails pending, sent, failed, or only recorded (no `SMTP_URL`). */
+  listNotifications(input?: ListNotificationsInput): Promise<NotificationPage>;
+  // Schedules (schedules/): every worker fires due ones, each due time exactly once.
+  /** Saves a schedule; every invalid field is reported at once. See {@link CreateScheduleInput}. */
+  createSchedule(input: CreateScheduleInput): Promise<Schedule>;
+  updateSchedule(input: UpdateScheduleInput): Promise<Schedule>;
+  setScheduleActive(scheduleId: string, active: boolean): Promise<Schedule>;
+  deleteSchedule(scheduleId: string): Promise<Schedule>;
+  listSchedules(input?: ListSchedulesInput): Promise<Schedule[]>;
+  getSchedule(scheduleId: string): Promise<Schedule>;
+  /** The next due instants of a cron expression in a time zone, as the scheduler fires them. */
+  previewSchedule(input: PreviewScheduleInput): Date[];
+  /** Starts a run of the schedule now, with its params, set and creator. */
+  runScheduleNow(scheduleId: string): Promise<Run>;
+  /** The demo's example schedules (inactive); call after seedExampleSets. */
+  seedExampleSchedules(createdBy: string): Promise<Schedule[]>;
   /** Engine internals for tests and tools in this repository. */
   readonly internals: { readonly db: Kysely<Database>; readonly boss: PgBoss };
   /** Stops workers started by this engine, then closes connections. */
@@ -131,17 +182,24 @@ const queueSettings = {
   notify: true,
 } as const;
 
+/** Jobs the engine itself provides. */
+export const builtInJobIds: readonly string[] = [restoreJobId, purgeHistoryJobId];
+
 export async function createEngine(options: EngineOptions): Promise<Engine> {
-  // Built-in jobs (restore) join the job files; a file claiming their id is refused as a duplicate.
   const sources = options.registry
     ? options.registry
         .list()
-        .filter((job) => job.id !== restoreJob.id)
+        .filter((job) => !builtInJobIds.includes(job.id))
         .map((job) => ({ definition: job.definition, file: job.file }))
     : await loadJobSources(options.jobsDir ?? process.env.DOCKET_JOBS_DIR ?? path.resolve("jobs"));
-  const registry = createJobRegistry([...sources, { definition: restoreJob, file: null }]);
   const database = connectDatabase(options.connectionString, { max: options.poolSize ?? 10 });
   const { db, pool } = database;
+  // Built-in jobs join the job files; a file claiming their id is refused as a duplicate.
+  const registry = createJobRegistry([
+    ...sources,
+    { definition: restoreJob, file: null },
+    { definition: createPurgeHistoryJob(db), file: null },
+  ]);
   try {
     await assertMigrated(db);
   } catch (error) {
@@ -224,8 +282,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         { db, pool, boss, registry, maxRunningRuns, runEnded },
         workerOptions,
       );
-      workers.add(worker);
-      return worker;
+      // Each worker also fires due schedules (each due time once across all workers).
+      const scheduling = withScheduler(worker, { db, boss, registry });
+      // Each worker also delivers notification mails (none without SMTP_URL); they stop together.
+      const withSender = withNotificationSender(scheduling, startNotificationSender(db));
+      workers.add(withSender);
+      return withSender;
     },
     createItemizedSet: (input) => createItemizedSet(db, input),
     createLogicalSet: (input) => createLogicalSet(db, input),
@@ -235,6 +297,19 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     deleteSet: (setId) => deleteSet(db, setId),
     seedCatalog: (seedOptions) => seedCatalog(db, seedOptions),
     seedExampleSets: (createdBy) => seedExampleSets(db, createdBy),
+    subscribe: (input) => subscribe(db, registry, input),
+    unsubscribe: (subscriptionId) => unsubscribe(db, subscriptionId),
+    listSubscriptions: (input) => listSubscriptions(db, input),
+    listNotifications: (input) => listNotifications(db, input),
+    createSchedule: (input) => createSchedule(db, registry, input),
+    updateSchedule: (input) => updateSchedule(db, registry, input),
+    setScheduleActive: (scheduleId, active) => setScheduleActive(db, registry, scheduleId, active),
+    deleteSchedule: (scheduleId) => deleteSchedule(db, registry, scheduleId),
+    listSchedules: (input) => listSchedules(db, registry, input),
+    getSchedule: (scheduleId) => getSchedule(db, registry, scheduleId),
+    previewSchedule,
+    runScheduleNow: (scheduleId) => runScheduleNow({ db, boss, registry }, scheduleId),
+    seedExampleSchedules: (createdBy) => seedExampleSchedules(db, registry, createdBy),
     internals: { db, boss },
     stop,
     [Symbol.asyncDispose]: stop,

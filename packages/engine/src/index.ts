@@ -32,8 +32,43 @@ export {
   type TerminalStatus,
   terminalStatuses,
 } from "./database/schema.ts";
-export { createEngine, type Engine, type EngineOptions } from "./engine.ts";
+export { builtInJobIds, createEngine, type Engine, type EngineOptions } from "./engine.ts";
 export type { EmitEventInput, EmittedEvent, EventTrigger } from "./events/emitEvent.ts";
+export {
+  type ComposedRunMessage,
+  composeRunMessage,
+  notificationKindOf,
+  type RunMessageInput,
+} from "./notifications/composeRunMessage.ts";
+export {
+  type EnqueueRunNotificationsOptions,
+  enqueueRunNotifications,
+} from "./notifications/enqueueRunNotifications.ts";
+export type {
+  ListNotificationsInput,
+  NotificationPage,
+} from "./notifications/listNotifications.ts";
+export type { ListSubscriptionsInput } from "./notifications/listSubscriptions.ts";
+export {
+  type Notification,
+  type NotificationKind,
+  type NotificationStatus,
+  notificationKinds,
+  notificationStatuses,
+} from "./notifications/notification.ts";
+export {
+  type NotificationSenderHandle,
+  type NotificationSenderOptions,
+  notificationRetryDelayMs,
+  startNotificationSender,
+} from "./notifications/notificationSender.ts";
+export type { NotificationSubscription } from "./notifications/notificationSubscription.ts";
+export type { SubscribeInput } from "./notifications/subscribe.ts";
+export {
+  maxEmailLength,
+  type SubscriptionInput,
+  subscriptionInputSchema,
+} from "./notifications/subscriptionInput.ts";
 export type { RecordProgress } from "./records/progressReporter.ts";
 export type { RunReport } from "./records/report.ts";
 export { restoreJobId } from "./records/restoreJob.ts";
@@ -50,9 +85,55 @@ export type { MachineGraph, MachineGraphEdge, MachineGraphNode } from "./registr
 export type { ActivationOutcome } from "./runner/runActivation.ts";
 export type { WorkerHandle, WorkerOptions } from "./runner/worker.ts";
 export type { DashboardDay } from "./runs/dashboardSummary.ts";
+export { purgeHistoryJobId } from "./runs/purgeHistoryJob.ts";
 export type { ListRunEventsInput, ListRunsInput, RunEvent, RunPage } from "./runs/queries.ts";
 export type { Run } from "./runs/run.ts";
 export { maxParamsBytes, type StartRunInput, validateParams } from "./runs/startRun.ts";
+export type { CreateScheduleInput } from "./schedules/createSchedule.ts";
+export {
+  checkCron,
+  checkTimezone,
+  latestDueTime,
+  nextDueTime,
+  nextDueTimes,
+} from "./schedules/dueTimes.ts";
+export {
+  type FireDueSchedulesOptions,
+  type FiredSchedule,
+  fireDueSchedules,
+  type SchedulerTick,
+  type SkippedDueTime,
+} from "./schedules/fireDueSchedules.ts";
+export type { ListSchedulesInput } from "./schedules/listSchedules.ts";
+export {
+  maxPreviewCount,
+  type PreviewScheduleInput,
+  previewSchedule,
+} from "./schedules/previewSchedule.ts";
+export {
+  type MissedPolicy,
+  missedPolicies,
+  type Schedule,
+  upcomingCount,
+} from "./schedules/schedule.ts";
+export { maxScheduleNameLength } from "./schedules/scheduleInput.ts";
+export {
+  type SchedulerHandle,
+  type SchedulerOptions,
+  startScheduler,
+} from "./schedules/scheduler.ts";
+export {
+  describeSchedule,
+  maxMonthlyDay,
+  type ScheduleTiming,
+  scheduleTimingKinds,
+  timingFromCron,
+  timingToCron,
+  type Weekday,
+  weekdays,
+} from "./schedules/scheduleTiming.ts";
+export { seedExampleSchedules } from "./schedules/seedExampleSchedules.ts";
+export type { UpdateScheduleInput } from "./schedules/updateSchedule.ts";
 export { type CountSetFilterInput, countSetFilter } from "./sets/countSetFilter.ts";
 export {
   type CreateItemizedSetInput,

@@ -1,4 +1,4 @@
-import { type RegisteredJob, restoreJobId } from "@docket/engine";
+import { builtInJobIds, type RegisteredJob, restoreJobId } from "@docket/engine";
 import { z } from "zod";
 import { publicProcedure, router } from "../trpc.ts";
 
@@ -11,8 +11,10 @@ function summarize(job: RegisteredJob) {
     category: definition.category,
     description: definition.description,
     target: definition.target ?? null,
-    /** Built into Docket and started by other procedures (restore), not from the catalog. */
-    builtIn: job.id === restoreJobId,
+    /** Provided by Docket itself (restore, history purge) rather than a file in jobs/. */
+    builtIn: builtInJobIds.includes(job.id),
+    /** Started through another procedure (runs.restore), not on its own. */
+    internal: job.id === restoreJobId,
   };
 }
 
@@ -41,7 +43,7 @@ export const jobsRouter = router({
       z
         .object({
           category: z.string().max(200).optional(),
-          includeBuiltIn: z.boolean().default(false),
+          includeInternal: z.boolean().default(false),
         })
         .strict()
         .optional(),
@@ -51,7 +53,7 @@ export const jobsRouter = router({
         .list()
         .map(summarize)
         .filter((job) => input?.category === undefined || job.category === input.category)
-        .filter((job) => input?.includeBuiltIn || !job.builtIn),
+        .filter((job) => input?.includeInternal || !job.internal),
     ),
 
   /** One job type with its parameter schema (JSON Schema), policy and machine graph. */

@@ -1,0 +1,58 @@
+import { notificationStatuses, subscriptionInputSchema } from "@docket/engine";
+import { z } from "zod";
+import { publicProcedure, router } from "../trpc.ts";
+
+const subscriptionId = z.uuid({ message: "Subscription ids are UUIDs" });
+
+export const notificationsRouter = router({
+  /**
+   * Mails `email` when runs of a job type (`jobId`) or of a schedule
+   * (`scheduleId`) end: on success (`completed`), on error (`failed`,
+   * `completed_with_errors`, `aborted`), or both. Subscribing an address again
+   * updates its choices.
+   */
+  subscribe: publicProcedure
+    .input(subscriptionInputSchema)
+    .mutation(({ ctx, input }) => ctx.engine.subscribe({ ...input, createdBy: ctx.caller.name })),
+
+  /** Removes a subscription; mails already in the outbox are still delivered. */
+  unsubscribe: publicProcedure
+    .input(z.object({ id: subscriptionId }).strict())
+    .mutation(({ ctx, input }) => ctx.engine.unsubscribe(input.id)),
+
+  /** Subscriptions of a job type or of a schedule, or all of them, oldest first. */
+  list: publicProcedure
+    .input(
+      z
+        .object({
+          jobId: z.string().min(1).max(200).optional(),
+          scheduleId: z.uuid({ message: "Schedule ids are UUIDs" }).optional(),
+        })
+        .strict()
+        .refine((input) => input.jobId === undefined || input.scheduleId === undefined, {
+          message: "Give jobId or scheduleId, not both",
+          path: ["scheduleId"],
+        })
+        .optional(),
+    )
+    .query(({ ctx, input }) => ctx.engine.listSubscriptions(input ?? {})),
+
+  /** Recent notifications, newest first, with their delivery status (pass `nextCursor` back as `cursor`). */
+  outbox: publicProcedure
+    .input(
+      z
+        .object({
+          runId: z.uuid({ message: "Run ids are UUIDs" }).optional(),
+          jobId: z.string().min(1).max(200).optional(),
+          status: z.array(z.enum(notificationStatuses)).max(notificationStatuses.length).optional(),
+          cursor: z
+            .string()
+            .regex(/^\d{1,18}$/, "Pass a nextCursor from a previous page")
+            .optional(),
+          limit: z.number().int().min(1).max(500).default(50),
+        })
+        .strict()
+        .optional(),
+    )
+    .query(({ ctx, input }) => ctx.engine.listNotifications(input ?? {})),
+});

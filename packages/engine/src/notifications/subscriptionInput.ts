@@ -1,0 +1,61 @@
+import { type FieldIssue, InvalidParamsError } from "@docket/sdk";
+import { z } from "zod";
+
+/** RFC 5321's limit on a forward path. */
+export const maxEmailLength = 254;
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `id` can be a subscription's or schedule's id (a UUID). */
+export function isUuid(id: string): boolean {
+  return uuidPattern.test(id);
+}
+
+/** An email address, trimmed and in lower case so one address is one subscriber. */
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(maxEmailLength, `Email addresses have at most ${maxEmailLength} characters`)
+  .pipe(z.email({ message: "Enter an email address, e.g. ana@example.org" }));
+
+/**
+ * What `subscribe` takes besides its creator: exactly one of `jobId` and
+ * `scheduleId`, an email address, and at least one of `onSuccess` (default
+ * false) and `onError` (default true). Shared with the API, so both answer the
+ * same field issues.
+ */
+export const subscriptionInputSchema = z
+  .object({
+    jobId: z.string().min(1).max(200).optional(),
+    scheduleId: z.uuid({ message: "Schedule ids are UUIDs" }).optional(),
+    email: emailSchema,
+    onSuccess: z.boolean().default(false),
+    onError: z.boolean().default(true),
+  })
+  .strict()
+  .refine((input) => (input.jobId === undefined) !== (input.scheduleId === undefined), {
+    message: "Give exactly one of jobId or scheduleId",
+    path: ["jobId"],
+  })
+  .refine((input) => input.onSuccess || input.onError, {
+    message: "Choose onSuccess, onError or both; a subscription to neither mails nobody",
+    path: ["onError"],
+  });
+
+export type SubscriptionInput = z.input<typeof subscriptionInputSchema>;
+export type ParsedSubscriptionInput = z.output<typeof subscriptionInputSchema>;
+
+/** Parses a subscription; an {@link InvalidParamsError} names every bad field. */
+export function parseSubscriptionInput(input: SubscriptionInput): ParsedSubscriptionInput {
+  const result = subscriptionInputSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issues: FieldIssue[] = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join("."),
+    message: issue.message,
+  }));
+  throw new InvalidParamsError(
+    `Invalid subscription: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ")}`,
+    issues,
+  );
+}

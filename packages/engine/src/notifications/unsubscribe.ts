@@ -1,0 +1,24 @@
+import { NotFoundError } from "@docket/sdk";
+import type { Kysely } from "kysely";
+import type { Database } from "../database/schema.ts";
+import { type NotificationSubscription, toSubscription } from "./notificationSubscription.ts";
+import { isUuid } from "./subscriptionInput.ts";
+
+/** Deletes a subscription and returns it; mails already in the outbox are still delivered. */
+export async function unsubscribe(
+  db: Kysely<Database>,
+  subscriptionId: string,
+): Promise<NotificationSubscription> {
+  if (!isUuid(subscriptionId)) {
+    throw new NotFoundError(
+      `Unknown subscription "${subscriptionId}": subscription ids are UUIDs.`,
+    );
+  }
+  const row = await db
+    .deleteFrom("notification_subscriptions")
+    .where("id", "=", subscriptionId)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError(`Unknown subscription "${subscriptionId}".`);
+  return toSubscription(row);
+}

@@ -1,0 +1,112 @@
+import { ConflictError } from "@docket/sdk";
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../database/schema.ts";
+import type { JobRegistry } from "../registry/jobRegistry.ts";
+import { nextDueTime } from "./dueTimes.ts";
+import { getSchedule } from "./listSchedules.ts";
+import type { MissedPolicy, Schedule } from "./schedule.ts";
+import { checkScheduleFields } from "./scheduleInput.ts";
+import type { ScheduleTiming } from "./scheduleTiming.ts";
+
+export interface CreateScheduleInput {
+  /** Unique among schedules; 1–200 characters. */
+  readonly name: string;
+  readonly jobId: string;
+  /** Checked against the job's params schema now, and again at each firing. Default `{}`. */
+  readonly params?: unknown;
+  /** The set each run works on: required for jobs with a target, refused for the others. */
+  readonly setId?: string | null;
+  /** A cron expression or a predefined choice (hourly, daily, weekly, monthly). */
+  readonly timing: ScheduleTiming;
+  /** IANA time zone the timing is read in, e.g. `Europe/Berlin`. */
+  readonly timezone: string;
+  /** Due times missed while no worker ran: `skip` them, or run `once`. Default `skip`. */
+  readonly missed?: MissedPolicy;
+  /** Default true. */
+  readonly active?: boolean;
+  /** Who created it; its runs are created by this user too. */
+  readonly createdBy: string;
+}
+
+/**
+ * Saves a schedule after checking every field (all invalid ones reported at
+ * once); nothing is saved on error. An active schedule is due next at the
+ * first instant of its timing after now.
+ *
+ * @example
+ * await createSchedule(db, registry, {
+ *   name: "Nightly loan anonymization", jobId: "loans.anonymize", setId,
+ *   timing: { kind: "daily", time: "02:30" }, timezone: "Europe/Berlin", createdBy: "ana",
+ * });
+ */
+export async function createSchedule(
+  db: Kysely<Database>,
+  registry: JobRegistry,
+  input: CreateScheduleInput,
+): Promise<Schedule> {
+  const fields = await checkScheduleFields(db, registry, {
+    name: input.name,
+    jobId: input.jobId,
+    params: input.params ?? {},
+    setId: input.setId ?? null,
+    timing: input.timing,
+    timezone: input.timezone,
+    missed: input.missed ?? "skip",
+  });
+  const active = input.active ?? true;
+  const id = await db.transaction().execute(async (trx) => {
+    await assertNameFree(trx, fields.name);
+    const row = await trx
+      .insertInto("schedules")
+      .values({
+        name: fields.name,
+        job_id: fields.jobId,
+        params: JSON.stringify(fields.params),
+        set_id: fields.setId,
+        cron: fields.cron,
+        timezone: fields.timezone,
+        active,
+        missed: fields.missed,
+        created_by: input.createdBy,
+        next_due_at: active ? nextDueTime(fields.cron, fields.timezone, new Date()) : null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow()
+      .catch((error: unknown) => {
+        throw nameTaken(error, fields.name);
+      });
+    return row.id;
+  });
+  return getSchedule(db, registry, id);
+}
+
+/** A ConflictError if another schedule (not `exceptId`) has this name. */
+export async function assertNameFree(
+  trx: Transaction<Database>,
+  name: string,
+  exceptId?: string,
+): Promise<void> {
+  let query = trx
+    .selectFrom("schedules")
+    .select(["created_by", "created_at"])
+    .where("name", "=", name);
+  if (exceptId) query = query.where("id", "<>", exceptId);
+  const existing = await query.executeTakeFirst();
+  if (existing) {
+    throw new ConflictError(
+      `A schedule named "${name}" already exists (created by ${existing.created_by} on ${existing.created_at.toISOString().slice(0, 10)}). ` +
+        "Choose another name, or delete that schedule first.",
+    );
+  }
+}
+
+/** Another session took the name between the check and the write. */
+export function nameTaken(error: unknown, name: string): unknown {
+  if ((error as { constraint?: string }).constraint === "schedules_name_key") {
+    return new ConflictError(
+      `A schedule named "${name}" already exists. Choose another name, or delete that schedule first.`,
+      { cause: error },
+    );
+  }
+  return error;
+}

@@ -1,0 +1,54 @@
+import { NotFoundError } from "@docket/sdk";
+import type { Kysely } from "kysely";
+import type { Database } from "../database/schema.ts";
+import type { JobRegistry } from "../registry/jobRegistry.ts";
+import { type Schedule, toSchedule } from "./schedule.ts";
+
+export interface ListSchedulesInput {
+  /** Only active (true) or inactive (false) schedules. Default both. */
+  readonly active?: boolean;
+  /** Only schedules of this job. Default all. */
+  readonly jobId?: string;
+}
+
+/** Schedules by name, with job title, description in words, upcoming due times and last run. */
+export async function listSchedules(
+  db: Kysely<Database>,
+  registry: JobRegistry,
+  input: ListSchedulesInput = {},
+): Promise<Schedule[]> {
+  let query = selectSchedules(db).orderBy("s.name");
+  if (input.active !== undefined) query = query.where("s.active", "=", input.active);
+  if (input.jobId !== undefined) query = query.where("s.job_id", "=", input.jobId);
+  return (await query.execute()).map((row) => toSchedule(row, registry));
+}
+
+/** One schedule; a NotFoundError for an unknown id. */
+export async function getSchedule(
+  db: Kysely<Database>,
+  registry: JobRegistry,
+  scheduleId: string,
+): Promise<Schedule> {
+  assertScheduleId(scheduleId);
+  const row = await selectSchedules(db).where("s.id", "=", scheduleId).executeTakeFirst();
+  if (!row) throw new NotFoundError(`Unknown schedule "${scheduleId}".`);
+  return toSchedule(row, registry);
+}
+
+/** Schedule rows with their set's name and their last run's status. */
+export function selectSchedules(db: Kysely<Database>) {
+  return db
+    .selectFrom("schedules as s")
+    .leftJoin("runs as r", "r.id", "s.last_run_id")
+    .leftJoin("sets as st", "st.id", "s.set_id")
+    .selectAll("s")
+    .select(["r.status as last_run_status", "st.name as set_name"]);
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function assertScheduleId(scheduleId: string): void {
+  if (!uuidPattern.test(scheduleId)) {
+    throw new NotFoundError(`Unknown schedule "${scheduleId}": schedule ids are UUIDs.`);
+  }
+}

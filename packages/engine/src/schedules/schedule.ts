@@ -1,0 +1,109 @@
+import type { Selectable } from "kysely";
+import type { RunStatus, SchedulesTable } from "../database/schema.ts";
+import type { JobRegistry } from "../registry/jobRegistry.ts";
+import { validateParams } from "../runs/startRun.ts";
+import { nextDueTimes } from "./dueTimes.ts";
+import { describeSchedule, type ScheduleTiming, timingFromCron } from "./scheduleTiming.ts";
+
+/** What to do about due times missed while no worker ran. */
+export type MissedPolicy = "skip" | "once";
+export const missedPolicies = ["skip", "once"] as const;
+
+/** How many upcoming due instants a schedule lists. */
+export const upcomingCount = 5;
+
+/** A schedule as the engine's callers see it. */
+export interface Schedule {
+  readonly id: string;
+  /** Unique among schedules. */
+  readonly name: string;
+  readonly jobId: string;
+  /** The job's title; `null` when no registered job has this id any more. */
+  readonly jobTitle: string | null;
+  readonly params: unknown;
+  readonly setId: string | null;
+  readonly setName: string | null;
+  /** The 5-field cron expression it fires on (predefined choices are stored as one). */
+  readonly cron: string;
+  /** The predefined choice `cron` reads as, else `{ kind: "cron", cron }`. */
+  readonly timing: ScheduleTiming;
+  readonly timezone: string;
+  /** In words, e.g. `Every day at 02:30 (Europe/Berlin)`. */
+  readonly description: string;
+  readonly active: boolean;
+  readonly missed: MissedPolicy;
+  readonly createdBy: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  /** When it fires next; `null` while inactive. */
+  readonly nextDueAt: Date | null;
+  /** The next {@link upcomingCount} due instants, from `nextDueAt`; empty while inactive. */
+  readonly upcoming: readonly Date[];
+  /** The run it started last (on time or with run-now), and that run's status now. */
+  readonly lastRunId: string | null;
+  readonly lastRunStatus: RunStatus | null;
+  readonly lastFiredAt: Date | null;
+  /**
+   * Why its due times start no run, checked now: its job no longer exists or
+   * its params no longer fit the job's schema. The scheduler skips such due
+   * times (logging them) and keeps the schedule, so it can be repaired.
+   */
+  readonly problem: string | null;
+}
+
+export type ScheduleRow = Selectable<SchedulesTable> & {
+  readonly last_run_status: RunStatus | null;
+  readonly set_name: string | null;
+};
+
+export function toSchedule(row: ScheduleRow, registry: JobRegistry): Schedule {
+  const job = registry.find(row.job_id);
+  const nextDueAt = row.active ? row.next_due_at : null;
+  return {
+    id: row.id,
+    name: row.name,
+    jobId: row.job_id,
+    jobTitle: job?.definition.title ?? null,
+    params: row.params,
+    setId: row.set_id,
+    setName: row.set_name,
+    cron: row.cron,
+    timing: timingFromCron(row.cron),
+    timezone: row.timezone,
+    description: describeSchedule(row.cron, row.timezone),
+    active: row.active,
+    missed: row.missed,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    nextDueAt,
+    upcoming: nextDueAt ? upcomingFrom(row, nextDueAt) : [],
+    lastRunId: row.last_run_id,
+    lastRunStatus: row.last_run_status,
+    lastFiredAt: row.last_fired_at,
+    problem: problemOf(row, registry),
+  };
+}
+
+function upcomingFrom(row: ScheduleRow, nextDueAt: Date): Date[] {
+  try {
+    return [nextDueAt, ...nextDueTimes(row.cron, row.timezone, nextDueAt, upcomingCount - 1)];
+  } catch {
+    return [nextDueAt]; // an expression edited into the table by hand
+  }
+}
+
+/** What keeps the schedule's due times from starting runs, if anything. */
+export function problemOf(
+  row: Pick<ScheduleRow, "job_id" | "params">,
+  registry: JobRegistry,
+): string | null {
+  const job = registry.find(row.job_id);
+  if (!job) return `Job "${row.job_id}" no longer exists: edit the schedule or delete it.`;
+  try {
+    validateParams(job.id, job.definition.params, row.params);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}

@@ -1,0 +1,103 @@
+import { type FieldIssue, InvalidParamsError } from "@docket/sdk";
+import type { Kysely } from "kysely";
+import type { Database } from "../database/schema.ts";
+import type { JobRegistry } from "../registry/jobRegistry.ts";
+import { validateParams, validateSet } from "../runs/startRun.ts";
+import { checkTimezone } from "./dueTimes.ts";
+import { type MissedPolicy, missedPolicies } from "./schedule.ts";
+import { type ScheduleTiming, timingToCron } from "./scheduleTiming.ts";
+
+/** Longest schedule name. */
+export const maxScheduleNameLength = 200;
+
+/** Everything a schedule is made of, before checking. */
+export interface ScheduleFields {
+  readonly name: string;
+  readonly jobId: string;
+  readonly params: unknown;
+  readonly setId: string | null;
+  readonly timing: ScheduleTiming;
+  readonly timezone: string;
+  readonly missed: MissedPolicy;
+}
+
+/** The checked fields, ready to store. */
+export interface CheckedSchedule {
+  readonly name: string;
+  readonly jobId: string;
+  /** As given (validated): defaults are applied at each firing, by the job's schema then. */
+  readonly params: unknown;
+  readonly setId: string | null;
+  readonly cron: string;
+  readonly timezone: string;
+  readonly missed: MissedPolicy;
+}
+
+/**
+ * Checks every field and reports all invalid ones at once (an
+ * {@link InvalidParamsError} with paths such as `name`, `timing.cron`,
+ * `timezone`, `params.olderThanDays`, `setId`). An unknown job or set is a
+ * NotFoundError, as for runs.
+ */
+export async function checkScheduleFields(
+  db: Kysely<Database>,
+  registry: JobRegistry,
+  fields: ScheduleFields,
+): Promise<CheckedSchedule> {
+  const job = registry.get(fields.jobId);
+  const issues: FieldIssue[] = [];
+  const messages: string[] = [];
+  const check = async <T>(body: () => T | Promise<T>): Promise<T | undefined> => {
+    try {
+      return await body();
+    } catch (error) {
+      if (!(error instanceof InvalidParamsError)) throw error;
+      issues.push(...error.issues);
+      messages.push(error.message);
+      return undefined;
+    }
+  };
+  const name = await check(() => checkName(fields.name));
+  const cron = await check(() => timingToCron(fields.timing));
+  const timezone = await check(() => checkTimezone(fields.timezone));
+  const missed = await check(() => checkMissed(fields.missed));
+  await check(() => validateParams(job.id, job.definition.params, fields.params));
+  await check(() => validateSet(db, job, fields.setId ?? undefined));
+  if (
+    name === undefined ||
+    cron === undefined ||
+    timezone === undefined ||
+    missed === undefined ||
+    issues.length > 0
+  ) {
+    const message = messages.length === 1 ? messages[0] : `Invalid schedule: ${messages.join(" ")}`;
+    throw new InvalidParamsError(message ?? "Invalid schedule.", issues);
+  }
+  return {
+    name,
+    jobId: job.id,
+    params: fields.params ?? {},
+    setId: fields.setId,
+    cron,
+    timezone,
+    missed,
+  };
+}
+
+function checkName(name: string): string {
+  const trimmed = typeof name === "string" ? name.trim() : "";
+  if (trimmed.length === 0 || trimmed.length > maxScheduleNameLength) {
+    const message = `A schedule name has 1 to ${maxScheduleNameLength} characters (got ${trimmed.length})`;
+    throw new InvalidParamsError(`Invalid schedule name: ${message}.`, [{ path: "name", message }]);
+  }
+  return trimmed;
+}
+
+function checkMissed(missed: MissedPolicy): MissedPolicy {
+  const known = missedPolicies.find((policy) => policy === missed);
+  if (!known) {
+    const message = `Unknown policy "${missed}" for missed due times: "skip" (start nothing) or "once" (start one run)`;
+    throw new InvalidParamsError(`${message}.`, [{ path: "missed", message }]);
+  }
+  return known;
+}

@@ -1,0 +1,119 @@
+import { NotFoundError } from "@docket/sdk";
+import type { Kysely } from "kysely";
+import type { Database } from "../database/schema.ts";
+import type { JobRegistry } from "../registry/jobRegistry.ts";
+import { assertNameFree, nameTaken } from "./createSchedule.ts";
+import { nextDueTime } from "./dueTimes.ts";
+import { assertScheduleId, getSchedule } from "./listSchedules.ts";
+import type { MissedPolicy, Schedule } from "./schedule.ts";
+import { checkScheduleFields } from "./scheduleInput.ts";
+import type { ScheduleTiming } from "./scheduleTiming.ts";
+
+/** The fields to change; the others keep their values. */
+export interface UpdateScheduleInput {
+  readonly id: string;
+  readonly name?: string;
+  readonly jobId?: string;
+  readonly params?: unknown;
+  /** `null` removes the set. */
+  readonly setId?: string | null;
+  readonly timing?: ScheduleTiming;
+  readonly timezone?: string;
+  readonly missed?: MissedPolicy;
+  readonly active?: boolean;
+}
+
+/**
+ * Changes a schedule. The result is checked as a whole, as on creation (params
+ * against the job it will have, the set against that job's target); nothing
+ * changes on error. A new timing or time zone, or activation, moves the next
+ * due time to the first one after now.
+ */
+export async function updateSchedule(
+  db: Kysely<Database>,
+  registry: JobRegistry,
+  input: UpdateScheduleInput,
+): Promise<Schedule> {
+  assertScheduleId(input.id);
+  await db.transaction().execute(async (trx) => {
+    // Waits for a scheduler tick that is firing this schedule, then holds it off.
+    const row = await trx
+      .selectFrom("schedules")
+      .selectAll()
+      .where("id", "=", input.id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError(`Unknown schedule "${input.id}".`);
+    const fields = await checkScheduleFields(trx, registry, {
+      name: input.name ?? row.name,
+      jobId: input.jobId ?? row.job_id,
+      params: input.params ?? row.params,
+      setId: input.setId === undefined ? row.set_id : input.setId,
+      timing: input.timing ?? { kind: "cron", cron: row.cron },
+      timezone: input.timezone ?? row.timezone,
+      missed: input.missed ?? row.missed,
+    });
+    if (fields.name !== row.name) await assertNameFree(trx, fields.name, row.id);
+    const active = input.active ?? row.active;
+    const retimed = fields.cron !== row.cron || fields.timezone !== row.timezone;
+    const nextDueAt = !active
+      ? null
+      : retimed || !row.active || row.next_due_at === null
+        ? nextDueTime(fields.cron, fields.timezone, new Date())
+        : row.next_due_at;
+    await trx
+      .updateTable("schedules")
+      .set({
+        name: fields.name,
+        job_id: fields.jobId,
+        params: JSON.stringify(fields.params),
+        set_id: fields.setId,
+        cron: fields.cron,
+        timezone: fields.timezone,
+        missed: fields.missed,
+        active,
+        next_due_at: nextDueAt,
+        updated_at: new Date(),
+      })
+      .where("id", "=", row.id)
+      .execute()
+      .catch((error: unknown) => {
+        throw nameTaken(error, fields.name);
+      });
+  });
+  return getSchedule(db, registry, input.id);
+}
+
+/**
+ * Activates or deactivates a schedule. An inactive schedule fires nothing; on
+ * activation it is due next at the first due time after now (the time it was
+ * inactive is not caught up).
+ */
+export async function setScheduleActive(
+  db: Kysely<Database>,
+  registry: JobRegistry,
+  scheduleId: string,
+  active: boolean,
+): Promise<Schedule> {
+  assertScheduleId(scheduleId);
+  await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom("schedules")
+      .select(["active", "cron", "timezone", "next_due_at"])
+      .where("id", "=", scheduleId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError(`Unknown schedule "${scheduleId}".`);
+    if (row.active === active && (!active || row.next_due_at !== null)) return;
+    await trx
+      .updateTable("schedules")
+      .set({
+        active,
+        next_due_at: active ? nextDueTime(row.cron, row.timezone, new Date()) : null,
+        updated_at: new Date(),
+      })
+      .where("id", "=", scheduleId)
+      .execute();
+  });
+  return getSchedule(db, registry, scheduleId);
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { query } from "./support/catalogFixture.ts";
+import { createTestEngine, waitForStatus } from "./support/testEngine.ts";
+
+describe("purge old run history (built-in job)", () => {
+  it("deletes ended runs older than the retention with everything they recorded, and nothing newer", async () => {
+    await using t = await createTestEngine();
+    const url = t.database.url;
+    await using _worker = await t.engine.startWorker();
+    const old = await t.engine.startRun({ jobId: "fixtures.noop", params: {}, createdBy: "ana" });
+    const recent = await t.engine.startRun({
+      jobId: "fixtures.noop",
+      params: {},
+      createdBy: "ana",
+    });
+    await Promise.all([old, recent].map((run) => waitForStatus(t.engine, run.id, ["completed"])));
+    await query(url, "update runs set ended_at = now() - interval '100 days' where id = $1", [
+      old.id,
+    ]);
+    await query(
+      url,
+      "insert into run_records (run_id, member_id, outcome) values ($1, 1, 'changed')",
+      [old.id],
+    );
+
+    const purge = await t.engine.startRun({
+      jobId: "docket.purge-history",
+      params: { olderThanDays: 30 },
+      createdBy: "admin",
+    });
+    const done = await waitForStatus(t.engine, purge.id, ["completed", "failed"]);
+    expect(done).toMatchObject({ status: "completed", context: { deleted: 1 } });
+    expect((await t.engine.listRuns()).runs.map((run) => run.id).sort()).toEqual(
+      [recent.id, purge.id].sort(),
+    );
+    expect(
+      await query(url, "select count(*)::int as n from run_events where run_id = $1", [old.id]),
+    ).toEqual([{ n: 0 }]);
+    expect(
+      await query(url, "select count(*)::int as n from run_records where run_id = $1", [old.id]),
+    ).toEqual([{ n: 0 }]);
+  });
+});
