@@ -18,7 +18,8 @@ export const defaultEmbeddedPort = 54329;
 
 /**
  * `--database-url`, else `DATABASE_URL`, else the embedded PostgreSQL under
- * `<repo>/.docket/postgres` (started, or reused when another process runs it).
+ * `DOCKET_DATA_DIR` (default `<repo>/.docket`) in `postgres/` (started, or reused
+ * when another process runs it).
  * Says which on stderr.
  */
 export async function selectDatabase(databaseUrl: string | undefined): Promise<SelectedDatabase> {
@@ -28,7 +29,10 @@ export async function selectDatabase(databaseUrl: string | undefined): Promise<S
     printNote(`Database: ${redactPassword(url)} (from ${from})`);
     return { connectionString: url, embedded: false, stop: async () => {} };
   }
-  const dataDir = path.join(repoRoot, ".docket", "postgres");
+  const dataDir = path.join(
+    path.resolve(process.env.DOCKET_DATA_DIR ?? path.join(repoRoot, ".docket")),
+    "postgres",
+  );
   const port = embeddedPort();
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
     printNote(

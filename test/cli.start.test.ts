@@ -1,0 +1,103 @@
+import { spawn } from "node:child_process";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { pollUntil } from "./support/poll.ts";
+
+const repo = fileURLToPath(new URL("..", import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+/** `docket start` as `npm start` runs it, with nothing configured but where its data lives. */
+function start(env: Record<string, string>) {
+  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  const child = spawn(
+    process.execPath,
+    [path.join(repo, "packages/cli/bin/docket.js"), "start", "--no-web"],
+    {
+      cwd: repo,
+      env: { ...inherited, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on("exit", (code, signal) => resolve(code ?? signal ?? "")),
+  );
+  return { child, exited, output: () => output };
+}
+
+async function trpc<T>(port: number, procedure: string): Promise<T | undefined> {
+  const response = await fetch(`http://127.0.0.1:${port}/api/trpc/${procedure}`).catch(
+    () => undefined,
+  );
+  if (!response?.ok) return undefined;
+  return ((await response.json()) as { result: { data: T } }).result.data;
+}
+
+describe("docket start (npm start) with nothing configured", () => {
+  it("serves the API on an embedded PostgreSQL within 60 s, seeds the demo catalog, and reuses its data on the next start", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "docket-start-"));
+    await chmod(dataDir, 0o755); // the embedded server runs as the `postgres` OS user when we are root
+    try {
+      const env = {
+        DOCKET_DATA_DIR: dataDir,
+        DOCKET_PG_PORT: String(await freePort()),
+        PORT: String(await freePort()),
+      };
+      const port = Number(env.PORT);
+      const first = start(env);
+      const startedAt = Date.now();
+      const jobs = await pollUntil(
+        "jobs.list to answer",
+        () => trpc<{ id: string }[]>(port, "jobs.list"),
+        {
+          timeoutMs: 60_000,
+          intervalMs: 100,
+        },
+      );
+      const elapsed = Date.now() - startedAt;
+      expect(elapsed).toBeLessThan(60_000);
+      expect(jobs.map((job) => job.id)).toContain("items.change-policy");
+      expect(first.output()).toMatch(/Docket is running at http:\/\/localhost:\d+/);
+      // The demo catalog is seeded beside the running server: wait for its last set.
+      const sets = await pollUntil("the demo sets", async () => {
+        const listed = await trpc<{ name: string; memberCount: number }[]>(port, "sets.list");
+        return listed?.some((set) => set.name === "All items") ? listed : undefined;
+      });
+      expect(sets.find((set) => set.name === "All items")?.memberCount).toBe(20_000);
+      first.child.kill("SIGINT");
+      expect(await first.exited).toBe(0);
+
+      const second = start(env);
+      const again = await pollUntil(
+        "sets.list after a restart",
+        () => trpc<{ name: string }[]>(port, "sets.list"),
+        {
+          timeoutMs: 60_000,
+        },
+      );
+      expect(again.map((set) => set.name).sort()).toEqual(sets.map((set) => set.name).sort());
+      second.child.kill("SIGINT");
+      expect(await second.exited).toBe(0);
+      expect(second.output()).not.toMatch(/Seeded the demo catalog/);
+      console.log(`docket start answered jobs.list after ${elapsed} ms`);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 150_000);
+});
