@@ -3,6 +3,7 @@ import { eventsRouter } from "./routers/events.ts";
 import { jobsRouter } from "./routers/jobs.ts";
 import { notificationsRouter } from "./routers/notifications.ts";
 import { runsRouter } from "./routers/runs.ts";
+import { schedulesRouter } from "./routers/schedules.ts";
 import { setsRouter } from "./routers/sets.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
@@ -14,6 +15,7 @@ export const appRouter = router({
   events: eventsRouter,
   dashboard: dashboardRouter,
   notifications: notificationsRouter,
+  schedules: schedulesRouter,
 });
 
 export type AppRouter = typeof appRouter;

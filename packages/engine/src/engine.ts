@@ -45,19 +45,6 @@ import {
 import { createJobRegistry, type JobRegistry } from "./registry/jobRegistry.ts";
 import { loadJobSources } from "./registry/loadJobs.ts";
 import { startWorker, type WorkerHandle, type WorkerOptions } from "./runner/worker.ts";
-import { type CreateScheduleInput, createSchedule } from "./schedules/createSchedule.ts";
-import { deleteSchedule } from "./schedules/deleteSchedule.ts";
-import { getSchedule, type ListSchedulesInput, listSchedules } from "./schedules/listSchedules.ts";
-import { type PreviewScheduleInput, previewSchedule } from "./schedules/previewSchedule.ts";
-import { runScheduleNow } from "./schedules/runScheduleNow.ts";
-import type { Schedule } from "./schedules/schedule.ts";
-import { withScheduler } from "./schedules/scheduler.ts";
-import { seedExampleSchedules } from "./schedules/seedExampleSchedules.ts";
-import {
-  setScheduleActive,
-  type UpdateScheduleInput,
-  updateSchedule,
-} from "./schedules/updateSchedule.ts";
 import { type DashboardDay, dashboardSummary } from "./runs/dashboardSummary.ts";
 import { createPurgeHistoryJob, purgeHistoryJobId } from "./runs/purgeHistoryJob.ts";
 import {
@@ -73,6 +60,19 @@ import {
 import type { Run } from "./runs/run.ts";
 import { RunActivity } from "./runs/runActivity.ts";
 import { type StartRunInput, startRun } from "./runs/startRun.ts";
+import { type CreateScheduleInput, createSchedule } from "./schedules/createSchedule.ts";
+import { deleteSchedule } from "./schedules/deleteSchedule.ts";
+import { getSchedule, type ListSchedulesInput, listSchedules } from "./schedules/listSchedules.ts";
+import { type PreviewScheduleInput, previewSchedule } from "./schedules/previewSchedule.ts";
+import { runScheduleNow } from "./schedules/runScheduleNow.ts";
+import type { Schedule } from "./schedules/schedule.ts";
+import { withScheduler } from "./schedules/scheduler.ts";
+import { seedExampleSchedules } from "./schedules/seedExampleSchedules.ts";
+import {
+  setScheduleActive,
+  type UpdateScheduleInput,
+  updateSchedule,
+} from "./schedules/updateSchedule.ts";
 import { type CountSetFilterInput, countSetFilter } from "./sets/countSetFilter.ts";
 import {
   type CreateItemizedSetInput,

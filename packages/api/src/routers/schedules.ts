@@ -1,0 +1,126 @@
+import {
+  maxMonthlyDay,
+  maxPreviewCount,
+  maxScheduleNameLength,
+  missedPolicies,
+  timingToCron,
+  weekdays,
+} from "@docket/engine";
+import { z } from "zod";
+import { publicProcedure, router } from "../trpc.ts";
+
+const scheduleId = z.uuid({ message: "Schedule ids are UUIDs" });
+const time = z.string().regex(/^\d{1,2}:\d{2}$/, "Give a time as HH:MM, e.g. 02:30");
+
+/** When a schedule is due: a 5-field cron expression, or a predefined choice. */
+const timing = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("cron"), cron: z.string().max(200) }).strict(),
+  z.object({ kind: z.literal("hourly"), minute: z.number().int().min(0).max(59) }).strict(),
+  z.object({ kind: z.literal("daily"), time }).strict(),
+  z.object({ kind: z.literal("weekly"), day: z.enum(weekdays), time }).strict(),
+  z
+    .object({ kind: z.literal("monthly"), day: z.number().int().min(1).max(maxMonthlyDay), time })
+    .strict(),
+]);
+/** Checked against the IANA database by the engine (an unknown zone names `timezone`). */
+const timezone = z.string().min(1).max(100);
+const name = z.string().trim().min(1).max(maxScheduleNameLength);
+const jobId = z.string().min(1).max(200);
+const params = z.record(z.string(), z.unknown());
+const missed = z.enum(missedPolicies);
+
+export const schedulesRouter = router({
+  /**
+   * Schedules by name: job title, creator, timing in words ("Every day at 02:30
+   * (Europe/Berlin)"), the next five due instants, and the last run with its status.
+   */
+  list: publicProcedure
+    .input(
+      z.object({ active: z.boolean().optional(), jobId: jobId.optional() }).strict().optional(),
+    )
+    .query(({ ctx, input }) => ctx.engine.listSchedules(input ?? {})),
+
+  get: publicProcedure
+    .input(z.object({ id: scheduleId }).strict())
+    .query(({ ctx, input }) => ctx.engine.getSchedule(input.id)),
+
+  /**
+   * Saves a schedule created by the caller, whose runs it starts. Timing, time
+   * zone, params (against the job's schema) and set (against the job's target)
+   * are checked together: every invalid field comes back in `data.issues`
+   * (`timing.cron`, `timezone`, `params.<key>`, `setId`), and nothing is saved.
+   */
+  create: publicProcedure
+    .input(
+      z
+        .object({
+          name,
+          jobId,
+          params: params.default({}),
+          setId: z.uuid({ message: "Set ids are UUIDs" }).optional(),
+          timing,
+          timezone,
+          missed: missed.default("skip"),
+          active: z.boolean().default(true),
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) =>
+      ctx.engine.createSchedule({ ...input, createdBy: ctx.caller.name }),
+    ),
+
+  /** Changes the given fields (`setId: null` removes the set), checked as on creation. */
+  update: publicProcedure
+    .input(
+      z
+        .object({
+          id: scheduleId,
+          name: name.optional(),
+          jobId: jobId.optional(),
+          params: params.optional(),
+          setId: z.uuid({ message: "Set ids are UUIDs" }).nullable().optional(),
+          timing: timing.optional(),
+          timezone: timezone.optional(),
+          missed: missed.optional(),
+          active: z.boolean().optional(),
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => ctx.engine.updateSchedule(input)),
+
+  /** Activates (due next at the first due time after now) or deactivates a schedule. */
+  setActive: publicProcedure
+    .input(z.object({ id: scheduleId, active: z.boolean() }).strict())
+    .mutation(({ ctx, input }) => ctx.engine.setScheduleActive(input.id, input.active)),
+
+  /** Deletes a schedule; its runs stay. */
+  delete: publicProcedure
+    .input(z.object({ id: scheduleId }).strict())
+    .mutation(({ ctx, input }) => ctx.engine.deleteSchedule(input.id)),
+
+  /** The next due instants of a timing in a time zone, exactly as the scheduler will fire them. */
+  preview: publicProcedure
+    .input(
+      z
+        .object({
+          timing,
+          timezone,
+          from: z.coerce.date().optional(),
+          count: z.number().int().min(1).max(maxPreviewCount).default(5),
+        })
+        .strict(),
+    )
+    .query(({ ctx, input }) =>
+      ctx.engine.previewSchedule({
+        cron: timingToCron(input.timing),
+        timezone: input.timezone,
+        count: input.count,
+        from: input.from,
+      }),
+    ),
+
+  /** Starts a run of the schedule now (its params, set and creator; trigger `schedule`). */
+  runNow: publicProcedure
+    .input(z.object({ id: scheduleId }).strict())
+    .mutation(({ ctx, input }) => ctx.engine.runScheduleNow(input.id)),
+});
