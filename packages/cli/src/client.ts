@@ -25,6 +25,10 @@ export type CreateItemizedSetRequest = Parameters<ApiCaller["sets"]["createItemi
 export type CreateItemizedSetResult = Awaited<ReturnType<ApiCaller["sets"]["createItemized"]>>;
 export type CreateLogicalSetRequest = Parameters<ApiCaller["sets"]["createLogical"]>[0];
 export type DeletedSet = Awaited<ReturnType<ApiCaller["sets"]["delete"]>>;
+/** A schedule as `schedules.list` returns it. */
+export type ScheduleSummary = Awaited<ReturnType<ApiCaller["schedules"]["list"]>>[number];
+export type ListSchedulesRequest = NonNullable<Parameters<ApiCaller["schedules"]["list"]>[0]>;
+export type CreateScheduleRequest = Parameters<ApiCaller["schedules"]["create"]>[0];
 
 /**
  * What the commands need from Docket, all through the tRPC API. Today the
@@ -53,6 +57,12 @@ export interface DocketClient {
   createItemizedSet(input: CreateItemizedSetRequest): Promise<CreateItemizedSetResult>;
   createLogicalSet(input: CreateLogicalSetRequest): Promise<SetSummary>;
   deleteSet(id: string): Promise<DeletedSet>;
+  listSchedules(input: ListSchedulesRequest): Promise<ScheduleSummary[]>;
+  createSchedule(input: CreateScheduleRequest): Promise<ScheduleSummary>;
+  setScheduleActive(id: string, active: boolean): Promise<ScheduleSummary>;
+  deleteSchedule(id: string): Promise<ScheduleSummary>;
+  /** Starts a run of the schedule now (its params, set and creator). */
+  runScheduleNow(id: string): Promise<RunResult>;
   /** Resolves when the run's history may have grown, after `timeoutMs`, or when `signal` aborts. */
   waitForRunActivity(id: string, timeoutMs: number, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
@@ -92,6 +102,11 @@ export function createInProcessClient(session: EngineSession): DocketClient {
     createItemizedSet: (input) => api.sets.createItemized(input),
     createLogicalSet: (input) => api.sets.createLogical(input),
     deleteSet: (id) => api.sets.delete({ id }),
+    listSchedules: (input) => api.schedules.list(input),
+    createSchedule: (input) => api.schedules.create(input),
+    setScheduleActive: (id, active) => api.schedules.setActive({ id, active }),
+    deleteSchedule: (id) => api.schedules.delete({ id }),
+    runScheduleNow: (id) => api.schedules.runNow({ id }),
     waitForRunActivity: (id, timeoutMs, signal) => engine.waitForRunActivity(id, timeoutMs, signal),
     close: () => session.stop(),
   };

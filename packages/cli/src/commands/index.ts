@@ -8,6 +8,12 @@ import { runFileCommand } from "./runFile.ts";
 import { runRecordsCommand } from "./runRecords.ts";
 import { runStatusCommand } from "./runStatus.ts";
 import { runsCommand } from "./runs.ts";
+import { schedulesAddCommand } from "./schedulesAdd.ts";
+import { schedulesListCommand } from "./schedulesList.ts";
+import { schedulesPreviewCommand } from "./schedulesPreview.ts";
+import { schedulesRemoveCommand } from "./schedulesRemove.ts";
+import { schedulesRunNowCommand } from "./schedulesRunNow.ts";
+import { schedulesSetActiveCommand } from "./schedulesSetActive.ts";
 import { seedCommand } from "./seed.ts";
 import { setsCreateItemizedCommand } from "./setsCreateItemized.ts";
 import { setsCreateLogicalCommand } from "./setsCreateLogical.ts";
@@ -39,4 +45,10 @@ export const commands: readonly Command[] = [
   setsCreateItemizedCommand,
   setsCreateLogicalCommand,
   setsDeleteCommand,
+  schedulesListCommand,
+  schedulesAddCommand,
+  schedulesSetActiveCommand,
+  schedulesRemoveCommand,
+  schedulesRunNowCommand,
+  schedulesPreviewCommand,
 ];

@@ -1,0 +1,38 @@
+import { connectClient } from "../client.ts";
+import { databaseOptions, defineCommand } from "../command.ts";
+import { exitCodes } from "../errors.ts";
+import { printJson, printLine } from "../output.ts";
+import { waitForRun } from "../waitForRun.ts";
+import { resolveScheduleId } from "./schedulesOptions.ts";
+
+export const schedulesRunNowCommand = defineCommand({
+  name: "schedules run-now",
+  summary: "Start a run of a schedule now and print its id; with --wait, follow it until it ends.",
+  positionals: [{ name: "schedule", description: "The schedule's id or exact name." }],
+  options: {
+    wait: {
+      type: "boolean",
+      description:
+        "Follow the run until it ends, as `docket run --wait` does (exit 0 if it completed).",
+    },
+    ...databaseOptions,
+  },
+  details: [
+    "The run has the schedule's params and set, is created by the schedule's creator, and has the trigger `schedule`. It works on inactive schedules too, and does not move the next due time.",
+  ],
+  examples: ['docket schedules run-now "Nightly loan anonymization" --wait'],
+  async run({ values, positionals, json }) {
+    const client = await connectClient({ databaseUrl: values["database-url"] });
+    try {
+      const run = await client.runScheduleNow(
+        await resolveScheduleId(client, positionals[0] ?? ""),
+      );
+      if (values.wait) return await waitForRun(client, run, { json });
+      if (json) printJson(run);
+      else printLine(run.id);
+      return exitCodes.ok;
+    } finally {
+      await client.close();
+    }
+  },
+});
