@@ -4,9 +4,14 @@
  *
  *   1. start latency: `startRun` returning → the run's first transition (p50, p95);
  *   2. completed runs per second: N one-step runs queued first, then drained by one worker;
- *   3. raw pg-boss no-op jobs per second: N jobs drained with the runner's `work` options.
+ *   3. raw pg-boss no-op jobs per second: N jobs drained with the runner's `work` options;
+ *   4. records per second: a run of items.change-policy on a set of `--items` items (with
+ *      before-images), against a hand-written SQL loop doing the same updates and
+ *      before-image inserts in the same chunk size, on the same table (see records.ts).
  *
- * Flags: `--runs N` (default 10000), `--latency-samples N` (default 200).
+ * Flags: `--runs N` (default 10000), `--latency-samples N` (default 200), `--items N`
+ * (default 1000000), `--statements` (preload pg_stat_statements and print the top
+ * statements of phase 4; off by default, as it costs a little on every statement).
  * Prints figures as it goes and ENDS with one line of JSON on stdout. Missing a
  * target is a measurement, not an error: the exit code is non-zero only on errors.
  */
@@ -14,10 +19,23 @@ import { createRequire } from "node:module";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createEngine, type Engine, type WorkerHandle } from "@docket/engine";
+import {
+  createEngine,
+  createJobRegistry,
+  type Engine,
+  loadJobSources,
+  type WorkerHandle,
+} from "@docket/engine";
 import pg from "pg";
 import { PgBoss } from "pg-boss";
 import { describeDrain, describeRamp, measureDrain, rampSeconds } from "./drain.ts";
+import {
+  chunkSize,
+  createCatalog,
+  measureEngineRecords,
+  measureRawRecords,
+  recordJobId,
+} from "./records.ts";
 import {
   type BenchDatabase,
   createBenchDatabase,
@@ -29,12 +47,19 @@ import {
   round,
 } from "./support.ts";
 
-const jobsDir = fileURLToPath(new URL("../fixtures/jobs/", import.meta.url));
+const fixturesDir = fileURLToPath(new URL("../fixtures/jobs/", import.meta.url));
+/** The real jobs, for phase 4's items.change-policy. */
+const jobsDir = fileURLToPath(new URL("../../jobs/", import.meta.url));
 const jobId = "fixtures.noop";
 const createConcurrency = 20;
 const workerConcurrency = 10;
 const latencyWarmups = 5;
-const targets = { startLatencyP50Ms: 20, runsToRawRatio: 0.5 } as const;
+const targets = {
+  startLatencyP50Ms: 20,
+  runsToRawRatio: 0.5,
+  recordsPerSecond: 50_000,
+  recordsToRawRatio: 0.8,
+} as const;
 
 /** The engine's queue settings (packages/engine/src/engine.ts, `queueSettings`). */
 const engineQueueSettings = {
@@ -69,6 +94,8 @@ const engineWorkOptions = {
 interface Options {
   readonly runs: number;
   readonly latencySamples: number;
+  readonly items: number;
+  readonly statements: boolean;
 }
 
 function parseOptions(): Options {
@@ -76,6 +103,8 @@ function parseOptions(): Options {
     options: {
       runs: { type: "string", default: "10000" },
       "latency-samples": { type: "string", default: "200" },
+      items: { type: "string", default: "1000000" },
+      statements: { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -88,6 +117,8 @@ function parseOptions(): Options {
   return {
     runs: count("runs", values.runs),
     latencySamples: count("latency-samples", values["latency-samples"]),
+    items: count("items", values.items),
+    statements: values.statements,
   };
 }
 
@@ -105,14 +136,14 @@ async function main(): Promise<void> {
   const options = parseOptions();
   const started = performance.now();
   log(
-    `Docket bench: ${options.latencySamples} latency samples, ${options.runs} runs, ${options.runs} raw pg-boss jobs`,
+    `Docket bench: ${options.latencySamples} latency samples, ${options.runs} runs, ${options.runs} raw pg-boss jobs, ${options.items} records`,
   );
   const loadAtStart = round(loadavg()[0]!, 2);
   log(
     `node ${process.version}, ${cpus().length} CPU(s), load average ${loadAtStart}, pg-boss ${pgBossVersion()}`,
   );
 
-  const database: BenchDatabase = await createBenchDatabase();
+  const database: BenchDatabase = await createBenchDatabase({ statements: options.statements });
   cleanups.push(() => database.stop());
   log(`database: ${database.description}`);
   process.env.DOCKET_FIXTURE_DATABASE_URL = database.url;
@@ -122,19 +153,52 @@ async function main(): Promise<void> {
   probe.on("error", () => {});
   cleanups.push(() => probe.end());
 
-  const engine = await createEngine({ connectionString: database.url, jobsDir });
-  let engineStopped = false;
-  const stopEngine = async () => {
-    if (engineStopped) return;
-    engineStopped = true;
-    await engine.stop();
+  // The fixtures' no-op job for phases 1–2, the real jobs for phase 4.
+  const registry = createJobRegistry([
+    ...(await loadJobSources(fixturesDir)),
+    ...(await loadJobSources(jobsDir)),
+  ]);
+  const startEngine = async () => {
+    const engine = await createEngine({ connectionString: database.url, registry });
+    let stopped = false;
+    const stop = async () => {
+      if (stopped) return;
+      stopped = true;
+      await engine.stop();
+    };
+    cleanups.push(stop);
+    return { engine, stop };
   };
-  cleanups.push(stopEngine);
 
-  const latency = await measureStartLatency(engine, probe, options.latencySamples);
-  const runs = await measureRunThroughput(engine, probe, options.runs);
-  await stopEngine(); // phase 3 gets the machine to itself
+  const first = await startEngine();
+  const latency = await measureStartLatency(first.engine, probe, options.latencySamples);
+  const runs = await measureRunThroughput(first.engine, probe, options.runs);
+  await first.stop(); // phase 3 gets the machine to itself
   const raw = await measureRawPgBoss(database.url, probe, options.runs);
+
+  log();
+  log(`4. Record processing: ${options.items} items, chunks of ${chunkSize}, on the same database`);
+  const catalog = await createCatalog(probe, options.items);
+  log(
+    `4a. Catalog: ${catalog.items} items on ${catalog.records} records and an itemized set of all of them in ${catalog.seconds.toFixed(1)} s`,
+  );
+  const second = await startEngine();
+  // Stopped once the run completed: the raw loop gets the machine to itself, as phase 3 does.
+  const engineRecords = await measureEngineRecords(
+    second.engine,
+    second.stop,
+    probe,
+    catalog,
+    options,
+  );
+  const rawRecords = await measureRawRecords(database.url, probe, catalog, options);
+  const recordsPerSecond = engineRecords.processingPerSecond;
+  const rawSqlRecordsPerSecond = rawRecords.perSecond;
+  const recordsToRawRatio = round(recordsPerSecond / rawSqlRecordsPerSecond, 3);
+  const endToEndRecordsToRawRatio = round(
+    engineRecords.endToEndPerSecond / rawSqlRecordsPerSecond,
+    3,
+  );
 
   const runsToRawRatio = round(runs.drain.perSecond / raw.drain.perSecond, 3);
   // The 10–90 % rates leave out the ramp-up, which depends on when pg-boss last refreshed its
@@ -143,6 +207,8 @@ async function main(): Promise<void> {
   const pass = {
     startLatencyP50: latency.p50 < targets.startLatencyP50Ms,
     runsToRawRatio: runsToRawRatio >= targets.runsToRawRatio,
+    recordsPerSecond: recordsPerSecond >= targets.recordsPerSecond,
+    recordsToRawRatio: recordsToRawRatio >= targets.recordsToRawRatio,
   };
   log();
   log("Results");
@@ -159,6 +225,14 @@ async function main(): Promise<void> {
   );
   if (options.runs < 1000)
     log("  (below --runs 1000 the 10–90 % window is too short to mean much)");
+  log(
+    `  records/s ${recordsPerSecond} (target >= ${targets.recordsPerSecond}): ${mark(pass.recordsPerSecond)}; ` +
+      `end to end ${engineRecords.endToEndPerSecond} (population snapshot ${engineRecords.snapshotSeconds} s)`,
+  );
+  log(
+    `  records/s ÷ raw SQL records/s = ${recordsPerSecond} ÷ ${rawSqlRecordsPerSecond} = ${recordsToRawRatio} ` +
+      `(target >= ${targets.recordsToRawRatio}): ${mark(pass.recordsToRawRatio)}; end to end ${endToEndRecordsToRawRatio}`,
+  );
 
   const report = {
     startLatencyP50Ms: latency.p50,
@@ -167,6 +241,9 @@ async function main(): Promise<void> {
     rawPgBossJobsPerSecond: raw.drain.perSecond,
     runsToRawRatio,
     steadyRunsToRawRatio,
+    recordsPerSecond,
+    rawSqlRecordsPerSecond,
+    recordsToRawRatio,
     targets,
     pass,
     startLatency: {
@@ -189,6 +266,15 @@ async function main(): Promise<void> {
       rampSeconds: rampSeconds(raw.drain),
       perJob: raw.cost,
       insertSeconds: raw.insertSeconds,
+    },
+    recordProcessing: {
+      jobId: recordJobId,
+      items: catalog.items,
+      chunkSize,
+      catalogSeconds: catalog.seconds,
+      endToEndRecordsToRawRatio,
+      engine: engineRecords,
+      rawSql: rawRecords,
     },
     workerConcurrency,
     workOptions: engineWorkOptions,

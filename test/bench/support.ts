@@ -19,7 +19,12 @@ export interface BenchDatabase {
  * PostgreSQL in a temporary directory (removed on stop). Migrated to the latest
  * schema (Docket's tables and pg-boss's).
  */
-export async function createBenchDatabase(): Promise<BenchDatabase> {
+export async function createBenchDatabase({
+  statements = false,
+}: {
+  /** Load pg_stat_statements (the embedded server is restarted once to preload it). */
+  statements?: boolean;
+} = {}): Promise<BenchDatabase> {
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
@@ -39,14 +44,24 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
       cleanups.push(() => rm(tempDir, { recursive: true, force: true }));
       await chmod(tempDir, 0o755); // as root, the server runs as the `postgres` OS user
       const port = await freePort();
-      const embedded = await startEmbeddedPostgres({
-        dataDir: path.join(tempDir, "postgres"),
-        port,
-        database: "docket_bench",
-      });
-      cleanups.push(() => embedded.stop());
+      const options = { dataDir: path.join(tempDir, "postgres"), port, database: "docket_bench" };
+      let embedded = await startEmbeddedPostgres(options);
+      if (statements) {
+        await adminQuery(
+          embedded.connectionString,
+          "alter system set shared_preload_libraries = 'pg_stat_statements'",
+        );
+        await embedded.stop();
+        embedded = await startEmbeddedPostgres(options);
+      }
+      const server = embedded;
+      cleanups.push(() => server.stop());
       url = embedded.connectionString;
       description = `embedded PostgreSQL on port ${port} in ${tempDir}`;
+    }
+    if (statements) {
+      await adminQuery(url, "create extension if not exists pg_stat_statements");
+      await adminQuery(url, "select pg_stat_statements_reset()"); // fails unless preloaded
     }
     const database = connectDatabase(url, { max: 2 });
     try {
@@ -242,4 +257,29 @@ export async function serverCpuSeconds(pool: pg.Pool): Promise<number | null> {
   } catch {
     return null;
   }
+}
+
+/** One normalized statement's totals since the last pg_stat_statements_reset(). */
+export interface StatementStats {
+  readonly calls: number;
+  readonly totalMs: number;
+  readonly meanMs: number;
+  readonly rows: number;
+  /** The statement, whitespace collapsed, cut at 160 characters. */
+  readonly query: string;
+}
+
+/** The statements that took the most execution time since the last reset. */
+export async function topStatements(pool: pg.Pool, limit = 8): Promise<StatementStats[]> {
+  const { rows } = await pool.query<StatementStats>(
+    `select calls::int, round(total_exec_time::numeric, 1)::float8 as "totalMs",
+            round(mean_exec_time::numeric, 3)::float8 as "meanMs", rows::int8::float8 as rows,
+            left(regexp_replace(query, '\\s+', ' ', 'g'), 160) as query
+       from pg_stat_statements
+      where dbid = (select oid from pg_database where datname = current_database())
+        and query not ilike '%pg_stat_statements%'
+      order by total_exec_time desc limit $1`,
+    [limit],
+  );
+  return rows;
 }
