@@ -8,7 +8,8 @@ export type PartEnd = "done" | "lease-lost" | "run-ended";
 /**
  * Processes a claimed part chunk by chunk from its cursor to its end. Stops
  * between chunks when `signal` aborts (the chunk in flight commits or rolls
- * back as a whole) or when the run is no longer running.
+ * back as a whole) or when the run is no longer running (the chunk that finds
+ * out rolls back).
  */
 export async function processPartToEnd(
   db: Kysely<Database>,
@@ -21,9 +22,8 @@ export async function processPartToEnd(
   let position = cursor;
   for (;;) {
     signal.throwIfAborted();
-    if (!(await runIsActive(db, ref.runId))) return "run-ended";
     const outcome = await processChunk(db, ref, spec, position);
-    if (outcome.kind === "lease-lost") return "lease-lost";
+    if (outcome.kind === "lease-lost" || outcome.kind === "run-ended") return outcome.kind;
     if (outcome.kind === "end") {
       await progress.flush();
       return "done";
@@ -31,13 +31,4 @@ export async function processPartToEnd(
     position = outcome.cursor;
     await progress.maybeReport();
   }
-}
-
-async function runIsActive(db: Kysely<Database>, runId: string): Promise<boolean> {
-  const run = await db
-    .selectFrom("runs")
-    .select("status")
-    .where("id", "=", runId)
-    .executeTakeFirst();
-  return run !== undefined && ["initializing", "running"].includes(run.status);
 }
