@@ -1,0 +1,379 @@
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import {
+  createEngine,
+  type Engine,
+  enqueueRunNotifications,
+  type Notification,
+  startNotificationSender,
+} from "@docket/engine";
+import { sql } from "kysely";
+import { SMTPServer } from "smtp-server";
+import { describe, expect, it } from "vitest";
+import { pollUntil } from "./support/poll.ts";
+import { createTestEngine, fixtureJobsDir, waitForStatus } from "./support/testEngine.ts";
+
+/** A mail as the sink received it over SMTP. */
+interface ReceivedMail {
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly body: string;
+  readonly headers: ReadonlyMap<string, string>;
+}
+
+interface SmtpSink {
+  /** `smtp://127.0.0.1:<port>`, for SMTP_URL. */
+  readonly url: string;
+  readonly received: readonly ReceivedMail[];
+  /** Deliveries refused so far. */
+  readonly refused: number;
+  /** Refuses the next `count` deliveries with `451` (try again later). */
+  refuseNext(count: number): void;
+  /** Resolves once `count` mails arrived in all; fails after `timeoutMs`. */
+  waitForMails(count: number, timeoutMs?: number): Promise<readonly ReceivedMail[]>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** An SMTP server on a free loopback port that keeps what it receives. */
+async function startSmtpSink(): Promise<SmtpSink> {
+  const received: ReceivedMail[] = [];
+  let refusals = 0;
+  let refused = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["AUTH", "STARTTLS"],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => {
+        if (refusals > 0) {
+          refusals--;
+          refused++;
+          callback(
+            Object.assign(new Error("Mailbox busy, try again later"), { responseCode: 451 }),
+          );
+          return;
+        }
+        received.push(
+          parseMail(
+            Buffer.concat(chunks).toString("utf8"),
+            session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+            session.envelope.rcptTo.map((rcpt) => rcpt.address),
+          ),
+        );
+        server.emit("mail");
+        callback();
+      });
+    },
+  });
+  const listening = server.listen(0, "127.0.0.1");
+  await once(listening, "listening");
+  const { port } = listening.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    get refused() {
+      return refused;
+    },
+    refuseNext: (count) => {
+      refusals = count;
+    },
+    waitForMails: async (count, timeoutMs = 30_000) => {
+      const signal = AbortSignal.timeout(timeoutMs);
+      while (received.length < count) {
+        await once(server, "mail", { signal }).catch(() => {
+          throw new Error(`Timed out after ${timeoutMs} ms: ${received.length} of ${count} mails`);
+        });
+      }
+      return received;
+    },
+    [Symbol.asyncDispose]: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Headers (unfolded) and body (quoted-printable decoded) of a plain-text message. */
+function parseMail(raw: string, from: string, to: string[]): ReceivedMail {
+  const split = raw.indexOf("\r\n\r\n");
+  const headers = new Map<string, string>();
+  for (const line of raw
+    .slice(0, split)
+    .replace(/\r\n(?=[ \t])/g, "")
+    .split("\r\n")) {
+    const colon = line.indexOf(":");
+    headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
+  }
+  let body = raw.slice(split + 4);
+  if (headers.get("content-transfer-encoding") === "quoted-printable") {
+    body = Buffer.from(
+      body
+        .replace(/=\r\n/g, "")
+        .replace(/=([0-9A-F]{2})/g, (_, hex: string) =>
+          String.fromCharCode(Number.parseInt(hex, 16)),
+        ),
+      "latin1",
+    ).toString("utf8");
+  }
+  return {
+    from,
+    to,
+    subject: headers.get("subject") ?? "",
+    body: body.replace(/\r\n/g, "\n"),
+    headers,
+  };
+}
+
+/** Sets environment variables (undefined deletes) until disposed. */
+function setEnv(values: Record<string, string | undefined>): Disposable {
+  const saved = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
+  const apply = (entries: Record<string, string | undefined>) => {
+    for (const [key, value] of Object.entries(entries)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+  apply(values);
+  return { [Symbol.dispose]: () => apply(saved) };
+}
+
+/**
+ * The runner's hook for run ends, called as it will be: in a transaction, once
+ * the run is terminal. The runner does not call it yet; when it does, this
+ * second call adds nothing (unique run, email, kind) and the assertions hold.
+ */
+async function enqueueAfterEnd(engine: Engine, runId: string): Promise<number> {
+  const run = await engine.getRun(runId);
+  const jobTitle = engine.registry.get(run.jobId).definition.title;
+  return engine.internals.db
+    .transaction()
+    .execute((trx) => enqueueRunNotifications(trx, runId, { jobTitle }));
+}
+
+async function notificationsOf(engine: Engine, runId: string): Promise<Notification[]> {
+  return (await engine.listNotifications({ runId })).notifications;
+}
+
+/** Waits until none of the run's notifications is pending. */
+function settled(engine: Engine, runId: string): Promise<Notification[]> {
+  return pollUntil(`the notifications of run ${runId} to settle`, async () => {
+    const notifications = await notificationsOf(engine, runId);
+    return notifications.every((n) => n.status !== "pending") ? notifications : undefined;
+  });
+}
+
+const fatal = { failures: 0, fatal: true };
+
+describe("notifications delivery", () => {
+  it("mails a failed run to its error subscribers and a completed one to its success subscribers, once each across two workers", async () => {
+    await using sink = await startSmtpSink();
+    using _env = setEnv({ SMTP_URL: sink.url, DOCKET_PUBLIC_URL: "https://docket.example.org" });
+    await using t = await createTestEngine();
+    await using second = await createEngine({
+      connectionString: t.database.url,
+      jobsDir: fixtureJobsDir,
+    });
+    const subscribe = (jobId: string, email: string, onSuccess: boolean, onError: boolean) =>
+      t.engine.subscribe({ jobId, email, onSuccess, onError, createdBy: "ana" });
+    await subscribe("fixtures.flaky", "Errors@Example.org ", false, true);
+    await subscribe("fixtures.flaky", "flaky-success@example.org", true, false);
+    await subscribe("fixtures.noop", "success@example.org", true, false);
+    await subscribe("fixtures.noop", "noop-errors@example.org", false, true);
+    await subscribe("fixtures.sleepy", "sleepy@example.org", true, true);
+
+    await using _worker = await t.engine.startWorker();
+    await using _secondWorker = await second.startWorker();
+    const failing = await t.engine.startRun({
+      jobId: "fixtures.flaky",
+      params: fatal,
+      createdBy: "ana",
+    });
+    const passing = await t.engine.startRun({
+      jobId: "fixtures.noop",
+      params: {},
+      createdBy: "ana",
+    });
+    const failed = await waitForStatus(t.engine, failing.id, ["failed"]);
+    await waitForStatus(t.engine, passing.id, ["completed"]);
+    expect(await enqueueAfterEnd(t.engine, failing.id)).toBeLessThanOrEqual(1);
+    expect(await enqueueAfterEnd(t.engine, passing.id)).toBeLessThanOrEqual(1);
+
+    await sink.waitForMails(2);
+    const [errorRow] = await settled(t.engine, failing.id);
+    const [successRow] = await settled(t.engine, passing.id);
+    // Nothing is pending any more, so nothing else can arrive: exactly these two mails.
+    expect(sink.received).toHaveLength(2);
+    expect(errorRow).toMatchObject({ email: "errors@example.org", kind: "error", status: "sent" });
+    expect(errorRow?.attempts).toBe(1);
+    expect(errorRow?.sentAt).toBeInstanceOf(Date);
+    expect(successRow).toMatchObject({ email: "success@example.org", kind: "success" });
+    expect(successRow?.status).toBe("sent");
+
+    const errorMail = sink.received.find((mail) => mail.to.includes("errors@example.org"));
+    expect(errorMail?.to).toEqual(["errors@example.org"]);
+    expect(errorMail?.from).toBe("docket@localhost");
+    expect(errorMail?.headers.get("from")).toBe("Docket <docket@localhost>");
+    expect(errorMail?.headers.get("auto-submitted")).toBe("auto-generated");
+    expect(errorMail?.subject).toBe(`[Docket] Failed: Flaky (run ${failing.id.slice(0, 8)})`);
+    expect(errorMail?.body).toMatch(/^Status: +failed$/m);
+    expect(failed.error?.message).toBe("The record is gone; retrying cannot help");
+    expect(errorMail?.body).toMatch(/^Error: +The record is gone; retrying cannot help$/m);
+    expect(errorMail?.body).toContain(
+      `Open the run: https://docket.example.org/runs/${failing.id}`,
+    );
+
+    const successMail = sink.received.find((mail) => mail.to.includes("success@example.org"));
+    expect(successMail?.to).toEqual(["success@example.org"]);
+    expect(successMail?.subject).toBe(`[Docket] Completed: No-op (run ${passing.id.slice(0, 8)})`);
+    expect(successMail?.body).toMatch(/^Status: +completed$/m);
+    expect(successMail?.body).toContain(`https://docket.example.org/runs/${passing.id}`);
+  });
+
+  it("retries a delivery the mail server refused with 451 after the backoff, and the run ends unaffected", async () => {
+    await using sink = await startSmtpSink();
+    using _env = setEnv({ SMTP_URL: sink.url });
+    await using t = await createTestEngine();
+    await t.engine.subscribe({
+      jobId: "fixtures.noop",
+      email: "success@example.org",
+      onSuccess: true,
+      createdBy: "ana",
+    });
+    sink.refuseNext(1);
+    await using _worker = await t.engine.startWorker();
+    const started = await t.engine.startRun({
+      jobId: "fixtures.noop",
+      params: {},
+      createdBy: "ana",
+    });
+    const ended = await waitForStatus(t.engine, started.id, ["completed"]);
+    await enqueueAfterEnd(t.engine, started.id);
+
+    const refused = await pollUntil("the first attempt to be refused", async () => {
+      const [row] = await notificationsOf(t.engine, started.id);
+      return row?.lastError ? row : undefined;
+    });
+    expect(refused).toMatchObject({ status: "pending", attempts: 1 });
+    expect(refused.lastError).toMatch(/451/);
+    expect(sink.refused).toBe(1);
+    const db = t.engine.internals.db;
+    const { rows } = await sql<{ waitMs: number }>`
+      select extract(epoch from next_attempt_at - now()) * 1000 as "waitMs"
+      from notifications where id = ${refused.id}`.execute(db);
+    expect(Number(rows[0]?.waitMs)).toBeGreaterThan(3_000); // 5 s after the first attempt
+    expect(Number(rows[0]?.waitMs)).toBeLessThanOrEqual(5_000);
+
+    // Skip the 5 s backoff rather than sleep through it.
+    await db
+      .updateTable("notifications")
+      .set({ next_attempt_at: sql`now()` })
+      .where("id", "=", refused.id)
+      .execute();
+    const [mail] = await sink.waitForMails(1);
+    expect(mail?.to).toEqual(["success@example.org"]);
+    const [sent] = await settled(t.engine, started.id);
+    expect(sent).toMatchObject({ status: "sent", attempts: 2, lastError: null });
+
+    const run = await t.engine.getRun(started.id);
+    expect(run).toMatchObject({ status: "completed", error: null });
+    expect(run.endedAt).toEqual(ended.endedAt);
+    expect(run.endedAt!.getTime()).toBeLessThanOrEqual(sent!.sentAt!.getTime());
+  });
+
+  it("gives a notification up as failed after the last attempt", async () => {
+    await using sink = await startSmtpSink();
+    using _env = setEnv({ SMTP_URL: undefined });
+    await using t = await createTestEngine();
+    const started = await t.engine.startRun({
+      jobId: "fixtures.noop",
+      params: {},
+      createdBy: "ana",
+    });
+    await t.engine.abortRun(started.id, "ana"); // not held by a worker: aborted at once
+    // Subscribed after the run ended, so only this test writes its notification, `pending`.
+    await t.engine.subscribe({
+      jobId: "fixtures.noop",
+      email: "ops@example.org",
+      createdBy: "ana",
+    });
+    const db = t.engine.internals.db;
+    await db
+      .transaction()
+      .execute((trx) => enqueueRunNotifications(trx, started.id, { deliver: true }));
+    sink.refuseNext(Number.POSITIVE_INFINITY);
+    await using _sender = startNotificationSender(db, { smtpUrl: sink.url, maxAttempts: 2 });
+
+    await pollUntil("the first attempt to be recorded as refused", async () => {
+      const [row] = await notificationsOf(t.engine, started.id);
+      return row?.lastError ? row : undefined;
+    });
+    await db.updateTable("notifications").set({ next_attempt_at: sql`now()` }).execute();
+    const [gaveUp] = await settled(t.engine, started.id);
+    expect(gaveUp).toMatchObject({ kind: "error", status: "failed", attempts: 2, sentAt: null });
+    expect(gaveUp?.lastError).toMatch(/451/);
+    expect(sink.refused).toBe(2);
+    expect(sink.received).toEqual([]);
+  });
+
+  it("without SMTP_URL records one notification per address, for job and schedule subscribers, aborts included", async () => {
+    using _env = setEnv({ SMTP_URL: undefined, DOCKET_PUBLIC_URL: undefined });
+    await using t = await createTestEngine();
+    const db = t.engine.internals.db;
+    const schedule = await db
+      .insertInto("schedules")
+      .values({
+        name: "Nightly flakes",
+        job_id: "fixtures.flaky",
+        params: JSON.stringify(fatal),
+        cron: "0 2 * * *",
+        timezone: "Europe/Berlin",
+        created_by: "ana",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const subscribe = (scope: { jobId: string } | { scheduleId: string }, email: string) =>
+      t.engine.subscribe({ ...scope, email, onSuccess: false, onError: true, createdBy: "ana" });
+    await subscribe({ jobId: "fixtures.flaky" }, "ops@example.org");
+    await subscribe({ scheduleId: schedule.id }, "ops@example.org");
+    await subscribe({ scheduleId: schedule.id }, "night@example.org");
+    await subscribe({ jobId: "fixtures.noop" }, "noop@example.org");
+
+    // A run that has not ended gets nothing; aborted, it goes to the error subscribers.
+    const pending = await t.engine.startRun({
+      jobId: "fixtures.noop",
+      params: {},
+      createdBy: "ana",
+    });
+    expect(await enqueueAfterEnd(t.engine, pending.id)).toBe(0);
+    await t.engine.abortRun(pending.id, "ana");
+    expect(await enqueueAfterEnd(t.engine, pending.id)).toBeLessThanOrEqual(1);
+    const [aborted] = await notificationsOf(t.engine, pending.id);
+    expect(aborted).toMatchObject({ email: "noop@example.org", kind: "error", status: "recorded" });
+    expect(aborted?.subject).toBe(`[Docket] Aborted: No-op (run ${pending.id.slice(0, 8)})`);
+
+    await using _worker = await t.engine.startWorker();
+    const scheduled = await t.engine.startRun({
+      jobId: "fixtures.flaky",
+      params: fatal,
+      createdBy: "scheduler",
+      trigger: { kind: "schedule", scheduleId: schedule.id },
+    });
+    await waitForStatus(t.engine, scheduled.id, ["failed"]);
+    expect(await enqueueAfterEnd(t.engine, scheduled.id)).toBeLessThanOrEqual(2);
+    expect(await enqueueAfterEnd(t.engine, scheduled.id)).toBe(0); // again: nothing doubles
+    const recorded = await notificationsOf(t.engine, scheduled.id);
+    expect(recorded.map((n) => [n.email, n.kind, n.status]).sort()).toEqual([
+      ["night@example.org", "error", "recorded"],
+      ["ops@example.org", "error", "recorded"],
+    ]);
+    expect(recorded[0]?.jobId).toBe("fixtures.flaky");
+    expect(recorded[0]?.body).toContain(`Trigger:      schedule "Nightly flakes" (${schedule.id})`);
+    expect(recorded[0]?.body).toContain(`http://localhost:3000/runs/${scheduled.id}`);
+
+    const outbox = await t.engine.listNotifications({ status: ["recorded"], limit: 2 });
+    expect(outbox.notifications).toHaveLength(2);
+    const rest = await t.engine.listNotifications({ cursor: outbox.nextCursor! });
+    expect(rest.notifications.map((n) => n.runId)).toEqual([pending.id]);
+    expect(rest.nextCursor).toBeNull();
+  });
+});
