@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
@@ -7,14 +8,11 @@ import { createTestDatabase, type TestDatabase } from "./support/testDatabase.ts
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const docketBin = fileURLToPath(new URL("../packages/cli/bin/docket.js", import.meta.url));
 const fixtureJobsDir = fileURLToPath(new URL("./fixtures/jobs/", import.meta.url));
-const fixtureJobIds = [
-  "fixtures.blocking",
-  "fixtures.flaky",
-  "fixtures.noop",
-  "fixtures.side-effect",
-  "fixtures.sleepy",
-  "fixtures.slow",
-];
+/** One job per fixture file, named after it. */
+const fixtureJobIds = readdirSync(fixtureJobsDir)
+  .filter((file) => /^fixtures\..+\.ts$/.test(file))
+  .map((file) => file.replace(/\.ts$/, ""))
+  .sort();
 const uuidLine = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/m;
 /** How long one CLI invocation may take before the test fails instead of hanging. */
 const commandTimeoutMs = 60_000;

@@ -17,6 +17,7 @@ import {
   listEvents,
 } from "./events/emitEvent.ts";
 import { wakeWaitingRuns } from "./gates/wakeWaitingRuns.ts";
+import { enqueueRunNotifications } from "./notifications/enqueueRunNotifications.ts";
 import {
   type ListNotificationsInput,
   listNotifications,
@@ -229,11 +230,28 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       : process.env.DOCKET_MAX_RUNNING_RUNS
         ? Number(process.env.DOCKET_MAX_RUNNING_RUNS)
         : null;
-  // A run ended: runs waiting at gates re-check them at once.
-  const runEnded = (_runId: string) => {
-    wakeWaitingRuns(db, boss, (jobId) => registry.find(jobId)?.queue).catch((error: unknown) => {
-      if (process.env.DOCKET_DEBUG) console.error("[docket] waking waiting runs failed:", error);
-    });
+  // A run ended: its subscribers are notified, and runs waiting at gates re-check them at once.
+  // (Both run right after the run's final status committed; a crash in between loses
+  // that run's notifications, not the run.)
+  const runEnded = (runId: string) => {
+    void (async () => {
+      try {
+        const run = await db
+          .selectFrom("runs")
+          .select("job_id")
+          .where("id", "=", runId)
+          .executeTakeFirst();
+        const jobTitle = run ? registry.find(run.job_id)?.definition.title : undefined;
+        await enqueueRunNotifications(db, runId, jobTitle ? { jobTitle } : {});
+      } catch (error) {
+        console.error(`[docket] notifying subscribers of run ${runId} failed:`, error);
+      }
+      await wakeWaitingRuns(db, boss, (jobId) => registry.find(jobId)?.queue).catch(
+        (error: unknown) => {
+          console.error("[docket] waking runs waiting at gates failed:", error);
+        },
+      );
+    })();
   };
   const activity = new RunActivity(pool);
   const workers = new Set<WorkerHandle>();
