@@ -230,28 +230,19 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       : process.env.DOCKET_MAX_RUNNING_RUNS
         ? Number(process.env.DOCKET_MAX_RUNNING_RUNS)
         : null;
-  // A run ended: its subscribers are notified, and runs waiting at gates re-check them at once.
-  // (Both run right after the run's final status committed; a crash in between loses
-  // that run's notifications, not the run.)
-  const runEnded = (runId: string) => {
-    void (async () => {
-      try {
-        const run = await db
-          .selectFrom("runs")
-          .select("job_id")
-          .where("id", "=", runId)
-          .executeTakeFirst();
-        const jobTitle = run ? registry.find(run.job_id)?.definition.title : undefined;
-        await enqueueRunNotifications(db, runId, jobTitle ? { jobTitle } : {});
-      } catch (error) {
-        console.error(`[docket] notifying subscribers of run ${runId} failed:`, error);
-      }
-      await wakeWaitingRuns(db, boss, (jobId) => registry.find(jobId)?.queue).catch(
-        (error: unknown) => {
-          console.error("[docket] waking runs waiting at gates failed:", error);
-        },
-      );
-    })();
+  // A run ended: its subscribers are notified, and runs waiting at gates re-check them.
+  // Both run right after the run's final status committed (a crash in between loses
+  // that run's notifications, not the run); wake-ups of many ending runs are coalesced.
+  const wakeWaiting = coalesce(async () => {
+    if (stopped) return; // the engine is closing its connections
+    await wakeWaitingRuns(db, boss, (jobId) => registry.find(jobId)?.queue);
+  });
+  const runEnded = (runId: string, jobId: string) => {
+    const jobTitle = registry.find(jobId)?.definition.title;
+    enqueueRunNotifications(db, runId, jobTitle ? { jobTitle } : {}).catch((error: unknown) => {
+      console.error(`[docket] notifying subscribers of run ${runId} failed:`, error);
+    });
+    wakeWaiting();
   };
   const activity = new RunActivity(pool);
   const workers = new Set<WorkerHandle>();
@@ -276,7 +267,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     waitForRunActivity: (runId, timeoutMs, signal) => activity.next(runId, timeoutMs, signal),
     abortRun: async (runId, requestedBy) => {
       const run = await abortRun(db, runId, requestedBy);
-      if (run.status === "aborted") runEnded(run.id); // ended here, without a worker
+      if (run.status === "aborted") runEnded(run.id, run.jobId); // ended here, without a worker
       return run;
     },
     restoreRun: (input) => restoreRun(db, boss, registry, input),
@@ -359,4 +350,26 @@ async function ensureQueues(boss: PgBoss, queues: readonly string[]): Promise<vo
       });
     }
   }
+}
+
+/**
+ * Runs `task` soon after the first call, once for all calls made meanwhile, and
+ * again if calls arrive while it runs; errors are logged, not thrown.
+ */
+function coalesce(task: () => Promise<void>): () => void {
+  let scheduled = false;
+  let again = false;
+  const run = () => {
+    scheduled = true;
+    setTimeout(async () => {
+      again = false;
+      await task().catch((error: unknown) => console.error("[docket]", error));
+      scheduled = false;
+      if (again) run();
+    }, 10);
+  };
+  return () => {
+    if (scheduled) again = true;
+    else run();
+  };
 }

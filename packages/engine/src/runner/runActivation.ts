@@ -28,7 +28,7 @@ export interface ActivationContext {
   readonly maxRunningRuns: number | null;
   readonly titleOf: (jobId: string) => string;
   /** Called after a run ended: lets runs waiting at gates re-check them. */
-  readonly runEnded: (runId: string) => void;
+  readonly runEnded: (runId: string, jobId: string) => void;
 }
 
 /** How one activation of a run ended. */
@@ -532,7 +532,7 @@ export class RunActivation {
     });
     this.#append("status", { status, ...(runError ? { error: runError } : {}), ...extra });
     await this.#ctx.writer.flush();
-    this.#ctx.runEnded(this.runId);
+    this.#ctx.runEnded(this.runId, this.#job.id);
     return status as ActivationOutcome;
   }
 

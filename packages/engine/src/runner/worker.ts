@@ -44,7 +44,7 @@ export interface WorkerDependencies {
   /** Most runs executing at once across all workers; `null`: no limit. */
   readonly maxRunningRuns: number | null;
   /** Called after a run ended (wakes runs waiting at gates, notifies subscribers). */
-  readonly runEnded: (runId: string) => void;
+  readonly runEnded: (runId: string, jobId: string) => void;
 }
 
 /** Channel on which `abortRun` announces runs whose status became `aborting`. */
