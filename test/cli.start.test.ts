@@ -80,6 +80,16 @@ describe("docket start (npm start) with nothing configured", () => {
         return listed?.some((set) => set.name === "All items") ? listed : undefined;
       });
       expect(sets.find((set) => set.name === "All items")?.memberCount).toBe(20_000);
+      const schedules = await pollUntil("the example schedules", async () => {
+        const listed = await trpc<{ name: string; active: boolean }[]>(port, "schedules.list");
+        return listed && listed.length >= 3 ? listed : undefined;
+      });
+      expect(schedules.map((schedule) => schedule.name).sort()).toEqual([
+        "Nightly loan anonymization",
+        "Weekly export of records published before 1950",
+        "Weekly history purge",
+      ]);
+      expect(schedules.every((schedule) => !schedule.active)).toBe(true);
       first.child.kill("SIGINT");
       expect(await first.exited).toBe(0);
 

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { createApiRequestHandler } from "@docket/api";
+import { createApiRequestHandler, localCaller } from "@docket/api";
 import { connectDatabase } from "@docket/engine";
 import { ConflictError } from "@docket/sdk";
 import { databaseOptions, defineCommand } from "../command.ts";
@@ -87,7 +87,9 @@ export const startCommand = defineCommand({
       cleanups.push({ name: "HTTP server", run: () => server.close() });
       // After listening: the API answers at once however large DOCKET_DEMO_RECORDS is (20,000 items take about 1 s).
       if (demoRecords > 0) {
-        const seeding = seedEmptyCatalog(database.connectionString, demoRecords, json);
+        const seeding = seedEmptyCatalog(database.connectionString, demoRecords, json, () =>
+          session.engine.seedExampleSchedules(localCaller.name).then((created) => created.length),
+        );
         cleanups.push({ name: "demo catalog seed", run: () => seeding });
       }
 
@@ -128,16 +130,19 @@ async function seedEmptyCatalog(
   connectionString: string,
   records: number,
   json: boolean,
+  seedSchedules: () => Promise<number>,
 ): Promise<void> {
   const handle = connectDatabase(connectionString, { max: 2 });
   try {
     if (!(await isCatalogEmpty(handle.db))) return;
     const { catalog, sets } = await seedDemo(handle.db, { records });
+    // Example schedules run on the example sets; they are created inactive.
+    const schedules = await seedSchedules();
     if (json) {
-      printJsonLine({ event: "seeded", ...catalog, sets: sets.length });
+      printJsonLine({ event: "seeded", ...catalog, sets: sets.length, schedules });
     } else {
       printNote(
-        `Seeded the demo catalog: ${formatCount(catalog.items)} items, ${formatCount(sets.length)} sets (${formatDuration(catalog.durationMs)}; --no-seed skips this).`,
+        `Seeded the demo catalog: ${formatCount(catalog.items)} items, ${formatCount(sets.length)} sets, ${formatCount(schedules)} inactive example schedules (${formatDuration(catalog.durationMs)}; --no-seed skips this).`,
       );
     }
   } catch (error) {

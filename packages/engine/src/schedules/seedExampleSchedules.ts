@@ -21,6 +21,15 @@ const examples: readonly ExampleSchedule[] = [
     active: false,
   },
   {
+    name: "Weekly history purge",
+    jobId: "docket.purge-history",
+    params: { olderThanDays: 180 },
+    timing: { kind: "weekly", day: "sunday", time: "04:00" },
+    timezone: "Europe/Berlin",
+    missed: "once",
+    active: false,
+  },
+  {
     name: "Weekly export of records published before 1950",
     jobId: "records.export-csv",
     params: { includeSubjects: true },
