@@ -1,5 +1,3 @@
-import { once } from "node:events";
-import type { AddressInfo } from "node:net";
 import {
   createEngine,
   type Engine,
@@ -10,7 +8,7 @@ import {
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { pollUntil } from "./support/poll.ts";
-import { type ReceivedMail, startSmtpSink } from "./support/smtpSink.ts";
+import { startSmtpSink } from "./support/smtpSink.ts";
 import { createTestEngine, fixtureJobsDir, waitForStatus } from "./support/testEngine.ts";
 
 /** Sets environment variables (undefined deletes) until disposed. */

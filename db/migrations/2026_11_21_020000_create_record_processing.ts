@@ -11,7 +11,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // Counts, duration and first failures; the full list is in run_records.
     .addColumn("report", "jsonb")
     // A restore run points at the run it restores; a run is restored at most once.
-    .addColumn("restores_run_id", "uuid", (c) => c.references("runs.id").onDelete("set null").unique())
+    .addColumn("restores_run_id", "uuid", (c) =>
+      c.references("runs.id").onDelete("set null").unique(),
+    )
     .execute();
 
   // The population of a run, fixed when it starts (a logical set's later changes do not alter it).
