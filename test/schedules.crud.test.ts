@@ -351,6 +351,13 @@ describe("schedules through the API (createCaller)", () => {
         false,
       ],
       [
+        "Weekly history purge",
+        "docket.purge-history",
+        null,
+        "Every Sunday at 04:00 (Europe/Berlin)",
+        false,
+      ],
+      [
         "Weekly export of records published before 1950",
         "records.export-csv",
         "Records published before 1950",
@@ -360,6 +367,6 @@ describe("schedules through the API (createCaller)", () => {
     ]);
     expect(created.every((s) => s.createdBy === "admin" && s.problem === null)).toBe(true);
     expect(await t.engine.seedExampleSchedules("admin")).toEqual([]);
-    expect(await t.engine.listSchedules()).toHaveLength(2);
+    expect(await t.engine.listSchedules()).toHaveLength(3);
   });
 });
