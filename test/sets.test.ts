@@ -610,6 +610,35 @@ describe("deleteSet", () => {
     expect(run.set_id).toBeNull();
     await failure(t.engine.deleteSet(set.id), NotFoundError);
   });
+
+  it("refuses while a schedule runs on the set, naming the schedule", async () => {
+    await using t = await seededEngine();
+    const { set } = await t.engine.createItemizedSet({
+      name: "Scheduled",
+      target: "items",
+      memberIds: [1, 2, 3],
+      createdBy: "ana",
+    });
+    // Written directly: the fixture jobs have no target, so no real schedule could use a set.
+    const schedule = await dbOf(t.engine)
+      .insertInto("schedules")
+      .values({
+        name: "Nightly withdrawal",
+        job_id: "fixtures.noop",
+        set_id: set.id,
+        cron: "30 2 * * *",
+        timezone: "Europe/Berlin",
+        created_by: "admin",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const refused = await failure(t.engine.deleteSet(set.id), ConflictError);
+    expect(refused.message).toBe(
+      'Set "Scheduled" is used by schedule "Nightly withdrawal". Change or delete the schedule first.',
+    );
+    await t.engine.deleteSchedule(schedule.id);
+    expect(await t.engine.deleteSet(set.id)).toMatchObject({ name: "Scheduled" });
+  });
 });
 
 describe("sets API (createCaller)", () => {

@@ -6,8 +6,8 @@ import { assertSetId } from "./setInput.ts";
 
 /**
  * Deletes a set and its member list. Refused (ConflictError) while a run that
- * has not ended uses it; ended runs keep their frozen population and lose only
- * the link (`runs.set_id` becomes null).
+ * has not ended or a schedule uses it; ended runs keep their frozen population
+ * and lose only the link (`runs.set_id` becomes null).
  */
 export async function deleteSet(db: Kysely<Database>, setId: string): Promise<RecordSet> {
   assertSetId(setId);
@@ -33,6 +33,19 @@ export async function deleteSet(db: Kysely<Database>, setId: string): Promise<Re
       throw new ConflictError(
         `Set "${row.name}" is used by a run that has not ended: ${runs}. ` +
           "Delete it after the run ends, or abort the run first.",
+      );
+    }
+    const schedules = await trx
+      .selectFrom("schedules")
+      .select("name")
+      .where("set_id", "=", setId)
+      .orderBy("name")
+      .execute();
+    if (schedules.length > 0) {
+      const names = schedules.map((schedule) => `"${schedule.name}"`).join(", ");
+      throw new ConflictError(
+        `Set "${row.name}" is used by ${schedules.length === 1 ? "schedule" : "schedules"} ${names}. ` +
+          "Change or delete the schedule first.",
       );
     }
     await trx.deleteFrom("sets").where("id", "=", setId).execute();
