@@ -11,7 +11,7 @@ type Params = z.infer<typeof Params>;
 
 const changePolicy = processRecords({
   target: "items",
-  chunkSize: 2000,
+  chunkSize: 5000,
   perRecord: (item, { input }: RecordContext<Params>) => {
     if (item.status === "withdrawn")
       throw new Error(`Item ${item.barcode} is withdrawn; its policy cannot change`);

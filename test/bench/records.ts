@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Engine } from "@docket/engine";
+import { processorOf } from "@docket/sdk";
 import pg from "pg";
 import {
   type Counters,
@@ -20,8 +21,19 @@ import {
 } from "./support.ts";
 
 export const recordJobId = "items.change-policy";
-/** The job's `processRecords` chunk size (jobs/items.change-policy.ts); the raw loop uses it too. */
-export const chunkSize = 2000;
+/**
+ * The job's `processRecords` chunk size, read from its definition (jobs/items.change-policy.ts),
+ * so the raw loop always uses the same one.
+ */
+export const chunkSize = await (async () => {
+  const job = (await import("../../jobs/items.change-policy.ts")).default;
+  const actors = (job.machine.implementations as { actors: Record<string, unknown> }).actors;
+  const processor = Object.values(actors)
+    .map(processorOf)
+    .find((found) => found !== undefined);
+  if (!processor) throw new Error(`${recordJobId} has no processRecords actor`);
+  return processor.chunkSize ?? 1000;
+})();
 const rawTable = "bench_before_images";
 const insertBatch = 100_000;
 

@@ -81,6 +81,10 @@ export async function processChunk(
   ref: PartRef,
   spec: ChunkSpec,
   cursor: string | null,
+  /** Told this chunk's last member id once it is read (null: nothing left), so the next chunk can start. */
+  onRead: (lastMember: string | null) => void = () => {},
+  /** The chunk before this one: this one writes only after it committed. */
+  predecessor: Promise<ChunkOutcome> | null = null,
 ): Promise<ChunkOutcome> {
   const { table, columns } = targetTables[spec.target];
   try {
@@ -100,8 +104,12 @@ export async function processChunk(
         select m.member_id::text as member_id, t.* from m
         left join lateral (select * from ${sql.table(table)} r where r.id = m.member_id for update) t on true
         order by m.member_id`.execute(trx);
-      if (read.length === 0) return { kind: "end" } as const;
+      if (read.length === 0) {
+        onRead(null);
+        return { kind: "end" } as const;
+      }
       const ids = read.map((row) => row.member_id);
+      onRead(ids.at(-1)!);
       const byId = new Map(
         read.filter((row) => row.id !== null).map((row) => [row.member_id, recordOf(row)]),
       );
@@ -161,6 +169,10 @@ export async function processChunk(
       // Changes travel as typed arrays plus the few distinct (before, after) pairs they
       // use, not one JSON object per record: decoding per-record JSON was the largest
       // cost of a chunk. Changed records' outcomes come from the UPDATE itself.
+      if (predecessor) {
+        const before = await predecessor.catch(() => null);
+        if (before?.kind !== "chunk") throw new ChunkRefused();
+      }
       const { rows } = await sql<{ part_ok: number }>`
         with pairs as (
           select p.pair, p.n from jsonb_array_elements(${JSON.stringify(changes.pairs)}::jsonb) with ordinality as p(pair, n)
@@ -195,6 +207,9 @@ export async function processChunk(
             unchanged = unchanged + ${counts.unchanged}, failed = failed + ${counts.failed},
             skipped = skipped + ${counts.skipped}
           where run_id = ${ref.runId} and invoke_key = ${ref.invokeKey} and part = ${ref.part} and lease = ${ref.lease}
+            -- The chunk before this one committed (it may still be in flight when this one
+            -- was read): if it rolled back instead, the cursor did not move and this chunk is refused.
+            and cursor is not distinct from ${cursor}::bigint
             and exists (select 1 from runs where id = ${ref.runId} and status in ('initializing', 'running'))
           returning 1
         )
