@@ -180,6 +180,25 @@ describe("seedCatalog", () => {
     expect(await catalogChecksums(handle)).toEqual(before);
     await handle.db.deleteFrom("runs").where("id", "=", running.id).execute();
 
+    // A schedule on one of its sets also holds the catalog.
+    const set = await handle.db.selectFrom("sets").select("id").executeTakeFirstOrThrow();
+    const schedule = await handle.db
+      .insertInto("schedules")
+      .values({
+        name: "Nightly",
+        job_id: "items.withdraw",
+        set_id: set.id,
+        cron: "0 2 * * *",
+        timezone: "UTC",
+        created_by: "admin",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await expect(seedCatalog(handle.db, { records: 50, asOf, replace: true })).rejects.toThrow(
+      'Cannot replace the catalog: schedules run on its sets ("Nightly"). Delete those schedules first (docket schedules remove <name>).',
+    );
+    await handle.db.deleteFrom("schedules").where("id", "=", schedule.id).execute();
+
     const report = await seedCatalog(handle.db, { records: 50, asOf, replace: true });
     expect(report).toMatchObject({ records: 25, items: 50 });
     expect(await tableCounts(handle)).toMatchObject({

@@ -1,131 +1,15 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { Docket, docket, output, queryRows, startWorker, uuidLine } from "./support/docketCli.ts";
 import { createTestDatabase, type TestDatabase } from "./support/testDatabase.ts";
 
-const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const docketBin = fileURLToPath(new URL("../packages/cli/bin/docket.js", import.meta.url));
 const fixtureJobsDir = fileURLToPath(new URL("./fixtures/jobs/", import.meta.url));
 /** One job per fixture file, named after it. */
 const fixtureJobIds = readdirSync(fixtureJobsDir)
   .filter((file) => /^fixtures\..+\.ts$/.test(file))
   .map((file) => file.replace(/\.ts$/, ""))
   .sort();
-const uuidLine = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/m;
-/** How long one CLI invocation may take before the test fails instead of hanging. */
-const commandTimeoutMs = 60_000;
-
-interface CliResult {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The real `docket` in a child process, with its output collected as it arrives. */
-class Docket {
-  readonly args: readonly string[];
-  readonly exited: Promise<CliResult>;
-  stdout = "";
-  stderr = "";
-  readonly #child: ChildProcess;
-  readonly #listeners = new Set<() => void>();
-  #result: CliResult | null = null;
-
-  constructor(args: readonly string[], env: NodeJS.ProcessEnv) {
-    this.args = args;
-    this.#child = spawn(process.execPath, [docketBin, ...args], {
-      cwd: repoRoot,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    this.#child.stdout?.on("data", (chunk: Buffer) => {
-      this.stdout += chunk.toString();
-      for (const listener of [...this.#listeners]) listener();
-    });
-    this.#child.stderr?.on("data", (chunk: Buffer) => {
-      this.stderr += chunk.toString();
-      for (const listener of [...this.#listeners]) listener();
-    });
-    this.exited = new Promise((resolve) => {
-      this.#child.once("close", (code, signal) => {
-        this.#result = { code, signal, stdout: this.stdout, stderr: this.stderr };
-        for (const listener of [...this.#listeners]) listener();
-        resolve(this.#result);
-      });
-    });
-  }
-
-  /** Resolves with the first match of `pattern` in stdout (or stderr); fails on exit or timeout. */
-  waitFor(pattern: RegExp, stream: "stdout" | "stderr" = "stdout", timeoutMs = commandTimeoutMs) {
-    return new Promise<RegExpMatchArray>((resolve, reject) => {
-      const check = () => {
-        const match = this[stream].match(pattern);
-        if (match) {
-          done();
-          resolve(match);
-        } else if (this.#result) {
-          done();
-          reject(
-            new Error(
-              `docket ${this.args.join(" ")} exited before printing ${pattern}\n${this.#describe()}`,
-            ),
-          );
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(
-          new Error(
-            `docket ${this.args.join(" ")} did not print ${pattern} in ${timeoutMs} ms\n${this.#describe()}`,
-          ),
-        );
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        this.#listeners.delete(check);
-      };
-      this.#listeners.add(check);
-      check();
-    });
-  }
-
-  /** The exit, or a failure naming the command if it takes longer than `timeoutMs`. */
-  async result(timeoutMs = commandTimeoutMs): Promise<CliResult> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new Error(
-              `docket ${this.args.join(" ")} still running after ${timeoutMs} ms\n${this.#describe()}`,
-            ),
-          ),
-        timeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([this.exited, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  kill(signal: NodeJS.Signals): void {
-    this.#child.kill(signal);
-  }
-
-  #describe(): string {
-    return `--- stdout ---\n${this.stdout}\n--- stderr ---\n${this.stderr}`;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    if (!this.#result) this.#child.kill("SIGKILL");
-    await this.exited;
-  }
-}
 
 /** Environment of a CLI child: the test database and the fixture jobs. */
 function cliEnv(database: TestDatabase): NodeJS.ProcessEnv {
@@ -135,35 +19,6 @@ function cliEnv(database: TestDatabase): NodeJS.ProcessEnv {
     DOCKET_FIXTURE_DATABASE_URL: database.url,
     DOCKET_JOBS_DIR: fixtureJobsDir,
   };
-}
-
-function docket(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
-  return new Docket(args, env).result();
-}
-
-/** `docket worker`, resolved once it has said it takes work. */
-async function startWorker(env: NodeJS.ProcessEnv): Promise<Docket> {
-  const worker = new Docket(["worker", "--concurrency", "2"], env);
-  await worker.waitFor(/^worker \S+ ready/m);
-  return worker;
-}
-
-function output(result: CliResult): string {
-  return `exit ${result.code}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
-}
-
-async function queryRows<T>(
-  database: TestDatabase,
-  text: string,
-  values: unknown[] = [],
-): Promise<T[]> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    return (await client.query(text, values)).rows as T[];
-  } finally {
-    await client.end();
-  }
 }
 
 async function runStatusJson(env: NodeJS.ProcessEnv, runId: string) {

@@ -1,19 +1,21 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { describe, expect, it } from "vitest";
+import {
+  type CliResult,
+  Docket,
+  docket,
+  output,
+  queryRows,
+  startWorker,
+  uuidLine,
+} from "./support/docketCli.ts";
 import { createTestDatabase, type TestDatabase } from "./support/testDatabase.ts";
 
-const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const docketBin = fileURLToPath(new URL("../packages/cli/bin/docket.js", import.meta.url));
 const jobsDir = fileURLToPath(new URL("../jobs/", import.meta.url));
-const uuidLine = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/m;
-/** How long one CLI invocation may take before the test fails instead of hanging. */
-const commandTimeoutMs = 60_000;
 /** The sets `docket seed` adds, by name (as `sets list` orders them). */
 const exampleSets = [
   "All items",
@@ -23,152 +25,15 @@ const exampleSets = [
   "Science Library reserve items",
 ];
 
-interface CliResult {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The real `docket` in a child process, with its output collected as it arrives. */
-class Docket {
-  readonly args: readonly string[];
-  readonly exited: Promise<CliResult>;
-  stdout = "";
-  stderr = "";
-  readonly #child: ChildProcess;
-  readonly #listeners = new Set<() => void>();
-  #result: CliResult | null = null;
-
-  constructor(args: readonly string[], env: NodeJS.ProcessEnv) {
-    this.args = args;
-    this.#child = spawn(process.execPath, [docketBin, ...args], {
-      cwd: repoRoot,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const collect = (stream: "stdout" | "stderr") => (chunk: Buffer) => {
-      this[stream] += chunk.toString();
-      for (const listener of [...this.#listeners]) listener();
-    };
-    this.#child.stdout?.on("data", collect("stdout"));
-    this.#child.stderr?.on("data", collect("stderr"));
-    this.exited = new Promise((resolve) => {
-      this.#child.once("close", (code, signal) => {
-        this.#result = { code, signal, stdout: this.stdout, stderr: this.stderr };
-        for (const listener of [...this.#listeners]) listener();
-        resolve(this.#result);
-      });
-    });
-  }
-
-  /** Resolves with the first match of `pattern` in stdout (or stderr); fails on exit or timeout. */
-  waitFor(pattern: RegExp, stream: "stdout" | "stderr" = "stdout", timeoutMs = commandTimeoutMs) {
-    return new Promise<RegExpMatchArray>((resolve, reject) => {
-      const check = () => {
-        const match = this[stream].match(pattern);
-        if (match) {
-          done();
-          resolve(match);
-        } else if (this.#result) {
-          done();
-          reject(
-            new Error(
-              `docket ${this.args.join(" ")} exited before printing ${pattern}\n${this.#describe()}`,
-            ),
-          );
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(
-          new Error(
-            `docket ${this.args.join(" ")} did not print ${pattern} in ${timeoutMs} ms\n${this.#describe()}`,
-          ),
-        );
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        this.#listeners.delete(check);
-      };
-      this.#listeners.add(check);
-      check();
-    });
-  }
-
-  /** The exit, or a failure naming the command if it takes longer than `timeoutMs`. */
-  async result(timeoutMs = commandTimeoutMs): Promise<CliResult> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new Error(
-              `docket ${this.args.join(" ")} still running after ${timeoutMs} ms\n${this.#describe()}`,
-            ),
-          ),
-        timeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([this.exited, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  kill(signal: NodeJS.Signals): void {
-    this.#child.kill(signal);
-  }
-
-  #describe(): string {
-    return `--- stdout ---\n${this.stdout}\n--- stderr ---\n${this.stderr}`;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    if (!this.#result) this.#child.kill("SIGKILL");
-    await this.exited;
-  }
-}
-
 /** Environment of a CLI child: the test database and the repository's jobs. */
 function cliEnv(database: TestDatabase, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, DATABASE_URL: database.url, DOCKET_JOBS_DIR: jobsDir, ...extra };
-}
-
-function docket(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
-  return new Docket(args, env).result();
-}
-
-/** `docket worker`, resolved once it has said it takes work. */
-async function startWorker(env: NodeJS.ProcessEnv): Promise<Docket> {
-  const worker = new Docket(["worker", "--concurrency", "2"], env);
-  await worker.waitFor(/^worker \S+ ready/m);
-  return worker;
-}
-
-function output(result: CliResult): string {
-  return `exit ${result.code}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
 }
 
 /** `docket seed --records N` (and any more args), which must succeed. */
 async function seed(env: NodeJS.ProcessEnv, records: number, ...args: string[]): Promise<void> {
   const result = await docket(env, "seed", "--records", String(records), ...args);
   expect(result.code, output(result)).toBe(0);
-}
-
-async function queryRows<T>(
-  database: TestDatabase,
-  text: string,
-  values: unknown[] = [],
-): Promise<T[]> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    return (await client.query(text, values)).rows as T[];
-  } finally {
-    await client.end();
-  }
 }
 
 async function countRows(database: TestDatabase, table: string, where = "true"): Promise<number> {
@@ -607,7 +472,10 @@ describe("docket CLI: the demo catalog, sets and runs on records", () => {
       await server.waitFor(ready);
       const jobs = await fetch(`http://127.0.0.1:${port}/api/trpc/jobs.list`);
       expect(jobs.status).toBe(200);
-      await server.waitFor(/^Seeded the demo catalog: 1,000 items, 5 sets \(/m, "stderr");
+      await server.waitFor(
+        /^Seeded the demo catalog: 1,000 items, 5 sets, 3 inactive example schedules \(/m,
+        "stderr",
+      );
       server.kill("SIGTERM");
       expect((await server.result()).code, server.stderr).toBe(0);
     }
@@ -626,6 +494,7 @@ describe("docket CLI: the demo catalog, sets and runs on records", () => {
     expect(await countRows(database, "items")).toBe(1000);
 
     await queryRows(database, "truncate loans, items, bib_records, headings, set_members");
+    await queryRows(database, "delete from schedules");
     await queryRows(database, "delete from sets");
     {
       await using server = start(await freePort(), "--no-seed");

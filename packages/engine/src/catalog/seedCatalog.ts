@@ -168,6 +168,19 @@ async function clearCatalog(trx: Transaction<Database>): Promise<void> {
         .join(", ")}. Wait for them to end, or abort them first.`,
     );
   }
+  const scheduled = await trx
+    .selectFrom("schedules")
+    .select("name")
+    .where("set_id", "is not", null)
+    .orderBy("name")
+    .execute();
+  if (scheduled.length > 0) {
+    throw new ConflictError(
+      `Cannot replace the catalog: schedules run on its sets (${scheduled
+        .map((schedule) => `"${schedule.name}"`)
+        .join(", ")}). Delete those schedules first (docket schedules remove <name>).`,
+    );
+  }
   await sql`truncate ${sql.join(catalogTables.map((t) => sql.table(t)))}, set_members`.execute(trx);
   // `runs` references `sets`, so sets cannot be truncated; there are few of them.
   await trx.deleteFrom("sets").execute();
