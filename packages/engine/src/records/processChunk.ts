@@ -50,11 +50,17 @@ class ChunkRefused extends Error {}
 /** The changes of a chunk: ids, and an index into the distinct (before, after) pairs they use. */
 class ChangeBatch {
   readonly ids: string[] = [];
+  /** Where each locked row is: the UPDATE goes straight to it instead of through the index. */
+  readonly ctids: string[] = [];
   readonly pairIndexes: number[] = [];
   readonly pairs: { before: Record<string, unknown>; after: Record<string, unknown> }[] = [];
   readonly #pairByKey = new Map<string, number>();
 
-  add(id: string, pair: { before: Record<string, unknown>; after: Record<string, unknown> }): void {
+  add(
+    id: string,
+    ctid: string,
+    pair: { before: Record<string, unknown>; after: Record<string, unknown> },
+  ): void {
     const key = JSON.stringify(pair);
     let index = this.#pairByKey.get(key);
     if (index === undefined) {
@@ -63,6 +69,7 @@ class ChangeBatch {
       this.#pairByKey.set(key, index);
     }
     this.ids.push(id);
+    this.ctids.push(ctid);
     this.pairIndexes.push(index);
   }
 
@@ -102,7 +109,9 @@ export async function processChunk(
           order by run_id, member_id limit ${spec.chunkSize}
         )
         select m.member_id::text as member_id, t.* from m
-        left join lateral (select * from ${sql.table(table)} r where r.id = m.member_id for update) t on true
+        left join lateral (
+          select r.ctid::text as record_ctid, r.* from ${sql.table(table)} r where r.id = m.member_id for update
+        ) t on true
         order by m.member_id`.execute(trx);
       if (read.length === 0) {
         onRead(null);
@@ -110,6 +119,7 @@ export async function processChunk(
       }
       const ids = read.map((row) => row.member_id);
       onRead(ids.at(-1)!);
+      const ctidOf = new Map(read.map((row) => [row.member_id, String(row.record_ctid)]));
       const byId = new Map(
         read.filter((row) => row.id !== null).map((row) => [row.member_id, recordOf(row)]),
       );
@@ -141,7 +151,7 @@ export async function processChunk(
         const patch = effectivePatch(record, result?.change ?? null, columns);
         if (patch instanceof Error)
           others.push({ member_id: id, outcome: "failed", reason: patch.message });
-        else if (patch) changes.add(id, patch);
+        else if (patch) changes.add(id, ctidOf.get(id)!, patch);
         else others.push({ member_id: id, outcome: "unchanged", reason: null });
       });
 
@@ -178,13 +188,15 @@ export async function processChunk(
           select p.pair, p.n from jsonb_array_elements(${JSON.stringify(changes.pairs)}::jsonb) with ordinality as p(pair, n)
         ),
         changes as (
-          select u.id, p.pair -> 'after' as patch, p.pair -> 'before' as before
-          from unnest(${changes.ids}::bigint[], ${changes.pairIndexes}::int[]) as u(id, n)
+          select u.id, u.ctid, p.pair -> 'after' as patch, p.pair -> 'before' as before
+          from unnest(${changes.ids}::bigint[], ${changes.ctids}::tid[], ${changes.pairIndexes}::int[])
+            as u(id, ctid, n)
           join pairs p on p.n = u.n
         ),
         updated as (
           update ${sql.table(table)} t set ${setColumns}, version = t.version + 1, updated_at = now()
-          from changes c where t.id = c.id
+          -- The rows are locked since the read, so their ctids are still theirs.
+          from changes c where t.ctid = c.ctid and t.id = c.id
           returning t.id, t.version
         ),
         changed_outcomes as (
@@ -234,7 +246,7 @@ export async function processChunk(
 
 /** The record's own columns (the row minus the joined member id). */
 function recordOf(row: Record<string, unknown>): Record<string, unknown> & { id: string } {
-  const { member_id: _memberId, ...record } = row;
+  const { member_id: _memberId, record_ctid: _ctid, ...record } = row;
   return record as Record<string, unknown> & { id: string };
 }
 
