@@ -1,4 +1,4 @@
-import { loadJobRegistry } from "@docket/engine";
+import { type Engine, loadJobRegistry, type WorkerHandle } from "@docket/engine";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { createActor, toPromise } from "xstate";
@@ -198,6 +198,21 @@ describe("durable runner across processes", () => {
   });
 });
 
+/**
+ * Waits until nothing holds the parked run: the parking activation commits the
+ * park first and then lets pg-boss complete its job, a moment later.
+ */
+function untilReleased(engine: Engine, worker: WorkerHandle, runId: string) {
+  return pollUntil("the worker to let go of the parked run", async () => {
+    const { rows } = await engine.internals.boss
+      .getDb()
+      .executeSql("select 1 from pgboss.job where data->>'runId' = $1 and state = 'active'", [
+        runId,
+      ]);
+    return rows.length === 0 && !worker.activeRunIds().includes(runId) ? true : undefined;
+  });
+}
+
 describe("parked delays", () => {
   it("parks a run in a long `after` delay: no worker holds it, and it resumes when its time comes", async () => {
     await using t = await createTestEngine();
@@ -218,6 +233,7 @@ describe("parked delays", () => {
     expect(parked.status).toBe("running");
     expect(parked.wakeAt!.getTime()).toBeGreaterThanOrEqual(startedAt + 3_000);
     // Nothing waits for it: no activation in this process, no claimed pg-boss job anywhere.
+    await untilReleased(t.engine, worker, run.id);
     expect(worker.activeRunIds()).toEqual([]);
     const { rows } = await t.engine.internals.boss
       .getDb()
@@ -253,13 +269,14 @@ describe("parked delays", () => {
     expect(parked.wakeAt!.getTime() - parked.startedAt!.getTime()).toBeLessThanOrEqual(
       3_600_000 + 5_000,
     );
-    expect(worker.activeRunIds()).toEqual([]);
-    const active = await t.engine.internals.boss
+    await untilReleased(t.engine, worker, run.id);
+    const waiting = await t.engine.internals.boss
       .getDb()
-      .executeSql("select 1 from pgboss.job where data->>'runId' = $1 and state = 'active'", [
-        run.id,
-      ]);
-    expect(active.rows).toHaveLength(0);
+      .executeSql(
+        "select state, start_after from pgboss.job where data->>'runId' = $1 and state in ('created', 'active', 'retry')",
+        [run.id],
+      );
+    expect(waiting.rows).toEqual([{ state: "created", start_after: parked.wakeAt }]);
     // Abort reaches a parked run at once: no worker needs to wake it.
     expect((await t.engine.abortRun(run.id, "ana")).status).toBe("aborted");
   });

@@ -237,11 +237,16 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     if (stopped) return; // the engine is closing its connections
     await wakeWaitingRuns(db, boss, (jobId) => registry.find(jobId)?.queue);
   });
+  // Notifications being enqueued; stop() lets them finish before closing the pool.
+  const enqueuing = new Set<Promise<unknown>>();
   const runEnded = (runId: string, jobId: string) => {
     const jobTitle = registry.find(jobId)?.definition.title;
-    enqueueRunNotifications(db, runId, jobTitle ? { jobTitle } : {}).catch((error: unknown) => {
-      console.error(`[docket] notifying subscribers of run ${runId} failed:`, error);
-    });
+    const enqueued = enqueueRunNotifications(db, runId, jobTitle ? { jobTitle } : {})
+      .catch((error: unknown) => {
+        console.error(`[docket] notifying subscribers of run ${runId} failed:`, error);
+      })
+      .finally(() => enqueuing.delete(enqueued));
+    enqueuing.add(enqueued);
     wakeWaiting();
   };
   const activity = new RunActivity(pool);
@@ -251,6 +256,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const stop = () => {
     stopped ??= (async () => {
       await Promise.allSettled([...workers].map((worker) => worker.stop()));
+      await Promise.allSettled([...enqueuing]);
       await activity.close();
       await boss.stop({ graceful: false, close: true }).catch(() => {});
       await database.stop();
