@@ -1,5 +1,4 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +12,7 @@ import {
   startWorker,
   uuidLine,
 } from "./support/docketCli.ts";
+import { freePort } from "./support/freePort.ts";
 import { createTestDatabase, type TestDatabase } from "./support/testDatabase.ts";
 
 const jobsDir = fileURLToPath(new URL("../jobs/", import.meta.url));
@@ -63,15 +63,6 @@ function printedRunId(result: CliResult): string {
   const runId = result.stdout.match(uuidLine)?.[1];
   expect(runId, output(result)).toBeDefined();
   return runId!;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("No port");
-  return address.port;
 }
 
 describe("docket CLI: the demo catalog, sets and runs on records", () => {

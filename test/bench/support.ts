@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { connectDatabase, migrateToLatest, startEmbeddedPostgres } from "@docket/engine";
 import pg from "pg";
+import { freePort } from "../support/freePort.ts";
 
 /** A migrated database for one benchmark run, and how to get rid of it. */
 export interface BenchDatabase {
@@ -90,17 +90,6 @@ async function adminQuery(url: string, text: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 }
 
 /**

@@ -1,10 +1,10 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { connectDatabase, migrateToLatest, startEmbeddedPostgres } from "@docket/engine";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
+import { freePort } from "./freePort.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -66,15 +66,4 @@ export async function adminQuery(adminUrl: string, text: string): Promise<void> 
   } finally {
     await client.end();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 }
