@@ -7,6 +7,8 @@ export type DocketErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "FORBIDDEN"
+  | "UNAUTHENTICATED"
+  | "THROTTLED"
   | "NON_RETRIABLE"
   | "INVALID_JOB_DEFINITION"
   | "NOT_MIGRATED";
@@ -59,6 +61,26 @@ export class ForbiddenError extends DocketError {
     super(message, options);
     this.name = "ForbiddenError";
     this.permission = permission;
+  }
+}
+
+/** Wrong credentials, or a session or token that is unknown, expired or revoked. */
+export class UnauthenticatedError extends DocketError {
+  readonly code = "UNAUTHENTICATED";
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "UnauthenticatedError";
+  }
+}
+
+/** Too many attempts (e.g. failed sign-ins); `retryAfterMs` says when to try again. */
+export class ThrottledError extends DocketError {
+  readonly code = "THROTTLED";
+  readonly retryAfterMs: number;
+  constructor(message: string, retryAfterMs: number, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ThrottledError";
+    this.retryAfterMs = retryAfterMs;
   }
 }
 

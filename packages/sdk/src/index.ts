@@ -33,6 +33,8 @@ export {
   NonRetriableError,
   NotFoundError,
   NotMigratedError,
+  ThrottledError,
+  UnauthenticatedError,
 } from "./errors.ts";
 export {
   type AnyRecordImporter,

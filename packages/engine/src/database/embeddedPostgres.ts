@@ -11,6 +11,12 @@ export interface EmbeddedPostgresOptions {
   readonly port?: number;
   /** Database created for Docket. Default `docket`. */
   readonly database?: string;
+  /**
+   * Connections the server accepts. Default 200: every worker process holds two
+   * pools (the engine's and pg-boss's, 10 each by default), so PostgreSQL's own
+   * default of 100 runs out at a handful of workers.
+   */
+  readonly maxConnections?: number;
 }
 
 export interface EmbeddedPostgresHandle {
@@ -50,7 +56,14 @@ export async function startEmbeddedPostgres(
     authMethod: "password",
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      `max_connections=${options.maxConnections ?? 200}`,
+    ],
     onLog: (message) => {
       logTail.push(String(message));
       if (logTail.length > 20) logTail.shift();

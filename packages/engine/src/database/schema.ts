@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+import type { UsersDatabase } from "../users/usersSchema.ts";
 
 /** Statuses of a run (DESIGN.md). */
 export const runStatuses = [
@@ -69,6 +70,8 @@ export interface RunsTable {
   created_at: ColumnType<Date, Date | string | undefined, never>;
   started_at: Timestamp | null;
   ended_at: Timestamp | null;
+  /** When the end's notifications were written; null on an ended run means still to do. */
+  notified_at: Timestamp | null;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   set_id: string | null;
   target: TargetKind | null;
@@ -265,7 +268,7 @@ export interface EventsTable {
   triggered: ColumnType<unknown, string | undefined, string>;
 }
 
-export interface Database {
+export interface Database extends UsersDatabase {
   runs: RunsTable;
   run_events: RunEventsTable;
   run_journal: RunJournalTable;

@@ -1,0 +1,28 @@
+import type { Role } from "@docket/sdk";
+import type { Selectable } from "kysely";
+import type { UsersTable } from "./usersSchema.ts";
+
+/** Roles, from most to least powerful. */
+export const roles = ["admin", "staff", "viewer"] as const satisfies readonly Role[];
+
+/** A Docket user, as the API shows it (never the password hash). */
+export interface User {
+  readonly id: string;
+  /** Sign-in name; recorded as the creator of runs, sets and schedules. */
+  readonly name: string;
+  readonly displayName: string;
+  readonly role: Role;
+  readonly disabled: boolean;
+  readonly createdAt: Date;
+}
+
+export function toUser(row: Selectable<UsersTable>): User {
+  return {
+    id: row.id,
+    name: row.name,
+    displayName: row.display_name,
+    role: row.role,
+    disabled: row.disabled,
+    createdAt: row.created_at,
+  };
+}
