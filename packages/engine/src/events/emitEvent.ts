@@ -37,6 +37,11 @@ export async function emitEvent(
   boss: PgBoss,
   registry: JobRegistry,
   input: EmitEventInput,
+  /** Wakes workflow runs waiting for the event and starts workflows it triggers. */
+  emitted?: (event: {
+    name: string;
+    emittedBy: string;
+  }) => Promise<{ workflowId: string; runId?: string; error?: string }[]>,
 ): Promise<EmittedEvent> {
   if (!eventNamePattern.test(input.name)) {
     throw new InvalidParamsError(
@@ -69,6 +74,23 @@ export async function emitEvent(
     })
     .returning(["id", "name", "received_at"])
     .executeTakeFirstOrThrow();
+  // After the event is stored: a workflow run that looks for it either finds it or is woken.
+  const workflows = (await emitted?.({ name: input.name, emittedBy: input.emittedBy })) ?? [];
+  for (const started of workflows) {
+    const jobId = `workflow:${started.workflowId}`;
+    triggered.push(
+      started.runId
+        ? { jobId, runId: started.runId }
+        : { jobId, error: started.error ?? "Not started", issues: [] },
+    );
+  }
+  if (workflows.length > 0) {
+    await db
+      .updateTable("events")
+      .set({ triggered: JSON.stringify(triggered) })
+      .where("id", "=", row.id)
+      .execute();
+  }
   return { id: String(row.id), name: row.name, receivedAt: row.received_at, triggered };
 }
 

@@ -67,10 +67,10 @@ export async function checkGates(
     if (decision) return decision;
   }
   if (globalCap !== null) {
+    // Workflow runs only wait for their child runs: counting them would let them starve their own children.
     const { rows } = await sql<{ n: number }>`
-      select count(*)::int as n from runs where status in ('initializing', 'running', 'aborting', 'finalizing')`.execute(
-      trx,
-    );
+      select count(*)::int as n from runs where status in ('initializing', 'running', 'aborting', 'finalizing')
+        and job_id not like 'workflow:%'`.execute(trx);
     const executing = rows[0]?.n ?? 0;
     if (executing >= globalCap) {
       return {

@@ -11,16 +11,26 @@ export interface DashboardDay {
   readonly completedWithErrors: number;
   readonly failed: number;
   readonly aborted: number;
-  /** Ids of the failed runs, for one-click access. */
+  /** Ids of the failed runs the reader may open (see `failedRunsOf`), for one-click access. */
   readonly failedRunIds: readonly string[];
+}
+
+export interface DashboardSummaryInput {
+  readonly days: number;
+  /**
+   * List only this user's failed runs in `failedRunIds` (staff open only their own
+   * runs). The counts stay institution-wide, as in Alma's scheduled-jobs widget.
+   */
+  readonly failedRunsOf?: string;
 }
 
 /** The status widget: scheduled runs of the last `days` days per category and day. */
 export async function dashboardSummary(
   db: Kysely<Database>,
   registry: JobRegistry,
-  input: { days: number },
+  input: DashboardSummaryInput,
 ): Promise<DashboardDay[]> {
+  const failedRunsOf = input.failedRunsOf ?? null;
   const { rows } = await sql<{
     job_id: string;
     day: string;
@@ -30,7 +40,9 @@ export async function dashboardSummary(
   }>`
     select job_id, to_char(date_trunc('day', ended_at at time zone 'UTC'), 'YYYY-MM-DD') as day, status,
            count(*)::int as n,
-           array_agg(id::text order by ended_at) filter (where status = 'failed') as failed_ids
+           array_agg(id::text order by ended_at) filter (
+             where status = 'failed' and (${failedRunsOf}::text is null or created_by = ${failedRunsOf})
+           ) as failed_ids
     from runs
     where trigger->>'kind' = 'schedule'
       and status in ('completed', 'completed_with_errors', 'failed', 'aborted')

@@ -1,14 +1,14 @@
 import { ConflictError, NotFoundError } from "@docket/sdk";
-import { type Kysely, sql } from "kysely";
-import { type Database, isTerminal, type RunStatus } from "../database/schema.ts";
+import { type Kysely, type SelectQueryBuilder, sql } from "kysely";
+import { type Database, isTerminal } from "../database/schema.ts";
+import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { abortChannel } from "../runner/worker.ts";
+import { isUuid } from "../validation/isUuid.ts";
 import { type Run, toRun } from "./run.ts";
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { applyRunFilters, type RunFilters } from "./runFilters.ts";
 
 function assertRunId(runId: string): void {
-  if (!uuidPattern.test(runId))
-    throw new NotFoundError(`Unknown run "${runId}": run ids are UUIDs.`);
+  if (!isUuid(runId)) throw new NotFoundError(`Unknown run "${runId}": run ids are UUIDs.`);
 }
 
 export async function getRun(db: Kysely<Database>, runId: string): Promise<Run> {
@@ -18,9 +18,7 @@ export async function getRun(db: Kysely<Database>, runId: string): Promise<Run> 
   return toRun(row);
 }
 
-export interface ListRunsInput {
-  readonly status?: readonly RunStatus[];
-  readonly jobId?: string;
+export interface ListRunsInput extends RunFilters {
   /** From a previous page's `nextCursor`. */
   readonly cursor?: string;
   /** Default 50, at most 500. */
@@ -33,17 +31,18 @@ export interface RunPage {
   readonly nextCursor: string | null;
 }
 
-/** Newest first, keyset-paginated on (created_at, id), so deep pages stay fast. */
-export async function listRuns(db: Kysely<Database>, input: ListRunsInput = {}): Promise<RunPage> {
+/**
+ * Newest first, keyset-paginated on (created_at, id), so deep pages stay fast;
+ * `registry` resolves the category and job-title filters.
+ */
+export async function listRuns(
+  db: Kysely<Database>,
+  registry: JobRegistry,
+  input: ListRunsInput = {},
+): Promise<RunPage> {
   const limit = Math.min(Math.max(input.limit ?? 50, 1), 500);
-  let query = db.selectFrom("runs").selectAll();
-  if (input.status?.length) query = query.where("status", "in", input.status);
-  if (input.jobId) query = query.where("job_id", "=", input.jobId);
-  if (input.cursor) {
-    const { createdAt, id } = decodeCursor(input.cursor);
-    query = query.where(sql<boolean>`(created_at, id) < (${createdAt}::timestamptz, ${id}::uuid)`);
-  }
-  const rows = await query
+  const query = applyRunFilters(db.selectFrom("runs").selectAll(), input, registry);
+  const rows = await pageAfter(query, input.cursor)
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")
     .limit(limit + 1)
@@ -56,7 +55,19 @@ export async function listRuns(db: Kysely<Database>, input: ListRunsInput = {}):
   };
 }
 
-function encodeCursor(createdAt: Date, id: string): string {
+/** Rows after the keyset `cursor` in (created_at, id) descending order. */
+export function pageAfter<O>(
+  query: SelectQueryBuilder<Database, "runs", O>,
+  cursor: string | undefined,
+): SelectQueryBuilder<Database, "runs", O> {
+  if (!cursor) return query;
+  const { createdAt, id } = decodeCursor(cursor);
+  return query.where(
+    sql<boolean>`(runs.created_at, runs.id) < (${createdAt}::timestamptz, ${id}::uuid)`,
+  );
+}
+
+export function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString("base64url");
 }
 
@@ -66,7 +77,7 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
       string,
       string,
     ];
-    if (Number.isNaN(Date.parse(createdAt)) || !uuidPattern.test(id)) throw new Error("bad cursor");
+    if (Number.isNaN(Date.parse(createdAt)) || !isUuid(id)) throw new Error("bad cursor");
     return { createdAt, id };
   } catch {
     throw new NotFoundError(`Invalid cursor "${cursor}": pass a nextCursor from a previous page.`);

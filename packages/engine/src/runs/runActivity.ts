@@ -10,9 +10,41 @@ export class RunActivity {
   readonly #waiters = new Map<string, Set<() => void>>();
   #client: Promise<pg.PoolClient> | null = null;
   #closed = false;
+  /** Changes of any run heard so far: waiters for "any change" compare against it, so none is lost. */
+  #version = 0;
+  readonly #anyWaiters = new Set<() => void>();
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
+  }
+
+  /** The count of run changes heard so far, once this process listens for them. */
+  async version(): Promise<number> {
+    await this.#listen().catch(() => {});
+    return this.#version;
+  }
+
+  /**
+   * Resolves with the count of run changes heard, as soon as it exceeds
+   * `afterVersion` (at once if it already does), after `timeoutMs`, or when
+   * `signal` aborts. Changes between two calls are never missed.
+   */
+  async nextOfAny(afterVersion: number, timeoutMs: number, signal?: AbortSignal): Promise<number> {
+    if (this.#closed || signal?.aborted) return this.#version;
+    await this.#listen().catch(() => {});
+    if (this.#version > afterVersion) return this.#version;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        this.#anyWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      signal?.addEventListener("abort", done, { once: true });
+      this.#anyWaiters.add(done);
+    });
+    return this.#version;
   }
 
   /** Resolves on the next change of `runId`, after `timeoutMs`, or when `signal` aborts. */
@@ -39,7 +71,10 @@ export class RunActivity {
     this.#client ??= this.#pool.connect().then(async (client) => {
       client.on("notification", (message) => {
         if (!message.payload) return;
-        for (const wake of [...(this.#waiters.get(message.payload) ?? [])]) wake();
+        this.#version += 1;
+        for (const wake of [...(this.#waiters.get(message.payload) ?? []), ...this.#anyWaiters]) {
+          wake();
+        }
       });
       client.on("error", () => {
         this.#client = null; // reconnect on next use
@@ -53,6 +88,7 @@ export class RunActivity {
   async close(): Promise<void> {
     this.#closed = true;
     for (const waiters of this.#waiters.values()) for (const wake of [...waiters]) wake();
+    for (const wake of [...this.#anyWaiters]) wake();
     const client = await this.#client?.catch(() => null);
     client?.release(true);
   }

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { type FieldIssue, InvalidParamsError, NotFoundError } from "@docket/sdk";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
 import type { z } from "zod";
 import type { Database, RunTrigger, TargetKind } from "../database/schema.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
+import { isUuid } from "../validation/isUuid.ts";
 import { type Run, toRun } from "./run.ts";
 
 export interface StartRunInput {
@@ -87,12 +88,12 @@ export async function insertRun(
       { runId: row.id },
       { id: queueJobId, priority, db: fromKysely(trx) },
     );
+    // Live run lists (`runs.activity`) learn of the new run when it commits.
+    await sql`select pg_notify('docket_run_events', ${row.id})`.execute(trx);
     return toRun(row);
   };
   return db.isTransaction ? insert(db) : db.transaction().execute(insert);
 }
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A job with a target needs a set of that kind; a job without one takes none. */
 export async function validateSet(
@@ -112,7 +113,7 @@ export async function validateSet(
       { path: "setId", message: `Choose a set of ${target}` },
     ]);
   }
-  const set = uuidPattern.test(setId)
+  const set = isUuid(setId)
     ? await db
         .selectFrom("sets")
         .select(["name", "target"])

@@ -2,6 +2,7 @@ import { ConflictError } from "@docket/sdk";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
+import { workflowDb } from "../workflows/workflowsSchema.ts";
 import { nextDueTime } from "./dueTimes.ts";
 import { getSchedule } from "./listSchedules.ts";
 import type { MissedPolicy, Schedule } from "./schedule.ts";
@@ -11,7 +12,10 @@ import type { ScheduleTiming } from "./scheduleTiming.ts";
 export interface CreateScheduleInput {
   /** Unique among schedules; 1–200 characters. */
   readonly name: string;
-  readonly jobId: string;
+  /** The job it starts; or `workflowId` (exactly one of them). */
+  readonly jobId?: string;
+  /** The workflow it starts, at its latest version when it fires; no params or set. */
+  readonly workflowId?: string;
   /** Checked against the job's params schema now, and again at each firing. Default `{}`. */
   readonly params?: unknown;
   /** The set each run works on: required for jobs with a target, refused for the others. */
@@ -46,7 +50,8 @@ export async function createSchedule(
 ): Promise<Schedule> {
   const fields = await checkScheduleFields(db, registry, {
     name: input.name,
-    jobId: input.jobId,
+    jobId: input.jobId ?? null,
+    workflowId: input.workflowId ?? null,
     params: input.params ?? {},
     setId: input.setId ?? null,
     timing: input.timing,
@@ -56,11 +61,12 @@ export async function createSchedule(
   const active = input.active ?? true;
   const id = await db.transaction().execute(async (trx) => {
     await assertNameFree(trx, fields.name);
-    const row = await trx
+    const row = await workflowDb(trx)
       .insertInto("schedules")
       .values({
         name: fields.name,
         job_id: fields.jobId,
+        workflow_id: fields.workflowId,
         params: JSON.stringify(fields.params),
         set_id: fields.setId,
         cron: fields.cron,

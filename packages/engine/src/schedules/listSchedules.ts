@@ -1,7 +1,8 @@
 import { NotFoundError } from "@docket/sdk";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
+import { isUuid } from "../validation/isUuid.ts";
 import { type Schedule, toSchedule } from "./schedule.ts";
 
 export interface ListSchedulesInput {
@@ -19,7 +20,12 @@ export async function listSchedules(
 ): Promise<Schedule[]> {
   let query = selectSchedules(db).orderBy("s.name");
   if (input.active !== undefined) query = query.where("s.active", "=", input.active);
-  if (input.jobId !== undefined) query = query.where("s.job_id", "=", input.jobId);
+  if (input.jobId !== undefined) {
+    const workflowId = /^workflow:(.+)$/.exec(input.jobId)?.[1];
+    query = workflowId
+      ? query.where(sql<boolean>`s.workflow_id::text = ${workflowId}`)
+      : query.where("s.job_id", "=", input.jobId);
+  }
   return (await query.execute()).map((row) => toSchedule(row, registry));
 }
 
@@ -42,13 +48,16 @@ export function selectSchedules(db: Kysely<Database>) {
     .leftJoin("runs as r", "r.id", "s.last_run_id")
     .leftJoin("sets as st", "st.id", "s.set_id")
     .selectAll("s")
-    .select(["r.status as last_run_status", "st.name as set_name"]);
+    .select(["r.status as last_run_status", "st.name as set_name"])
+    .select(workflowName.as("workflow_name"));
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The name of the workflow a schedule starts instead of a job (not a deleted one). */
+const workflowName = sql<string | null>`(select w.name from workflows w
+  where w.id = s.workflow_id and w.deleted_at is null)`;
 
 export function assertScheduleId(scheduleId: string): void {
-  if (!uuidPattern.test(scheduleId)) {
+  if (!isUuid(scheduleId)) {
     throw new NotFoundError(`Unknown schedule "${scheduleId}": schedule ids are UUIDs.`);
   }
 }

@@ -2,6 +2,7 @@ import type { Selectable } from "kysely";
 import type { RunStatus, SchedulesTable } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { validateParams } from "../runs/startRun.ts";
+import { workflowJobId } from "../workflows/workflow.ts";
 import { nextDueTimes } from "./dueTimes.ts";
 import { describeSchedule, type ScheduleTiming, timingFromCron } from "./scheduleTiming.ts";
 
@@ -17,8 +18,11 @@ export interface Schedule {
   readonly id: string;
   /** Unique among schedules. */
   readonly name: string;
+  /** The job it starts; for a workflow, its runs' job id `workflow:<workflowId>`. */
   readonly jobId: string;
-  /** The job's title; `null` when no registered job has this id any more. */
+  /** The workflow it starts instead of a job, if any. */
+  readonly workflowId: string | null;
+  /** The job's title (the workflow's name); `null` when no registered job has this id any more. */
   readonly jobTitle: string | null;
   readonly params: unknown;
   readonly setId: string | null;
@@ -54,15 +58,20 @@ export interface Schedule {
 export type ScheduleRow = Selectable<SchedulesTable> & {
   readonly last_run_status: RunStatus | null;
   readonly set_name: string | null;
+  /** Set for schedules of a workflow (whose `job_id` is null). */
+  readonly workflow_id?: string | null;
+  readonly workflow_name?: string | null;
 };
 
 export function toSchedule(row: ScheduleRow, registry: JobRegistry): Schedule {
+  if (row.workflow_id) return toWorkflowSchedule(row, row.workflow_id, registry);
   const job = registry.find(row.job_id);
   const nextDueAt = row.active ? row.next_due_at : null;
   return {
     id: row.id,
     name: row.name,
     jobId: row.job_id,
+    workflowId: null,
     jobTitle: job?.definition.title ?? null,
     params: row.params,
     setId: row.set_id,
@@ -82,6 +91,19 @@ export function toSchedule(row: ScheduleRow, registry: JobRegistry): Schedule {
     lastRunStatus: row.last_run_status,
     lastFiredAt: row.last_fired_at,
     problem: problemOf(row, registry),
+  };
+}
+
+function toWorkflowSchedule(row: ScheduleRow, workflowId: string, registry: JobRegistry): Schedule {
+  const schedule = toSchedule({ ...row, workflow_id: null, job_id: "" }, registry);
+  return {
+    ...schedule,
+    jobId: workflowJobId(workflowId),
+    workflowId,
+    jobTitle: row.workflow_name ?? null,
+    problem: row.workflow_name
+      ? null
+      : `Workflow "${workflowId}" was deleted: edit the schedule or delete it.`,
   };
 }
 

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { validateParams, validateSet } from "../runs/startRun.ts";
+import { getWorkflow } from "../workflows/workflowQueries.ts";
 import { checkTimezone } from "./dueTimes.ts";
 import { type MissedPolicy, missedPolicies } from "./schedule.ts";
 import { type ScheduleTiming, timingToCron } from "./scheduleTiming.ts";
@@ -13,7 +14,10 @@ export const maxScheduleNameLength = 200;
 /** Everything a schedule is made of, before checking. */
 export interface ScheduleFields {
   readonly name: string;
-  readonly jobId: string;
+  /** The job it starts; or `workflowId`, exactly one of them. */
+  readonly jobId?: string | null;
+  /** The workflow it starts (its latest version at each firing); takes no params or set. */
+  readonly workflowId?: string | null;
   readonly params: unknown;
   readonly setId: string | null;
   readonly timing: ScheduleTiming;
@@ -24,7 +28,8 @@ export interface ScheduleFields {
 /** The checked fields, ready to store. */
 export interface CheckedSchedule {
   readonly name: string;
-  readonly jobId: string;
+  readonly jobId: string | null;
+  readonly workflowId: string | null;
   /** As given (validated): defaults are applied at each firing, by the job's schema then. */
   readonly params: unknown;
   readonly setId: string | null;
@@ -44,7 +49,15 @@ export async function checkScheduleFields(
   registry: JobRegistry,
   fields: ScheduleFields,
 ): Promise<CheckedSchedule> {
-  const job = registry.get(fields.jobId);
+  const hasJob = typeof fields.jobId === "string";
+  if (hasJob === (typeof fields.workflowId === "string")) {
+    throw new InvalidParamsError("A schedule starts a job or a workflow: give exactly one.", [
+      { path: "jobId", message: "Give exactly one of jobId or workflowId" },
+    ]);
+  }
+  // A workflow's nodes carry their params and sets; it must exist (and not be deleted).
+  const workflow = fields.workflowId ? await getWorkflow(db, fields.workflowId) : null;
+  const job = workflow ? null : registry.get(fields.jobId ?? "");
   const issues: FieldIssue[] = [];
   const messages: string[] = [];
   const check = async <T>(body: () => T | Promise<T>): Promise<T | undefined> => {
@@ -61,8 +74,12 @@ export async function checkScheduleFields(
   const cron = await check(() => timingToCron(fields.timing));
   const timezone = await check(() => checkTimezone(fields.timezone));
   const missed = await check(() => checkMissed(fields.missed));
-  await check(() => validateParams(job.id, job.definition.params, fields.params));
-  await check(() => validateSet(db, job, fields.setId ?? undefined));
+  if (job) {
+    await check(() => validateParams(job.id, job.definition.params, fields.params));
+    await check(() => validateSet(db, job, fields.setId ?? undefined));
+  } else {
+    await check(() => checkWorkflowFields(fields));
+  }
   if (
     name === undefined ||
     cron === undefined ||
@@ -75,13 +92,25 @@ export async function checkScheduleFields(
   }
   return {
     name,
-    jobId: job.id,
+    jobId: job?.id ?? null,
+    workflowId: workflow?.id ?? null,
     params: fields.params ?? {},
     setId: fields.setId,
     cron,
     timezone,
     missed,
   };
+}
+
+function checkWorkflowFields(fields: ScheduleFields): void {
+  const issues: FieldIssue[] = [];
+  if (fields.setId) issues.push({ path: "setId", message: "A workflow's nodes choose their sets" });
+  if (fields.params && Object.keys(fields.params as object).length > 0) {
+    issues.push({ path: "params", message: "A workflow's nodes carry their params" });
+  }
+  if (issues.length > 0) {
+    throw new InvalidParamsError("A schedule of a workflow takes no params or set.", issues);
+  }
 }
 
 function checkName(name: string): string {

@@ -5,6 +5,7 @@ import { type CreateScheduleInput, createSchedule } from "./createSchedule.ts";
 import type { Schedule } from "./schedule.ts";
 
 type ExampleSchedule = Omit<CreateScheduleInput, "createdBy" | "setId"> & {
+  readonly jobId: string;
   /** The example set it runs on, by name (seedExampleSets). */
   readonly setName?: string;
 };

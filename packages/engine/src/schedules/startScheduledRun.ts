@@ -5,6 +5,7 @@ import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import type { Run } from "../runs/run.ts";
 import { insertRun, validateParams, validateSet } from "../runs/startRun.ts";
+import { startWorkflowRun } from "../workflows/startWorkflowRun.ts";
 import type { ScheduleRow } from "./schedule.ts";
 
 export interface ScheduleDependencies {
@@ -24,6 +25,16 @@ export async function startScheduledRun(
   deps: Pick<ScheduleDependencies, "boss" | "registry">,
   schedule: Pick<ScheduleRow, "id" | "name" | "job_id" | "params" | "set_id" | "created_by">,
 ): Promise<Run> {
+  // A schedule of a workflow starts a run of its latest version (a deleted one: NotFoundError).
+  const workflowId = (schedule as { workflow_id?: string | null }).workflow_id;
+  if (workflowId) {
+    return startWorkflowRun(trx, deps.boss, deps.registry, {
+      workflowId,
+      createdBy: schedule.created_by,
+      trigger: { kind: "schedule", scheduleId: schedule.id },
+      description: schedule.name,
+    });
+  }
   const job = deps.registry.find(schedule.job_id);
   if (!job) {
     throw new ConflictError(

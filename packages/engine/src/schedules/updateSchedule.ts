@@ -2,6 +2,7 @@ import { NotFoundError } from "@docket/sdk";
 import type { Kysely } from "kysely";
 import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
+import { workflowDb } from "../workflows/workflowsSchema.ts";
 import { assertNameFree, nameTaken } from "./createSchedule.ts";
 import { nextDueTime } from "./dueTimes.ts";
 import { assertScheduleId, getSchedule } from "./listSchedules.ts";
@@ -13,7 +14,10 @@ import type { ScheduleTiming } from "./scheduleTiming.ts";
 export interface UpdateScheduleInput {
   readonly id: string;
   readonly name?: string;
+  /** Makes it start this job (instead of its workflow, if it had one). */
   readonly jobId?: string;
+  /** Makes it start this workflow (instead of its job); params and set must then be cleared. */
+  readonly workflowId?: string;
   readonly params?: unknown;
   /** `null` removes the set. */
   readonly setId?: string | null;
@@ -37,7 +41,7 @@ export async function updateSchedule(
   assertScheduleId(input.id);
   await db.transaction().execute(async (trx) => {
     // Waits for a scheduler tick that is firing this schedule, then holds it off.
-    const row = await trx
+    const row = await workflowDb(trx)
       .selectFrom("schedules")
       .selectAll()
       .where("id", "=", input.id)
@@ -46,7 +50,11 @@ export async function updateSchedule(
     if (!row) throw new NotFoundError(`Unknown schedule "${input.id}".`);
     const fields = await checkScheduleFields(trx, registry, {
       name: input.name ?? row.name,
-      jobId: input.jobId ?? row.job_id,
+      ...(input.jobId !== undefined
+        ? { jobId: input.jobId }
+        : input.workflowId !== undefined
+          ? { workflowId: input.workflowId }
+          : { jobId: row.job_id, workflowId: row.workflow_id }),
       params: input.params ?? row.params,
       setId: input.setId === undefined ? row.set_id : input.setId,
       timing: input.timing ?? { kind: "cron", cron: row.cron },
@@ -61,11 +69,12 @@ export async function updateSchedule(
       : retimed || !row.active || row.next_due_at === null
         ? nextDueTime(fields.cron, fields.timezone, new Date())
         : row.next_due_at;
-    await trx
+    await workflowDb(trx)
       .updateTable("schedules")
       .set({
         name: fields.name,
         job_id: fields.jobId,
+        workflow_id: fields.workflowId,
         params: JSON.stringify(fields.params),
         set_id: fields.setId,
         cron: fields.cron,

@@ -1,6 +1,7 @@
 import { ConflictError, InvalidParamsError, NotFoundError } from "@docket/sdk";
 import type { Insertable, Selectable, Transaction } from "kysely";
 import type { Database, SetsTable, TargetKind } from "../database/schema.ts";
+import { isUuid } from "../validation/isUuid.ts";
 import { targetKinds } from "./setFields.ts";
 
 /** Longest set name. */
@@ -8,11 +9,8 @@ export const maxSetNameLength = 200;
 /** Longest set description. */
 export const maxSetDescriptionLength = 2_000;
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function assertSetId(setId: string): void {
-  if (!uuidPattern.test(setId))
-    throw new NotFoundError(`Unknown set "${setId}": set ids are UUIDs.`);
+  if (!isUuid(setId)) throw new NotFoundError(`Unknown set "${setId}": set ids are UUIDs.`);
 }
 
 /** The trimmed name, or an {@link InvalidParamsError} at `name`. */

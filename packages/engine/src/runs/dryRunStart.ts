@@ -1,0 +1,42 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../database/schema.ts";
+import type { JobRegistry } from "../registry/jobRegistry.ts";
+import { toRecordSet } from "../sets/recordSet.ts";
+import { countSetMembers } from "../sets/setMembership.ts";
+import { type StartRunInput, validateParams, validateSet } from "./startRun.ts";
+
+export type DryRunStartInput = Pick<StartRunInput, "jobId" | "params" | "setId">;
+
+export interface DryRunResult {
+  readonly jobId: string;
+  readonly valid: true;
+  /** Records the run would act on if started now; `null` for a job that takes no set. */
+  readonly populationSize: number | null;
+}
+
+/**
+ * Checks a start as {@link startRun} would (params against the job's schema,
+ * the set against its target) and counts the set's members now, storing
+ * nothing. Invalid input throws the same errors as starting.
+ */
+export async function dryRunStart(
+  db: Kysely<Database>,
+  registry: JobRegistry,
+  input: DryRunStartInput,
+): Promise<DryRunResult> {
+  const job = registry.get(input.jobId);
+  validateParams(job.id, job.definition.params, input.params);
+  const target = await validateSet(db, job, input.setId);
+  if (!target || input.setId === undefined)
+    return { jobId: job.id, valid: true, populationSize: null };
+  const row = await db
+    .selectFrom("sets")
+    .selectAll()
+    .where("id", "=", input.setId)
+    .executeTakeFirstOrThrow();
+  return {
+    jobId: job.id,
+    valid: true,
+    populationSize: await countSetMembers(db, toRecordSet(row)),
+  };
+}
