@@ -47,6 +47,24 @@ export function describeMachine(machine: AnyStateMachine): MachineGraph {
         label: labelOf(edge.transition.eventType),
       });
     }
+    // Eventless transitions are not in the directed graph: add them, labelled with their guard.
+    for (const transition of stateNode.always ?? []) {
+      for (const target of transition.target ?? []) {
+        const guard = transition.guard;
+        const guardName =
+          typeof guard === "object" && guard && "type" in guard
+            ? String(guard.type)
+            : typeof guard === "string"
+              ? guard
+              : null;
+        edges.push({
+          id: `${stateNode.id}->${target.id}:${edges.length}`,
+          source: stateNode.id,
+          target: target.id,
+          label: guardName ? `always [${guardName}]` : "always",
+        });
+      }
+    }
     for (const child of node.children) visit(child, node.id);
   };
   visit(toDirectedGraph(machine), null);

@@ -1,0 +1,148 @@
+import { ConflictError, InvalidParamsError, NotFoundError } from "@docket/sdk";
+import type { Kysely } from "kysely";
+import type { Database } from "../database/schema.ts";
+import type { JobRegistry } from "../registry/jobRegistry.ts";
+import { validateWorkflow } from "./validateWorkflow.ts";
+import type { Workflow } from "./workflow.ts";
+import { assertWorkflowId, getWorkflow } from "./workflowQueries.ts";
+import { workflowDb } from "./workflowsSchema.ts";
+
+export interface SaveWorkflowInput {
+  /** The workflow to save a new version of; omitted: a new workflow. */
+  readonly id?: string;
+  /** Checked with {@link validateWorkflow}; nothing is saved when invalid. */
+  readonly definition: unknown;
+  /** User name recorded with the version. */
+  readonly savedBy: string;
+  /**
+   * With `id`: create the workflow under that id when it does not exist (import).
+   * Default false: an unknown id is a NotFoundError.
+   */
+  readonly createIfMissing?: boolean;
+}
+
+/**
+ * Validates a definition and saves it as the workflow's next version (1 for a
+ * new workflow). Invalid definitions are refused with an InvalidParamsError
+ * listing every issue; nothing is written. Runs in progress keep their version.
+ *
+ * @example
+ * const wf = await saveWorkflow(db, registry, { definition, savedBy: "ana" });
+ */
+export async function saveWorkflow(
+  db: Kysely<Database>,
+  registry: JobRegistry,
+  input: SaveWorkflowInput,
+): Promise<Workflow> {
+  if (input.id !== undefined) assertWorkflowId(input.id);
+  const validation = await validateWorkflow(db, registry, input.definition);
+  if (!validation.valid) {
+    throw new InvalidParamsError(
+      `The workflow is not valid, so it was not saved: ${validation.issues
+        .slice(0, 5)
+        .map((issue) => `${issue.path}: ${issue.message}`)
+        .join(
+          "; ",
+        )}${validation.issues.length > 5 ? ` (and ${validation.issues.length - 5} more)` : ""}`,
+      validation.issues,
+    );
+  }
+  const { definition } = validation;
+  const wdb = workflowDb(db);
+  try {
+    const saved = await wdb.transaction().execute(async (trx) => {
+      const existing =
+        input.id === undefined
+          ? undefined
+          : await trx
+              .selectFrom("workflows")
+              .select(["id", "latest_version", "deleted_at"])
+              .where("id", "=", input.id)
+              .forUpdate()
+              .executeTakeFirst();
+      if (input.id !== undefined && !existing && !input.createIfMissing) {
+        throw new NotFoundError(`Unknown workflow "${input.id}": save without an id to create it.`);
+      }
+      if (existing?.deleted_at && !input.createIfMissing) {
+        throw new NotFoundError(`Workflow "${input.id}" was deleted; save it as a new workflow.`);
+      }
+      let id: string;
+      let version: number;
+      if (existing) {
+        id = existing.id;
+        version = existing.latest_version + 1;
+        await trx
+          .updateTable("workflows")
+          .set({
+            name: definition.name,
+            latest_version: version,
+            updated_at: new Date(),
+            deleted_at: null,
+          })
+          .where("id", "=", id)
+          .execute();
+      } else {
+        version = 1;
+        const row = await trx
+          .insertInto("workflows")
+          .values({
+            ...(input.id !== undefined ? { id: input.id } : {}),
+            name: definition.name,
+            latest_version: version,
+            created_by: input.savedBy,
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        id = row.id;
+      }
+      await trx
+        .insertInto("workflow_versions")
+        .values({
+          workflow_id: id,
+          version,
+          definition: JSON.stringify(definition),
+          created_by: input.savedBy,
+        })
+        .execute();
+      return { id, version };
+    });
+    return getWorkflow(db, saved.id, { version: saved.version });
+  } catch (error) {
+    if ((error as { constraint?: string }).constraint === "workflows_name_idx") {
+      throw new ConflictError(
+        `Another workflow is already named "${definition.name}": choose another name.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * Deletes a workflow: it leaves lists and cannot be started or saved again;
+ * its versions stay for the runs that used them. Refused while a schedule
+ * starts it, naming the schedule.
+ */
+export async function deleteWorkflow(db: Kysely<Database>, id: string): Promise<Workflow> {
+  const workflow = await getWorkflow(db, id);
+  const wdb = workflowDb(db);
+  await wdb.transaction().execute(async (trx) => {
+    await trx.selectFrom("workflows").select("id").where("id", "=", id).forUpdate().execute();
+    const schedule = await trx
+      .selectFrom("schedules")
+      .select("name")
+      .where("workflow_id", "=", id)
+      .executeTakeFirst();
+    if (schedule) {
+      throw new ConflictError(
+        `Schedule "${schedule.name}" starts workflow "${workflow.name}": delete the schedule (or change it) first.`,
+      );
+    }
+    await trx
+      .updateTable("workflows")
+      .set({ deleted_at: new Date(), updated_at: new Date() })
+      .where("id", "=", id)
+      .execute();
+  });
+  return { ...workflow, deletedAt: new Date() };
+}

@@ -1,0 +1,40 @@
+import { randomUUID } from "node:crypto";
+import { type Kysely, sql } from "kysely";
+import { fromKysely, type PgBoss } from "pg-boss";
+import { type Database, terminalStatuses } from "../database/schema.ts";
+
+/**
+ * Wakes a run parked by a suspended step (a workflow awaiting its child or an
+ * event): replaces its deferred activation with one due now. A run still held
+ * by a worker is left alone; it checks, under the same row lock while parking,
+ * whether what it waits for happened. The deferred activation it had becomes
+ * stale and is skipped when it fires.
+ *
+ * @returns whether the run was woken.
+ */
+export async function wakeParkedRun(
+  db: Kysely<Database>,
+  boss: PgBoss,
+  runId: string,
+  queue: string,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const run = await trx
+      .selectFrom("runs")
+      .select(["id", "lease", "status", "priority", "queue_job_id"])
+      .where("id", "=", runId)
+      .where("status", "not in", terminalStatuses)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!run || run.lease !== null || run.queue_job_id === null) return false;
+    const jobId = randomUUID();
+    await trx
+      .updateTable("runs")
+      .set({ queue_job_id: jobId, wake_at: null, updated_at: new Date() })
+      .where("id", "=", runId)
+      .execute();
+    await boss.send(queue, { runId }, { id: jobId, priority: run.priority, db: fromKysely(trx) });
+    await sql`select pg_notify('docket_run_events', ${runId})`.execute(trx);
+    return true;
+  });
+}
