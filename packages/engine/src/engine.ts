@@ -17,7 +17,6 @@ import {
   listEvents,
 } from "./events/emitEvent.ts";
 import { wakeWaitingRuns } from "./gates/wakeWaitingRuns.ts";
-import { enqueueRunNotifications } from "./notifications/enqueueRunNotifications.ts";
 import {
   type ListNotificationsInput,
   listNotifications,
@@ -32,6 +31,7 @@ import {
   withNotificationSender,
 } from "./notifications/notificationSender.ts";
 import type { NotificationSubscription } from "./notifications/notificationSubscription.ts";
+import { notifyMissedRuns, notifyRunEnded } from "./notifications/notifyRunEnded.ts";
 import { type SubscribeInput, subscribe } from "./notifications/subscribe.ts";
 import { unsubscribe } from "./notifications/unsubscribe.ts";
 import { partsQueue } from "./records/recordParts.ts";
@@ -45,8 +45,16 @@ import {
 } from "./records/runRecords.ts";
 import { createJobRegistry, type JobRegistry } from "./registry/jobRegistry.ts";
 import { loadJobSources } from "./registry/loadJobs.ts";
+import { withRunEndSweep } from "./runner/runEndSweep.ts";
 import { startWorker, type WorkerHandle, type WorkerOptions } from "./runner/worker.ts";
-import { type DashboardDay, dashboardSummary } from "./runs/dashboardSummary.ts";
+import { type ClearInactiveRunsInput, clearInactiveRuns } from "./runs/clearInactiveRuns.ts";
+import {
+  type DashboardDay,
+  type DashboardSummaryInput,
+  dashboardSummary,
+} from "./runs/dashboardSummary.ts";
+import { type DryRunResult, type DryRunStartInput, dryRunStart } from "./runs/dryRunStart.ts";
+import { type ListRunLogsInput, listRunLogs, type RunLogPage } from "./runs/listRunLogs.ts";
 import { createPurgeHistoryJob, purgeHistoryJobId } from "./runs/purgeHistoryJob.ts";
 import {
   abortRun,
@@ -58,8 +66,11 @@ import {
   type RunEvent,
   type RunPage,
 } from "./runs/queries.ts";
+import { type RunHistoryRow, readRunHistory } from "./runs/readRunHistory.ts";
+import { retryRun } from "./runs/retryRun.ts";
 import type { Run } from "./runs/run.ts";
 import { RunActivity } from "./runs/runActivity.ts";
+import type { RunFilters } from "./runs/runFilters.ts";
 import { type StartRunInput, startRun } from "./runs/startRun.ts";
 import { type CreateScheduleInput, createSchedule } from "./schedules/createSchedule.ts";
 import { deleteSchedule } from "./schedules/deleteSchedule.ts";
@@ -85,6 +96,11 @@ import { deleteSet } from "./sets/deleteSet.ts";
 import { type GetSetInput, getSet, type SetPage } from "./sets/getSet.ts";
 import { type ListSetsInput, listSets } from "./sets/listSets.ts";
 import type { RecordSet, SetSummary } from "./sets/recordSet.ts";
+import type { User } from "./users/user.ts";
+import type { CreateUserInput } from "./users/userInput.ts";
+import { createUserService, type UserService } from "./users/userService.ts";
+import { workflowQueue } from "./workflows/workflowJob.ts";
+import { createWorkflowService, type WorkflowService } from "./workflows/workflowService.ts";
 
 export interface EngineOptions {
   /** PostgreSQL connection string (migrated with `docket migrate`). */
@@ -105,6 +121,8 @@ export interface EngineOptions {
 /** The runtime of Docket: job types, runs, and workers that execute them. */
 export interface Engine {
   readonly registry: JobRegistry;
+  /** Staff-composed workflows (workflows/): definitions and their versions, runs, status. */
+  readonly workflows: WorkflowService;
   /** Validates and enqueues a run; see {@link StartRunInput}. */
   startRun(input: StartRunInput): Promise<Run>;
   getRun(runId: string): Promise<Run>;
@@ -112,7 +130,29 @@ export interface Engine {
   listRunEvents(input: ListRunEventsInput): Promise<RunEvent[]>;
   /** Resolves when the run's history may have grown, or after `timeoutMs`. */
   waitForRunActivity(runId: string, timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /** The count of run changes (starts, moves, ends) heard so far, once they are listened for. */
+  runActivityVersion(): Promise<number>;
+  /**
+   * Resolves with the count of run changes heard once it exceeds `afterVersion`
+   * (at once if it already does), or after `timeoutMs`: no change between two
+   * calls is missed.
+   */
+  waitForAnyRunActivity(
+    afterVersion: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<number>;
   abortRun(runId: string, requestedBy: string): Promise<Run>;
+  /** Checks a start like {@link startRun} and counts the population, storing nothing. */
+  dryRunStart(input: DryRunStartInput): Promise<DryRunResult>;
+  /** A page of a run's console: its history without progress ticks, optionally searched. */
+  listRunLogs(input: ListRunLogsInput): Promise<RunLogPage>;
+  /** Resumes a failed run from the checkpoint it failed at; see {@link retryRun}. */
+  retryRun(runId: string, requestedBy: string): Promise<Run>;
+  /** Deletes ended runs and all they recorded; returns how many. */
+  clearInactiveRuns(input?: ClearInactiveRunsInput): Promise<number>;
+  /** Runs matching `filters`, newest first, in keyset batches (default 2,000) for exports. */
+  readRunHistory(filters: RunFilters, batchSize?: number): AsyncGenerator<RunHistoryRow[]>;
   /** Starts a restore run undoing what `runId` changed; see {@link RestoreRunInput}. */
   restoreRun(input: RestoreRunInput): Promise<Run>;
   /** A run's per-record outcomes, e.g. `{ outcomes: ["failed"] }` for its failed records. */
@@ -129,7 +169,7 @@ export interface Engine {
   emitEvent(input: EmitEventInput): Promise<EmittedEvent>;
   listEvents(input?: { name?: string; limit?: number }): Promise<EmittedEvent[]>;
   /** Scheduled runs of the last days per category and day, by final status. */
-  dashboardSummary(input: { days: number }): Promise<DashboardDay[]>;
+  dashboardSummary(input: DashboardSummaryInput): Promise<DashboardDay[]>;
   /** Starts executing runs in this process. */
   startWorker(options?: WorkerOptions): Promise<WorkerHandle>;
   // Sets (sets/) and the demo catalog (catalog/).
@@ -163,6 +203,10 @@ export interface Engine {
   runScheduleNow(scheduleId: string): Promise<Run>;
   /** The demo's example schedules (inactive); call after seedExampleSets. */
   seedExampleSchedules(createdBy: string): Promise<Schedule[]>;
+  /** Users, sign-in sessions and API tokens. */
+  readonly users: UserService;
+  /** Creates a user (shorthand for `users.create`). */
+  createUser(input: CreateUserInput): Promise<User>;
   /** Engine internals for tests and tools in this repository. */
   readonly internals: { readonly db: Kysely<Database>; readonly boss: PgBoss };
   /** Stops workers started by this engine, then closes connections. */
@@ -223,7 +267,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     if (process.env.DOCKET_DEBUG) console.error("[pg-boss]", error);
   });
   await boss.start();
-  await ensureQueues(boss, [...registry.list().map((job) => job.queue), partsQueue]);
+  await ensureQueues(boss, [...registry.list().map((job) => job.queue), partsQueue, workflowQueue]);
   const maxRunningRuns =
     options.maxRunningRuns !== undefined
       ? options.maxRunningRuns
@@ -239,9 +283,27 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   });
   // Notifications being enqueued; stop() lets them finish before closing the pool.
   const enqueuing = new Set<Promise<unknown>>();
+  const workflows = createWorkflowService({
+    db,
+    boss,
+    registry,
+    abortRun: async (runId, requestedBy) => {
+      const run = await abortRun(db, runId, requestedBy);
+      if (run.status === "aborted") runEnded(run.id, run.jobId);
+    },
+  });
+  const titleOf = async (jobId: string) =>
+    registry.find(jobId)?.definition.title ?? (await workflows.internals.titleOf(jobId));
   const runEnded = (runId: string, jobId: string) => {
-    const jobTitle = registry.find(jobId)?.definition.title;
-    const enqueued = enqueueRunNotifications(db, runId, jobTitle ? { jobTitle } : {})
+    // A child's end wakes its workflow run; an aborted workflow run aborts its child.
+    const handled = workflows.internals
+      .runEnded(runId)
+      .catch((error: unknown) => console.error(`[docket] run ${runId} ended:`, error))
+      .finally(() => enqueuing.delete(handled));
+    enqueuing.add(handled);
+    // Missed if this process dies first: the workers' sweep then notifies the run.
+    const enqueued = titleOf(jobId)
+      .then((title) => notifyRunEnded(db, runId, title ? { jobTitle: title } : {}))
       .catch((error: unknown) => {
         console.error(`[docket] notifying subscribers of run ${runId} failed:`, error);
       })
@@ -250,6 +312,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     wakeWaiting();
   };
   const activity = new RunActivity(pool);
+  const users = createUserService(db);
   const workers = new Set<WorkerHandle>();
 
   let stopped: Promise<void> | null = null;
@@ -266,18 +329,30 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   return {
     registry,
+    workflows,
     startRun: (input) => startRun(db, boss, registry, input),
     getRun: (runId) => getRun(db, runId),
-    listRuns: (input) => listRuns(db, input),
+    listRuns: (input) => listRuns(db, registry, input),
     listRunEvents: (input) => listRunEvents(db, input),
     waitForRunActivity: (runId, timeoutMs, signal) => activity.next(runId, timeoutMs, signal),
+    runActivityVersion: () => activity.version(),
+    waitForAnyRunActivity: (afterVersion, timeoutMs, signal) =>
+      activity.nextOfAny(afterVersion, timeoutMs, signal),
     abortRun: async (runId, requestedBy) => {
       const run = await abortRun(db, runId, requestedBy);
       if (run.status === "aborted") runEnded(run.id, run.jobId); // ended here, without a worker
       return run;
     },
     restoreRun: (input) => restoreRun(db, boss, registry, input),
-    emitEvent: (input) => emitEvent(db, boss, registry, input),
+    dryRunStart: (input) => dryRunStart(db, registry, input),
+    listRunLogs: async (input) => {
+      await getRun(db, input.runId); // unknown run → NotFoundError, not an empty page
+      return listRunLogs(db, input);
+    },
+    retryRun: (runId, requestedBy) => retryRun(db, boss, registry, runId, requestedBy),
+    clearInactiveRuns: (input) => clearInactiveRuns(db, input),
+    readRunHistory: (filters, batchSize) => readRunHistory(db, registry, filters, batchSize),
+    emitEvent: (input) => emitEvent(db, boss, registry, input, workflows.internals.eventEmitted),
     listEvents: (input) => listEvents(db, input),
     dashboardSummary: (input) => dashboardSummary(db, registry, input),
     listRunRecords: async (input) => {
@@ -294,15 +369,28 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
     startWorker: async (workerOptions) => {
       const worker = await startWorker(
-        { db, pool, boss, registry, maxRunningRuns, runEnded },
+        {
+          db,
+          pool,
+          boss,
+          registry,
+          maxRunningRuns,
+          runEnded,
+          compiledRuns: workflows.internals.compiledRuns,
+        },
         workerOptions,
       );
       // Each worker also fires due schedules (each due time once across all workers).
       const scheduling = withScheduler(worker, { db, boss, registry });
       // Each worker also delivers notification mails (none without SMTP_URL); they stop together.
       const withSender = withNotificationSender(scheduling, startNotificationSender(db));
-      workers.add(withSender);
-      return withSender;
+      // … and finishes what a process that died right after ending a run left undone.
+      const sweeping = withRunEndSweep(withSender, [
+        async () => (await notifyMissedRuns(db, titleOf)).length,
+        () => workflows.internals.abortChildrenOfAbortedRuns(),
+      ]);
+      workers.add(sweeping);
+      return sweeping;
     },
     createItemizedSet: (input) => createItemizedSet(db, input),
     createLogicalSet: (input) => createLogicalSet(db, input),
@@ -325,6 +413,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     previewSchedule,
     runScheduleNow: (scheduleId) => runScheduleNow({ db, boss, registry }, scheduleId),
     seedExampleSchedules: (createdBy) => seedExampleSchedules(db, registry, createdBy),
+    users,
+    createUser: (input) => users.create(input),
     internals: { db, boss },
     stop,
     [Symbol.asyncDispose]: stop,

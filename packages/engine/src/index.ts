@@ -63,6 +63,11 @@ export {
   startNotificationSender,
 } from "./notifications/notificationSender.ts";
 export type { NotificationSubscription } from "./notifications/notificationSubscription.ts";
+export {
+  type NotifyMissedRunsOptions,
+  notifyMissedRuns,
+  notifyRunEnded,
+} from "./notifications/notifyRunEnded.ts";
 export type { SubscribeInput } from "./notifications/subscribe.ts";
 export {
   maxEmailLength,
@@ -83,11 +88,17 @@ export {
 export { loadJobRegistry, loadJobSources } from "./registry/loadJobs.ts";
 export type { MachineGraph, MachineGraphEdge, MachineGraphNode } from "./registry/machineGraph.ts";
 export type { ActivationOutcome } from "./runner/runActivation.ts";
+export type { RunSuspension } from "./runner/runSuspension.ts";
 export type { WorkerHandle, WorkerOptions } from "./runner/worker.ts";
-export type { DashboardDay } from "./runs/dashboardSummary.ts";
+export type { ClearInactiveRunsInput } from "./runs/clearInactiveRuns.ts";
+export type { DashboardDay, DashboardSummaryInput } from "./runs/dashboardSummary.ts";
+export type { DryRunResult, DryRunStartInput } from "./runs/dryRunStart.ts";
+export type { ListRunLogsInput, RunLogPage } from "./runs/listRunLogs.ts";
 export { purgeHistoryJobId } from "./runs/purgeHistoryJob.ts";
 export type { ListRunEventsInput, ListRunsInput, RunEvent, RunPage } from "./runs/queries.ts";
+export type { RunHistoryRow } from "./runs/readRunHistory.ts";
 export type { Run } from "./runs/run.ts";
+export type { RunFilters } from "./runs/runFilters.ts";
 export { maxParamsBytes, type StartRunInput, validateParams } from "./runs/startRun.ts";
 export type { CreateScheduleInput } from "./schedules/createSchedule.ts";
 export {
@@ -170,3 +181,43 @@ export {
 } from "./sets/setFilter.ts";
 export { maxSetDescriptionLength, maxSetNameLength } from "./sets/setInput.ts";
 export { type SnapshotSetMembersInput, snapshotSetMembers } from "./sets/snapshotSetMembers.ts";
+export type { ApiToken, CreateApiTokenInput, CreatedApiToken } from "./users/apiTokens.ts";
+export type { DemoCredentials } from "./users/demoUsers.ts";
+export { generatePassword, maxPasswordLength, minPasswordLength } from "./users/password.ts";
+export {
+  type ClientInfo,
+  type SessionUser,
+  type SignInResult,
+  sessionIdleMs,
+  sessionMaxAgeMs,
+} from "./users/sessions.ts";
+export { roles, type User } from "./users/user.ts";
+export {
+  type CreateUserInput,
+  maxDisplayNameLength,
+  maxUserNameLength,
+  passwordSchema,
+  roleSchema,
+  userNameSchema,
+} from "./users/userInput.ts";
+export type { UserService } from "./users/userService.ts";
+export type { StartWorkflowRunInput } from "./workflows/startWorkflowRun.ts";
+export type { Workflow, WorkflowSummary, WorkflowVersionSummary } from "./workflows/workflow.ts";
+export { workflowIdOf, workflowJobId } from "./workflows/workflow.ts";
+export {
+  edgeOutcomes,
+  maxNodeParamsBytes,
+  maxWorkflowEdges,
+  maxWorkflowNodes,
+  WorkflowDefinition,
+  type WorkflowDefinitionInput,
+  WorkflowEdge,
+  WorkflowNode,
+} from "./workflows/workflowDefinition.ts";
+export { workflowExportFormat } from "./workflows/workflowExport.ts";
+export type {
+  WorkflowNodeRunStatus,
+  WorkflowNodeStatus,
+  WorkflowRunStatus,
+} from "./workflows/workflowRunStatus.ts";
+export type { WorkflowDetails, WorkflowService } from "./workflows/workflowService.ts";

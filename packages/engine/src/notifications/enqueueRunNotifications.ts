@@ -8,8 +8,8 @@ import {
   terminalStatuses,
 } from "../database/schema.ts";
 import type { RunReport } from "../records/report.ts";
+import { isUuid } from "../validation/isUuid.ts";
 import { composeRunMessage, notificationKindOf } from "./composeRunMessage.ts";
-import { isUuid } from "./subscriptionInput.ts";
 
 export interface EnqueueRunNotificationsOptions {
   /** The job's title for subject and body. Default: the job id. */

@@ -1,8 +1,8 @@
 import { NotFoundError } from "@docket/sdk";
 import type { Kysely } from "kysely";
 import type { Database } from "../database/schema.ts";
+import { isUuid } from "../validation/isUuid.ts";
 import { type Notification, type NotificationStatus, toNotification } from "./notification.ts";
-import { isUuid } from "./subscriptionInput.ts";
 
 export interface ListNotificationsInput {
   /** Only the notifications of this run. Default: all runs. */

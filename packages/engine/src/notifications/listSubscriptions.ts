@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../database/schema.ts";
+import { isUuid } from "../validation/isUuid.ts";
 import { type NotificationSubscription, toSubscription } from "./notificationSubscription.ts";
-import { isUuid } from "./subscriptionInput.ts";
 
 export interface ListSubscriptionsInput {
   /** Only subscriptions to this job type. Default: all. */

@@ -1,15 +1,8 @@
-import { type FieldIssue, InvalidParamsError } from "@docket/sdk";
 import { z } from "zod";
+import { parseInput } from "../validation/parseInput.ts";
 
 /** RFC 5321's limit on a forward path. */
 export const maxEmailLength = 254;
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether `id` can be a subscription's or schedule's id (a UUID). */
-export function isUuid(id: string): boolean {
-  return uuidPattern.test(id);
-}
 
 /** An email address, trimmed and in lower case so one address is one subscriber. */
 export const emailSchema = z
@@ -48,14 +41,5 @@ export type ParsedSubscriptionInput = z.output<typeof subscriptionInputSchema>;
 
 /** Parses a subscription; an {@link InvalidParamsError} names every bad field. */
 export function parseSubscriptionInput(input: SubscriptionInput): ParsedSubscriptionInput {
-  const result = subscriptionInputSchema.safeParse(input);
-  if (result.success) return result.data;
-  const issues: FieldIssue[] = result.error.issues.map((issue) => ({
-    path: issue.path.map(String).join("."),
-    message: issue.message,
-  }));
-  throw new InvalidParamsError(
-    `Invalid subscription: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ")}`,
-    issues,
-  );
+  return parseInput(subscriptionInputSchema, input, { subject: "subscription" });
 }

@@ -1,8 +1,8 @@
 import { NotFoundError } from "@docket/sdk";
 import type { Kysely } from "kysely";
 import type { Database } from "../database/schema.ts";
+import { isUuid } from "../validation/isUuid.ts";
 import { type NotificationSubscription, toSubscription } from "./notificationSubscription.ts";
-import { isUuid } from "./subscriptionInput.ts";
 
 /** Deletes a subscription and returns it; mails already in the outbox are still delivered. */
 export async function unsubscribe(

@@ -9,6 +9,14 @@ import { ProgressReporter } from "./progressReporter.ts";
 import { claimPart, endPart, type PartJobData } from "./recordParts.ts";
 import { chunkSpecOf, processorByName } from "./recordStep.ts";
 
+/** Run statuses in which the run's parts are processed. */
+const partsProceedWhile: ReadonlySet<string> = new Set([
+  "queued",
+  "pending",
+  "initializing",
+  "running",
+]);
+
 /**
  * Processes one part of a multi-part run (a pg-boss job of the parts queue).
  * A crash leaves the part's cursor at its last committed chunk; pg-boss
@@ -26,7 +34,10 @@ export async function processPartJob(
     .select(["id", "job_id", "status", "target", "population", "restores_run_id", "params"])
     .where("id", "=", data.runId)
     .executeTakeFirst();
-  if (!run || !["initializing", "running"].includes(run.status)) return;
+  // A retried run is `pending` (or `queued`) until a worker resumes its machine, and its
+  // failed parts are sent again at once: they proceed meanwhile. Parts of a run that has
+  // ended, or is being aborted, stop here.
+  if (!run || !partsProceedWhile.has(run.status)) return;
   const job = registry.find(run.job_id);
   const processor = job && processorByName(job, data.src);
   const lease = randomUUID();

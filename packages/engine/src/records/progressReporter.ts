@@ -51,9 +51,13 @@ export class ProgressReporter {
       recordsPerSecond,
       etaSeconds: recordsPerSecond > 0 ? Math.ceil((total - done) / recordsPerSecond) : null,
     };
+    // The event is selected from the update, so its id is drawn only once the run's row
+    // is locked: a run's events commit in id order, and a live reader resuming after
+    // the last id it saw can never skip one that was still committing.
     await sql`
-      with updated as (update runs set progress = ${JSON.stringify(progress)}::jsonb where id = ${this.#runId})
-      insert into run_events (run_id, at, type, data) values (${this.#runId}, now(), 'progress', ${JSON.stringify(progress)}::jsonb)`.execute(
+      with updated as (update runs set progress = ${JSON.stringify(progress)}::jsonb where id = ${this.#runId} returning id)
+      insert into run_events (run_id, at, type, data)
+      select id, now(), 'progress', ${JSON.stringify(progress)}::jsonb from updated`.execute(
       this.#db,
     );
     await sql`select pg_notify('docket_run_events', ${this.#runId})`.execute(this.#db);

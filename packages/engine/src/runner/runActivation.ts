@@ -14,6 +14,7 @@ import { runRecordStep } from "../records/recordStep.ts";
 import { buildReport } from "../records/report.ts";
 import type { RegisteredJob } from "../registry/jobRegistry.ts";
 import type { CheckpointWriter, RunPatch } from "./checkpointWriter.ts";
+import { bindRunSuspension, type RunSuspension } from "./runSuspension.ts";
 import { inFlightInvokeIds, StepVisits } from "./stepVisits.ts";
 
 export interface ActivationContext {
@@ -50,6 +51,7 @@ type Settlement =
   | { kind: "timeout" }
   | { kind: "park"; until: Date }
   | { kind: "await-parts" }
+  | { kind: "suspend"; suspension: RunSuspension }
   | { kind: "release" }
   | { kind: "lease-lost" };
 
@@ -153,6 +155,7 @@ export class RunActivation {
     }
     this.#actor = actor;
     bindRunRuntime(actor.system, this.#runtime());
+    bindRunSuspension(actor.system, (suspension) => this.#settle({ kind: "suspend", suspension }));
     actor.subscribe({
       complete: () => this.#settle({ kind: "done" }),
       error: (error) => this.#settle({ kind: "error", error }),
@@ -336,7 +339,10 @@ export class RunActivation {
     if (!actor) return;
     const isRoot = event.actorRef === actor;
     if (isRoot) this.#lastValue = snapshot.value;
-    this.#lastPersisted = actor.getPersistedSnapshot();
+    const persisted = actor.getPersistedSnapshot() as { status?: string };
+    // A failed run keeps its last good checkpoint (the failing step still in flight;
+    // the error snapshot has no children), so a retry resumes the step that failed.
+    if (persisted.status !== "error") this.#lastPersisted = persisted;
     this.#update({
       snapshot: this.#lastPersisted,
       state_value: this.#lastValue,
@@ -470,6 +476,17 @@ export class RunActivation {
     switch (settlement.kind) {
       case "done": {
         const snapshot = actor.getSnapshot();
+        // A workflow's machine says how it ended (failed at a node, or with errors).
+        const declared = (snapshot.output as { $status?: RunStatus; $error?: string } | null)
+          ?.$status;
+        if (declared === "failed" || declared === "completed_with_errors") {
+          const message = (snapshot.output as { $error?: string }).$error ?? "Failed";
+          return this.#end(
+            declared,
+            declared === "failed" ? { message, state: this.#lastValue } : null,
+            { output: snapshot.output },
+          );
+        }
         return this.#end("completed", null, { output: snapshot.output ?? null });
       }
       case "error":
@@ -490,6 +507,17 @@ export class RunActivation {
         const deadline = this.#row?.deadline_at?.getTime() ?? Number.POSITIVE_INFINITY;
         const until = new Date(Math.min(settlement.until.getTime(), deadline));
         await this.#handOver(until, "parked", { until: until.toISOString() });
+        return "parked";
+      }
+      case "suspend": {
+        stop();
+        const { until, ready, reason } = settlement.suspension;
+        const deadline = this.#row?.deadline_at?.getTime() ?? Number.POSITIVE_INFINITY;
+        const wakeAt = new Date(Math.min(until.getTime(), deadline));
+        await this.#handOver({ until: wakeAt, ready }, "suspended", {
+          until: wakeAt.toISOString(),
+          reason,
+        });
         return "parked";
       }
       case "await-parts":
@@ -548,7 +576,7 @@ export class RunActivation {
    * a crash can neither lose the run nor start it twice.
    */
   async #handOver(
-    wakeAt: Date | null | "when-parts-end",
+    wakeAt: Date | null | "when-parts-end" | Pick<RunSuspension, "until" | "ready">,
     eventType: string,
     data: unknown,
   ): Promise<void> {
@@ -566,6 +594,15 @@ export class RunActivation {
           .forUpdate()
           .execute();
         if (await hasOpenParts(trx, this.runId)) nextJobId = null;
+      } else if (wakeAt !== null && "ready" in wakeAt) {
+        // Under the row lock, like parts: a waker either finds the run parked or it is ready here.
+        await trx
+          .selectFrom("runs")
+          .select("id")
+          .where("id", "=", this.runId)
+          .forUpdate()
+          .execute();
+        startAfter = (await wakeAt.ready(trx)) ? null : wakeAt.until;
       } else {
         startAfter = wakeAt;
       }

@@ -45,6 +45,11 @@ export interface WorkerDependencies {
   readonly maxRunningRuns: number | null;
   /** Called after a run ended (wakes runs waiting at gates, notifies subscribers). */
   readonly runEnded: (runId: string, jobId: string) => void;
+  /** A queue whose runs each need their own machine (workflow runs: the version they started with). */
+  readonly compiledRuns?: {
+    readonly queue: string;
+    jobFor(runId: string): Promise<RegisteredJob | undefined>;
+  };
 }
 
 /** Channel on which `abortRun` announces runs whose status became `aborting`. */
@@ -107,14 +112,18 @@ export async function startWorker(
   const jobs = options.jobIds
     ? options.jobIds.map((jobId) => registry.get(jobId))
     : registry.list();
+  const queues = [
+    ...jobs.map((job) => ({ queue: job.queue, jobFor: async () => job })),
+    ...(deps.compiledRuns && !options.jobIds ? [deps.compiledRuns] : []),
+  ];
   // One fetch loop per slot and job type, each woken right after it finished a run:
   // a backlog then drains back to back instead of one run per polling interval per
   // loop (pg-boss only bursts once its cached queue counts, seconds old, show one).
-  for (const job of jobs) {
+  for (const source of queues) {
     for (let loop = 0; loop < concurrency; loop++) {
       let loopId: string | undefined;
       loopId = await boss.work<{ runId: string }>(
-        job.queue,
+        source.queue,
         {
           batchSize: 1,
           localConcurrency: 1,
@@ -126,6 +135,8 @@ export async function startWorker(
         async ([queueJob]) => {
           if (!queueJob) return;
           const runId = queueJob.data.runId;
+          const job = await source.jobFor(runId);
+          if (!job) return;
           await slots.acquire();
           const activation = new RunActivation(context, job, runId, queueJob.id);
           const onClaimLost = () => activation.leaseLost();
@@ -192,10 +203,10 @@ export async function startWorker(
     await boss.offWork(partsQueue, { wait: false }).catch(() => {});
     for (const controllers of partAborts.values())
       for (const controller of controllers) controller.abort(new Error("Worker stopping"));
-    await Promise.all(jobs.map((job) => boss.offWork(job.queue, { wait: false })));
+    await Promise.all(queues.map((q) => boss.offWork(q.queue, { wait: false })));
     for (const activation of activations.values()) activation.beginShutdown(graceMs);
     await Promise.allSettled([...inFlight]);
-    await Promise.all(jobs.map((job) => boss.offWork(job.queue, { wait: true }).catch(() => {})));
+    await Promise.all(queues.map((q) => boss.offWork(q.queue, { wait: true }).catch(() => {})));
     clearInterval(abortPoll);
     await writer.flush().catch(() => {});
     listener.release(true);

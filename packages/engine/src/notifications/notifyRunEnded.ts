@@ -1,0 +1,76 @@
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../database/schema.ts";
+import {
+  type EnqueueRunNotificationsOptions,
+  enqueueRunNotifications,
+} from "./enqueueRunNotifications.ts";
+
+/**
+ * Writes an ended run's notifications and marks the run notified, in one
+ * transaction: either both happen or neither, so a crash leaves the run for
+ * the catch-up (`notifyMissedRuns`) instead of silently unnotified. A run
+ * already marked is left alone.
+ *
+ * @returns how many notifications were written, or null when the run was not
+ *   this call's to notify (not ended, or notified already).
+ */
+export async function notifyRunEnded(
+  db: Kysely<Database>,
+  runId: string,
+  options: EnqueueRunNotificationsOptions = {},
+): Promise<number | null> {
+  return db.transaction().execute(async (trx) => {
+    const claimed = await trx
+      .updateTable("runs")
+      .set({ notified_at: sql`now()` })
+      .where("id", "=", runId)
+      .where("ended_at", "is not", null)
+      .where("notified_at", "is", null)
+      .returning("id")
+      .executeTakeFirst();
+    if (!claimed) return null;
+    return enqueueRunNotifications(trx, runId, options);
+  });
+}
+
+export interface NotifyMissedRunsOptions {
+  /** Only runs that ended at least this long ago: younger ones are still being notified. Default 60 s. */
+  readonly graceMs?: number;
+  /** Runs looked at per call. Default 100. */
+  readonly limit?: number;
+}
+
+/**
+ * Notifies ended runs whose notifications were never written (the process that
+ * ended them stopped right after the end committed). Safe to run from every
+ * worker at once: each run is claimed under its row lock, once.
+ *
+ * @returns the ids of the runs notified by this call.
+ */
+export async function notifyMissedRuns(
+  db: Kysely<Database>,
+  titleOf: (jobId: string) => Promise<string | undefined>,
+  { graceMs = 60_000, limit = 100 }: NotifyMissedRunsOptions = {},
+): Promise<string[]> {
+  const missed = await db
+    .selectFrom("runs")
+    .select(["id", "job_id"])
+    .where("ended_at", "is not", null)
+    .where("notified_at", "is", null)
+    .where("ended_at", "<", sql<Date>`now() - ${graceMs} * interval '1 millisecond'`)
+    .orderBy("ended_at")
+    .limit(limit)
+    .execute();
+  const notified: string[] = [];
+  for (const run of missed) {
+    try {
+      const title = await titleOf(run.job_id);
+      const written = await notifyRunEnded(db, run.id, title ? { jobTitle: title } : {});
+      if (written !== null) notified.push(run.id);
+    } catch (error) {
+      // One run that cannot be notified must not hold up the others; it is tried again next sweep.
+      console.error(`[docket] notifying subscribers of run ${run.id} failed:`, error);
+    }
+  }
+  return notified;
+}
