@@ -1,22 +1,52 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Engine } from "@docket/engine";
 import type { Role } from "@docket/sdk";
 
-/** Who is calling. Authentication (a later issue) fills this from a session or token. */
+/** A signed-in user, as every procedure but login and health sees the caller. */
 export interface Caller {
-  /** User name recorded as a run's creator. */
+  /** User name (unique, never changes): recorded as the creator of runs, sets and schedules. */
   readonly name: string;
   readonly role: Role;
+  /** The user's id; null for the local administrator of in-process callers (CLI, tests). */
+  readonly userId?: string | null;
+  /** How the caller proved who they are. */
+  readonly via?: "session" | "token" | "local";
+  /** The session a cookie referenced (logout revokes it). */
+  readonly sessionId?: string | null;
+}
+
+/** The HTTP exchange behind a request, when there is one (cookies, client address). */
+export interface HttpExchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
 }
 
 /** What every procedure receives. */
 export interface ApiContext {
   readonly engine: Engine;
-  readonly caller: Caller;
+  /** Null for an anonymous request: only login and health answer it. */
+  readonly caller: Caller | null;
+  /** Why `caller` is null, for the UNAUTHORIZED answer (no credential, or which one failed). */
+  readonly refusal?: string;
+  readonly http?: HttpExchange;
 }
 
-/** Until authentication lands, every request acts as this local administrator. */
-export const localCaller: Caller = { name: "local", role: "admin" };
+/**
+ * The administrator of in-process callers: the CLI on the server's own machine,
+ * which already holds the database's credentials, and tests.
+ */
+export const localCaller: Caller = { name: "local", role: "admin", userId: null, via: "local" };
 
-export function createApiContext(engine: Engine, caller: Caller = localCaller): ApiContext {
-  return { engine, caller };
+export function createApiContext(
+  engine: Engine,
+  caller: Caller | null = localCaller,
+  http?: HttpExchange,
+  refusal?: string,
+): ApiContext {
+  return {
+    engine,
+    caller,
+    ...(http ? { http } : {}),
+    ...(caller === null && refusal ? { refusal } : {}),
+  };
 }

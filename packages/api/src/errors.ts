@@ -2,6 +2,7 @@ import {
   DocketError,
   type DocketErrorCode,
   type FieldIssue,
+  ForbiddenError,
   InvalidParamsError,
 } from "@docket/sdk";
 import { TRPCError } from "@trpc/server";
@@ -13,6 +14,8 @@ const trpcCodes = {
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   FORBIDDEN: "FORBIDDEN",
+  UNAUTHENTICATED: "UNAUTHORIZED",
+  THROTTLED: "TOO_MANY_REQUESTS",
   NON_RETRIABLE: "INTERNAL_SERVER_ERROR",
   INVALID_JOB_DEFINITION: "INTERNAL_SERVER_ERROR",
   NOT_MIGRATED: "INTERNAL_SERVER_ERROR",
@@ -24,6 +27,8 @@ export interface DocketErrorData {
   readonly docketCode: DocketErrorCode | "INVALID_INPUT" | null;
   /** Invalid fields with their paths, for forms. */
   readonly issues: readonly FieldIssue[];
+  /** For FORBIDDEN: the missing permission, e.g. `cancel items.withdraw`. */
+  readonly permission?: string;
 }
 
 /** Turns anything a procedure threw into a TRPCError carrying the Docket error as its cause. */
@@ -39,6 +44,9 @@ export function toTRPCError(error: unknown): TRPCError {
 export function errorData(error: TRPCError): DocketErrorData {
   const cause = error.cause;
   if (cause instanceof InvalidParamsError) return { docketCode: cause.code, issues: cause.issues };
+  if (cause instanceof ForbiddenError) {
+    return { docketCode: cause.code, issues: [], permission: cause.permission };
+  }
   if (cause instanceof DocketError) return { docketCode: cause.code, issues: [] };
   if (cause instanceof ZodError) {
     return {

@@ -1,16 +1,22 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Engine } from "@docket/engine";
-import { DocketError } from "@docket/sdk";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { createApiContext } from "./context.ts";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { authenticateRequest, crossSiteRefusal } from "./authentication.ts";
+import { type Caller, createApiContext } from "./context.ts";
+import { toTRPCError } from "./errors.ts";
+import { streamHistoryCsv } from "./historyCsv.ts";
+import { assertCanSeeRun } from "./permissions.ts";
 import { appRouter } from "./root.ts";
 
 /** Largest request body the API accepts. */
 export const maxRequestBodyBytes = 1024 * 1024;
 
 /**
- * Serves everything under `/api/`: the tRPC router at `/api/trpc/`, and run
- * files for download at `/api/runs/<runId>/files/<name>` (streamed, any size).
+ * Serves everything under `/api/`: the tRPC router at `/api/trpc/`, run files
+ * for download at `/api/runs/<runId>/files/<name>`, and the run history as CSV
+ * at `/api/runs/history.csv?<filters>` (both streamed, any size; both need a
+ * signed-in caller and show only runs the caller may see).
  */
 export function createApiRequestHandler(
   engine: Engine,
@@ -19,14 +25,69 @@ export function createApiRequestHandler(
     router: appRouter,
     basePath: "/api/trpc/",
     maxBodySize: maxRequestBodyBytes,
-    createContext: () => createApiContext(engine),
+    createContext: async ({ req, res }) => {
+      const authentication = await authenticateRequest(engine, req);
+      return createApiContext(
+        engine,
+        authentication.caller,
+        { req, res },
+        authentication.caller ? undefined : authentication.refusal,
+      );
+    },
   });
   return (req, res) => {
+    const refusal = crossSiteRefusal(req);
+    if (refusal) {
+      sendJsonError(res, 403, refusal);
+      return;
+    }
+    const url = new URL(req.url ?? "/", "http://docket.invalid");
+    if (url.pathname === "/api/runs/history.csv" && req.method === "GET") {
+      void withCaller(engine, req, res, (caller) =>
+        streamHistoryCsv(engine, caller, url.searchParams, res),
+      );
+      return;
+    }
     const file = /^\/api\/runs\/([^/]+)\/files\/([^/?]+)$/.exec(req.url ?? "");
-    if (file && req.method === "GET")
-      void sendRunFile(engine, decodeURIComponent(file[1]!), decodeURIComponent(file[2]!), res);
-    else trpc(req, res);
+    if (file && req.method === "GET") {
+      void withCaller(engine, req, res, async (caller) => {
+        const runId = decodeURIComponent(file[1]!);
+        assertCanSeeRun(caller, await engine.getRun(runId));
+        await sendRunFile(engine, runId, decodeURIComponent(file[2]!), res);
+      });
+    } else trpc(req, res);
   };
+}
+
+/** Runs `handle` for a signed-in caller; answers 401/403/404 as JSON for the plain routes. */
+async function withCaller(
+  engine: Engine,
+  req: IncomingMessage,
+  res: ServerResponse,
+  handle: (caller: Caller) => Promise<void>,
+): Promise<void> {
+  try {
+    const authentication = await authenticateRequest(engine, req);
+    if (!authentication.caller) {
+      sendJsonError(res, 401, authentication.refusal);
+      return;
+    }
+    await handle(authentication.caller);
+  } catch (error) {
+    if (res.headersSent) {
+      res.destroy(error as Error);
+      return;
+    }
+    // The same status a procedure would answer with: one mapping of Docket errors (errors.ts).
+    const status = getHTTPStatusCodeFromError(toTRPCError(error));
+    if (status >= 500) console.error("[api] request failed:", error);
+    sendJsonError(res, status, status < 500 ? (error as Error).message : "Internal error");
+  }
+}
+
+function sendJsonError(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify({ error: message }));
 }
 
 async function sendRunFile(
@@ -36,26 +97,14 @@ async function sendRunFile(
   res: ServerResponse,
 ): Promise<void> {
   const chunks = engine.readRunFile(runId, name);
-  try {
-    const first = await chunks.next(); // fails before any byte is sent when the run or file is unknown
-    res.writeHead(200, {
-      "content-type": name.endsWith(".csv")
-        ? "text/csv; charset=utf-8"
-        : "application/octet-stream",
-      "content-disposition": `attachment; filename="${name.replaceAll('"', "")}"`,
-    });
-    if (!first.done) res.write(first.value);
-    for await (const chunk of chunks) {
-      if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
-    }
-    res.end();
-  } catch (error) {
-    if (res.headersSent) {
-      res.destroy(error as Error);
-      return;
-    }
-    const notFound = error instanceof DocketError && error.code === "NOT_FOUND";
-    res.writeHead(notFound ? 404 : 500, { "content-type": "application/json" });
-    res.end(JSON.stringify({ error: notFound ? (error as Error).message : "Internal error" }));
+  const first = await chunks.next(); // fails before any byte is sent when the run or file is unknown
+  res.writeHead(200, {
+    "content-type": name.endsWith(".csv") ? "text/csv; charset=utf-8" : "application/octet-stream",
+    "content-disposition": `attachment; filename="${name.replaceAll('"', "")}"`,
+  });
+  if (!first.done) res.write(first.value);
+  for await (const chunk of chunks) {
+    if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
   }
+  res.end();
 }

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { authRouter } from "./routers/auth.ts";
 import { dashboardRouter } from "./routers/dashboard.ts";
 import { eventsRouter } from "./routers/events.ts";
 import { jobsRouter } from "./routers/jobs.ts";
@@ -5,10 +7,18 @@ import { notificationsRouter } from "./routers/notifications.ts";
 import { runsRouter } from "./routers/runs.ts";
 import { schedulesRouter } from "./routers/schedules.ts";
 import { setsRouter } from "./routers/sets.ts";
-import { createCallerFactory, router } from "./trpc.ts";
+import { tokensRouter } from "./routers/tokens.ts";
+import { usersRouter } from "./routers/users.ts";
+import { workflowsRouter } from "./routers/workflows.ts";
+import { createCallerFactory, publicProcedure, router } from "./trpc.ts";
 
 /** The one door to Docket: the designer and the CLI use nothing else. */
 export const appRouter = router({
+  /** Liveness for load balancers and monitors; the only procedure besides auth.login open to anonymous callers. */
+  health: publicProcedure.input(z.void()).query(() => ({ ok: true as const })),
+  auth: authRouter,
+  users: usersRouter,
+  tokens: tokensRouter,
   jobs: jobsRouter,
   runs: runsRouter,
   sets: setsRouter,
@@ -16,6 +26,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   notifications: notificationsRouter,
   schedules: schedulesRouter,
+  workflows: workflowsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,14 +1,24 @@
 import { z } from "zod";
-import { publicProcedure, router } from "../trpc.ts";
+import { visibleCreatorFor } from "../permissions.ts";
+import { authedProcedure, router } from "../trpc.ts";
 
 export const dashboardRouter = router({
-  /** Per category and day, scheduled runs by final status and the failed runs' ids. */
-  summary: publicProcedure
+  /**
+   * Per category and day, scheduled runs by final status (for everyone), and the
+   * ids of the failed ones the caller may open (staff: their own).
+   */
+  summary: authedProcedure
     .input(
       z
         .object({ days: z.number().int().min(1).max(90).default(7) })
         .strict()
         .optional(),
     )
-    .query(({ ctx, input }) => ctx.engine.dashboardSummary({ days: input?.days ?? 7 })),
+    .query(({ ctx, input }) => {
+      const failedRunsOf = visibleCreatorFor(ctx.caller);
+      return ctx.engine.dashboardSummary({
+        days: input?.days ?? 7,
+        ...(failedRunsOf ? { failedRunsOf } : {}),
+      });
+    }),
 });

@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { publicProcedure, router } from "../trpc.ts";
+import { assertCanStartJob } from "../permissions.ts";
+import { authedProcedure, router, staffProcedure } from "../trpc.ts";
 
 export const eventsRouter = router({
   /** Emits an event: starts a run of each job declaring `on: [name]`, with `data` as its params. */
-  emit: publicProcedure
+  emit: staffProcedure
     .input(
       z
         .object({
@@ -12,12 +13,25 @@ export const eventsRouter = router({
         })
         .strict(),
     )
-    .mutation(({ ctx, input }) =>
-      ctx.engine.emitEvent({ name: input.name, data: input.data, emittedBy: ctx.caller.name }),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      // The runs an event starts are the caller's: they need create permission on each job it triggers.
+      for (const job of ctx.engine.registry.list()) {
+        if (job.definition.on?.includes(input.name)) assertCanStartJob(ctx.caller, job);
+      }
+      // …and on each job of the workflows it starts.
+      for (const jobId of await ctx.engine.workflows.jobIdsStartedBy(input.name)) {
+        const job = ctx.engine.registry.find(jobId);
+        if (job) assertCanStartJob(ctx.caller, job);
+      }
+      return ctx.engine.emitEvent({
+        name: input.name,
+        data: input.data,
+        emittedBy: ctx.caller.name,
+      });
+    }),
 
   /** Recent events with the runs they started or why they could not. */
-  list: publicProcedure
+  list: authedProcedure
     .input(
       z
         .object({

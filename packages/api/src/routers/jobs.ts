@@ -1,6 +1,6 @@
 import { builtInJobIds, type RegisteredJob, restoreJobId } from "@docket/engine";
 import { z } from "zod";
-import { publicProcedure, router } from "../trpc.ts";
+import { authedProcedure, router } from "../trpc.ts";
 
 /** A job type as the catalog lists it. */
 function summarize(job: RegisteredJob) {
@@ -33,12 +33,14 @@ function policyOf(job: RegisteredJob) {
     retry: definition.retry ?? null,
     timeoutMs: job.timeoutMs,
     parallelism: definition.parallelism ?? 1,
+    /** Events that start a run of this job (the dependency graph draws them). */
+    on: definition.on ?? [],
   };
 }
 
 export const jobsRouter = router({
   /** Job types, optionally of one category, ordered by id; built-in ones only on request. */
-  list: publicProcedure
+  list: authedProcedure
     .input(
       z
         .object({
@@ -57,7 +59,7 @@ export const jobsRouter = router({
     ),
 
   /** One job type with its parameter schema (JSON Schema), policy and machine graph. */
-  get: publicProcedure
+  get: authedProcedure
     .input(z.object({ id: z.string().min(1).max(200) }).strict())
     .query(({ ctx, input }) => {
       const job = ctx.engine.registry.get(input.id);

@@ -1,6 +1,6 @@
 import { notificationStatuses, subscriptionInputSchema } from "@docket/engine";
 import { z } from "zod";
-import { publicProcedure, router } from "../trpc.ts";
+import { adminProcedure, router } from "../trpc.ts";
 
 const subscriptionId = z.uuid({ message: "Subscription ids are UUIDs" });
 
@@ -11,17 +11,17 @@ export const notificationsRouter = router({
    * `completed_with_errors`, `aborted`), or both. Subscribing an address again
    * updates its choices.
    */
-  subscribe: publicProcedure
+  subscribe: adminProcedure
     .input(subscriptionInputSchema)
     .mutation(({ ctx, input }) => ctx.engine.subscribe({ ...input, createdBy: ctx.caller.name })),
 
   /** Removes a subscription; mails already in the outbox are still delivered. */
-  unsubscribe: publicProcedure
+  unsubscribe: adminProcedure
     .input(z.object({ id: subscriptionId }).strict())
     .mutation(({ ctx, input }) => ctx.engine.unsubscribe(input.id)),
 
   /** Subscriptions of a job type or of a schedule, or all of them, oldest first. */
-  list: publicProcedure
+  list: adminProcedure
     .input(
       z
         .object({
@@ -38,7 +38,7 @@ export const notificationsRouter = router({
     .query(({ ctx, input }) => ctx.engine.listSubscriptions(input ?? {})),
 
   /** Recent notifications, newest first, with their delivery status (pass `nextCursor` back as `cursor`). */
-  outbox: publicProcedure
+  outbox: adminProcedure
     .input(
       z
         .object({

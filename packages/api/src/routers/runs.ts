@@ -1,26 +1,75 @@
-import { isTerminal, runStatuses } from "@docket/engine";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Engine, RegisteredJob, Run } from "@docket/engine";
+import { isTerminal } from "@docket/engine";
+import { ForbiddenError } from "@docket/sdk";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { publicProcedure, router } from "../trpc.ts";
+import type { Caller } from "../context.ts";
+import { assertCanCancelRun, assertCanSeeRun, assertCanStartJob } from "../permissions.ts";
+import {
+  runHistoryFiltersSchema,
+  runHistoryFiltersShape,
+  toRunFilters,
+  toSearchParams,
+} from "../runHistoryFilters.ts";
+import { authedProcedure, router, staffProcedure } from "../trpc.ts";
 
 const runId = z.uuid({ message: "Run ids are UUIDs" });
+const jobId = z.string().min(1).max(200);
+const setId = z.uuid({ message: "Set ids are UUIDs" });
+const params = z.record(z.string(), z.unknown()).default({});
+
+/** The run, if `caller` may see it (NOT_FOUND for an unknown run, FORBIDDEN for another's). */
+async function visibleRun(engine: Engine, caller: Caller, id: string): Promise<Run> {
+  const run = await engine.getRun(id);
+  assertCanSeeRun(caller, run);
+  return run;
+}
+
+/** A job, for starting a run of it; unknown ids fail with the list of known jobs. */
+function startableJob(engine: Engine, caller: Caller, id: string): RegisteredJob {
+  const job = engine.registry.get(id);
+  assertCanStartJob(caller, job);
+  return job;
+}
+
+/**
+ * Abort and retry: the job's cancel roles or the run's creator. Runs without a
+ * registered job (workflow runs, jobs since removed): their creator or an admin.
+ */
+async function cancellableRun(engine: Engine, caller: Caller, id: string): Promise<Run> {
+  const run = await visibleRun(engine, caller, id);
+  const job = engine.registry.find(run.jobId);
+  if (job) assertCanCancelRun(caller, job, run);
+  else if (caller.role !== "admin" && run.createdBy !== caller.name) {
+    const what = run.jobId.startsWith("workflow:")
+      ? `run ${run.id} is a workflow run`
+      : `job "${run.jobId}" is no longer registered`;
+    throw new ForbiddenError(
+      `Permission "cancel ${run.jobId}" is missing: ${what}, so only its creator or an admin may abort or retry it.`,
+      `cancel ${run.jobId}`,
+    );
+  }
+  return run;
+}
 
 export const runsRouter = router({
   /** Validates the params against the job's schema and enqueues a run. */
-  start: publicProcedure
+  start: staffProcedure
     .input(
       z
         .object({
-          jobId: z.string().min(1).max(200),
-          params: z.record(z.string(), z.unknown()).default({}),
+          jobId,
+          params,
           description: z.string().max(500).optional(),
           priority: z.number().int().min(-100).max(100).optional(),
-          setId: z.uuid({ message: "Set ids are UUIDs" }).optional(),
+          setId: setId.optional(),
         })
         .strict(),
     )
-    .mutation(({ ctx, input }) =>
-      ctx.engine.startRun({
+    .mutation(({ ctx, input }) => {
+      startableJob(ctx.engine, ctx.caller, input.jobId);
+      return ctx.engine.startRun({
         ...(input.setId === undefined ? {} : { setId: input.setId }),
         jobId: input.jobId,
         params: input.params,
@@ -28,31 +77,66 @@ export const runsRouter = router({
         trigger: { kind: "manual" },
         ...(input.description === undefined ? {} : { description: input.description }),
         ...(input.priority === undefined ? {} : { priority: input.priority }),
-      }),
-    ),
+      });
+    }),
 
-  /** Newest first, keyset-paginated: pass `nextCursor` back as `cursor`. */
-  list: publicProcedure
+  /**
+   * Checks a start without starting (the form's "Check" button): params against
+   * the job's schema, the set against its target, the caller's permission; and
+   * counts the records the run would act on now. Fails exactly as `start` would.
+   */
+  dryRun: authedProcedure
+    .input(z.object({ jobId, setId: setId.optional(), params }).strict())
+    .query(({ ctx, input }) => {
+      startableJob(ctx.engine, ctx.caller, input.jobId);
+      return ctx.engine.dryRunStart({
+        jobId: input.jobId,
+        params: input.params,
+        ...(input.setId === undefined ? {} : { setId: input.setId }),
+      });
+    }),
+
+  /**
+   * Runs the caller may see, newest first, keyset-paginated: pass `nextCursor`
+   * back as `cursor`. Staff see only their own runs; `scope: "mine"` narrows
+   * anyone to theirs. `text` searches job titles and ids, descriptions and errors.
+   */
+  list: authedProcedure
     .input(
       z
         .object({
-          status: z.array(z.enum(runStatuses)).max(runStatuses.length).optional(),
-          jobId: z.string().min(1).max(200).optional(),
+          ...runHistoryFiltersShape,
           cursor: z.string().max(500).optional(),
           limit: z.number().int().min(1).max(500).default(50),
         })
         .strict()
         .optional(),
     )
-    .query(({ ctx, input }) => ctx.engine.listRuns(input ?? {})),
+    .query(({ ctx, input }) => {
+      const { cursor, limit, ...filters } = input ?? { limit: 50 };
+      return ctx.engine.listRuns({
+        ...toRunFilters(ctx.caller, filters),
+        limit,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+    }),
+
+  /**
+   * The address of a CSV export of the runs `list` would show with these
+   * filters (all pages). Download it with the same session.
+   */
+  exportHistoryCsv: authedProcedure.input(runHistoryFiltersSchema.optional()).query(({ input }) => {
+    const query = toSearchParams(input ?? {}).toString();
+    return { url: `/api/runs/history.csv${query ? `?${query}` : ""}` };
+  }),
 
   /** Status, current state value, context, progress and error of one run. */
-  get: publicProcedure
+  get: authedProcedure
     .input(z.object({ id: runId }).strict())
-    .query(({ ctx, input }) => ctx.engine.getRun(input.id)),
+    .query(({ ctx, input }) => visibleRun(ctx.engine, ctx.caller, input.id)),
 
   /** A page of a run's history (transitions, logs, progress, status changes), oldest first. */
-  history: publicProcedure
+  history: authedProcedure
     .input(
       z
         .object({
@@ -63,65 +147,94 @@ export const runsRouter = router({
         })
         .strict(),
     )
-    .query(({ ctx, input }) =>
-      ctx.engine.listRunEvents({
+    .query(async ({ ctx, input }) => {
+      await visibleRun(ctx.engine, ctx.caller, input.id);
+      return ctx.engine.listRunEvents({
         runId: input.id,
         limit: input.limit,
         ...(input.afterId === undefined ? {} : { afterId: input.afterId }),
         ...(input.types === undefined ? {} : { types: input.types }),
-      }),
-    ),
+      });
+    }),
+
+  /**
+   * The run's console (details page): log lines, errors, status changes,
+   * transitions — everything but progress ticks — oldest first, by event id;
+   * `search` keeps events whose text contains it (case-insensitive).
+   */
+  logs: authedProcedure
+    .input(
+      z
+        .object({
+          id: runId,
+          afterId: z
+            .string()
+            .regex(/^\d{1,19}$/)
+            .optional(),
+          search: z.string().max(200).optional(),
+          limit: z.number().int().min(1).max(1000).default(200),
+        })
+        .strict(),
+    )
+    .query(async ({ ctx, input }) => {
+      await visibleRun(ctx.engine, ctx.caller, input.id);
+      return ctx.engine.listRunLogs({
+        runId: input.id,
+        limit: input.limit,
+        ...(input.afterId === undefined ? {} : { afterId: input.afterId }),
+        ...(input.search === undefined ? {} : { search: input.search }),
+      });
+    }),
+
+  /**
+   * A run's report once it ended on records: counts, duration, the first
+   * failures, files; `null` otherwise. All failed records: `runs.records`.
+   */
+  report: authedProcedure
+    .input(z.object({ id: runId }).strict())
+    .query(async ({ ctx, input }) => (await visibleRun(ctx.engine, ctx.caller, input.id)).report),
+
+  /**
+   * A tick whenever runs may have changed (started, moved on, ended), at most
+   * one a second (Server-Sent Events); the first (tick 0) once changes
+   * are being listened for. It says nothing of which run: live lists load their
+   * own page again, narrowed to what the caller may see.
+   */
+  activity: authedProcedure.subscription(({ ctx, signal }) =>
+    streamRunActivity(ctx.engine, signal),
+  ),
 
   /**
    * Live history of a run (Server-Sent Events). Each event carries its id, so a
    * client that reconnects resumes after the last one it saw. Ends once the run
    * has ended and every event was sent.
    */
-  events: publicProcedure
+  events: authedProcedure
     .input(z.object({ id: runId, lastEventId: z.string().regex(/^\d+$/).nullish() }).strict())
-    .subscription(async function* ({ ctx, input, signal }) {
-      await ctx.engine.getRun(input.id); // unknown run → NOT_FOUND before streaming
-      let afterId = input.lastEventId ?? undefined;
-      while (!signal?.aborted) {
-        const events = await ctx.engine.listRunEvents({
-          runId: input.id,
-          limit: 500,
-          ...(afterId ? { afterId } : {}),
-        });
-        for (const event of events) {
-          afterId = event.id;
-          yield tracked(event.id, event);
-        }
-        if (events.length === 500) continue;
-        const run = await ctx.engine.getRun(input.id);
-        if (isTerminal(run.status)) {
-          const rest = await ctx.engine.listRunEvents({
-            runId: input.id,
-            ...(afterId ? { afterId } : {}),
-          });
-          for (const event of rest) yield tracked(event.id, event);
-          return;
-        }
-        await ctx.engine.waitForRunActivity(input.id, 1_000, signal);
-      }
+    .subscription(async ({ ctx, input, signal }) => {
+      // Checked before the stream starts, so an unknown run is NOT_FOUND and another
+      // staff user's FORBIDDEN as the call's own error, not as a failure inside the stream.
+      await visibleRun(ctx.engine, ctx.caller, input.id);
+      return streamRunEvents(ctx.engine, input.id, input.lastEventId ?? undefined, signal);
     }),
 
   /**
    * Starts a restore run that puts back what a restorable run changed. Records
    * changed again since are skipped and listed unless `overwriteLaterChanges`.
    */
-  restore: publicProcedure
+  restore: staffProcedure
     .input(z.object({ id: runId, overwriteLaterChanges: z.boolean().default(false) }).strict())
-    .mutation(({ ctx, input }) =>
-      ctx.engine.restoreRun({
+    .mutation(async ({ ctx, input }) => {
+      await visibleRun(ctx.engine, ctx.caller, input.id);
+      return ctx.engine.restoreRun({
         runId: input.id,
         overwriteLaterChanges: input.overwriteLaterChanges,
         createdBy: ctx.caller.name,
-      }),
-    ),
+      });
+    }),
 
   /** Per-record outcomes of a run on a set, e.g. its failed records with reasons; keyset-paginated. */
-  records: publicProcedure
+  records: authedProcedure
     .input(
       z
         .object({
@@ -139,25 +252,117 @@ export const runsRouter = router({
         })
         .strict(),
     )
-    .query(({ ctx, input }) =>
-      ctx.engine.listRunRecords({
+    .query(async ({ ctx, input }) => {
+      await visibleRun(ctx.engine, ctx.caller, input.id);
+      return ctx.engine.listRunRecords({
         runId: input.id,
         limit: input.limit,
         ...(input.outcomes ? { outcomes: input.outcomes } : {}),
         ...(input.cursor ? { cursor: input.cursor } : {}),
-      }),
-    ),
+      });
+    }),
 
   /** Files a run produced, with the address to download each. */
-  files: publicProcedure.input(z.object({ id: runId }).strict()).query(async ({ ctx, input }) =>
-    (await ctx.engine.listRunFiles(input.id)).map((name) => ({
+  files: authedProcedure.input(z.object({ id: runId }).strict()).query(async ({ ctx, input }) => {
+    await visibleRun(ctx.engine, ctx.caller, input.id);
+    return (await ctx.engine.listRunFiles(input.id)).map((name) => ({
       name,
       url: `/api/runs/${input.id}/files/${encodeURIComponent(name)}`,
-    })),
-  ),
+    }));
+  }),
 
   /** Aborts a run: at once if no worker holds it, else within seconds on whatever worker runs it. */
-  abort: publicProcedure
-    .input(z.object({ id: runId }).strict())
-    .mutation(({ ctx, input }) => ctx.engine.abortRun(input.id, ctx.caller.name)),
+  abort: staffProcedure.input(z.object({ id: runId }).strict()).mutation(async ({ ctx, input }) => {
+    await cancellableRun(ctx.engine, ctx.caller, input.id);
+    return ctx.engine.abortRun(input.id, ctx.caller.name);
+  }),
+
+  /**
+   * Resumes a failed run from the state it failed in (steps before it are not
+   * run again): it goes back to pending and is re-enqueued. Other runs: CONFLICT.
+   */
+  retry: staffProcedure.input(z.object({ id: runId }).strict()).mutation(async ({ ctx, input }) => {
+    await cancellableRun(ctx.engine, ctx.caller, input.id);
+    return ctx.engine.retryRun(input.id, ctx.caller.name);
+  }),
+
+  /**
+   * Deletes ended runs (completed, with errors, failed, aborted) with their
+   * history, outcomes and files. Staff and admins clear their own; an admin
+   * clears everyone's with `scope: "all"`. `before`: only runs that ended before.
+   */
+  clearInactive: staffProcedure
+    .input(
+      z
+        .object({
+          scope: z.enum(["mine", "all"]).default("mine"),
+          before: z.coerce.date().optional(),
+        })
+        .strict()
+        .default({ scope: "mine" }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      if (input.scope === "all" && ctx.caller.role !== "admin") {
+        throw new ForbiddenError(
+          `Permission "clear other users' runs" is missing: only admins clear everyone's runs; clear your own with scope "mine".`,
+          "runs.clear-all",
+        );
+      }
+      const cleared = await ctx.engine.clearInactiveRuns({
+        ...(input.scope === "mine" ? { createdBy: ctx.caller.name } : {}),
+        ...(input.before ? { before: input.before } : {}),
+      });
+      return { cleared };
+    }),
 });
+
+/** Least time between two `runs.activity` ticks: a busy queue must not make lists reload non-stop. */
+const activityTickMs = 1_000;
+
+/**
+ * Tick 0 once this process listens for run changes: a list loaded after it misses
+ * nothing. Then a tick per change (coalesced), and one per quiet minute.
+ */
+async function* streamRunActivity(engine: Engine, signal: AbortSignal | undefined) {
+  let seen = await engine.runActivityVersion(); // listening from here on
+  let tick = 0;
+  yield { tick };
+  while (!signal?.aborted) {
+    // A quiet minute still ends in a tick, so a list never stays stale on a missed notification.
+    seen = await engine.waitForAnyRunActivity(seen, 60_000, signal);
+    if (signal?.aborted) return;
+    tick += 1;
+    yield { tick };
+    // Changes meanwhile raise the count, so the next wait returns at once: coalesced, not lost.
+    await sleep(activityTickMs, undefined, { signal }).catch(() => {});
+  }
+}
+
+/** A run's history from after `afterId`, live, until the run has ended and every event was sent. */
+async function* streamRunEvents(
+  engine: Engine,
+  runId: string,
+  afterId: string | undefined,
+  signal: AbortSignal | undefined,
+) {
+  let lastId = afterId;
+  while (!signal?.aborted) {
+    const events = await engine.listRunEvents({
+      runId,
+      limit: 500,
+      ...(lastId ? { afterId: lastId } : {}),
+    });
+    for (const event of events) {
+      lastId = event.id;
+      yield tracked(event.id, event);
+    }
+    if (events.length === 500) continue;
+    const run = await engine.getRun(runId);
+    if (isTerminal(run.status)) {
+      const rest = await engine.listRunEvents({ runId, ...(lastId ? { afterId: lastId } : {}) });
+      for (const event of rest) yield tracked(event.id, event);
+      return;
+    }
+    await engine.waitForRunActivity(runId, 1_000, signal);
+  }
+}

@@ -7,7 +7,7 @@ import {
   weekdays,
 } from "@docket/engine";
 import { z } from "zod";
-import { publicProcedure, router } from "../trpc.ts";
+import { adminProcedure, authedProcedure, router } from "../trpc.ts";
 
 const scheduleId = z.uuid({ message: "Schedule ids are UUIDs" });
 const time = z.string().regex(/^\d{1,2}:\d{2}$/, "Give a time as HH:MM, e.g. 02:30");
@@ -34,13 +34,13 @@ export const schedulesRouter = router({
    * Schedules by name: job title, creator, timing in words ("Every day at 02:30
    * (Europe/Berlin)"), the next five due instants, and the last run with its status.
    */
-  list: publicProcedure
+  list: authedProcedure
     .input(
       z.object({ active: z.boolean().optional(), jobId: jobId.optional() }).strict().optional(),
     )
     .query(({ ctx, input }) => ctx.engine.listSchedules(input ?? {})),
 
-  get: publicProcedure
+  get: authedProcedure
     .input(z.object({ id: scheduleId }).strict())
     .query(({ ctx, input }) => ctx.engine.getSchedule(input.id)),
 
@@ -50,12 +50,14 @@ export const schedulesRouter = router({
    * are checked together: every invalid field comes back in `data.issues`
    * (`timing.cron`, `timezone`, `params.<key>`, `setId`), and nothing is saved.
    */
-  create: publicProcedure
+  create: adminProcedure
     .input(
       z
         .object({
           name,
-          jobId,
+          // Exactly one of the two (checked by the engine, naming `jobId`).
+          jobId: jobId.optional(),
+          workflowId: z.uuid({ message: "Workflow ids are UUIDs" }).optional(),
           params: params.default({}),
           setId: z.uuid({ message: "Set ids are UUIDs" }).optional(),
           timing,
@@ -70,13 +72,14 @@ export const schedulesRouter = router({
     ),
 
   /** Changes the given fields (`setId: null` removes the set), checked as on creation. */
-  update: publicProcedure
+  update: adminProcedure
     .input(
       z
         .object({
           id: scheduleId,
           name: name.optional(),
           jobId: jobId.optional(),
+          workflowId: z.uuid({ message: "Workflow ids are UUIDs" }).optional(),
           params: params.optional(),
           setId: z.uuid({ message: "Set ids are UUIDs" }).nullable().optional(),
           timing: timing.optional(),
@@ -89,17 +92,17 @@ export const schedulesRouter = router({
     .mutation(({ ctx, input }) => ctx.engine.updateSchedule(input)),
 
   /** Activates (due next at the first due time after now) or deactivates a schedule. */
-  setActive: publicProcedure
+  setActive: adminProcedure
     .input(z.object({ id: scheduleId, active: z.boolean() }).strict())
     .mutation(({ ctx, input }) => ctx.engine.setScheduleActive(input.id, input.active)),
 
   /** Deletes a schedule; its runs stay. */
-  delete: publicProcedure
+  delete: adminProcedure
     .input(z.object({ id: scheduleId }).strict())
     .mutation(({ ctx, input }) => ctx.engine.deleteSchedule(input.id)),
 
   /** The next due instants of a timing in a time zone, exactly as the scheduler will fire them. */
-  preview: publicProcedure
+  preview: authedProcedure
     .input(
       z
         .object({
@@ -120,7 +123,7 @@ export const schedulesRouter = router({
     ),
 
   /** Starts a run of the schedule now (its params, set and creator; trigger `schedule`). */
-  runNow: publicProcedure
+  runNow: adminProcedure
     .input(z.object({ id: scheduleId }).strict())
     .mutation(({ ctx, input }) => ctx.engine.runScheduleNow(input.id)),
 });

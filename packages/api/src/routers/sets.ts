@@ -7,8 +7,9 @@ import {
   setFilterInputSchema,
   targetKinds,
 } from "@docket/engine";
+import { ForbiddenError } from "@docket/sdk";
 import { z } from "zod";
-import { publicProcedure, router } from "../trpc.ts";
+import { authedProcedure, router, staffProcedure } from "../trpc.ts";
 
 const setId = z.uuid({ message: "Set ids are UUIDs" });
 const target = z.enum(targetKinds);
@@ -19,12 +20,12 @@ const maxBarcodesTextLength = 41 * maxItemizedMembers;
 
 export const setsRouter = router({
   /** Sets by name with their current member counts, optionally of one target. */
-  list: publicProcedure
+  list: authedProcedure
     .input(z.object({ target: target.optional() }).strict().optional())
     .query(({ ctx, input }) => ctx.engine.listSets(input ?? {})),
 
   /** One set, its member count and a page of its members (pass `nextCursor` back as `cursor`). */
-  get: publicProcedure
+  get: authedProcedure
     .input(
       z
         .object({
@@ -46,7 +47,7 @@ export const setsRouter = router({
     ),
 
   /** The fields a filter over each target may test, with their operators (the designer's pickers). */
-  fields: publicProcedure
+  fields: authedProcedure
     .input(z.object({ target }).strict())
     .query(({ input }) => describeSetFields(input.target)),
 
@@ -55,7 +56,7 @@ export const setsRouter = router({
    * uploaded: one barcode per line or a CSV's first column, header `barcode`
    * optional). Entries matching nothing come back in `unknown`.
    */
-  createItemized: publicProcedure
+  createItemized: staffProcedure
     .input(
       z
         .object({
@@ -94,7 +95,7 @@ export const setsRouter = router({
     }),
 
   /** Saves a logical set; a filter naming unknown fields or bad values is refused with field paths. */
-  createLogical: publicProcedure
+  createLogical: staffProcedure
     .input(z.object({ name, description, target, filter: setFilterInputSchema }).strict())
     .mutation(({ ctx, input }) =>
       ctx.engine.createLogicalSet({
@@ -107,12 +108,21 @@ export const setsRouter = router({
     ),
 
   /** How many records a filter matches now, without saving it (the designer's live count). */
-  count: publicProcedure
+  count: authedProcedure
     .input(z.object({ target, filter: setFilterInputSchema }).strict())
     .query(async ({ ctx, input }) => ({ count: await ctx.engine.countSetFilter(input) })),
 
-  /** Deletes a set; refused while a run that has not ended uses it. */
-  delete: publicProcedure
+  /** Deletes a set (staff: their own); refused while a run that has not ended uses it. */
+  delete: staffProcedure
     .input(z.object({ id: setId }).strict())
-    .mutation(({ ctx, input }) => ctx.engine.deleteSet(input.id)),
+    .mutation(async ({ ctx, input }) => {
+      const { set } = await ctx.engine.getSet({ id: input.id, limit: 1 });
+      if (ctx.caller.role !== "admin" && set.createdBy !== ctx.caller.name) {
+        throw new ForbiddenError(
+          `Permission "delete others' sets" is missing: set "${set.name}" was created by ${set.createdBy}; only admins delete other users' sets.`,
+          "sets.delete-others",
+        );
+      }
+      return ctx.engine.deleteSet(input.id);
+    }),
 });

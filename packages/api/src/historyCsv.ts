@@ -1,0 +1,129 @@
+import type { ServerResponse } from "node:http";
+import type { Engine, RunHistoryRow } from "@docket/engine";
+import type { Caller } from "./context.ts";
+import { describeZodError } from "./errors.ts";
+import { parseSearchParams, toRunFilters } from "./runHistoryFilters.ts";
+
+/** Columns of the export: AtoM's job export, then Docket's own. */
+export const historyCsvColumns = [
+  "startDate",
+  "endDate",
+  "jobName",
+  "jobStatus",
+  "jobInfo",
+  "jobUser",
+  "runId",
+  "jobId",
+  "set",
+  "recordsTotal",
+  "recordsChanged",
+  "recordsFailed",
+] as const;
+
+/** Runs read per query: large enough to keep round trips few, small enough to keep memory flat. */
+const batchSize = 2000;
+
+/**
+ * Serves `GET /api/runs/history.csv?<filters>`: the runs `runs.list` shows
+ * `caller` with the same filters (all pages), newest first, as CSV (RFC 4180,
+ * UTF-8 with a byte order mark so spreadsheets read accents; times in UTC as
+ * `YYYY-MM-DD HH:MM:SS`, which spreadsheets read as dates).
+ * Runs are read in keyset batches and written with backpressure, so memory
+ * stays flat for any number of runs. Invalid filters answer 400 before any row.
+ */
+export async function streamHistoryCsv(
+  engine: Engine,
+  caller: Caller,
+  searchParams: URLSearchParams,
+  res: ServerResponse,
+): Promise<void> {
+  const parsed = parseSearchParams(searchParams);
+  if (!parsed.success) {
+    res.writeHead(400, { "content-type": "application/json; charset=utf-8" });
+    res.end(JSON.stringify({ error: describeZodError(parsed.error) }));
+    return;
+  }
+  const batches = engine.readRunHistory(toRunFilters(caller, parsed.data), batchSize);
+  try {
+    // The first batch is read before the headers, so a failing query still gets a status code.
+    let next = await batches.next();
+    const stamp = new Date().toISOString().slice(0, 10);
+    res.writeHead(200, {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="run-history-${stamp}.csv"`,
+      "cache-control": "no-store",
+    });
+    await write(res, `\uFEFF${csvRow(historyCsvColumns)}`);
+    while (!next.done) {
+      if (res.destroyed) return; // the client went away
+      await write(res, next.value.map((run) => csvRow(historyCsvFields(run))).join(""));
+      next = await batches.next();
+    }
+    res.end();
+  } catch (error) {
+    if (res.headersSent) {
+      res.destroy(error as Error);
+      return;
+    }
+    console.error("[api] history.csv failed:", error);
+    res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
+    res.end(JSON.stringify({ error: "Internal error" }));
+  } finally {
+    await batches.return(undefined).catch(() => {}); // a client that left: stop reading
+  }
+}
+
+/** The export's fields of one run, in {@link historyCsvColumns} order. */
+export function historyCsvFields(run: RunHistoryRow): (string | number | null)[] {
+  return [
+    spreadsheetTime(run.startedAt),
+    spreadsheetTime(run.endedAt),
+    run.jobTitle,
+    run.status,
+    [run.description, run.error?.message].filter(Boolean).join(" — "),
+    run.createdBy,
+    run.id,
+    run.jobId,
+    run.setName ?? run.setId,
+    run.report?.total ?? null,
+    run.report?.changed ?? null,
+    run.report?.failed ?? null,
+  ];
+}
+
+/**
+ * `2026-05-31 23:59:59`, in UTC: the form Excel and LibreOffice read as a date and
+ * time (sortable, filterable). ISO 8601 with `T` and `Z` stays text in both.
+ */
+function spreadsheetTime(at: Date | null): string | null {
+  return at ? at.toISOString().slice(0, 19).replace("T", " ") : null;
+}
+
+/** One CSV line (CRLF), quoting fields with commas, quotes or line breaks (RFC 4180). */
+export function csvRow(fields: readonly (string | number | null)[]): string {
+  return `${fields.map(csvField).join(",")}\r\n`;
+}
+
+function csvField(value: string | number | null): string {
+  if (value === null) return "";
+  // A text starting like a formula is shown as text, not run by the spreadsheet (CSV injection).
+  const text =
+    typeof value === "string" && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Writes, and waits for the socket to drain when its buffer is full (backpressure). */
+function write(res: ServerResponse, chunk: string): Promise<void> {
+  if (res.write(chunk)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      res.off("error", reject);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+    res.once("error", reject);
+  });
+}
