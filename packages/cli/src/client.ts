@@ -1,5 +1,6 @@
 import { createApiContext, createCaller } from "@docket/api";
 import { type EngineSession, openEngine } from "./engineSession.ts";
+import { createRemoteClient } from "./remoteClient.ts";
 
 type ApiCaller = ReturnType<typeof createCaller>;
 
@@ -29,6 +30,17 @@ export type DeletedSet = Awaited<ReturnType<ApiCaller["sets"]["delete"]>>;
 export type ScheduleSummary = Awaited<ReturnType<ApiCaller["schedules"]["list"]>>[number];
 export type ListSchedulesRequest = NonNullable<Parameters<ApiCaller["schedules"]["list"]>[0]>;
 export type CreateScheduleRequest = Parameters<ApiCaller["schedules"]["create"]>[0];
+/** A user as `users.list` returns it. */
+export type UserSummary = Awaited<ReturnType<ApiCaller["users"]["list"]>>[number];
+export type CreateUserRequest = Parameters<ApiCaller["users"]["create"]>[0];
+export type SetUserRoleRequest = Parameters<ApiCaller["users"]["setRole"]>[0];
+export type ResetPasswordRequest = Parameters<ApiCaller["users"]["resetPassword"]>[0];
+export type CreateTokenRequest = Parameters<ApiCaller["tokens"]["create"]>[0];
+export type CreatedToken = Awaited<ReturnType<ApiCaller["tokens"]["create"]>>;
+/** A workflow as `workflows.list` returns it. */
+export type WorkflowSummary = Awaited<ReturnType<ApiCaller["workflows"]["list"]>>[number];
+/** A saved workflow version, as `workflows.import` returns it. */
+export type SavedWorkflow = Awaited<ReturnType<ApiCaller["workflows"]["import"]>>;
 
 /**
  * What the commands need from Docket, all through the tRPC API. Today the
@@ -63,6 +75,16 @@ export interface DocketClient {
   deleteSchedule(id: string): Promise<ScheduleSummary>;
   /** Starts a run of the schedule now (its params, set and creator). */
   runScheduleNow(id: string): Promise<RunResult>;
+  listUsers(): Promise<UserSummary[]>;
+  createUser(input: CreateUserRequest): Promise<UserSummary>;
+  setUserRole(input: SetUserRoleRequest): Promise<UserSummary>;
+  resetUserPassword(input: ResetPasswordRequest): Promise<UserSummary>;
+  /** A new API token; its secret is in the result and never shown again. */
+  createToken(input: CreateTokenRequest): Promise<CreatedToken>;
+  listWorkflows(): Promise<WorkflowSummary[]>;
+  /** A workflow version (default latest) as the JSON document `importWorkflow` reads. */
+  exportWorkflow(id: string, version?: number): Promise<string>;
+  importWorkflow(json: string): Promise<SavedWorkflow>;
   /** Resolves when the run's history may have grown, after `timeoutMs`, or when `signal` aborts. */
   waitForRunActivity(id: string, timeoutMs: number, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
@@ -71,10 +93,18 @@ export interface DocketClient {
 export interface ConnectOptions {
   /** `--database-url`; default `DATABASE_URL` or the embedded server. */
   readonly databaseUrl: string | undefined;
+  /** `--url`: a Docket server to use over HTTP instead; default `DOCKET_URL`. */
+  readonly url?: string | undefined;
 }
 
-/** The client for a command: the API in this process, on an engine without a worker. */
+/**
+ * The client for a command: a remote server's API over HTTP when `--url` or
+ * `DOCKET_URL` names one (with `DOCKET_TOKEN`), else the API in this process on
+ * an engine without a worker, acting as the local administrator.
+ */
 export async function connectClient(options: ConnectOptions): Promise<DocketClient> {
+  const url = options.url ?? process.env.DOCKET_URL;
+  if (url) return createRemoteClient(url, process.env.DOCKET_TOKEN);
   // A short-lived command needs few connections: a query at a time plus LISTEN.
   const session = await openEngine({ databaseUrl: options.databaseUrl, poolSize: 3 });
   return createInProcessClient(session);
@@ -107,6 +137,15 @@ export function createInProcessClient(session: EngineSession): DocketClient {
     setScheduleActive: (id, active) => api.schedules.setActive({ id, active }),
     deleteSchedule: (id) => api.schedules.delete({ id }),
     runScheduleNow: (id) => api.schedules.runNow({ id }),
+    listUsers: () => api.users.list(),
+    createUser: (input) => api.users.create(input),
+    setUserRole: (input) => api.users.setRole(input),
+    resetUserPassword: (input) => api.users.resetPassword(input),
+    createToken: (input) => api.tokens.create(input),
+    listWorkflows: () => api.workflows.list(),
+    exportWorkflow: (id, version) =>
+      api.workflows.export({ id, ...(version === undefined ? {} : { version }) }),
+    importWorkflow: (json) => api.workflows.import({ json }),
     waitForRunActivity: (id, timeoutMs, signal) => engine.waitForRunActivity(id, timeoutMs, signal),
     close: () => session.stop(),
   };

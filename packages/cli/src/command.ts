@@ -46,6 +46,17 @@ export const databaseOptions = {
   },
 } as const satisfies OptionSpecs;
 
+/** Options of the commands that work through the API: locally on a database, or on a remote server. */
+export const clientOptions = {
+  ...databaseOptions,
+  url: {
+    type: "string",
+    valueName: "URL",
+    description:
+      "A Docket server to work on over HTTP (e.g. http://docket.example.edu:3000), with the API token in DOCKET_TOKEN. Default: DOCKET_URL, else the database directly.",
+  },
+} as const satisfies OptionSpecs;
+
 export interface CommandInput<T extends OptionSpecs> {
   readonly values: OptionValues<T & typeof commonOptions>;
   readonly positionals: readonly string[];

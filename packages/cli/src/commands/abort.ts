@@ -1,5 +1,5 @@
 import { withClient } from "../client.ts";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { clientOptions, defineCommand } from "../command.ts";
 import { printJson, printLine } from "../output.ts";
 
 export const abortCommand = defineCommand({
@@ -7,12 +7,13 @@ export const abortCommand = defineCommand({
   summary:
     "Abort a run: at once if no worker holds it, else within seconds on the worker running it.",
   positionals: [{ name: "runId", description: "The run's id." }],
-  options: { ...databaseOptions },
+  options: { ...clientOptions },
   examples: ["docket abort 0b7c6a7e-1f7e-4c59-9d43-3c1c3a8f9d10"],
   async run({ values, positionals, json }) {
     const runId = positionals[0] ?? "";
-    const run = await withClient({ databaseUrl: values["database-url"] }, (client) =>
-      client.abortRun(runId),
+    const run = await withClient(
+      { databaseUrl: values["database-url"], url: values.url },
+      (client) => client.abortRun(runId),
     );
     if (json) {
       printJson(run);

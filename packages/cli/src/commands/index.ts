@@ -21,7 +21,19 @@ import { setsDeleteCommand } from "./setsDelete.ts";
 import { setsListCommand } from "./setsList.ts";
 import { setsShowCommand } from "./setsShow.ts";
 import { startCommand } from "./start.ts";
+import {
+  tokensCreateCommand,
+  usersAddCommand,
+  usersListCommand,
+  usersResetPasswordCommand,
+  usersSetRoleCommand,
+} from "./users.ts";
 import { workerCommand } from "./worker.ts";
+import {
+  workflowsExportCommand,
+  workflowsImportCommand,
+  workflowsListCommand,
+} from "./workflows.ts";
 
 /**
  * Every command, in the order `docket --help` lists them. A name of two words
@@ -51,4 +63,12 @@ export const commands: readonly Command[] = [
   schedulesRemoveCommand,
   schedulesRunNowCommand,
   schedulesPreviewCommand,
+  workflowsListCommand,
+  workflowsExportCommand,
+  workflowsImportCommand,
+  usersListCommand,
+  usersAddCommand,
+  usersSetRoleCommand,
+  usersResetPasswordCommand,
+  tokensCreateCommand,
 ];

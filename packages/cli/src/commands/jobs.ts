@@ -1,15 +1,16 @@
 import { withClient } from "../client.ts";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { clientOptions, defineCommand } from "../command.ts";
 import { formatTable, printJson, printLine } from "../output.ts";
 
 export const jobsCommand = defineCommand({
   name: "jobs",
   summary: "List the job types (from the jobs directory: DOCKET_JOBS_DIR, default jobs/).",
-  options: { ...databaseOptions },
+  options: { ...clientOptions },
   examples: ["docket jobs", "docket jobs --json"],
   async run({ values, json }) {
-    const jobs = await withClient({ databaseUrl: values["database-url"] }, (client) =>
-      client.listJobs(),
+    const jobs = await withClient(
+      { databaseUrl: values["database-url"], url: values.url },
+      (client) => client.listJobs(),
     );
     if (json) {
       printJson(jobs);

@@ -1,5 +1,5 @@
 import { connectClient } from "../client.ts";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { clientOptions, defineCommand } from "../command.ts";
 import { exitCodes } from "../errors.ts";
 import { printJson, printLine } from "../output.ts";
 import { waitForRun } from "../waitForRun.ts";
@@ -22,7 +22,7 @@ export const restoreCommand = defineCommand({
       description:
         "Follow the restore run until it ends and print its report. Exit 0 if it completed, 1 otherwise. Ctrl-C stops waiting, not the run.",
     },
-    ...databaseOptions,
+    ...clientOptions,
   },
   details: [
     "A run is restored at most once; restoring a restore is refused (run the original job again instead). Skipped records: `docket run-records <restoreRunId> --outcome skipped`.",
@@ -33,7 +33,7 @@ export const restoreCommand = defineCommand({
   ],
   async run({ values, positionals, json }) {
     const runId = positionals[0] ?? "";
-    const client = await connectClient({ databaseUrl: values["database-url"] });
+    const client = await connectClient({ databaseUrl: values["database-url"], url: values.url });
     try {
       const run = await client.restoreRun({
         id: runId,

@@ -1,5 +1,5 @@
 import { connectClient } from "../client.ts";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { clientOptions, defineCommand } from "../command.ts";
 import { exitCodes } from "../errors.ts";
 import { printJson, printLine } from "../output.ts";
 import { buildParams } from "../parseValues.ts";
@@ -41,7 +41,7 @@ export const runCommand = defineCommand({
       description:
         "Follow the run (progress on stderr; for a run on a set: records done/total, rate and ETA) until it ends, then print its report. Exit 0 if it completed, 1 otherwise (also when records failed). Ctrl-C stops waiting, not the run.",
     },
-    ...databaseOptions,
+    ...clientOptions,
   },
   details: [
     "Parameters are validated against the job's schema before anything is stored; an invalid one is named (params.<key>) and the command exits 2.",
@@ -56,7 +56,7 @@ export const runCommand = defineCommand({
     const jobId = positionals[0] ?? "";
     // Parsed before connecting: a malformed command line stores nothing.
     const params = buildParams(values["params-json"], values.param ?? []);
-    const client = await connectClient({ databaseUrl: values["database-url"] });
+    const client = await connectClient({ databaseUrl: values["database-url"], url: values.url });
     try {
       const setId = values.set === undefined ? undefined : await resolveSetId(client, values.set);
       const run = await client.startRun({

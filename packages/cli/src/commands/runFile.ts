@@ -5,7 +5,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { NotFoundError } from "@docket/sdk";
 import { withClient } from "../client.ts";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { clientOptions, defineCommand } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { formatCount, printJson, printLine } from "../output.ts";
 
@@ -24,7 +24,7 @@ export const runFileCommand = defineCommand({
       valueName: "PATH",
       description: "Write the file here (replacing it) instead of to stdout.",
     },
-    ...databaseOptions,
+    ...clientOptions,
   },
   details: [
     "The file is streamed in chunks as it is read, so any size works. With --json (which needs --output) it prints { runId, name, path, bytes }.",
@@ -39,7 +39,7 @@ export const runFileCommand = defineCommand({
     if (json && output === undefined) {
       throw new UsageError("--json needs --output: without it, stdout carries the file itself.");
     }
-    return withClient({ databaseUrl: values["database-url"] }, async (client) => {
+    return withClient({ databaseUrl: values["database-url"], url: values.url }, async (client) => {
       // Checked first, so an unknown file names the run's files and no output file is created.
       const files = await client.listRunFiles(runId);
       if (!files.some((file) => file.name === name)) {

@@ -1,5 +1,5 @@
 import { withClient } from "../client.ts";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { clientOptions, defineCommand } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { formatTable, printJson, printLine } from "../output.ts";
 import { parseIntegerOption } from "../parseValues.ts";
@@ -29,7 +29,7 @@ export const runRecordsCommand = defineCommand({
       valueName: "CURSOR",
       description: "Records after this one: the cursor printed with the previous page.",
     },
-    ...databaseOptions,
+    ...clientOptions,
   },
   details: [
     "Records come in id order. With --json the page is printed as { records, nextCursor }; nextCursor is null on the last page.",
@@ -43,13 +43,15 @@ export const runRecordsCommand = defineCommand({
     const outcomes = parseOutcomes(values.outcome ?? []);
     const limit =
       values.limit === undefined ? 100 : parseIntegerOption("--limit", values.limit, 1, 1000);
-    const page = await withClient({ databaseUrl: values["database-url"] }, (client) =>
-      client.listRunRecords({
-        id: runId,
-        limit,
-        ...(outcomes.length ? { outcomes } : {}),
-        ...(values.cursor === undefined ? {} : { cursor: values.cursor }),
-      }),
+    const page = await withClient(
+      { databaseUrl: values["database-url"], url: values.url },
+      (client) =>
+        client.listRunRecords({
+          id: runId,
+          limit,
+          ...(outcomes.length ? { outcomes } : {}),
+          ...(values.cursor === undefined ? {} : { cursor: values.cursor }),
+        }),
     );
     if (json) {
       printJson(page);

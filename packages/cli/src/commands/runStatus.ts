@@ -1,5 +1,5 @@
 import { withClient } from "../client.ts";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { clientOptions, defineCommand } from "../command.ts";
 import {
   formatProgress,
   formatStateValue,
@@ -14,12 +14,13 @@ export const runStatusCommand = defineCommand({
   positionals: [
     { name: "runId", description: "The run's id (a UUID, as `docket run` printed it)." },
   ],
-  options: { ...databaseOptions },
+  options: { ...clientOptions },
   examples: ["docket run-status 0b7c6a7e-1f7e-4c59-9d43-3c1c3a8f9d10 --json"],
   async run({ values, positionals, json }) {
     const runId = positionals[0] ?? "";
-    const run = await withClient({ databaseUrl: values["database-url"] }, (client) =>
-      client.getRun(runId),
+    const run = await withClient(
+      { databaseUrl: values["database-url"], url: values.url },
+      (client) => client.getRun(runId),
     );
     if (json) {
       printJson(run);

@@ -1,6 +1,6 @@
 import { type RunStatus, runStatuses } from "@docket/engine";
 import { withClient } from "../client.ts";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { clientOptions, defineCommand } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { formatStateValue, formatTable, formatTimestamp, printJson, printLine } from "../output.ts";
 import { parseIntegerOption } from "../parseValues.ts";
@@ -17,7 +17,7 @@ export const runsCommand = defineCommand({
     },
     job: { type: "string", valueName: "ID", description: "Only runs of this job type." },
     limit: { type: "string", valueName: "N", description: "At most N runs (1-500). Default 50." },
-    ...databaseOptions,
+    ...clientOptions,
   },
   examples: [
     "docket runs --status running,pending",
@@ -27,12 +27,14 @@ export const runsCommand = defineCommand({
     const status = parseStatuses(values.status ?? []);
     const limit =
       values.limit === undefined ? 50 : parseIntegerOption("--limit", values.limit, 1, 500);
-    const page = await withClient({ databaseUrl: values["database-url"] }, (client) =>
-      client.listRuns({
-        limit,
-        ...(status.length ? { status } : {}),
-        ...(values.job === undefined ? {} : { jobId: values.job }),
-      }),
+    const page = await withClient(
+      { databaseUrl: values["database-url"], url: values.url },
+      (client) =>
+        client.listRuns({
+          limit,
+          ...(status.length ? { status } : {}),
+          ...(values.job === undefined ? {} : { jobId: values.job }),
+        }),
     );
     if (json) {
       printJson(page.runs);

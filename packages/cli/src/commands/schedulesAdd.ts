@@ -1,6 +1,6 @@
 import { missedPolicies } from "@docket/engine";
 import { withClient } from "../client.ts";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { clientOptions, defineCommand } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { printJson, printLine, printNote } from "../output.ts";
 import { buildParams } from "../parseValues.ts";
@@ -49,7 +49,7 @@ export const schedulesAddCommand = defineCommand({
       type: "boolean",
       description: "Save it switched off (`docket schedules set-active`).",
     },
-    ...databaseOptions,
+    ...clientOptions,
   },
   details: [
     "Timing, time zone, params (against the job's schema) and set (against the job's target) are checked before anything is saved; every invalid field is named and the command exits 2.",
@@ -72,17 +72,19 @@ export const schedulesAddCommand = defineCommand({
     if (values.tz === undefined)
       printNote(`Time zone: ${localTimezone} (this machine's; --tz to choose).`);
     const { name, job } = values;
-    const schedule = await withClient({ databaseUrl: values["database-url"] }, async (client) =>
-      client.createSchedule({
-        name,
-        jobId: job,
-        params,
-        timing,
-        timezone: values.tz ?? localTimezone,
-        missed: missed as (typeof missedPolicies)[number],
-        active: !values.inactive,
-        ...(values.set === undefined ? {} : { setId: await resolveSetId(client, values.set) }),
-      }),
+    const schedule = await withClient(
+      { databaseUrl: values["database-url"], url: values.url },
+      async (client) =>
+        client.createSchedule({
+          name,
+          jobId: job,
+          params,
+          timing,
+          timezone: values.tz ?? localTimezone,
+          missed: missed as (typeof missedPolicies)[number],
+          active: !values.inactive,
+          ...(values.set === undefined ? {} : { setId: await resolveSetId(client, values.set) }),
+        }),
     );
     if (json) {
       printJson(schedule);

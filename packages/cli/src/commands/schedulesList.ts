@@ -1,5 +1,5 @@
 import { withClient } from "../client.ts";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { clientOptions, defineCommand } from "../command.ts";
 import { formatTable, printJson, printLine } from "../output.ts";
 import { formatInZone } from "./schedulesOptions.ts";
 
@@ -10,7 +10,7 @@ export const schedulesListCommand = defineCommand({
     job: { type: "string", valueName: "ID", description: "Only schedules of this job type." },
     active: { type: "boolean", description: "Only active schedules." },
     inactive: { type: "boolean", description: "Only inactive schedules." },
-    ...databaseOptions,
+    ...clientOptions,
   },
   details: [
     "NEXT is in the schedule's time zone. With --json each schedule also has its next five due instants (`upcoming`), its params, set and creator.",
@@ -18,11 +18,13 @@ export const schedulesListCommand = defineCommand({
   examples: ["docket schedules list", "docket schedules list --active --json"],
   async run({ values, json }) {
     const active = values.active ? true : values.inactive ? false : undefined;
-    const schedules = await withClient({ databaseUrl: values["database-url"] }, (client) =>
-      client.listSchedules({
-        ...(active === undefined ? {} : { active }),
-        ...(values.job === undefined ? {} : { jobId: values.job }),
-      }),
+    const schedules = await withClient(
+      { databaseUrl: values["database-url"], url: values.url },
+      (client) =>
+        client.listSchedules({
+          ...(active === undefined ? {} : { active }),
+          ...(values.job === undefined ? {} : { jobId: values.job }),
+        }),
     );
     if (json) {
       printJson(schedules);

@@ -1,5 +1,5 @@
 import { withClient } from "../client.ts";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { clientOptions, defineCommand } from "../command.ts";
 import { printJson, printLine } from "../output.ts";
 import { resolveScheduleId } from "./schedulesOptions.ts";
 
@@ -7,11 +7,13 @@ export const schedulesRemoveCommand = defineCommand({
   name: "schedules remove",
   summary: "Delete a schedule; the runs it started stay.",
   positionals: [{ name: "schedule", description: "The schedule's id or exact name." }],
-  options: { ...databaseOptions },
+  options: { ...clientOptions },
   examples: ['docket schedules remove "Nightly loan anonymization"'],
   async run({ values, positionals, json }) {
-    const schedule = await withClient({ databaseUrl: values["database-url"] }, async (client) =>
-      client.deleteSchedule(await resolveScheduleId(client, positionals[0] ?? "")),
+    const schedule = await withClient(
+      { databaseUrl: values["database-url"], url: values.url },
+      async (client) =>
+        client.deleteSchedule(await resolveScheduleId(client, positionals[0] ?? "")),
     );
     if (json) printJson(schedule);
     else printLine(`Deleted schedule "${schedule.name}" (${schedule.id}).`);

@@ -1,5 +1,5 @@
 import { connectClient } from "../client.ts";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { clientOptions, defineCommand } from "../command.ts";
 import { exitCodes } from "../errors.ts";
 import { printJson, printLine } from "../output.ts";
 import { waitForRun } from "../waitForRun.ts";
@@ -15,14 +15,14 @@ export const schedulesRunNowCommand = defineCommand({
       description:
         "Follow the run until it ends, as `docket run --wait` does (exit 0 if it completed).",
     },
-    ...databaseOptions,
+    ...clientOptions,
   },
   details: [
     "The run has the schedule's params and set, is created by the schedule's creator, and has the trigger `schedule`. It works on inactive schedules too, and does not move the next due time.",
   ],
   examples: ['docket schedules run-now "Nightly loan anonymization" --wait'],
   async run({ values, positionals, json }) {
-    const client = await connectClient({ databaseUrl: values["database-url"] });
+    const client = await connectClient({ databaseUrl: values["database-url"], url: values.url });
     try {
       const run = await client.runScheduleNow(
         await resolveScheduleId(client, positionals[0] ?? ""),

@@ -1,5 +1,5 @@
 import { withClient } from "../client.ts";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { clientOptions, defineCommand } from "../command.ts";
 import { printJson, printLine } from "../output.ts";
 import { formatInZone, parseOnOff, resolveScheduleId } from "./schedulesOptions.ts";
 
@@ -13,7 +13,7 @@ export const schedulesSetActiveCommand = defineCommand({
       description: "on: due again from its next due time after now; off: fires nothing.",
     },
   ],
-  options: { ...databaseOptions },
+  options: { ...clientOptions },
   details: ["Due times that passed while it was off are not caught up."],
   examples: [
     'docket schedules set-active "Nightly loan anonymization" on',
@@ -21,8 +21,10 @@ export const schedulesSetActiveCommand = defineCommand({
   ],
   async run({ values, positionals, json }) {
     const active = parseOnOff(positionals[1] ?? "");
-    const schedule = await withClient({ databaseUrl: values["database-url"] }, async (client) =>
-      client.setScheduleActive(await resolveScheduleId(client, positionals[0] ?? ""), active),
+    const schedule = await withClient(
+      { databaseUrl: values["database-url"], url: values.url },
+      async (client) =>
+        client.setScheduleActive(await resolveScheduleId(client, positionals[0] ?? ""), active),
     );
     if (json) printJson(schedule);
     else if (schedule.nextDueAt)

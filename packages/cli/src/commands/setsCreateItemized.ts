@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { text } from "node:stream/consumers";
 import { targetKinds } from "@docket/engine";
 import { type CreateItemizedSetRequest, withClient } from "../client.ts";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { clientOptions, defineCommand } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { formatCount, printJson, printLine, printNote } from "../output.ts";
 import { parseList, parseTarget } from "../parseValues.ts";
@@ -39,7 +39,7 @@ export const setsCreateItemizedCommand = defineCommand({
         "Item barcodes from a file (- for stdin): one per line, or a CSV's first column; a header `barcode` is skipped.",
     },
     description: { type: "string", valueName: "TEXT", description: "Shown with the set." },
-    ...databaseOptions,
+    ...clientOptions,
   },
   details: [
     "Give exactly one of --ids, --barcodes and --barcodes-file. Entries that match no record are left out and named on stderr; if none matches, nothing is saved.",
@@ -68,8 +68,9 @@ export const setsCreateItemizedCommand = defineCommand({
       ...members,
       ...(values.description === undefined ? {} : { description: values.description }),
     };
-    const result = await withClient({ databaseUrl: values["database-url"] }, (client) =>
-      client.createItemizedSet(request),
+    const result = await withClient(
+      { databaseUrl: values["database-url"], url: values.url },
+      (client) => client.createItemizedSet(request),
     );
     if (result.unknown.length > 0) {
       const one = result.unknown.length === 1;

@@ -1,6 +1,6 @@
 import { setFilterFields, setOperators, targetKinds } from "@docket/engine";
 import { type CreateLogicalSetRequest, withClient } from "../client.ts";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { clientOptions, defineCommand } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { formatCount, printJson, printLine } from "../output.ts";
 import { parseTarget } from "../parseValues.ts";
@@ -22,7 +22,7 @@ export const setsCreateLogicalCommand = defineCommand({
         'The filter: {"all": [conditions], "any": [conditions]}, a condition being {"field", "op", "value"}. {} matches every record.',
     },
     description: { type: "string", valueName: "TEXT", description: "Shown with the set." },
-    ...databaseOptions,
+    ...clientOptions,
   },
   details: [
     "Members match every condition of all and, when any is given, at least one of any. A bad field, operator or value is named by its path (filter.all.0.field) and nothing is saved.",
@@ -50,8 +50,9 @@ export const setsCreateLogicalCommand = defineCommand({
       filter: parseFilter(values["filter-json"]),
       ...(values.description === undefined ? {} : { description: values.description }),
     };
-    const set = await withClient({ databaseUrl: values["database-url"] }, (client) =>
-      client.createLogicalSet(request),
+    const set = await withClient(
+      { databaseUrl: values["database-url"], url: values.url },
+      (client) => client.createLogicalSet(request),
     );
     if (json) printJson(set);
     else

@@ -1,5 +1,5 @@
 import { withClient } from "../client.ts";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { clientOptions, defineCommand } from "../command.ts";
 import { printJson, printLine } from "../output.ts";
 import { resolveSetId } from "../resolveSet.ts";
 
@@ -7,7 +7,7 @@ export const setsDeleteCommand = defineCommand({
   name: "sets delete",
   summary: "Delete a set; refused while a run that has not ended uses it.",
   positionals: [{ name: "set", description: "The set's id or exact name." }],
-  options: { ...databaseOptions },
+  options: { ...clientOptions },
   details: [
     "Records are not touched, only the set. Ended runs on it keep their population and report; they lose only the link to the set.",
   ],
@@ -17,8 +17,9 @@ export const setsDeleteCommand = defineCommand({
   ],
   async run({ values, positionals, json }) {
     const idOrName = positionals[0] ?? "";
-    const set = await withClient({ databaseUrl: values["database-url"] }, async (client) =>
-      client.deleteSet(await resolveSetId(client, idOrName)),
+    const set = await withClient(
+      { databaseUrl: values["database-url"], url: values.url },
+      async (client) => client.deleteSet(await resolveSetId(client, idOrName)),
     );
     if (json) printJson(set);
     else printLine(`Deleted set "${set.name}" (${set.id}).`);

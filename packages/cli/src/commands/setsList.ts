@@ -1,6 +1,6 @@
 import { targetKinds } from "@docket/engine";
 import { withClient } from "../client.ts";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { clientOptions, defineCommand } from "../command.ts";
 import { formatCount, formatTable, printJson, printLine } from "../output.ts";
 import { parseTarget } from "../parseValues.ts";
 
@@ -13,7 +13,7 @@ export const setsListCommand = defineCommand({
       valueName: "TARGET",
       description: `Only sets of this target (${targetKinds.join(", ")}). Default all.`,
     },
-    ...databaseOptions,
+    ...clientOptions,
   },
   details: [
     "An itemized set counts its members whose record still exists; a logical set counts the records its filter matches now. A run fixes its population when it starts.",
@@ -21,8 +21,9 @@ export const setsListCommand = defineCommand({
   examples: ["docket sets list", "docket sets list --target items --json"],
   async run({ values, json }) {
     const target = values.target === undefined ? undefined : parseTarget(values.target);
-    const sets = await withClient({ databaseUrl: values["database-url"] }, (client) =>
-      client.listSets(target === undefined ? {} : { target }),
+    const sets = await withClient(
+      { databaseUrl: values["database-url"], url: values.url },
+      (client) => client.listSets(target === undefined ? {} : { target }),
     );
     if (json) {
       printJson(sets);

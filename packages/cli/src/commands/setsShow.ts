@@ -1,5 +1,5 @@
 import { withClient } from "../client.ts";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { clientOptions, defineCommand } from "../command.ts";
 import { formatCount, formatTable, formatTimestamp, printJson, printLine } from "../output.ts";
 import { parseIntegerOption } from "../parseValues.ts";
 import { resolveSetId } from "../resolveSet.ts";
@@ -19,7 +19,7 @@ export const setsShowCommand = defineCommand({
       valueName: "CURSOR",
       description: "Members after this one: the cursor printed with the previous page.",
     },
-    ...databaseOptions,
+    ...clientOptions,
   },
   details: ["With --json it prints { set, members, nextCursor }."],
   examples: [
@@ -30,12 +30,14 @@ export const setsShowCommand = defineCommand({
     const idOrName = positionals[0] ?? "";
     const limit =
       values.limit === undefined ? 20 : parseIntegerOption("--limit", values.limit, 1, 500);
-    const page = await withClient({ databaseUrl: values["database-url"] }, async (client) =>
-      client.getSet({
-        id: await resolveSetId(client, idOrName),
-        limit,
-        ...(values.cursor === undefined ? {} : { cursor: values.cursor }),
-      }),
+    const page = await withClient(
+      { databaseUrl: values["database-url"], url: values.url },
+      async (client) =>
+        client.getSet({
+          id: await resolveSetId(client, idOrName),
+          limit,
+          ...(values.cursor === undefined ? {} : { cursor: values.cursor }),
+        }),
     );
     if (json) {
       printJson(page);

@@ -68,6 +68,8 @@ export const startCommand = defineCommand({
       const worker = await session.engine.startWorker({ concurrency });
       cleanups.push({ name: "worker", run: () => worker.stop() });
 
+      // Before listening: whoever reaches the sign-in page can use the printed credentials.
+      const demoUsers = await session.engine.users.ensureDemoUsers();
       const designer = values["no-web"]
         ? null
         : startDesigner({ repoRoot, hostname: host, port, log: printNote });
@@ -94,6 +96,18 @@ export const startCommand = defineCommand({
       }
 
       const url = `http://${displayHost(host)}:${port}`;
+      if (demoUsers.length && json) {
+        printJsonLine({ event: "users-created", users: demoUsers });
+      } else if (demoUsers.length) {
+        printLine(
+          [
+            "Created demo users. Their passwords are shown only now: sign in at the address below and change them (or `docket users reset-password <name>`).",
+            ...demoUsers.map(
+              (user) => `  ${user.name.padEnd(8)} ${user.password}   (${user.role})`,
+            ),
+          ].join("\n"),
+        );
+      }
       if (json)
         printJsonLine({
           event: "ready",

@@ -138,9 +138,14 @@ export function startDesigner(options: DesignerOptions): Designer {
   };
 }
 
-/** Whether `.next/BUILD_ID` is missing or older than a file under `app/` or `next.config.mjs`. */
+/** The designer's build directory: `DOCKET_NEXT_DIR` (as next.config.mjs reads it), else `.next`. */
+export function nextBuildDir(repoRoot: string): string {
+  return path.resolve(repoRoot, process.env.DOCKET_NEXT_DIR ?? ".next");
+}
+
+/** Whether `<build dir>/BUILD_ID` is missing or older than a file under `app/` or `next.config.mjs`. */
 export async function needsBuild(repoRoot: string): Promise<boolean> {
-  const buildId = path.join(repoRoot, ".next", "BUILD_ID");
+  const buildId = path.join(nextBuildDir(repoRoot), "BUILD_ID");
   if (!existsSync(buildId)) return true;
   const builtAt = (await stat(buildId)).mtimeMs;
   return (await newestSourceMtime(repoRoot)) > builtAt;

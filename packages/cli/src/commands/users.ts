@@ -1,0 +1,180 @@
+import { generatePassword, roles } from "@docket/engine";
+import type { Role } from "@docket/sdk";
+import { withClient } from "../client.ts";
+import { clientOptions, defineCommand } from "../command.ts";
+import { UsageError } from "../errors.ts";
+import { formatTable, formatTimestamp, printJson, printLine } from "../output.ts";
+
+function parseRole(value: string | undefined): Role {
+  const role = roles.find((known) => known === value);
+  if (!role) throw new UsageError(`Give a role: ${roles.join(", ")} (got "${value ?? ""}").`);
+  return role;
+}
+
+function requireName(positionals: readonly string[]): string {
+  const name = positionals[0];
+  if (!name) throw new UsageError("Give the user's name, e.g. `ana.lopez`.");
+  return name;
+}
+
+export const usersListCommand = defineCommand({
+  name: "users list",
+  summary: "List users with their roles (admins only).",
+  options: { ...clientOptions },
+  examples: ["docket users list"],
+  async run({ values, json }) {
+    const users = await withClient({ databaseUrl: values["database-url"], url: values.url }, (c) =>
+      c.listUsers(),
+    );
+    if (json) printJson(users);
+    else if (users.length === 0)
+      printLine("No users. `docket users add <name> --role admin` adds one.");
+    else {
+      printLine(
+        formatTable(
+          ["NAME", "DISPLAY NAME", "ROLE", "STATUS", "CREATED"],
+          users.map((user) => [
+            user.name,
+            user.displayName,
+            user.role,
+            user.disabled ? "disabled" : "active",
+            formatTimestamp(user.createdAt),
+          ]),
+        ),
+      );
+    }
+    return 0;
+  },
+});
+
+export const usersAddCommand = defineCommand({
+  name: "users add",
+  summary: "Add a user with a role; prints a generated password once unless --password is given.",
+  positionals: [{ name: "name", description: "Sign-in name: lower-case letters, digits, . _ -" }],
+  options: {
+    role: { type: "string", valueName: "ROLE", description: `${roles.join(", ")}. Required.` },
+    "display-name": {
+      type: "string",
+      valueName: "TEXT",
+      description: "Shown in the designer. Default: the name.",
+    },
+    password: {
+      type: "string",
+      valueName: "PASSWORD",
+      description: "At least 10 characters. Default: generated and printed once.",
+    },
+    ...clientOptions,
+  },
+  examples: ["docket users add ana.lopez --role staff --display-name 'Ana López'"],
+  async run({ values, positionals, json }) {
+    const name = requireName(positionals);
+    const role = parseRole(values.role);
+    const password = values.password ?? generatePassword();
+    const user = await withClient({ databaseUrl: values["database-url"], url: values.url }, (c) =>
+      c.createUser({
+        name,
+        role,
+        password,
+        ...(values["display-name"] ? { displayName: values["display-name"] } : {}),
+      }),
+    );
+    if (json) printJson({ ...user, ...(values.password ? {} : { password }) });
+    else {
+      printLine(`Added ${user.name} (${user.role}).`);
+      if (!values.password) printLine(`Password (shown only now): ${password}`);
+    }
+    return 0;
+  },
+});
+
+export const usersSetRoleCommand = defineCommand({
+  name: "users set-role",
+  summary: "Change a user's role (the last admin stays admin).",
+  positionals: [
+    { name: "name", description: "The user's name." },
+    { name: "role", description: roles.join(", ") },
+  ],
+  options: { ...clientOptions },
+  examples: ["docket users set-role ana.lopez admin"],
+  async run({ values, positionals, json }) {
+    const name = requireName(positionals);
+    const role = parseRole(positionals[1]);
+    const user = await withClient({ databaseUrl: values["database-url"], url: values.url }, (c) =>
+      c.setUserRole({ user: name, role }),
+    );
+    if (json) printJson(user);
+    else printLine(`${user.name} is now ${user.role}.`);
+    return 0;
+  },
+});
+
+export const usersResetPasswordCommand = defineCommand({
+  name: "users reset-password",
+  summary: "Set a new password for a user and sign them out everywhere.",
+  positionals: [{ name: "name", description: "The user's name." }],
+  options: {
+    password: {
+      type: "string",
+      valueName: "PASSWORD",
+      description: "Default: generated and printed once.",
+    },
+    ...clientOptions,
+  },
+  examples: ["docket users reset-password staff"],
+  async run({ values, positionals, json }) {
+    const name = requireName(positionals);
+    const password = values.password ?? generatePassword();
+    const user = await withClient({ databaseUrl: values["database-url"], url: values.url }, (c) =>
+      c.resetUserPassword({ user: name, password }),
+    );
+    if (json) printJson({ ...user, ...(values.password ? {} : { password }) });
+    else {
+      printLine(`Reset the password of ${user.name}; their sessions have ended.`);
+      if (!values.password) printLine(`New password (shown only now): ${password}`);
+    }
+    return 0;
+  },
+});
+
+export const tokensCreateCommand = defineCommand({
+  name: "tokens create",
+  summary: "Create an API token for scripts and remote CLI use (DOCKET_TOKEN); printed once.",
+  positionals: [{ name: "user", description: "The user the token acts as (with their role)." }],
+  options: {
+    name: {
+      type: "string",
+      valueName: "TEXT",
+      description: "What uses the token, e.g. nightly-export. Required.",
+    },
+    "expires-in-days": {
+      type: "string",
+      valueName: "N",
+      description: "Default: never expires (revoke it in the designer).",
+    },
+    ...clientOptions,
+  },
+  examples: ["docket tokens create ana.lopez --name laptop-cli"],
+  async run({ values, positionals, json }) {
+    const userName = requireName(positionals);
+    if (!values.name) throw new UsageError("Give the token a --name saying what uses it.");
+    const days = values["expires-in-days"];
+    if (days !== undefined && !/^\d+$/.test(days)) {
+      throw new UsageError(`--expires-in-days takes a whole number of days (got "${days}").`);
+    }
+    const created = await withClient(
+      { databaseUrl: values["database-url"], url: values.url },
+      (c) =>
+        c.createToken({
+          name: values.name ?? "",
+          userName,
+          ...(days === undefined ? {} : { expiresInDays: Number(days) }),
+        }),
+    );
+    if (json) printJson(created);
+    else {
+      printLine(`Created token "${created.token.name}" for ${created.token.userName}.`);
+      printLine(`Token (shown only now; set it as DOCKET_TOKEN): ${created.secret}`);
+    }
+    return 0;
+  },
+});
