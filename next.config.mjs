@@ -9,6 +9,8 @@
  * @type {import("next").NextConfig}
  */
 const nextConfig = {
+  // Separate build directories let tests and parallel builds avoid each other's output.
+  distDir: process.env.DOCKET_NEXT_DIR ?? ".next",
   reactStrictMode: true,
   poweredByHeader: false,
   typedRoutes: false,

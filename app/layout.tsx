@@ -1,24 +1,18 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import { SiteHeader } from "./_components/SiteHeader.tsx";
+import { AppShell } from "./_components/AppShell.tsx";
 import "./globals.css";
 
 export const metadata: Metadata = {
   title: { default: "Docket", template: "%s — Docket" },
-  description: "Run, watch and abort Docket jobs.",
+  description: "Run, watch and abort batch jobs on library records.",
 };
 
 export default function RootLayout({ children }: { readonly children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <SiteHeader />
-        <main id="main" className="page">
-          {children}
-        </main>
+        <AppShell>{children}</AppShell>
       </body>
     </html>
   );

@@ -10,6 +10,10 @@ interface ConfirmDialogProps {
   readonly cancelLabel?: string;
   readonly onConfirm: () => void;
   readonly onCancel: () => void;
+  /** `danger` for destructive actions (default), `primary` for the rest. */
+  readonly tone?: "danger" | "primary";
+  /** Disables the confirm button, e.g. while the action runs. */
+  readonly busy?: boolean;
 }
 
 /**
@@ -24,6 +28,8 @@ export function ConfirmDialog({
   cancelLabel = "Cancel",
   onConfirm,
   onCancel,
+  tone = "danger",
+  busy = false,
 }: ConfirmDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -53,7 +59,12 @@ export function ConfirmDialog({
         <button type="button" className="button" onClick={onCancel}>
           {cancelLabel}
         </button>
-        <button type="button" className="button button--danger" onClick={onConfirm}>
+        <button
+          type="button"
+          className={`button button--${tone}`}
+          disabled={busy}
+          onClick={onConfirm}
+        >
           {confirmLabel}
         </button>
       </div>

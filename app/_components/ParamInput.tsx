@@ -1,7 +1,7 @@
+import { humanizeName, type ParamValue } from "../_lib/paramValues.ts";
 import type { SchemaField } from "../_lib/schemaFields.ts";
 
-/** A form value: text for every input but checkboxes. */
-export type ParamValue = string | boolean;
+export type { ParamValue };
 
 interface ParamInputProps {
   readonly field: SchemaField;
@@ -28,7 +28,7 @@ export function ParamInput({ field, value, error, onChange }: ParamInputProps) {
 
   const label = (
     <label htmlFor={id} className="field__label">
-      {field.name}
+      {humanizeName(field.name)}
       {field.required ? (
         <span className="field__required" title="required">
           {" "}
@@ -81,7 +81,8 @@ function renderInput(
   if (field.options) {
     return (
       <select {...common} value={text} onChange={(e) => onChange(e.target.value)}>
-        {field.required ? null : <option value="">(not set)</option>}
+        {/* Required choices start unchosen too: a policy is picked on purpose, not by default. */}
+        <option value="">{field.required ? "Choose…" : "(not set)"}</option>
         {field.options.map((option) => (
           <option key={option} value={option}>
             {option}

@@ -1,3 +1,5 @@
+import { formatNumber } from "../_lib/formatters.ts";
+
 interface ProgressBarProps {
   readonly done: number;
   /** Unknown totals show a count and an indeterminate bar. */
@@ -10,7 +12,9 @@ interface ProgressBarProps {
 export function ProgressBar({ done, total, label, compact = false }: ProgressBarProps) {
   const known = total !== undefined && total > 0;
   const percent = known ? Math.min(100, Math.round((done / total) * 100)) : null;
-  const text = known ? `${done} / ${total} (${percent}%)` : `${done} done`;
+  const text = known
+    ? `${formatNumber(done)} / ${formatNumber(total)} (${percent}%)`
+    : `${formatNumber(done)} done`;
   return (
     <div className={compact ? "progress progress--compact" : "progress"}>
       <div

@@ -57,3 +57,28 @@ export function formatStateValue(value: unknown): string {
 export function formatJson(value: unknown): string {
   return JSON.stringify(value, null, 2) ?? "undefined";
 }
+
+const integer = new Intl.NumberFormat("en-US");
+
+/** `12,480`. */
+export function formatNumber(value: number): string {
+  return integer.format(Math.round(value));
+}
+
+/** `just now`, `4 min ago`, `3 h ago`, `2 d ago`; past dates only. */
+export function formatAgo(value: string | Date, now = Date.now()): string {
+  const seconds = Math.max(0, Math.round((now - new Date(value).getTime()) / 1000));
+  if (seconds < 45) return "just now";
+  if (seconds < 3600) return `${Math.max(1, Math.round(seconds / 60))} min ago`;
+  if (seconds < 86_400) return `${Math.round(seconds / 3600)} h ago`;
+  return `${Math.round(seconds / 86_400)} d ago`;
+}
+
+/** `in 5 min`, `in 3 h`, `in 2 d`; `now` for past or imminent times. */
+export function formatIn(value: string | Date, now = Date.now()): string {
+  const seconds = Math.round((new Date(value).getTime() - now) / 1000);
+  if (seconds < 45) return "now";
+  if (seconds < 3600) return `in ${Math.max(1, Math.round(seconds / 60))} min`;
+  if (seconds < 86_400) return `in ${Math.round(seconds / 3600)} h`;
+  return `in ${Math.round(seconds / 86_400)} d`;
+}

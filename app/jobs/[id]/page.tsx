@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { JobDetails } from "../../_components/JobDetails.tsx";
+import { JobView } from "../../_components/jobs/JobView.tsx";
 
 interface JobPageProps {
   readonly params: Promise<{ id: string }>;
@@ -7,11 +7,12 @@ interface JobPageProps {
 
 export async function generateMetadata({ params }: JobPageProps): Promise<Metadata> {
   const { id } = await params;
-  return { title: `Job ${id}` };
+  return { title: `Job ${decodeURIComponent(id)}` };
 }
 
 export default async function JobPage({ params }: JobPageProps) {
   const { id } = await params;
+  const jobId = decodeURIComponent(id);
   // Keyed, so another job starts from a blank state rather than the previous job's.
-  return <JobDetails key={id} jobId={id} />;
+  return <JobView key={jobId} jobId={jobId} />;
 }

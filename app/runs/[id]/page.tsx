@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { RunDetails } from "../../_components/RunDetails.tsx";
+import { RunPage } from "./RunPage.tsx";
 
 interface RunPageProps {
   readonly params: Promise<{ id: string }>;
@@ -10,8 +10,8 @@ export async function generateMetadata({ params }: RunPageProps): Promise<Metada
   return { title: `Run ${id.slice(0, 8)}` };
 }
 
-export default async function RunPage({ params }: RunPageProps) {
+export default async function Page({ params }: RunPageProps) {
   const { id } = await params;
   // Keyed, so another run starts from a blank state rather than the previous run's.
-  return <RunDetails key={id} runId={id} />;
+  return <RunPage key={id} runId={id} />;
 }

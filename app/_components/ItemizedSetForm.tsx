@@ -1,0 +1,169 @@
+"use client";
+
+import { type FormEvent, useState } from "react";
+import { issuesByField, toApiError } from "../_lib/apiError.ts";
+import { formatNumber } from "../_lib/formatters.ts";
+import { type SetSummaryView, trpc } from "../_lib/trpcClient.ts";
+import { Field } from "./Field.tsx";
+
+type Target = SetSummaryView["target"];
+
+interface ItemizedSetFormProps {
+  /** Fixed by the job being run; chosen in the form otherwise. */
+  readonly target?: Target;
+  readonly onCreated: (set: SetSummaryView, unknown: readonly string[]) => void;
+  readonly submitLabel?: string;
+}
+
+const targets: readonly Target[] = ["items", "records", "loans", "headings"];
+
+/** Most characters read from an uploaded file (about a million barcodes). */
+const maxFileChars = 41_000_000;
+
+/**
+ * Saves an itemized set from pasted or uploaded identifiers: item barcodes for
+ * items (one per line, or a CSV whose first column holds them), record ids for
+ * the other targets. Identifiers matching nothing are reported, not dropped silently.
+ */
+export function ItemizedSetForm({
+  target: fixedTarget,
+  onCreated,
+  submitLabel = "Create set",
+}: ItemizedSetFormProps) {
+  const [name, setName] = useState("");
+  const [target, setTarget] = useState<Target>(fixedTarget ?? "items");
+  const [text, setText] = useState("");
+  const [pending, setPending] = useState(false);
+  const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
+  const byBarcode = target === "items";
+
+  const readFile = async (file: File | undefined) => {
+    if (!file) return;
+    const content = await file.text();
+    setText(content.slice(0, maxFileChars));
+    if (!name.trim()) setName(file.name.replace(/\.[^.]+$/, ""));
+  };
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setErrors({});
+    setFormError(null);
+    if (!name.trim()) return setErrors({ name: "Give the set a name." });
+    if (lines.length === 0) {
+      return setErrors({
+        ids: byBarcode
+          ? "Paste or upload at least one barcode."
+          : "Paste or upload at least one id.",
+      });
+    }
+    setPending(true);
+    try {
+      const result = await trpc.sets.createItemized.mutate({
+        name: name.trim(),
+        target,
+        ...(byBarcode
+          ? { barcodesText: text }
+          : {
+              memberIds: lines
+                .map(
+                  (line) =>
+                    line
+                      .trim()
+                      .split(/[,;\t]/)[0]
+                      ?.trim() ?? "",
+                )
+                .filter(Boolean),
+            }),
+      });
+      setName("");
+      setText("");
+      onCreated(result.set, result.unknown);
+    } catch (cause) {
+      const apiError = toApiError(cause);
+      const fields = issuesByField(apiError.issues);
+      const idsError = fields.barcodes ?? fields.barcodesText ?? fields.memberIds;
+      setErrors({
+        ...(fields.name ? { name: fields.name } : {}),
+        ...(idsError ? { ids: idsError } : {}),
+      });
+      if (!fields.name && !idsError) setFormError(apiError.message);
+    } finally {
+      setPending(false);
+    }
+  };
+
+  return (
+    <form className="form" onSubmit={submit} noValidate aria-label="New itemized set">
+      {formError ? (
+        <div className="notice notice--error" role="alert">
+          {formError}
+        </div>
+      ) : null}
+      <Field id="itemized-name" label="Set name" error={errors.name}>
+        {(control) => (
+          <input
+            {...control}
+            type="text"
+            maxLength={200}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        )}
+      </Field>
+      {fixedTarget ? null : (
+        <Field id="itemized-target" label="Records">
+          {(control) => (
+            <select
+              {...control}
+              value={target}
+              onChange={(e) => setTarget(e.target.value as Target)}
+            >
+              {targets.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      )}
+      <Field
+        id="itemized-ids"
+        label={byBarcode ? "Barcodes" : "Record ids"}
+        error={errors.ids}
+        hint={
+          <>
+            One per line, or a CSV whose first column holds them. {formatNumber(lines.length)}{" "}
+            {lines.length === 1 ? "line" : "lines"}.
+          </>
+        }
+      >
+        {(control) => (
+          <textarea
+            {...control}
+            rows={6}
+            spellCheck={false}
+            placeholder={byBarcode ? "39000000000001\n39000000000002\n…" : "1\n2\n…"}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+        )}
+      </Field>
+      <Field id="itemized-file" label="Or upload a file">
+        {(control) => (
+          <input
+            {...control}
+            type="file"
+            accept=".txt,.csv,text/plain,text/csv"
+            onChange={(e) => void readFile(e.target.files?.[0])}
+          />
+        )}
+      </Field>
+      <button type="submit" className="button button--primary" disabled={pending}>
+        {pending ? "Creating…" : submitLabel}
+      </button>
+    </form>
+  );
+}

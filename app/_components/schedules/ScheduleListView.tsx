@@ -1,0 +1,221 @@
+"use client";
+
+import Link from "next/link";
+import { useSearchParams } from "next/navigation";
+import { useState } from "react";
+import { toApiError } from "../../_lib/apiError.ts";
+import { trpc } from "../../_lib/trpcClient.ts";
+import { usePolling } from "../../_lib/usePolling.ts";
+import { useSession } from "../AuthProvider.tsx";
+import { EmptyState } from "../EmptyState.tsx";
+import { ErrorNotice } from "../ErrorNotice.tsx";
+import { Icon } from "../Icon.tsx";
+import { LoadingRows } from "../LoadingRows.tsx";
+import { PageHeader } from "../PageHeader.tsx";
+import { StatusBadge } from "../StatusBadge.tsx";
+import { ActiveSwitch } from "./ActiveSwitch.tsx";
+import styles from "./schedules.module.css";
+import { formatFromNow, formatInZone } from "./scheduleTime.ts";
+
+type ScheduleView = Awaited<ReturnType<typeof trpc.schedules.list.query>>[number];
+type Filter = "all" | "active" | "inactive";
+
+/** Refreshed now and then so "next run" and "last result" stay current; small query, whole list. */
+const refreshMs = 20_000;
+
+/** The schedules: active toggle, job, creator, timing in words, next run and last result. */
+export function ScheduleListView() {
+  const { user } = useSession();
+  const isAdmin = user.role === "admin";
+  const created = useSearchParams().get("created");
+  const [filter, setFilter] = useState<Filter>("all");
+  const [reload, setReload] = useState(0);
+  // Toggled rows show their new state at once, before the next refresh.
+  const [patched, setPatched] = useState<ReadonlyMap<string, ScheduleView>>(new Map());
+  const [toggleError, setToggleError] = useState<string | null>(null);
+  const { data, error, loading } = usePolling(
+    (signal) => trpc.schedules.list.query(undefined, { signal }),
+    { intervalMs: refreshMs, key: String(reload) },
+  );
+  const schedules = (data ?? []).map((schedule) => patched.get(schedule.id) ?? schedule);
+  const shown = schedules.filter(
+    (schedule) => filter === "all" || (filter === "active") === schedule.active,
+  );
+  const createdSchedule = created
+    ? schedules.find((schedule) => schedule.id === created)
+    : undefined;
+
+  const toggle = async (schedule: ScheduleView, active: boolean) => {
+    setToggleError(null);
+    try {
+      const updated = await trpc.schedules.setActive.mutate({ id: schedule.id, active });
+      setPatched((previous) => new Map(previous).set(schedule.id, { ...schedule, ...updated }));
+      setReload((count) => count + 1);
+    } catch (caught) {
+      setToggleError(
+        `Could not ${active ? "activate" : "deactivate"} “${schedule.name}”: ${toApiError(caught).message}`,
+      );
+    }
+  };
+
+  return (
+    <>
+      <PageHeader
+        title="Schedules"
+        subtitle="Jobs that run by themselves: when, with which parameters and set, and who hears about the result."
+        actions={
+          isAdmin ? (
+            <Link href="/schedules/new" className="button button--primary">
+              <Icon name="plus" />
+              New schedule
+            </Link>
+          ) : null
+        }
+      />
+      {createdSchedule ? (
+        <div className="notice notice--success" role="status">
+          <p className="notice__title">Schedule “{createdSchedule.name}” saved</p>
+          <p>
+            {createdSchedule.active
+              ? `${createdSchedule.description}; first run ${createdSchedule.nextDueAt ? formatFromNow(createdSchedule.nextDueAt) : "when activated"}.`
+              : "It is inactive until you activate it."}
+          </p>
+        </div>
+      ) : null}
+      {toggleError ? <ErrorNotice title={toggleError} /> : null}
+      <div className={styles.toolbar}>
+        <fieldset className={styles.segmented}>
+          <legend className="visually-hidden">Show</legend>
+          {(["all", "active", "inactive"] as const).map((value) => (
+            <label key={value} className={filter === value ? styles.segmentOn : styles.segment}>
+              <input
+                type="radio"
+                name="schedule-filter"
+                value={value}
+                checked={filter === value}
+                onChange={() => setFilter(value)}
+                className="visually-hidden"
+              />
+              {value === "all" ? "All" : value === "active" ? "Active" : "Inactive"}
+              {data ? (
+                <span className={styles.segmentCount}>
+                  {value === "all"
+                    ? schedules.length
+                    : schedules.filter((s) => s.active === (value === "active")).length}
+                </span>
+              ) : null}
+            </label>
+          ))}
+        </fieldset>
+      </div>
+      {loading ? <LoadingRows rows={4} label="Loading schedules" /> : null}
+      {!data && error ? (
+        <ErrorNotice title="Could not load the schedules" error={error} hint="Retrying." />
+      ) : null}
+      {data && schedules.length === 0 ? (
+        <EmptyState title="No schedules yet">
+          {isAdmin ? (
+            <>
+              <Link href="/schedules/new">Create one</Link> to run a job every night, week or month.
+            </>
+          ) : (
+            "Admins create schedules; they will show up here."
+          )}
+        </EmptyState>
+      ) : null}
+      {data && schedules.length > 0 && shown.length === 0 ? (
+        <EmptyState title={`No ${filter} schedules`} />
+      ) : null}
+      {shown.length > 0 ? (
+        <div className="panel panel--flush">
+          <div className="table-scroll">
+            <table className={`table ${styles.table}`}>
+              <thead>
+                <tr>
+                  <th scope="col">Active</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">Job</th>
+                  <th scope="col">Schedule</th>
+                  <th scope="col">Next run</th>
+                  <th scope="col">Last result</th>
+                  <th scope="col">Creator</th>
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((schedule) => (
+                  <tr
+                    key={schedule.id}
+                    data-schedule={schedule.name}
+                    className={schedule.active ? "" : styles.inactiveRow}
+                  >
+                    <td>
+                      <ActiveSwitch
+                        active={schedule.active}
+                        label={`Active: ${schedule.name}`}
+                        disabled={!isAdmin}
+                        onChange={(active) => toggle(schedule, active)}
+                      />
+                    </td>
+                    <th scope="row">
+                      <Link href={`/schedules/${schedule.id}`} className={styles.name}>
+                        {schedule.name}
+                      </Link>
+                      {schedule.problem ? (
+                        <span className={styles.problem} title={schedule.problem}>
+                          <Icon name="alert" size={13} /> {schedule.problem}
+                        </span>
+                      ) : null}
+                    </th>
+                    <td>
+                      {schedule.workflowId ? (
+                        <span>
+                          {schedule.jobTitle ?? "Unknown workflow"}{" "}
+                          <span className="muted small">(workflow)</span>
+                        </span>
+                      ) : (
+                        <Link href={`/jobs/${encodeURIComponent(schedule.jobId)}`}>
+                          {schedule.jobTitle ?? schedule.jobId}
+                        </Link>
+                      )}
+                      {schedule.setName ? (
+                        <span className="muted small block">on {schedule.setName}</span>
+                      ) : null}
+                    </td>
+                    <td>{schedule.description}</td>
+                    <td className="nowrap">
+                      {schedule.active && schedule.nextDueAt ? (
+                        <>
+                          <span className="block">{formatFromNow(schedule.nextDueAt)}</span>
+                          <span className="muted small">
+                            {formatInZone(schedule.nextDueAt, schedule.timezone)}
+                          </span>
+                        </>
+                      ) : (
+                        <span className="muted">inactive</span>
+                      )}
+                    </td>
+                    <td>
+                      {schedule.lastRunId && schedule.lastRunStatus ? (
+                        <Link href={`/runs/${schedule.lastRunId}`} className={styles.lastRun}>
+                          <StatusBadge status={schedule.lastRunStatus} />
+                          {schedule.lastFiredAt ? (
+                            <span className="muted small">
+                              {formatFromNow(schedule.lastFiredAt)}
+                            </span>
+                          ) : null}
+                        </Link>
+                      ) : (
+                        <span className="muted">never ran</span>
+                      )}
+                    </td>
+                    <td>{schedule.createdBy}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,203 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import { toApiError } from "../../_lib/apiError.ts";
+import { formatAgo, formatDateTime } from "../../_lib/formatters.ts";
+import { trpc } from "../../_lib/trpcClient.ts";
+import { useQuery } from "../../_lib/useQuery.ts";
+import { useSession } from "../AuthProvider.tsx";
+import { EmptyState } from "../EmptyState.tsx";
+import { ErrorNotice } from "../ErrorNotice.tsx";
+import { Icon } from "../Icon.tsx";
+import { LoadingRows } from "../LoadingRows.tsx";
+import { PageHeader } from "../PageHeader.tsx";
+import { StatusBadge } from "../StatusBadge.tsx";
+import { downloadText, workflowFileName } from "./downloadText.ts";
+import { ImportWorkflowPanel } from "./ImportWorkflowPanel.tsx";
+import styles from "./workflows.module.css";
+
+type WorkflowSummaryView = Awaited<ReturnType<typeof trpc.workflows.list.query>>[number];
+
+/** The workflows: name, latest version, description, last update and last run; import and export. */
+export function WorkflowListView() {
+  const { user } = useSession();
+  const canEdit = user.role !== "viewer";
+  const [importing, setImporting] = useState(false);
+  const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string } | null>(null);
+  const { data, error, loading, reload } = useQuery(
+    (signal) => trpc.workflows.list.query(undefined, { signal }),
+    { refreshMs: 30_000 },
+  );
+  const ids = (data ?? []).map((workflow) => workflow.id);
+  // One small query per workflow; the HTTP link batches them into one request.
+  const { data: lastRuns } = useQuery(
+    async (signal) =>
+      new Map(
+        await Promise.all(
+          ids.map(
+            async (id) =>
+              [
+                id,
+                (await trpc.runs.list.query({ jobId: `workflow:${id}`, limit: 1 }, { signal }))
+                  .runs[0] ?? null,
+              ] as const,
+          ),
+        ),
+      ),
+    { key: ids.join(","), enabled: ids.length > 0, refreshMs: 30_000 },
+  );
+
+  const exportWorkflow = async (workflow: WorkflowSummaryView) => {
+    try {
+      const json = await trpc.workflows.export.query({ id: workflow.id });
+      downloadText(json, workflowFileName(workflow.name));
+    } catch (caught) {
+      setNotice({
+        tone: "error",
+        text: `Could not export “${workflow.name}”: ${toApiError(caught).message}`,
+      });
+    }
+  };
+
+  return (
+    <>
+      <PageHeader
+        title="Workflows"
+        subtitle="Jobs composed into a graph: each step starts when the one before it succeeds, fails or ends."
+        actions={
+          canEdit ? (
+            <div className="button-row">
+              <button
+                type="button"
+                className="button"
+                onClick={() => setImporting((open) => !open)}
+                aria-expanded={importing}
+              >
+                Import…
+              </button>
+              <Link href="/workflows/new" className="button button--primary">
+                <Icon name="plus" />
+                New workflow
+              </Link>
+            </div>
+          ) : null
+        }
+      />
+      {notice ? (
+        <div
+          className={`notice notice--${notice.tone}`}
+          role={notice.tone === "error" ? "alert" : "status"}
+          data-testid="workflows-notice"
+        >
+          {notice.text}
+        </div>
+      ) : null}
+      {importing ? (
+        <ImportWorkflowPanel
+          onImported={(workflow) => {
+            setImporting(false);
+            setNotice({
+              tone: "success",
+              text: `Imported “${workflow.name}” as version ${workflow.version}.`,
+            });
+            reload();
+          }}
+          onCancel={() => setImporting(false)}
+        />
+      ) : null}
+      {loading ? <LoadingRows rows={4} label="Loading workflows" /> : null}
+      {!data && error ? (
+        <ErrorNotice title="Could not load the workflows" error={error} hint="Retrying." />
+      ) : null}
+      {data && data.length === 0 ? (
+        <EmptyState title="No workflows yet">
+          {canEdit ? (
+            <>
+              <Link href="/workflows/new">Compose one</Link> from jobs, or import a workflow
+              exported from another Docket.
+            </>
+          ) : (
+            "Staff and admins compose workflows; they will show up here."
+          )}
+        </EmptyState>
+      ) : null}
+      {data && data.length > 0 ? (
+        <div className="panel panel--flush">
+          <div className="table-scroll">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">Steps</th>
+                  <th scope="col">Updated</th>
+                  <th scope="col">Last run</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.map((workflow) => {
+                  const lastRun = lastRuns?.get(workflow.id);
+                  return (
+                    <tr key={workflow.id} data-workflow={workflow.name}>
+                      <th scope="row">
+                        <Link href={`/workflows/${workflow.id}`}>{workflow.name}</Link>
+                        {workflow.description ? (
+                          <span className="muted small block">{workflow.description}</span>
+                        ) : null}
+                      </th>
+                      <td className="numeric">v{workflow.latestVersion}</td>
+                      <td>
+                        {workflow.nodeCount} {workflow.nodeCount === 1 ? "step" : "steps"}
+                        <span className={styles.jobChips}>
+                          {workflow.jobIds.slice(0, 4).map((jobId) => (
+                            <span key={jobId} className={styles.jobChip}>
+                              {jobId}
+                            </span>
+                          ))}
+                          {workflow.jobIds.length > 4 ? (
+                            <span className="muted small">+{workflow.jobIds.length - 4}</span>
+                          ) : null}
+                        </span>
+                      </td>
+                      <td className="nowrap" title={formatDateTime(workflow.updatedAt)}>
+                        {formatAgo(workflow.updatedAt)}
+                        <span className="muted small block">by {workflow.createdBy}</span>
+                      </td>
+                      <td>
+                        {lastRun ? (
+                          <Link
+                            href={`/runs/${lastRun.id}`}
+                            title={formatDateTime(lastRun.createdAt)}
+                          >
+                            <StatusBadge status={lastRun.status} />
+                          </Link>
+                        ) : (
+                          <span className="muted small">{lastRuns ? "never run" : "…"}</span>
+                        )}
+                      </td>
+                      <td className="nowrap">
+                        <button
+                          type="button"
+                          className="button button--ghost button--small"
+                          onClick={() => exportWorkflow(workflow)}
+                          aria-label={`Export ${workflow.name}`}
+                        >
+                          <Icon name="download" size={14} />
+                          Export
+                        </button>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      ) : null}
+    </>
+  );
+}

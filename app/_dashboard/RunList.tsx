@@ -1,0 +1,72 @@
+"use client";
+
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { EmptyState } from "../_components/EmptyState.tsx";
+import { ErrorNotice } from "../_components/ErrorNotice.tsx";
+import { LoadingRows } from "../_components/LoadingRows.tsx";
+import { RunsTable, type RunsTableColumn } from "../_components/RunsTable.tsx";
+import type { RunStatusName } from "../_lib/trpcClient.ts";
+import { trpc } from "../_lib/trpcClient.ts";
+import { useQuery } from "../_lib/useQuery.ts";
+
+interface RunListProps {
+  readonly id: string;
+  readonly title: string;
+  readonly statuses: readonly RunStatusName[];
+  readonly columns: readonly RunsTableColumn[];
+  readonly empty: string;
+  readonly emptyHint?: ReactNode;
+  /** The monitor view showing all of them. */
+  readonly moreHref: string;
+  readonly limit?: number;
+  /** Narrow panel: the time goes under the run's name. Default false. */
+  readonly compact?: boolean;
+}
+
+/** A dashboard panel: the newest runs in some statuses, live while the page is open. */
+export function RunList({
+  id,
+  title,
+  statuses,
+  columns,
+  empty,
+  emptyHint,
+  moreHref,
+  limit = 6,
+  compact = false,
+}: RunListProps) {
+  const { data, error, loading } = useQuery(
+    (signal) => trpc.runs.list.query({ status: [...statuses], limit }, { signal }),
+    // Live: reloads as runs change; the timer only backs up a lost stream.
+    { live: true, refreshMs: 30_000 },
+  );
+  return (
+    <section className="panel panel--flush" aria-labelledby={id}>
+      <div className="panel__header panel__header--padded">
+        <h2 id={id} className="panel__title">
+          {title}
+          {data ? (
+            <span className="count">
+              {data.runs.length}
+              {data.nextCursor ? "+" : ""}
+            </span>
+          ) : null}
+        </h2>
+        <Link href={moreHref} className="small">
+          View all
+        </Link>
+      </div>
+      {loading ? <LoadingRows label={`Loading ${title.toLowerCase()}`} /> : null}
+      {error ? <ErrorNotice title={`Could not load ${title.toLowerCase()}`} error={error} /> : null}
+      {data && data.runs.length === 0 ? (
+        <div className="panel__body">
+          <EmptyState title={empty}>{emptyHint}</EmptyState>
+        </div>
+      ) : null}
+      {data && data.runs.length > 0 ? (
+        <RunsTable runs={data.runs} columns={columns} label={title} compact={compact} />
+      ) : null}
+    </section>
+  );
+}

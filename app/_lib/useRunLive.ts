@@ -1,0 +1,205 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import { isRunEnded } from "./runStatus.ts";
+import { type RunEventView, type RunView, trpc } from "./trpcClient.ts";
+
+export interface RunLiveState {
+  readonly run: RunView | undefined;
+  /** The run's history so far, oldest first (the newest {@link maxKeptEvents}). */
+  readonly events: readonly RunEventView[];
+  /** How many events arrived in all, including those no longer kept. */
+  readonly eventCount: number;
+  /** The latest failure of the row or the stream; cleared by the next success. */
+  readonly error: unknown;
+  readonly loading: boolean;
+  /** True while the event stream is open. */
+  readonly live: boolean;
+  /** Reads the run's row again and resumes the stream if it had ended (after an action). */
+  readonly refresh: () => void;
+  /**
+   * Shows a row an action returned (abort answers `aborting`) at once, unless
+   * the stream already showed the run ending.
+   */
+  readonly show: (row: RunView) => void;
+}
+
+/** Events kept in memory for the console; older ones are dropped (the timeline keeps its own). */
+export const maxKeptEvents = 20_000;
+
+/** Events that change the row beyond state and progress, so the row is read again. */
+const rowChangingEvents = new Set([
+  "status",
+  "abort-requested",
+  "started",
+  "resumed",
+  "parked",
+  "released",
+]);
+
+/**
+ * Follows a run live through the `runs.events` subscription (Server-Sent
+ * Events, resumed after the last event id on reconnect): transitions and
+ * progress update the run in place; status changes re-read its row once.
+ * Nothing is polled.
+ */
+export function useRunLive(runId: string): RunLiveState {
+  const [run, setRun] = useState<RunView | undefined>(undefined);
+  const [events, setEvents] = useState<readonly RunEventView[]>([]);
+  const [eventCount, setEventCount] = useState(0);
+  const [error, setError] = useState<unknown>(undefined);
+  const [loading, setLoading] = useState(true);
+  const [live, setLive] = useState(false);
+  const [generation, setGeneration] = useState(0);
+  const [streamGeneration, setStreamGeneration] = useState(0);
+  const readRow = useRef<() => void>(() => {});
+  const lastEventId = useRef<string | null>(null);
+  const streaming = useRef(false);
+
+  // The row: on mount, on request, and whenever the stream says it changed.
+  useEffect(() => {
+    void generation; // refresh() reads the row again
+    const controller = new AbortController();
+    let pending = false;
+    let again = false;
+    const read = async () => {
+      if (pending) {
+        again = true; // coalesce bursts of status events into one extra read
+        return;
+      }
+      pending = true;
+      try {
+        const next = await trpc.runs.get.query({ id: runId }, { signal: controller.signal });
+        if (controller.signal.aborted) return;
+        // Progress and state streamed in meanwhile may be newer than the row.
+        setRun((previous) => mergeRow(previous, next));
+        setError(undefined);
+      } catch (cause) {
+        if (!controller.signal.aborted) setError(cause);
+      } finally {
+        pending = false;
+        if (!controller.signal.aborted) setLoading(false);
+        if (again && !controller.signal.aborted) {
+          again = false;
+          void read();
+        }
+      }
+    };
+    readRow.current = () => void read();
+    void read();
+    return () => controller.abort();
+  }, [runId, generation]);
+
+  // The stream: every history entry, from the first (or after the last one seen, when restarted).
+  useEffect(() => {
+    void streamGeneration;
+    let buffer: RunEventView[] = [];
+    let flushTimer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      flushTimer = undefined;
+      const batch = buffer;
+      buffer = [];
+      if (batch.length === 0) return;
+      setEvents((previous) => {
+        const next = previous.concat(batch);
+        return next.length > maxKeptEvents ? next.slice(-maxKeptEvents) : next;
+      });
+      setEventCount((n) => n + batch.length);
+      setRun((previous) => (previous ? applyEvents(previous, batch) : previous));
+      if (batch.some((event) => rowChangingEvents.has(event.type))) readRow.current();
+    };
+    const subscription = trpc.runs.events.subscribe(
+      { id: runId, lastEventId: lastEventId.current },
+      {
+        onStarted: () => {
+          streaming.current = true;
+          setLive(true);
+        },
+        onData: (tracked) => {
+          lastEventId.current = tracked.id;
+          buffer.push(tracked.data);
+          // A few ms of batching keeps thousands of progress events from re-rendering each.
+          flushTimer ??= setTimeout(flush, 50);
+        },
+        onError: (cause) => {
+          streaming.current = false;
+          setLive(false);
+          setError(cause);
+        },
+        onComplete: () => {
+          streaming.current = false;
+          setLive(false);
+          flush();
+          readRow.current();
+        },
+        onStopped: () => {
+          streaming.current = false;
+          setLive(false);
+        },
+      },
+    );
+    return () => {
+      subscription.unsubscribe();
+      clearTimeout(flushTimer);
+    };
+  }, [runId, streamGeneration]);
+
+  return {
+    run,
+    events,
+    eventCount,
+    error,
+    loading,
+    live,
+    show: (row) => setRun((previous) => mergeRow(previous, row)),
+    refresh: () => {
+      setGeneration((n) => n + 1);
+      // A retried run lives again after its stream ended: follow it from where it stopped.
+      if (!streaming.current) setStreamGeneration((n) => n + 1);
+    },
+  };
+}
+
+/** Applies streamed transitions, progress and statuses to the run shown. */
+function applyEvents(run: RunView, batch: readonly RunEventView[]): RunView {
+  let next = run;
+  for (const event of batch) {
+    const data = (event.data ?? {}) as Record<string, unknown>;
+    if (event.type === "transition" && "value" in data && !isRunEnded(next.status)) {
+      next = { ...next, stateValue: data.value };
+    } else if (event.type === "progress" && typeof data.done === "number") {
+      next = {
+        ...next,
+        progress:
+          typeof data.total === "number"
+            ? { done: data.done, total: data.total }
+            : { done: data.done },
+      };
+    } else if (event.type === "status" && typeof data.status === "string") {
+      // The event's time orders it against rows read or returned meanwhile (see mergeRow).
+      next = { ...next, status: data.status as RunView["status"], updatedAt: event.at };
+    } else if (event.type === "abort-requested" && !isRunEnded(next.status)) {
+      next = {
+        ...next,
+        status: next.status === "pending" || next.status === "queued" ? next.status : "aborting",
+      };
+    }
+  }
+  return next;
+}
+
+/** The row read from the API, unless the stream already moved past it. */
+function mergeRow(previous: RunView | undefined, row: RunView): RunView {
+  if (!previous || previous.id !== row.id) return row;
+  if (isRunEnded(row.status)) return row;
+  // The stream already showed the run ending; a row read before that is stale
+  // (a retried run's row is newer: retry updates it).
+  if (isRunEnded(previous.status) && Date.parse(row.updatedAt) <= Date.parse(previous.updatedAt)) {
+    return previous;
+  }
+  const progress =
+    previous.progress && row.progress && previous.progress.done > row.progress.done
+      ? previous.progress
+      : row.progress;
+  return { ...row, progress };
+}

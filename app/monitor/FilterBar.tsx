@@ -1,0 +1,171 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { Icon } from "../_components/Icon.tsx";
+import type { JobSummary } from "../_lib/trpcClient.ts";
+import type { MonitorFilters } from "./monitorFilters.ts";
+
+interface FilterBarProps {
+  readonly filters: MonitorFilters;
+  readonly jobs: readonly JobSummary[];
+  readonly statuses: readonly { readonly value: string; readonly label: string }[];
+  /** Staff see only their own runs, so the creator filter is for admins and viewers. */
+  readonly showCreator: boolean;
+  readonly onChange: (next: Partial<MonitorFilters>) => void;
+}
+
+/** Status, category, job, creator, date range and text; text and creator apply as the reader pauses typing. */
+export function FilterBar({ filters, jobs, statuses, showCreator, onChange }: FilterBarProps) {
+  const [text, setText] = useState(filters.text);
+  const [creator, setCreator] = useState(filters.createdBy);
+  const categories = [...new Set(jobs.map((job) => job.category))].sort((a, b) =>
+    a.localeCompare(b),
+  );
+  const jobsShown = jobs.filter((job) => !filters.category || job.category === filters.category);
+
+  // Typing settles for 300 ms before the list reloads.
+  useEffect(() => {
+    if (text === filters.text && creator === filters.createdBy) return;
+    const timer = setTimeout(() => onChange({ text, createdBy: creator }), 300);
+    return () => clearTimeout(timer);
+  }, [text, creator, filters.text, filters.createdBy, onChange]);
+
+  const any =
+    filters.status ||
+    filters.category ||
+    filters.jobId ||
+    filters.createdBy ||
+    filters.from ||
+    filters.to ||
+    filters.text;
+
+  return (
+    <form className="filter-bar" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+      <div className="search-input filter-bar__search">
+        <Icon name="search" />
+        <label htmlFor="filter-text" className="visually-hidden">
+          Search runs
+        </label>
+        <input
+          id="filter-text"
+          type="search"
+          placeholder="Search runs"
+          title="Searches job titles and ids, descriptions and errors"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+      </div>
+      <div className="filter">
+        <label htmlFor="filter-status" className="visually-hidden">
+          Status
+        </label>
+        <select
+          id="filter-status"
+          value={filters.status}
+          onChange={(e) => onChange({ status: e.target.value as MonitorFilters["status"] })}
+        >
+          <option value="">All statuses</option>
+          {statuses.map((status) => (
+            <option key={status.value} value={status.value}>
+              {status.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="filter">
+        <label htmlFor="filter-category" className="visually-hidden">
+          Category
+        </label>
+        <select
+          id="filter-category"
+          value={filters.category}
+          onChange={(e) => onChange({ category: e.target.value, jobId: "" })}
+        >
+          <option value="">All categories</option>
+          {categories.map((category) => (
+            <option key={category} value={category}>
+              {category}
+            </option>
+          ))}
+          {filters.category && !categories.includes(filters.category) ? (
+            <option value={filters.category}>{filters.category}</option>
+          ) : null}
+        </select>
+      </div>
+      <div className="filter">
+        <label htmlFor="filter-job" className="visually-hidden">
+          Job
+        </label>
+        <select
+          id="filter-job"
+          value={filters.jobId}
+          onChange={(e) => onChange({ jobId: e.target.value })}
+        >
+          <option value="">All jobs</option>
+          {jobsShown.map((job) => (
+            <option key={job.id} value={job.id}>
+              {job.title}
+            </option>
+          ))}
+        </select>
+      </div>
+      {showCreator ? (
+        <div className="filter">
+          <label htmlFor="filter-creator" className="visually-hidden">
+            Creator
+          </label>
+          <input
+            id="filter-creator"
+            type="text"
+            placeholder="Creator"
+            size={10}
+            value={creator}
+            onChange={(e) => setCreator(e.target.value)}
+          />
+        </div>
+      ) : null}
+      <fieldset className="filter filter--range">
+        <legend className="visually-hidden">Created between</legend>
+        <label htmlFor="filter-from" className="filter__inline-label">
+          From
+        </label>
+        <input
+          id="filter-from"
+          type="date"
+          value={filters.from}
+          onChange={(e) => onChange({ from: e.target.value })}
+        />
+        <label htmlFor="filter-to" className="filter__inline-label">
+          to
+        </label>
+        <input
+          id="filter-to"
+          type="date"
+          value={filters.to}
+          onChange={(e) => onChange({ to: e.target.value })}
+        />
+      </fieldset>
+      {any ? (
+        <button
+          type="button"
+          className="button button--ghost button--small"
+          onClick={() => {
+            setText("");
+            setCreator("");
+            onChange({
+              status: "",
+              category: "",
+              jobId: "",
+              createdBy: "",
+              from: "",
+              to: "",
+              text: "",
+            });
+          }}
+        >
+          Clear filters
+        </button>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,127 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useSession } from "../_components/AuthProvider.tsx";
+import { PageHeader } from "../_components/PageHeader.tsx";
+import { activeStatuses, endedStatuses, statusLabel, waitingStatuses } from "../_lib/runStatus.ts";
+import { trpc } from "../_lib/trpcClient.ts";
+import { useQuery } from "../_lib/useQuery.ts";
+import { ClearInactiveButton } from "./ClearInactiveButton.tsx";
+import { ExportCsvLink } from "./ExportCsvLink.tsx";
+import { FilterBar } from "./FilterBar.tsx";
+import {
+  type MonitorFilters,
+  type MonitorTab,
+  readMonitorFilters,
+  toRunQuery,
+  writeMonitorFilters,
+} from "./monitorFilters.ts";
+import { RunsPanel } from "./RunsPanel.tsx";
+import { ScheduledPanel } from "./ScheduledPanel.tsx";
+
+const tabLabels: Readonly<Record<MonitorTab, string>> = {
+  running: "Running",
+  scheduled: "Scheduled",
+  history: "History",
+};
+
+const runningStatuses = [...waitingStatuses, ...activeStatuses];
+
+/**
+ * Monitor jobs, in the seeds' three tabs: what runs or waits now, what is
+ * scheduled, and the history of ended runs — filtered, keyset-paginated and
+ * refreshed while open.
+ */
+export function MonitorView() {
+  const router = useRouter();
+  const pathname = usePathname();
+  const filters = readMonitorFilters(new URLSearchParams(useSearchParams().toString()));
+  const { user } = useSession();
+  const { data: jobs } = useQuery((signal) =>
+    trpc.jobs.list.query({ includeInternal: true }, { signal }),
+  );
+
+  const update = (next: Partial<MonitorFilters>) => {
+    router.replace(`${pathname}?${writeMonitorFilters({ ...filters, ...next })}`, {
+      scroll: false,
+    });
+  };
+  const tabStatuses = filters.tab === "history" ? endedStatuses : runningStatuses;
+  const query = toRunQuery(filters, tabStatuses);
+
+  return (
+    <>
+      <PageHeader
+        title="Monitor"
+        subtitle={
+          user.role === "staff"
+            ? "Your runs: what runs now, what is scheduled, and what ended."
+            : "Every run: what runs now, what is scheduled, and what ended."
+        }
+        actions={
+          filters.tab === "history" ? (
+            <div className="button-row">
+              <ExportCsvLink filters={query} />
+              {user.role === "viewer" ? null : (
+                <ClearInactiveButton isAdmin={user.role === "admin"} />
+              )}
+            </div>
+          ) : (
+            <Link href="/run" className="button button--primary">
+              Run a job
+            </Link>
+          )
+        }
+      />
+      <div className="tabs" role="tablist" aria-label="Monitor views">
+        {(Object.keys(tabLabels) as MonitorTab[]).map((tab) => (
+          <button
+            key={tab}
+            type="button"
+            role="tab"
+            id={`tab-${tab}`}
+            aria-selected={filters.tab === tab}
+            aria-controls="monitor-panel"
+            className="tabs__tab"
+            onClick={() => update({ tab, status: "" })}
+          >
+            {tabLabels[tab]}
+          </button>
+        ))}
+      </div>
+      <div id="monitor-panel" role="tabpanel" aria-labelledby={`tab-${filters.tab}`}>
+        {filters.tab === "scheduled" ? (
+          <ScheduledPanel />
+        ) : (
+          <>
+            <FilterBar
+              filters={filters}
+              jobs={jobs ?? []}
+              statuses={tabStatuses.map((status) => ({
+                value: status,
+                label: statusLabel(status),
+              }))}
+              showCreator={user.role !== "staff"}
+              onChange={update}
+            />
+            <RunsPanel
+              key={filters.tab}
+              tab={filters.tab}
+              query={query}
+              filtered={Boolean(
+                filters.status ||
+                  filters.category ||
+                  filters.jobId ||
+                  filters.createdBy ||
+                  filters.from ||
+                  filters.to ||
+                  filters.text,
+              )}
+            />
+          </>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,79 @@
+"use client";
+
+import Link from "next/link";
+import { EmptyState } from "../_components/EmptyState.tsx";
+import { ErrorNotice } from "../_components/ErrorNotice.tsx";
+import { LoadingRows } from "../_components/LoadingRows.tsx";
+import { StatusBadge } from "../_components/StatusBadge.tsx";
+import { formatDateTime, formatIn } from "../_lib/formatters.ts";
+import { trpc } from "../_lib/trpcClient.ts";
+import { useQuery } from "../_lib/useQuery.ts";
+
+/** Active schedules in the order they fire next, with each one's last run. */
+export function ScheduledPanel() {
+  const { data, error, loading } = useQuery(
+    (signal) => trpc.schedules.list.query({ active: true }, { signal }),
+    { refreshMs: 15_000 },
+  );
+  const schedules = [...(data ?? [])].sort(
+    (a, b) => Date.parse(a.nextDueAt ?? "9999") - Date.parse(b.nextDueAt ?? "9999"),
+  );
+  return (
+    <section className="panel panel--flush" aria-label="Scheduled jobs">
+      {loading ? <LoadingRows label="Loading schedules" rows={4} /> : null}
+      {error ? <ErrorNotice title="Could not load the schedules" error={error} /> : null}
+      {data && schedules.length === 0 ? (
+        <div className="panel__body">
+          <EmptyState title="No active schedules">
+            <Link href="/schedules">Schedules</Link> lists the inactive ones.
+          </EmptyState>
+        </div>
+      ) : null}
+      {schedules.length > 0 ? (
+        <div className="table-scroll">
+          <table className="table table--runs" aria-label="Scheduled jobs">
+            <thead>
+              <tr>
+                <th scope="col">Schedule</th>
+                <th scope="col">When</th>
+                <th scope="col">Next run</th>
+                <th scope="col">Last run</th>
+              </tr>
+            </thead>
+            <tbody>
+              {schedules.map((schedule) => (
+                <tr key={schedule.id}>
+                  <td>
+                    <Link href={`/schedules/${schedule.id}`} className="run-link">
+                      {schedule.name}
+                    </Link>
+                    <span className="run-link__job mono">{schedule.jobId}</span>
+                  </td>
+                  <td className="small">{schedule.description}</td>
+                  <td className="nowrap">
+                    {formatDateTime(schedule.nextDueAt)}
+                    {schedule.nextDueAt ? (
+                      <span className="muted small block">{formatIn(schedule.nextDueAt)}</span>
+                    ) : null}
+                  </td>
+                  <td>
+                    {schedule.lastRunId && schedule.lastRunStatus ? (
+                      <Link
+                        href={`/runs/${schedule.lastRunId}`}
+                        aria-label={`Last run of ${schedule.name}`}
+                      >
+                        <StatusBadge status={schedule.lastRunStatus} />
+                      </Link>
+                    ) : (
+                      <span className="muted">never ran</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}

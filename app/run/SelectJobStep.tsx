@@ -1,0 +1,95 @@
+"use client";
+
+import { useState } from "react";
+import { EmptyState } from "../_components/EmptyState.tsx";
+import { ErrorNotice } from "../_components/ErrorNotice.tsx";
+import { Icon } from "../_components/Icon.tsx";
+import { LoadingRows } from "../_components/LoadingRows.tsx";
+import { type JobSummary, trpc } from "../_lib/trpcClient.ts";
+import { useQuery } from "../_lib/useQuery.ts";
+
+/** Step 1: the job types the reader may run, by category, with a search. */
+export function SelectJobStep({
+  selected,
+  onSelect,
+}: {
+  readonly selected: string | null;
+  readonly onSelect: (job: JobSummary) => void;
+}) {
+  const [search, setSearch] = useState("");
+  const { data, error, loading } = useQuery((signal) =>
+    trpc.jobs.list.query(undefined, { signal }),
+  );
+  const query = search.trim().toLowerCase();
+  const jobs = (data ?? []).filter(
+    (job) =>
+      !query ||
+      `${job.title} ${job.id} ${job.category} ${job.description}`.toLowerCase().includes(query),
+  );
+  const categories = [...new Set(jobs.map((job) => job.category))].sort((a, b) =>
+    a.localeCompare(b),
+  );
+
+  return (
+    <section className="panel" aria-labelledby="select-job">
+      <div className="panel__header">
+        <h2 id="select-job" className="panel__title">
+          Select a job to run
+        </h2>
+        <div className="search-input">
+          <Icon name="search" />
+          <label htmlFor="job-search" className="visually-hidden">
+            Search jobs
+          </label>
+          <input
+            id="job-search"
+            type="search"
+            placeholder="Search jobs"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+        </div>
+      </div>
+      {loading ? <LoadingRows label="Loading jobs" rows={4} /> : null}
+      {error ? <ErrorNotice title="Could not load the jobs" error={error} /> : null}
+      {data && jobs.length === 0 ? (
+        <EmptyState
+          title={query ? `No job matches “${search.trim()}”` : "No jobs are registered"}
+        />
+      ) : null}
+      {jobs.length > 0 ? (
+        <fieldset className="choice-group">
+          <legend className="visually-hidden">Jobs</legend>
+          <div className="choice-grid">
+            {categories.flatMap((category) =>
+              jobs
+                .filter((job) => job.category === category)
+                .map((job) => (
+                  <label
+                    key={job.id}
+                    className={`choice${selected === job.id ? " choice--selected" : ""}`}
+                  >
+                    <input
+                      type="radio"
+                      name="job"
+                      value={job.id}
+                      checked={selected === job.id}
+                      onChange={() => onSelect(job)}
+                      className="choice__radio"
+                    />
+                    <span className="choice__eyebrow">{job.category}</span>
+                    <span className="choice__title">{job.title}</span>
+                    <span className="choice__text">{job.description}</span>
+                    <span className="choice__footer">
+                      <span className="choice__meta mono">{job.id}</span>
+                      <span className="tag">{job.target ? `runs on ${job.target}` : "no set"}</span>
+                    </span>
+                  </label>
+                )),
+            )}
+          </div>
+        </fieldset>
+      ) : null}
+    </section>
+  );
+}

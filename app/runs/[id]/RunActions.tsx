@@ -1,0 +1,202 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { ConfirmDialog } from "../../_components/ConfirmDialog.tsx";
+import { toApiError } from "../../_lib/apiError.ts";
+import { canAbort, isRunEnded } from "../../_lib/runStatus.ts";
+import { type CurrentUser, type JobDetail, type RunView, trpc } from "../../_lib/trpcClient.ts";
+
+type Dialog = "abort" | "restore" | "again" | null;
+
+interface RunActionsProps {
+  readonly run: RunView;
+  readonly job: JobDetail | undefined;
+  readonly user: CurrentUser;
+  /** Shows the run as an action left it (abort → aborting), before the stream confirms it. */
+  readonly onShow: (run: RunView) => void;
+  /** Shows the run as an action left it and follows it again (retry). */
+  readonly onChanged: (run: RunView) => void;
+}
+
+/**
+ * What the signed-in user may do with this run, by the same rules the server
+ * checks: abort and retry for the run's creator or the job's cancel roles;
+ * restore for restorable jobs; run again for the job's create roles.
+ */
+export function RunActions({ run, job, user, onShow, onChanged }: RunActionsProps) {
+  const router = useRouter();
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [overwrite, setOverwrite] = useState(false);
+
+  const title = run.description ?? run.jobId;
+  const isCreator = run.createdBy === user.name && user.role !== "viewer";
+  const mayCancel = isCreator || (job?.policy.permissions.cancel.includes(user.role) ?? false);
+  const mayStart = job?.policy.permissions.create.includes(user.role) ?? false;
+  const ended = isRunEnded(run.status);
+  const mayRestore =
+    ended &&
+    user.role !== "viewer" &&
+    (job?.policy.restorable ?? false) &&
+    run.setId !== null &&
+    (run.status === "completed" ||
+      run.status === "completed_with_errors" ||
+      run.status === "aborted" ||
+      run.status === "failed");
+
+  const act = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      setDialog(null);
+    } catch (cause) {
+      setError(toApiError(cause).message);
+      setDialog(null);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const abort = () =>
+    act(async () => {
+      // Shown at once: the server marks the run aborting in this request, and
+      // the stream may bring `aborted` before the answer does.
+      onShow({ ...run, status: "aborting" });
+      try {
+        onShow(await trpc.runs.abort.mutate({ id: run.id }));
+      } catch (cause) {
+        onChanged(run); // read the run again: it was not aborted
+        throw cause;
+      }
+    });
+  const retry = () =>
+    act(async () => {
+      onChanged(await trpc.runs.retry.mutate({ id: run.id }));
+    });
+  const restore = () =>
+    act(async () => {
+      const restoreRun = await trpc.runs.restore.mutate({
+        id: run.id,
+        overwriteLaterChanges: overwrite,
+      });
+      router.push(`/runs/${restoreRun.id}`);
+    });
+  const runAgain = () =>
+    act(async () => {
+      const again = await trpc.runs.start.mutate({
+        jobId: run.jobId,
+        params: (run.params ?? {}) as Record<string, unknown>,
+        ...(run.setId ? { setId: run.setId } : {}),
+        ...(run.description ? { description: run.description } : {}),
+      });
+      router.push(`/runs/${again.id}`);
+    });
+
+  return (
+    <div className="run-actions">
+      <div className="button-row">
+        {canAbort(run.status) && mayCancel ? (
+          <button
+            type="button"
+            className="button button--danger"
+            disabled={busy}
+            onClick={() => setDialog("abort")}
+          >
+            Abort run
+          </button>
+        ) : null}
+        {run.status === "failed" && mayCancel ? (
+          <button type="button" className="button" disabled={busy} onClick={retry}>
+            Retry
+          </button>
+        ) : null}
+        {mayRestore ? (
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => setDialog("restore")}
+          >
+            Restore…
+          </button>
+        ) : null}
+        {ended && mayStart && job && !job.internal ? (
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => setDialog("again")}
+          >
+            Run again
+          </button>
+        ) : null}
+      </div>
+      {error ? (
+        <p className="field__error" role="alert">
+          {error}
+        </p>
+      ) : null}
+
+      <ConfirmDialog
+        open={dialog === "abort"}
+        title="Abort this run?"
+        confirmLabel="Abort run"
+        cancelLabel="Keep running"
+        busy={busy}
+        onConfirm={abort}
+        onCancel={() => setDialog(null)}
+      >
+        <p>
+          <strong>{title}</strong> stops within seconds. Records it already changed stay changed
+          {job?.policy.restorable ? " (restore them from this page afterwards)" : ""}.
+        </p>
+      </ConfirmDialog>
+
+      <ConfirmDialog
+        open={dialog === "restore"}
+        title="Restore what this run changed?"
+        confirmLabel="Restore records"
+        tone="primary"
+        busy={busy}
+        onConfirm={restore}
+        onCancel={() => setDialog(null)}
+      >
+        <p>
+          A restore run puts back every record <strong>{title}</strong> changed, as it was before.
+        </p>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={overwrite}
+            onChange={(e) => setOverwrite(e.target.checked)}
+          />
+          Overwrite later changes
+        </label>
+        <p className="muted small">
+          {overwrite
+            ? "Records changed again since this run are restored too; those later changes are lost."
+            : "Records changed again since this run are skipped and listed in the restore's report."}
+        </p>
+      </ConfirmDialog>
+
+      <ConfirmDialog
+        open={dialog === "again"}
+        title="Run again with the same parameters?"
+        confirmLabel="Start run"
+        tone="primary"
+        busy={busy}
+        onConfirm={runAgain}
+        onCancel={() => setDialog(null)}
+      >
+        <p>
+          A new run of <strong>{job?.title ?? run.jobId}</strong> starts on the same set with the
+          same parameters.
+        </p>
+        <pre className="code-block">{JSON.stringify(run.params, null, 2)}</pre>
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,241 @@
+"use client";
+
+import Link from "next/link";
+import { useSession } from "../../_components/AuthProvider.tsx";
+import { ErrorNotice } from "../../_components/ErrorNotice.tsx";
+import { LoadingRows } from "../../_components/LoadingRows.tsx";
+import { PageHeader } from "../../_components/PageHeader.tsx";
+import { RunErrorPanel } from "../../_components/RunErrorPanel.tsx";
+import { StatusBadge } from "../../_components/StatusBadge.tsx";
+import { WorkflowRunGraph } from "../../_components/workflows/WorkflowRunGraph.tsx";
+import { isNotFound } from "../../_lib/apiError.ts";
+import { formatDateTime, formatJson, formatStateValue } from "../../_lib/formatters.ts";
+import { isRunEnded, statusLabel } from "../../_lib/runStatus.ts";
+import { trpc } from "../../_lib/trpcClient.ts";
+import { useQuery } from "../../_lib/useQuery.ts";
+import { useRunLive } from "../../_lib/useRunLive.ts";
+import { RunActions } from "./RunActions.tsx";
+import { RunConsole } from "./RunConsole.tsx";
+import { RunGraph } from "./RunGraph.tsx";
+import { RunProgress } from "./RunProgress.tsx";
+import { RunReport } from "./RunReport.tsx";
+import { RunTimeline } from "./RunTimeline.tsx";
+
+/** One run, live: status, progress, machine graph, timeline, report, console and actions. */
+export function RunPage({ runId }: { readonly runId: string }) {
+  const { user } = useSession();
+  const { run, events, eventCount, error, loading, live, refresh, show } = useRunLive(runId);
+  const jobId = run?.jobId;
+  // Workflow runs (job id `workflow:<id>`) draw their steps, not a job's machine.
+  const workflowId = jobId?.startsWith("workflow:") ? jobId.slice("workflow:".length) : null;
+  const { data: job } = useQuery((signal) => trpc.jobs.get.query({ id: jobId ?? "" }, { signal }), {
+    key: jobId ?? "",
+    enabled: jobId !== undefined && workflowId === null,
+  });
+
+  const setId = run?.setId ?? null;
+  const { data: setPage } = useQuery(
+    (signal) => trpc.sets.get.query({ id: setId ?? "", limit: 1 }, { signal }),
+    { key: setId ?? "", enabled: setId !== null },
+  );
+
+  if (loading && !run) {
+    return (
+      <>
+        <PageHeader title="Run" eyebrow={<Link href="/monitor">Monitor</Link>} />
+        <LoadingRows label="Loading the run" rows={5} />
+      </>
+    );
+  }
+  if (!run) {
+    const notFound = isNotFound(error);
+    return (
+      <>
+        <PageHeader
+          title={notFound ? "Unknown run" : "Run"}
+          eyebrow={<Link href="/monitor">Monitor</Link>}
+        />
+        <ErrorNotice
+          title={notFound ? `There is no run ${runId}` : "Could not load the run"}
+          error={notFound ? undefined : error}
+          hint={notFound ? "Pick a run from the monitor." : "Reload the page to try again."}
+        />
+      </>
+    );
+  }
+
+  const title = run.description ?? job?.title ?? run.jobId;
+  const ended = isRunEnded(run.status);
+  return (
+    <>
+      <PageHeader
+        eyebrow={
+          <>
+            <Link href="/monitor">Monitor</Link>
+            <span aria-hidden="true"> / </span>
+            <span className="mono">{run.id.slice(0, 8)}</span>
+          </>
+        }
+        title={
+          <>
+            <span>{title}</span>
+            <span data-testid="run-status">
+              <StatusBadge status={run.status} />
+            </span>
+          </>
+        }
+        subtitle={
+          <>
+            <Link
+              href={
+                workflowId ? `/workflows/${workflowId}` : `/jobs/${encodeURIComponent(run.jobId)}`
+              }
+            >
+              {workflowId ? "Workflow" : (job?.title ?? run.jobId)}
+            </Link>
+            <span aria-hidden="true"> · </span>
+            started by {run.createdBy} ({run.trigger.kind})<span aria-hidden="true"> · </span>
+            {formatDateTime(run.createdAt)}
+          </>
+        }
+        actions={
+          <RunActions
+            run={run}
+            job={job}
+            user={user}
+            onShow={show}
+            onChanged={(row) => {
+              show(row);
+              refresh(); // a retried run streams again
+            }}
+          />
+        }
+      />
+      <p className="visually-hidden" aria-live="polite">
+        Status: {statusLabel(run.status)}
+      </p>
+      {error ? (
+        <ErrorNotice
+          title={live ? "Could not refresh the run" : "The live connection dropped"}
+          error={error}
+          hint="It reconnects by itself; reload the page if this stays."
+        />
+      ) : null}
+      {run.waitingReason && !ended ? (
+        <div className="notice notice--info">
+          <p className="notice__title">Waiting</p>
+          <p>{run.waitingReason}</p>
+        </div>
+      ) : null}
+      {run.error ? <RunErrorPanel error={run.error} /> : null}
+
+      <RunProgress run={run} />
+
+      {workflowId ? (
+        <section className="panel panel--flush" aria-labelledby="workflow-title">
+          <div className="panel__header panel__header--padded">
+            <h2 id="workflow-title" className="panel__title">
+              Workflow steps
+            </h2>
+          </div>
+          <WorkflowRunGraph runId={run.id} />
+        </section>
+      ) : null}
+
+      <section className="panel panel--flush" aria-labelledby="graph-title">
+        <div className="panel__header panel__header--padded">
+          <h2 id="graph-title" className="panel__title">
+            State machine
+          </h2>
+          <span className="muted small">
+            current: <code data-testid="run-state">{formatStateValue(run.stateValue)}</code>
+          </span>
+        </div>
+        {job ? (
+          <RunGraph graph={job.graph} stateValue={run.stateValue} events={events} />
+        ) : workflowId ? (
+          <p className="muted small panel__body">The workflow's steps are drawn above.</p>
+        ) : (
+          <LoadingRows label="Loading the machine" rows={4} />
+        )}
+      </section>
+
+      <RunReport run={run} />
+
+      <div className="run-grid run-grid--details">
+        <RunTimeline events={events} />
+        <div className="run-stack">
+          <section className="panel" aria-labelledby="details-title">
+            <h2 id="details-title" className="panel__title">
+              Details
+            </h2>
+            <dl className="facts">
+              <dt>Run id</dt>
+              <dd className="mono">{run.id}</dd>
+              <dt>Job</dt>
+              <dd className="mono">{run.jobId}</dd>
+              <dt>Set</dt>
+              <dd>
+                {run.setId ? (
+                  <Link href={`/sets/${run.setId}`}>
+                    {setPage?.set.name ?? `${run.target ?? "records"} set`}
+                  </Link>
+                ) : (
+                  <span className="muted">none</span>
+                )}
+              </dd>
+              {run.trigger.kind === "workflow" ? (
+                <>
+                  <dt>Workflow run</dt>
+                  <dd>
+                    <Link
+                      href={`/runs/${run.trigger.parentRunId}`}
+                      className="mono"
+                      data-testid="parent-run-link"
+                    >
+                      {run.trigger.parentRunId.slice(0, 8)}
+                    </Link>
+                  </dd>
+                </>
+              ) : null}
+              {run.restoresRunId ? (
+                <>
+                  <dt>Restores</dt>
+                  <dd>
+                    <Link href={`/runs/${run.restoresRunId}`} className="mono">
+                      {run.restoresRunId.slice(0, 8)}
+                    </Link>
+                  </dd>
+                </>
+              ) : null}
+              <dt>Created</dt>
+              <dd>{formatDateTime(run.createdAt)}</dd>
+              <dt>Started</dt>
+              <dd>{formatDateTime(run.startedAt)}</dd>
+              <dt>Ended</dt>
+              <dd>{formatDateTime(run.endedAt)}</dd>
+              <dt>Activations</dt>
+              <dd>{run.activations}</dd>
+              <dt>Machine version</dt>
+              <dd className="mono small">{run.machineVersion.slice(0, 12)}</dd>
+            </dl>
+          </section>
+          <section className="panel" aria-labelledby="params-title">
+            <h2 id="params-title" className="panel__title">
+              Parameters
+            </h2>
+            <pre className="code-block">{formatJson(run.params)}</pre>
+            {run.output !== null && run.output !== undefined ? (
+              <>
+                <h3 className="subsection__title">Output</h3>
+                <pre className="code-block">{formatJson(run.output)}</pre>
+              </>
+            ) : null}
+          </section>
+        </div>
+      </div>
+
+      <RunConsole runId={run.id} events={events} eventCount={eventCount} live={live} />
+    </>
+  );
+}

@@ -1,0 +1,150 @@
+"use client";
+
+import { ErrorNotice } from "../../_components/ErrorNotice.tsx";
+import { Icon } from "../../_components/Icon.tsx";
+import { LoadingRows } from "../../_components/LoadingRows.tsx";
+import { Pager, useCursorPages } from "../../_components/Pager.tsx";
+import { formatDuration, formatNumber } from "../../_lib/formatters.ts";
+import { isRunEnded } from "../../_lib/runStatus.ts";
+import { type RunView, trpc } from "../../_lib/trpcClient.ts";
+import { useQuery } from "../../_lib/useQuery.ts";
+
+/** What a run on records did: counts, the failed and skipped records with reasons, its files. */
+export function RunReport({ run }: { readonly run: RunView }) {
+  const ended = isRunEnded(run.status);
+  const report = run.report;
+  if (!ended) return null;
+  return (
+    <section className="panel" aria-labelledby="report-title" data-testid="run-report">
+      <div className="panel__header">
+        <h2 id="report-title" className="panel__title">
+          Report
+        </h2>
+        {report ? (
+          <span className="muted small">took {formatDuration(report.durationMs)}</span>
+        ) : null}
+      </div>
+      {report ? (
+        <>
+          <dl className="tiles">
+            <Tile label="Records" value={report.total} />
+            <Tile label="Processed" value={report.processed} />
+            <Tile label="Changed" value={report.changed} tone="ok" />
+            <Tile label="Unchanged" value={report.unchanged} />
+            <Tile label="Failed" value={report.failed} tone={report.failed ? "bad" : undefined} />
+            <Tile
+              label="Skipped"
+              value={report.skipped}
+              tone={report.skipped ? "warn" : undefined}
+            />
+          </dl>
+          {report.failed + report.skipped > 0 ? <FailedRecords runId={run.id} /> : null}
+        </>
+      ) : (
+        <p className="muted">
+          This run did not work on a set of records, so it has no record counts.
+        </p>
+      )}
+      <RunFiles runId={run.id} />
+    </section>
+  );
+}
+
+function Tile({
+  label,
+  value,
+  tone,
+}: {
+  readonly label: string;
+  readonly value: number;
+  readonly tone?: "ok" | "bad" | "warn" | undefined;
+}) {
+  return (
+    <div className={`tile${tone ? ` tile--${tone}` : ""}`}>
+      <dt>{label}</dt>
+      <dd>{formatNumber(value)}</dd>
+    </div>
+  );
+}
+
+function FailedRecords({ runId }: { readonly runId: string }) {
+  const pages = useCursorPages(runId);
+  const { data, error, loading } = useQuery(
+    (signal) =>
+      trpc.runs.records.query(
+        {
+          id: runId,
+          outcomes: ["failed", "skipped"],
+          limit: 20,
+          ...(pages.cursor ? { cursor: pages.cursor } : {}),
+        },
+        { signal },
+      ),
+    { key: `${runId}:${pages.cursor ?? ""}` },
+  );
+  return (
+    <div className="subsection">
+      <h3 className="subsection__title">Failed and skipped records</h3>
+      {loading ? <LoadingRows label="Loading failed records" /> : null}
+      {error ? <ErrorNotice title="Could not load the failed records" error={error} /> : null}
+      {data ? (
+        <>
+          <table className="table table--compact" aria-label="Failed and skipped records">
+            <thead>
+              <tr>
+                <th scope="col">Record</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.records.map((record) => (
+                <tr key={record.memberId}>
+                  <td className="mono nowrap">{record.memberId}</td>
+                  <td>
+                    <span className={`tag tag--${record.outcome}`}>{record.outcome}</span>
+                  </td>
+                  <td>{record.reason ?? <span className="muted">—</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager
+            page={pages.page}
+            nextCursor={data.nextCursor}
+            onNext={pages.next}
+            onPrevious={pages.previous}
+            noun="failed records"
+          />
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+function RunFiles({ runId }: { readonly runId: string }) {
+  const { data, error } = useQuery((signal) => trpc.runs.files.query({ id: runId }, { signal }), {
+    key: runId,
+  });
+  if (error) return <ErrorNotice title="Could not list the run's files" error={error} />;
+  if (!data) return null;
+  return (
+    <div className="subsection">
+      <h3 className="subsection__title">Files</h3>
+      {data.length === 0 ? (
+        <p className="muted small">This run produced no files.</p>
+      ) : (
+        <ul className="file-list">
+          {data.map((file) => (
+            <li key={file.name}>
+              <a href={file.url} download className="file-list__link">
+                <Icon name="download" />
+                {file.name}
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,323 @@
+"use client";
+
+import { type FormEvent, useEffect, useState } from "react";
+import { Field } from "../_components/Field.tsx";
+import { Icon } from "../_components/Icon.tsx";
+import { issuesByField, toApiError } from "../_lib/apiError.ts";
+import { formatNumber } from "../_lib/formatters.ts";
+import { type SetSummaryView, trpc } from "../_lib/trpcClient.ts";
+import { useQuery } from "../_lib/useQuery.ts";
+
+type Target = SetSummaryView["target"];
+type FieldDescription = Awaited<ReturnType<typeof trpc.sets.fields.query>>[number];
+
+interface Condition {
+  readonly key: number;
+  readonly field: string;
+  readonly op: string;
+  /** As typed; converted by the field's type when sent. */
+  readonly value: string;
+}
+
+const targets: readonly Target[] = ["items", "records", "loans", "headings"];
+
+const operatorLabels: Readonly<Record<string, string>> = {
+  eq: "is",
+  ne: "is not",
+  in: "is one of",
+  lt: "before / less than",
+  lte: "at most",
+  gt: "after / more than",
+  gte: "at least",
+  contains: "contains",
+  is_null: "is empty",
+  not_null: "is not empty",
+  older_than_days: "older than (days)",
+};
+
+let nextKey = 1;
+
+/** A condition's value as the API expects it for the field's type and operator. */
+function toValue(field: FieldDescription | undefined, op: string, raw: string): unknown {
+  if (op === "is_null" || op === "not_null") return undefined;
+  const numeric = field?.type === "integer" || op === "older_than_days";
+  const one = (text: string) =>
+    numeric && text.trim() !== "" && !Number.isNaN(Number(text)) ? Number(text) : text.trim();
+  if (op === "in")
+    return raw
+      .split(",")
+      .map(one)
+      .filter((v) => v !== "");
+  return one(raw);
+}
+
+/**
+ * Builds a logical set's filter from conditions on the target's whitelisted
+ * fields, with a live count of the records it matches now (`sets.count`) and
+ * the server's messages next to the condition they concern.
+ */
+export function LogicalSetForm({
+  onCreated,
+}: {
+  readonly onCreated: (set: SetSummaryView) => void;
+}) {
+  const [name, setName] = useState("");
+  const [target, setTarget] = useState<Target>("items");
+  const [match, setMatch] = useState<"all" | "any">("all");
+  const [conditions, setConditions] = useState<readonly Condition[]>([]);
+  const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const { data: fields } = useQuery((signal) => trpc.sets.fields.query({ target }, { signal }), {
+    key: target,
+  });
+
+  const fieldOf = (name: string) => fields?.find((f) => f.name === name);
+  const filter = {
+    [match]: conditions.map((c) => {
+      const value = toValue(fieldOf(c.field), c.op, c.value);
+      return value === undefined
+        ? { field: c.field, op: c.op }
+        : { field: c.field, op: c.op, value };
+    }),
+  };
+  const filterKey = JSON.stringify({ target, filter });
+  const [countKey, setCountKey] = useState(filterKey);
+  // The count follows the filter once typing pauses.
+  useEffect(() => {
+    const timer = setTimeout(() => setCountKey(filterKey), 350);
+    return () => clearTimeout(timer);
+  }, [filterKey]);
+  const count = useQuery(
+    (signal) =>
+      trpc.sets.count.query(JSON.parse(countKey) as { target: Target; filter: typeof filter }, {
+        signal,
+      }),
+    { key: countKey },
+  );
+  const countIssues = issuesByField(toApiError(count.error).issues, `filter.${match}`);
+
+  const addCondition = () => {
+    const first = fields?.[0];
+    if (!first) return;
+    setConditions((list) => [
+      ...list,
+      { key: nextKey++, field: first.name, op: first.operators[0] ?? "eq", value: "" },
+    ]);
+  };
+  const update = (key: number, patch: Partial<Condition>) =>
+    setConditions((list) => list.map((c) => (c.key === key ? { ...c, ...patch } : c)));
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setErrors({});
+    setFormError(null);
+    if (!name.trim()) return setErrors({ name: "Give the set a name." });
+    setPending(true);
+    try {
+      const set = await trpc.sets.createLogical.mutate({ name: name.trim(), target, filter });
+      setName("");
+      setConditions([]);
+      onCreated(set);
+    } catch (cause) {
+      const apiError = toApiError(cause);
+      const byField = issuesByField(apiError.issues);
+      setErrors(byField);
+      if (
+        !byField.name &&
+        Object.keys(issuesByField(apiError.issues, `filter.${match}`)).length === 0
+      ) {
+        setFormError(apiError.message);
+      }
+    } finally {
+      setPending(false);
+    }
+  };
+
+  return (
+    <form className="form" onSubmit={submit} noValidate aria-label="New logical set">
+      {formError ? (
+        <div className="notice notice--error" role="alert">
+          {formError}
+        </div>
+      ) : null}
+      <Field id="logical-name" label="Set name" error={errors.name}>
+        {(control) => (
+          <input
+            {...control}
+            type="text"
+            maxLength={200}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        )}
+      </Field>
+      <div className="form--grid">
+        <Field id="logical-target" label="Records">
+          {(control) => (
+            <select
+              {...control}
+              value={target}
+              onChange={(e) => {
+                setTarget(e.target.value as Target);
+                setConditions([]);
+              }}
+            >
+              {targets.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="logical-match" label="Match">
+          {(control) => (
+            <select
+              {...control}
+              value={match}
+              onChange={(e) => setMatch(e.target.value as "all" | "any")}
+            >
+              <option value="all">all conditions</option>
+              <option value="any">any condition</option>
+            </select>
+          )}
+        </Field>
+      </div>
+      <fieldset className="choice-group">
+        <legend className="field__label">Conditions</legend>
+        {conditions.length === 0 ? (
+          <p className="muted small">No conditions: the set holds every record of {target}.</p>
+        ) : null}
+        {conditions.map((condition, index) => {
+          const field = fieldOf(condition.field);
+          const issue = [
+            countIssues[`${index}.field`],
+            countIssues[`${index}.op`],
+            countIssues[`${index}.value`],
+            ...Object.entries(countIssues)
+              .filter(([path]) => path.startsWith(`${index}.value.`))
+              .map(([, message]) => message),
+          ]
+            .filter(Boolean)
+            .join(" ");
+          const noValue = condition.op === "is_null" || condition.op === "not_null";
+          const id = `condition-${condition.key}`;
+          return (
+            <div key={condition.key} className={issue ? "field field--invalid" : "field"}>
+              <div className="condition">
+                <label className="visually-hidden" htmlFor={`${id}-field`}>
+                  Field of condition {index + 1}
+                </label>
+                <select
+                  id={`${id}-field`}
+                  value={condition.field}
+                  onChange={(e) => {
+                    const next = fieldOf(e.target.value);
+                    update(condition.key, {
+                      field: e.target.value,
+                      op: next?.operators[0] ?? "eq",
+                      value: "",
+                    });
+                  }}
+                >
+                  {fields?.map((f) => (
+                    <option key={f.name} value={f.name}>
+                      {f.name.replaceAll("_", " ")}
+                    </option>
+                  ))}
+                </select>
+                <label className="visually-hidden" htmlFor={`${id}-op`}>
+                  Operator of condition {index + 1}
+                </label>
+                <select
+                  id={`${id}-op`}
+                  value={condition.op}
+                  onChange={(e) => update(condition.key, { op: e.target.value })}
+                >
+                  {field?.operators.map((op) => (
+                    <option key={op} value={op}>
+                      {operatorLabels[op] ?? op}
+                    </option>
+                  ))}
+                </select>
+                <label className="visually-hidden" htmlFor={`${id}-value`}>
+                  Value of condition {index + 1}
+                </label>
+                {noValue ? (
+                  <span />
+                ) : field?.values && condition.op !== "in" ? (
+                  <select
+                    id={`${id}-value`}
+                    value={condition.value}
+                    onChange={(e) => update(condition.key, { value: e.target.value })}
+                  >
+                    <option value="">Choose…</option>
+                    {field.values.map((v) => (
+                      <option key={v} value={v}>
+                        {v.replaceAll("_", " ")}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <input
+                    id={`${id}-value`}
+                    type={
+                      field?.type === "timestamp" && condition.op !== "older_than_days"
+                        ? "date"
+                        : "text"
+                    }
+                    placeholder={
+                      condition.op === "in"
+                        ? "a, b, c"
+                        : field?.type === "integer"
+                          ? "number"
+                          : "value"
+                    }
+                    value={condition.value}
+                    aria-invalid={issue ? true : undefined}
+                    onChange={(e) => update(condition.key, { value: e.target.value })}
+                  />
+                )}
+                <button
+                  type="button"
+                  className="button button--ghost button--small"
+                  aria-label={`Remove condition ${index + 1}`}
+                  onClick={() =>
+                    setConditions((list) => list.filter((c) => c.key !== condition.key))
+                  }
+                >
+                  ✕
+                </button>
+              </div>
+              {issue ? <p className="field__error">{issue}</p> : null}
+            </div>
+          );
+        })}
+        <button
+          type="button"
+          className="button button--small"
+          onClick={addCondition}
+          disabled={!fields}
+        >
+          <Icon name="plus" />
+          Add condition
+        </button>
+      </fieldset>
+      <div className="live-count" role="status" aria-live="polite">
+        {count.data ? (
+          <>
+            <strong>{formatNumber(count.data.count)}</strong> {target} match now
+          </>
+        ) : count.error ? (
+          <span>Fix the conditions to see a count.</span>
+        ) : (
+          <span>Counting…</span>
+        )}
+      </div>
+      <button type="submit" className="button button--primary" disabled={pending}>
+        {pending ? "Saving…" : "Save logical set"}
+      </button>
+    </form>
+  );
+}
