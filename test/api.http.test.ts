@@ -9,12 +9,14 @@ describe("api over HTTP", () => {
     await using t = await createTestEngine();
     await using server = await startApiServer(t.engine);
     await using _worker = await t.engine.startWorker();
-    const listed = await fetch(`${server.url}/jobs.list`);
+    const listed = await fetch(`${server.url}/jobs.list`, { headers: server.authHeaders });
     expect(listed.status).toBe(200);
     const body = (await listed.json()) as { result: { data: { id: string }[] } };
     expect(body.result.data.map((j) => j.id)).toContain("fixtures.noop");
 
-    const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: server.url })] });
+    const client = createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: server.url, headers: server.authHeaders })],
+    });
     const run = await client.runs.start.mutate({ jobId: "fixtures.noop" });
     await waitForStatus(t.engine, run.id, ["completed"]);
     expect((await client.runs.get.query({ id: run.id })).status).toBe("completed");
@@ -36,21 +38,23 @@ describe("api over HTTP", () => {
     await using server = await startApiServer(t.engine);
     const malformed = await fetch(`${server.url}/runs.start`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { ...server.authHeaders, "content-type": "application/json" },
       body: '{"jobId": "fixtures.noop", ',
     });
     expect(malformed.status).toBe(400);
     expect(JSON.stringify(await malformed.json())).toMatch(/JSON/i);
     const huge = await fetch(`${server.url}/runs.start`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { ...server.authHeaders, "content-type": "application/json" },
       body: JSON.stringify({
         jobId: "fixtures.side-effect",
         params: { label: "x".repeat(2 * 1024 * 1024) },
       }),
     });
     expect(huge.status).toBe(413);
-    const unknownProcedure = await fetch(`${server.url}/runs.nope`);
+    const unknownProcedure = await fetch(`${server.url}/runs.nope`, {
+      headers: server.authHeaders,
+    });
     expect(unknownProcedure.status).toBe(404);
     expect((await t.engine.listRuns()).runs).toEqual([]);
   });
@@ -61,7 +65,7 @@ describe("api over HTTP", () => {
     const run = await t.engine.startRun({
       jobId: "fixtures.side-effect",
       params: { label: "sse" },
-      createdBy: "ana",
+      createdBy: server.userName,
     });
     await using _worker = await t.engine.startWorker();
     const read = async (lastEventId?: string) => {
@@ -69,7 +73,7 @@ describe("api over HTTP", () => {
         JSON.stringify({ id: run.id, ...(lastEventId ? { lastEventId } : {}) }),
       );
       const response = await fetch(`${server.url}/runs.events?input=${input}`, {
-        headers: { accept: "text/event-stream" },
+        headers: { ...server.authHeaders, accept: "text/event-stream" },
       });
       expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
       const text = await response.text(); // the stream ends once the run has ended
@@ -88,5 +92,62 @@ describe("api over HTTP", () => {
     ]);
     const rest = await read(events[2]!.id);
     expect(rest).toEqual(events.slice(3));
+  });
+
+  it("ticks runs.activity when a run starts and when it moves on, for live lists", async () => {
+    await using t = await createTestEngine();
+    await using server = await startApiServer(t.engine);
+    const stop = new AbortController();
+    const response = await fetch(`${server.url}/runs.activity`, {
+      headers: { ...server.authHeaders, accept: "text/event-stream" },
+      signal: stop.signal,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let received = "";
+    /** Reads the stream until it has carried `count` ticks in all. */
+    const ticks = async (count: number) => {
+      while ((received.match(/"tick":\d+/g) ?? []).length < count) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`The stream ended after: ${received}`);
+        received += value;
+      }
+    };
+    try {
+      await ticks(1); // tick 0: the server listens for run changes from now on
+      const run = await t.engine.startRun({
+        jobId: "fixtures.noop",
+        params: {},
+        createdBy: server.userName,
+      });
+      await ticks(2); // the new run, from its start's own notification
+      await using _worker = await t.engine.startWorker();
+      await waitForStatus(t.engine, run.id, ["completed"]);
+      await ticks(3); // its progress to completed
+    } finally {
+      stop.abort();
+    }
+  });
+});
+
+describe("history CSV over HTTP", () => {
+  it("needs a signed-in caller and exports only the runs the caller may see", async () => {
+    await using t = await createTestEngine();
+    await using staffServer = await startApiServer(t.engine, { role: "staff" });
+    for (const createdBy of [staffServer.userName, "someone-else", staffServer.userName]) {
+      await t.engine.startRun({ jobId: "fixtures.noop", params: {}, createdBy });
+    }
+    const url = `${staffServer.origin}/api/runs/history.csv`;
+    expect((await fetch(url)).status).toBe(401);
+    const response = await fetch(url, { headers: staffServer.authHeaders });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM spreadsheets need for UTF-8
+    const lines = bytes.subarray(3).toString("utf8").trimEnd().split("\r\n");
+    expect(lines[0]).toMatch(/^startDate,endDate,jobName,jobStatus,jobInfo,jobUser,runId/);
+    expect(lines).toHaveLength(3); // the header and the staff user's two runs, not the other user's
+    expect(lines.slice(1).every((line) => line.includes(staffServer.userName))).toBe(true);
   });
 });

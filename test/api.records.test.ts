@@ -88,15 +88,22 @@ describe("api: runs on sets", () => {
       { name: "records.csv", url: `/api/runs/${exported.id}/files/records.csv` },
     ]);
     const origin = server.url.replace(/\/api\/trpc$/, "");
-    const download = await fetch(`${origin}${files[0]!.url}`);
+    // Anonymous downloads are refused; the creator's (here an admin's) token is needed.
+    expect((await fetch(`${origin}${files[0]!.url}`)).status).toBe(401);
+    const download = await fetch(`${origin}${files[0]!.url}`, { headers: server.authHeaders });
     expect(download.status).toBe(200);
     expect(download.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     const lines = (await download.text()).trimEnd().split("\r\n");
     expect(lines).toHaveLength(201);
     expect(lines[0]).toBe("id,title,author,year,subjects");
     expect(lines[200]).toBe('200,  Title 200 /,"Author 200,",1980,');
-    expect((await fetch(`${origin}/api/runs/${exported.id}/files/nope.csv`)).status).toBe(404);
-    expect((await fetch(`${origin}/api/runs/not-a-run/files/records.csv`)).status).toBe(404);
+    const authed = { headers: server.authHeaders };
+    expect((await fetch(`${origin}/api/runs/${exported.id}/files/nope.csv`, authed)).status).toBe(
+      404,
+    );
+    expect((await fetch(`${origin}/api/runs/not-a-run/files/records.csv`, authed)).status).toBe(
+      404,
+    );
 
     const wrongSet = await api.runs
       .start({ jobId: "items.change-policy", params: { policy: "Short loan" }, setId: records })

@@ -461,8 +461,8 @@ describe("docket CLI: the demo catalog, sets and runs on records", () => {
       const port = await freePort();
       await using server = start(port);
       await server.waitFor(ready);
-      const jobs = await fetch(`http://127.0.0.1:${port}/api/trpc/jobs.list`);
-      expect(jobs.status).toBe(200);
+      const health = await fetch(`http://127.0.0.1:${port}/api/trpc/health`);
+      expect(health.status).toBe(200);
       await server.waitFor(
         /^Seeded the demo catalog: 1,000 items, 5 sets, 3 inactive example schedules \(/m,
         "stderr",

@@ -30,12 +30,24 @@ function start(env: Record<string, string>) {
   return { child, exited, output: () => output };
 }
 
-async function trpc<T>(port: number, procedure: string): Promise<T | undefined> {
-  const response = await fetch(`http://127.0.0.1:${port}/api/trpc/${procedure}`).catch(
-    () => undefined,
-  );
+async function trpc<T>(port: number, procedure: string, cookie = ""): Promise<T | undefined> {
+  const response = await fetch(`http://127.0.0.1:${port}/api/trpc/${procedure}`, {
+    headers: { cookie },
+  }).catch(() => undefined);
   if (!response?.ok) return undefined;
   return ((await response.json()) as { result: { data: T } }).result.data;
+}
+
+/** Signs in as the designer does and returns the session cookie. */
+async function signIn(port: number, name: string, password: string): Promise<string> {
+  const origin = `http://127.0.0.1:${port}`;
+  const response = await fetch(`${origin}/api/trpc/auth.login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin },
+    body: JSON.stringify({ name, password }),
+  });
+  expect(response.status).toBe(200);
+  return /^(docket_session=[^;]+)/.exec(response.headers.get("set-cookie") ?? "")![1]!;
 }
 
 describe("docket start (npm start) with nothing configured", () => {
@@ -51,26 +63,39 @@ describe("docket start (npm start) with nothing configured", () => {
       const port = Number(env.PORT);
       const first = start(env);
       const startedAt = Date.now();
-      const jobs = await pollUntil(
-        "jobs.list to answer",
-        () => trpc<{ id: string }[]>(port, "jobs.list"),
-        {
-          timeoutMs: 60_000,
-          intervalMs: 100,
-        },
+      await pollUntil("the API to answer", () => trpc<{ ok: true }>(port, "health"), {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+      });
+      await pollUntil("the start-up message", () =>
+        /Docket is running at/.test(first.output()) ? true : undefined,
       );
       const elapsed = Date.now() - startedAt;
       expect(elapsed).toBeLessThan(60_000);
-      expect(jobs.map((job) => job.id)).toContain("items.change-policy");
       expect(first.output()).toMatch(/Docket is running at http:\/\/localhost:\d+/);
+      // Anonymous callers get nothing; the demo users' passwords were printed once.
+      expect(await trpc(port, "jobs.list")).toBeUndefined();
+      const admin = /^ {2}admin +(\S+) +\(admin\)$/m.exec(first.output())?.[1];
+      expect(/^ {2}staff +(\S+) +\(staff\)$/m.test(first.output())).toBe(true);
+      const cookie = await signIn(port, "admin", admin ?? "");
+      const jobs = (await trpc<{ id: string }[]>(port, "jobs.list", cookie)) ?? [];
+      expect(jobs.map((job) => job.id)).toContain("items.change-policy");
       // The demo catalog is seeded beside the running server: wait for its last set.
       const sets = await pollUntil("the demo sets", async () => {
-        const listed = await trpc<{ name: string; memberCount: number }[]>(port, "sets.list");
+        const listed = await trpc<{ name: string; memberCount: number }[]>(
+          port,
+          "sets.list",
+          cookie,
+        );
         return listed?.some((set) => set.name === "All items") ? listed : undefined;
       });
       expect(sets.find((set) => set.name === "All items")?.memberCount).toBe(20_000);
       const schedules = await pollUntil("the example schedules", async () => {
-        const listed = await trpc<{ name: string; active: boolean }[]>(port, "schedules.list");
+        const listed = await trpc<{ name: string; active: boolean }[]>(
+          port,
+          "schedules.list",
+          cookie,
+        );
         return listed && listed.length >= 3 ? listed : undefined;
       });
       expect(schedules.map((schedule) => schedule.name).sort()).toEqual([
@@ -85,7 +110,8 @@ describe("docket start (npm start) with nothing configured", () => {
       const second = start(env);
       const again = await pollUntil(
         "sets.list after a restart",
-        () => trpc<{ name: string }[]>(port, "sets.list"),
+        // Sessions live in the database, so the cookie outlives the restart.
+        () => trpc<{ name: string }[]>(port, "sets.list", cookie),
         {
           timeoutMs: 60_000,
         },
@@ -94,7 +120,8 @@ describe("docket start (npm start) with nothing configured", () => {
       second.child.kill("SIGINT");
       expect(await second.exited).toBe(0);
       expect(second.output()).not.toMatch(/Seeded the demo catalog/);
-      console.log(`docket start answered jobs.list after ${elapsed} ms`);
+      expect(second.output()).not.toMatch(/Created demo users/);
+      console.log(`docket start answered after ${elapsed} ms`);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

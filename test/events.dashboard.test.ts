@@ -90,5 +90,15 @@ describe("dashboard summary", () => {
       total("aborted"),
     ]).toEqual([2, 1, 0, 0]);
     expect(summary.flatMap((entry) => entry.failedRunIds)).toEqual([runs[2]!.id]);
+
+    // Staff see the same counts, but no link to a failed run they may not open.
+    const staff = createCaller(
+      createApiContext(t.engine, { name: "ana", role: "staff", userId: null, via: "session" }),
+    );
+    const staffSummary = await staff.dashboard.summary({ days: 7 });
+    expect(staffSummary.map(({ failedRunIds: _, ...counts }) => counts)).toEqual(
+      summary.map(({ failedRunIds: _, ...counts }) => counts),
+    );
+    expect(staffSummary.flatMap((entry) => entry.failedRunIds)).toEqual([]);
   });
 });

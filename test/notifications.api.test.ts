@@ -191,7 +191,9 @@ describe("notifications API over HTTP", () => {
   it("answers a bad subscription with 400 and the invalid fields in data.issues", async () => {
     await using t = await createTestEngine();
     await using server = await startApiServer(t.engine);
-    const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: server.url })] });
+    const client = createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: server.url, headers: server.authHeaders })],
+    });
     const error = await client.notifications.subscribe
       .mutate({ jobId: "fixtures.noop", email: "ana@" })
       .catch((e: unknown) => e);

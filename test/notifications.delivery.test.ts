@@ -3,6 +3,7 @@ import {
   type Engine,
   enqueueRunNotifications,
   type Notification,
+  notifyMissedRuns,
   startNotificationSender,
 } from "@docket/engine";
 import { sql } from "kysely";
@@ -25,9 +26,9 @@ function setEnv(values: Record<string, string | undefined>): Disposable {
 }
 
 /**
- * The runner's hook for run ends, called as it will be: in a transaction, once
- * the run is terminal. The runner does not call it yet; when it does, this
- * second call adds nothing (unique run, email, kind) and the assertions hold.
+ * Writes a run's notifications as the engine does once the run is terminal. The
+ * engine has usually written them already; this second call then adds nothing
+ * (unique run, email, kind), which the assertions also show.
  */
 async function enqueueAfterEnd(engine: Engine, runId: string): Promise<number> {
   const run = await engine.getRun(runId);
@@ -176,14 +177,20 @@ describe("notifications delivery", () => {
       params: {},
       createdBy: "ana",
     });
-    await t.engine.abortRun(started.id, "ana"); // not held by a worker: aborted at once
+    const db = t.engine.internals.db;
+    // Ended in the database directly: abortRun would also have the engine enqueue the
+    // run's notifications in the background, racing the subscription below.
+    await db
+      .updateTable("runs")
+      .set({ status: "aborted", ended_at: new Date(), queue_job_id: null })
+      .where("id", "=", started.id)
+      .execute();
     // Subscribed after the run ended, so only this test writes its notification, `pending`.
     await t.engine.subscribe({
       jobId: "fixtures.noop",
       email: "ops@example.org",
       createdBy: "ana",
     });
-    const db = t.engine.internals.db;
     await db
       .transaction()
       .execute((trx) => enqueueRunNotifications(trx, started.id, { deliver: true }));
@@ -200,6 +207,83 @@ describe("notifications delivery", () => {
     expect(gaveUp?.lastError).toMatch(/451/);
     expect(sink.refused).toBe(2);
     expect(sink.received).toEqual([]);
+  });
+
+  it("notifies a run whose end was committed by a process that died before notifying, once, when a worker starts", async () => {
+    using _env = setEnv({ SMTP_URL: undefined });
+    await using t = await createTestEngine();
+    const db = t.engine.internals.db;
+    await t.engine.subscribe({
+      jobId: "fixtures.noop",
+      email: "ops@example.org",
+      createdBy: "ana",
+    });
+    const start = () => t.engine.startRun({ jobId: "fixtures.noop", params: {}, createdBy: "ana" });
+    const [orphaned, notified, recent] = [await start(), await start(), await start()];
+    // Each ended as a dying worker leaves it: the end committed, its notifications not written.
+    const endAs = async (runId: string, endedAt: unknown, notifiedAt: unknown) => {
+      await db
+        .updateTable("runs")
+        .set({
+          status: "failed",
+          error: JSON.stringify({ message: "Worker crashed" }),
+          ended_at: sql`${endedAt}`,
+          notified_at: sql`${notifiedAt}`,
+          queue_job_id: null,
+        })
+        .where("id", "=", runId)
+        .execute();
+    };
+    await endAs(orphaned.id, sql`now() - interval '2 minutes'`, null);
+    await endAs(notified.id, sql`now() - interval '2 minutes'`, sql`now() - interval '2 minutes'`);
+    await endAs(recent.id, sql`now()`, null); // may still be notified by its own process
+
+    await using _worker = await t.engine.startWorker();
+    const [notification] = await pollUntil("the orphaned run to be notified", async () => {
+      const notifications = await notificationsOf(t.engine, orphaned.id);
+      return notifications.length > 0 ? notifications : undefined;
+    });
+    expect(notification).toMatchObject({
+      email: "ops@example.org",
+      kind: "error",
+      status: "recorded",
+    });
+    expect(notification?.subject).toContain("Failed: No-op");
+    expect(await notificationsOf(t.engine, notified.id)).toEqual([]);
+    expect(await notificationsOf(t.engine, recent.id)).toEqual([]);
+    // A second sweep finds nothing left to do and writes nothing twice.
+    expect(await notifyMissedRuns(db, async () => undefined)).toEqual([]);
+    expect(await notificationsOf(t.engine, orphaned.id)).toHaveLength(1);
+  });
+
+  it("a run that cannot be notified does not hold up the others; it is tried again next sweep", async () => {
+    using _env = setEnv({ SMTP_URL: undefined });
+    await using t = await createTestEngine();
+    const db = t.engine.internals.db;
+    await t.engine.subscribe({
+      jobId: "fixtures.noop",
+      email: "ops@example.org",
+      createdBy: "ana",
+    });
+    const start = () => t.engine.startRun({ jobId: "fixtures.noop", params: {}, createdBy: "ana" });
+    const [first, second] = [await start(), await start()];
+    await db
+      .updateTable("runs")
+      .set({ status: "failed", ended_at: sql`now() - interval '2 minutes'`, queue_job_id: null })
+      .where("id", "in", [first.id, second.id])
+      .execute();
+    let lookups = 0;
+    const failingOnce = async () => {
+      lookups += 1;
+      if (lookups === 1) throw new Error("Job catalog unavailable");
+      return undefined;
+    };
+    const notified = await notifyMissedRuns(db, failingOnce);
+    expect(notified).toHaveLength(1);
+    const skipped = [first.id, second.id].find((id) => !notified.includes(id));
+    expect(await notificationsOf(t.engine, skipped!)).toEqual([]);
+    expect(await notifyMissedRuns(db, failingOnce)).toEqual([skipped]);
+    expect(await notificationsOf(t.engine, skipped!)).toHaveLength(1);
   });
 
   it("without SMTP_URL records one notification per address, for job and schedule subscribers, aborts included", async () => {

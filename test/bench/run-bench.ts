@@ -7,10 +7,12 @@
  *   3. raw pg-boss no-op jobs per second: N jobs drained with the runner's `work` options;
  *   4. records per second: a run of items.change-policy on a set of `--items` items (with
  *      before-images), against a hand-written SQL loop doing the same updates and
- *      before-image inserts in the same chunk size, on the same table (see records.ts).
+ *      before-image inserts in the same chunk size, on the same table (see records.ts);
+ *   5. run history: the monitor's History tab's first page through the tRPC HTTP API with
+ *      `--history-runs` runs in the table, plain and with a text search (see history.ts).
  *
  * Flags: `--runs N` (default 10000), `--latency-samples N` (default 200), `--items N`
- * (default 1000000), `--statements` (preload pg_stat_statements and print the top
+ * (default 1000000), `--history-runs N` (default 100000), `--statements` (preload pg_stat_statements and print the top
  * statements of phase 4; off by default, as it costs a little on every statement).
  * Prints figures as it goes and ENDS with one line of JSON on stdout. Missing a
  * target is a measurement, not an error: the exit code is non-zero only on errors.
@@ -29,6 +31,7 @@ import {
 import pg from "pg";
 import { PgBoss } from "pg-boss";
 import { describeDrain, describeRamp, measureDrain, rampSeconds } from "./drain.ts";
+import { historyTargets, measureHistory } from "./history.ts";
 import {
   chunkSize,
   createCatalog,
@@ -95,6 +98,7 @@ interface Options {
   readonly runs: number;
   readonly latencySamples: number;
   readonly items: number;
+  readonly historyRuns: number;
   readonly statements: boolean;
 }
 
@@ -104,6 +108,7 @@ function parseOptions(): Options {
       runs: { type: "string", default: "10000" },
       "latency-samples": { type: "string", default: "200" },
       items: { type: "string", default: "1000000" },
+      "history-runs": { type: "string", default: "100000" },
       statements: { type: "boolean", default: false },
     },
     strict: true,
@@ -118,6 +123,7 @@ function parseOptions(): Options {
     runs: count("runs", values.runs),
     latencySamples: count("latency-samples", values["latency-samples"]),
     items: count("items", values.items),
+    historyRuns: count("history-runs", values["history-runs"]),
     statements: values.statements,
   };
 }
@@ -192,6 +198,7 @@ async function main(): Promise<void> {
     options,
   );
   const rawRecords = await measureRawRecords(database.url, probe, catalog, options);
+  const history = await measureHistory(database.url, registry, { runs: options.historyRuns });
   const recordsPerSecond = engineRecords.processingPerSecond;
   const rawSqlRecordsPerSecond = rawRecords.perSecond;
   const recordsToRawRatio = round(recordsPerSecond / rawSqlRecordsPerSecond, 3);
@@ -209,6 +216,8 @@ async function main(): Promise<void> {
     runsToRawRatio: runsToRawRatio >= targets.runsToRawRatio,
     recordsPerSecond: recordsPerSecond >= targets.recordsPerSecond,
     recordsToRawRatio: recordsToRawRatio >= targets.recordsToRawRatio,
+    historyFirstPage: history.historyFirstPageMs < historyTargets.firstPageMs,
+    historyTextSearch: history.historyTextSearchMs < historyTargets.firstPageMs,
   };
   log();
   log("Results");
@@ -233,6 +242,10 @@ async function main(): Promise<void> {
     `  records/s ÷ raw SQL records/s = ${recordsPerSecond} ÷ ${rawSqlRecordsPerSecond} = ${recordsToRawRatio} ` +
       `(target >= ${targets.recordsToRawRatio}): ${mark(pass.recordsToRawRatio)}; end to end ${endToEndRecordsToRawRatio}`,
   );
+  log(
+    `  history first page ${history.historyFirstPageMs} ms, with text search ${history.historyTextSearchMs} ms ` +
+      `(${history.runs} runs; target < ${historyTargets.firstPageMs} ms): ${mark(pass.historyFirstPage && pass.historyTextSearch)}`,
+  );
 
   const report = {
     startLatencyP50Ms: latency.p50,
@@ -244,7 +257,9 @@ async function main(): Promise<void> {
     recordsPerSecond,
     rawSqlRecordsPerSecond,
     recordsToRawRatio,
-    targets,
+    historyFirstPageMs: history.historyFirstPageMs,
+    historyTextSearchMs: history.historyTextSearchMs,
+    targets: { ...targets, historyFirstPageMs: historyTargets.firstPageMs },
     pass,
     startLatency: {
       samples: latency.samples.length,
@@ -276,6 +291,7 @@ async function main(): Promise<void> {
       engine: engineRecords,
       rawSql: rawRecords,
     },
+    history,
     workerConcurrency,
     workOptions: engineWorkOptions,
     nodeVersion: process.version,

@@ -1,15 +1,38 @@
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApiRequestHandler } from "@docket/api";
 import type { Engine } from "@docket/engine";
+import type { Role } from "@docket/sdk";
 
 export interface ApiServer {
+  /** The tRPC endpoint, e.g. `http://127.0.0.1:1234/api/trpc`. */
   readonly url: string;
+  /** `http://127.0.0.1:1234`. */
+  readonly origin: string;
+  /** Name of the user the token acts as. */
+  readonly userName: string;
+  /** `{ authorization: "Bearer …" }` for fetch and tRPC clients. */
+  readonly authHeaders: Readonly<Record<string, string>>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** The API over real HTTP on a free loopback port, as `docket start` serves it. */
-export async function startApiServer(engine: Engine): Promise<ApiServer> {
+export interface ApiServerOptions {
+  /** Role of the user whose API token `authHeaders` carries. Default admin. */
+  readonly role?: Role;
+}
+
+/** The API over real HTTP on a free loopback port, as `docket start` serves it, with a user's token. */
+export async function startApiServer(
+  engine: Engine,
+  options: ApiServerOptions = {},
+): Promise<ApiServer> {
+  const user = await engine.users.create({
+    name: `api-${randomUUID().slice(0, 8)}`,
+    role: options.role ?? "admin",
+    password: randomUUID(),
+  });
+  const { secret } = await engine.users.createToken(user.id, { name: "tests" });
   const handler = createApiRequestHandler(engine);
   const server = createServer((req, res) => {
     if (req.url?.startsWith("/api/")) handler(req, res);
@@ -17,8 +40,12 @@ export async function startApiServer(engine: Engine): Promise<ApiServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}/api/trpc`,
+    url: `${origin}/api/trpc`,
+    origin,
+    userName: user.name,
+    authHeaders: { authorization: `Bearer ${secret}` },
     [Symbol.asyncDispose]: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

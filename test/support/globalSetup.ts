@@ -19,6 +19,9 @@ declare module "vitest" {
  * file clones it (testDatabase.ts).
  */
 export default async function setup(project: TestProject) {
+  // The worker processes and `docket` commands tests spawn share one compile cache of
+  // type-stripped modules: after the first, each starts in about half the time.
+  process.env.NODE_COMPILE_CACHE ??= path.join(tmpdir(), "docket-test-compile-cache");
   let adminUrl = process.env.DATABASE_URL;
   let stopEmbedded = async () => {};
   let tempDir: string | null = null;
@@ -29,6 +32,8 @@ export default async function setup(project: TestProject) {
       dataDir: path.join(tempDir, "postgres"),
       port: await freePort(),
       database: "postgres",
+      // Two test files at a time, each with engines and worker processes of their own.
+      maxConnections: 500,
     });
     adminUrl = embedded.connectionString;
     stopEmbedded = () => embedded.stop();

@@ -31,6 +31,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   let refused = 0;
   const server = new SMTPServer({
     authOptional: true,
+    disableReverseLookup: true, // no DNS on a loopback test server
     disabledCommands: ["AUTH", "STARTTLS"],
     logger: false,
     onData(stream, session, callback) {

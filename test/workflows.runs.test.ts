@@ -1,0 +1,168 @@
+import type { Engine } from "@docket/engine";
+import { describe, expect, it } from "vitest";
+import { query } from "./support/catalogFixture.ts";
+import { pollUntil } from "./support/poll.ts";
+import { startSmtpSink } from "./support/smtpSink.ts";
+import { createTestEngine, waitForStatus } from "./support/testEngine.ts";
+
+const ended = ["completed", "completed_with_errors", "failed", "aborted"];
+
+async function childrenOf(url: string, runId: string) {
+  return query<{ id: string; job_id: string; status: string; child_key: string }>(
+    url,
+    "select id, job_id, status, child_key from runs where parent_run_id = $1 order by created_at",
+    [runId],
+  );
+}
+
+async function save(engine: Engine, definition: unknown) {
+  return engine.workflows.save({ definition, savedBy: "admin" });
+}
+
+describe("workflow runs", () => {
+  it("runs each node as a child run linked to its parent, in edge order, and completes", async () => {
+    await using t = await createTestEngine();
+    const workflow = await save(t.engine, {
+      name: "Two steps",
+      description: "noop then flaky that succeeds",
+      nodes: [
+        { id: "first", kind: "job", jobId: "fixtures.noop", params: {} },
+        { id: "pause", kind: "delay", durationMs: 50 },
+        { id: "second", kind: "job", jobId: "fixtures.flaky", params: { failures: 1 } },
+      ],
+      edges: [
+        { id: "e1", from: "first", to: "pause", on: "success" },
+        { id: "e2", from: "pause", to: "second", on: "success" },
+      ],
+    });
+    await using _worker = await t.engine.startWorker();
+    const run = await t.engine.workflows.start({ workflowId: workflow.id, createdBy: "ana" });
+    expect(run.jobId).toBe(`workflow:${workflow.id}`);
+    const done = await waitForStatus(t.engine, run.id, ended);
+    expect(done.status).toBe("completed");
+    const children = await childrenOf(t.database.url, run.id);
+    expect(children.map((c) => [c.job_id, c.status])).toEqual([
+      ["fixtures.noop", "completed"],
+      ["fixtures.flaky", "completed"],
+    ]);
+    const child = await t.engine.getRun(children[0]!.id);
+    expect(child.trigger).toEqual({ kind: "workflow", parentRunId: run.id });
+    expect(child.createdBy).toBe("ana");
+    const status = await t.engine.workflows.runStatus(run.id);
+    expect(status.version).toBe(1);
+    expect(status.nodes.map((n) => [n.nodeId, n.status])).toEqual([
+      ["first", "completed"],
+      ["pause", "completed"],
+      ["second", "completed"],
+    ]);
+    expect(status.nodes[0]!.childRunId).toBe(children[0]!.id);
+  });
+
+  it("parks the workflow run during a long delay instead of holding a worker, then resumes it", async () => {
+    await using t = await createTestEngine();
+    const workflow = await save(t.engine, {
+      name: "Cool down",
+      nodes: [
+        { id: "pause", kind: "delay", durationMs: 6_000 },
+        { id: "after", kind: "job", jobId: "fixtures.noop", params: {} },
+      ],
+      edges: [{ id: "e", from: "pause", to: "after", on: "success" }],
+    });
+    await using worker = await t.engine.startWorker({ parkThresholdMs: 1_000 });
+    const run = await t.engine.workflows.start({ workflowId: workflow.id, createdBy: "ana" });
+    const parked = await pollUntil("the run to park in its delay", async () => {
+      const [row] = await query<{
+        lease: string | null;
+        wake_at: Date | null;
+        state_value: unknown;
+      }>(t.database.url, "select lease, wake_at, state_value from runs where id = $1", [run.id]);
+      return row?.state_value === "pause" && row.lease === null && row.wake_at ? row : undefined;
+    });
+    expect(worker.activeRunIds()).not.toContain(run.id);
+    expect(parked.wake_at!.getTime()).toBeGreaterThan(Date.now());
+    const done = await waitForStatus(t.engine, run.id, ended);
+    expect(done.status).toBe("completed");
+    expect(done.endedAt!.getTime() - done.createdAt.getTime()).toBeGreaterThanOrEqual(6_000);
+    expect((await childrenOf(t.database.url, run.id)).map((c) => c.job_id)).toEqual([
+      "fixtures.noop",
+    ]);
+  });
+
+  it("takes the failure branch when the first job fails, ends with errors, and mails the workflow's and the job's error subscribers", async () => {
+    await using sink = await startSmtpSink();
+    const previous = process.env.SMTP_URL;
+    process.env.SMTP_URL = sink.url;
+    try {
+      await using t = await createTestEngine();
+      const workflow = await save(t.engine, {
+        name: "Withdraw with cleanup",
+        nodes: [
+          {
+            id: "risky",
+            kind: "job",
+            jobId: "fixtures.flaky",
+            params: { failures: 0, fatal: true },
+          },
+          { id: "next", kind: "job", jobId: "fixtures.noop", params: {} },
+          { id: "cleanup", kind: "job", jobId: "fixtures.noop", params: {} },
+        ],
+        edges: [
+          { id: "ok", from: "risky", to: "next", on: "success" },
+          { id: "bad", from: "risky", to: "cleanup", on: "failure" },
+        ],
+      });
+      await t.engine.workflows.subscribe({
+        workflowId: workflow.id,
+        email: "wf-errors@library.example",
+        createdBy: "admin",
+      });
+      await t.engine.subscribe({
+        jobId: "fixtures.flaky",
+        email: "job-errors@library.example",
+        createdBy: "admin",
+      });
+      await using _worker = await t.engine.startWorker();
+      const run = await t.engine.workflows.start({ workflowId: workflow.id, createdBy: "ana" });
+      const done = await waitForStatus(t.engine, run.id, ended);
+      expect(done.status).toBe("completed_with_errors");
+      const status = await t.engine.workflows.runStatus(run.id);
+      expect(status.nodes.map((n) => [n.nodeId, n.status])).toEqual([
+        ["risky", "failed"],
+        ["next", "skipped"],
+        ["cleanup", "completed"],
+      ]);
+      const mails = await sink.waitForMails(2);
+      expect(mails.map((m) => m.to.join(",")).sort()).toEqual([
+        "job-errors@library.example",
+        "wf-errors@library.example",
+      ]);
+      const wfMail = mails.find((m) => m.to.includes("wf-errors@library.example"))!;
+      expect(wfMail.subject).toContain("Withdraw with cleanup");
+    } finally {
+      if (previous === undefined) delete process.env.SMTP_URL;
+      else process.env.SMTP_URL = previous;
+    }
+  });
+
+  it("fails the workflow run, naming the node, when a failed child has no failure edge", async () => {
+    await using t = await createTestEngine();
+    const workflow = await save(t.engine, {
+      name: "No safety net",
+      nodes: [
+        { id: "risky", kind: "job", jobId: "fixtures.flaky", params: { failures: 0, fatal: true } },
+        { id: "after", kind: "job", jobId: "fixtures.noop", params: {} },
+      ],
+      edges: [{ id: "ok", from: "risky", to: "after", on: "success" }],
+    });
+    await using _worker = await t.engine.startWorker();
+    const run = await t.engine.workflows.start({ workflowId: workflow.id, createdBy: "ana" });
+    const done = await waitForStatus(t.engine, run.id, ended);
+    expect(done.status).toBe("failed");
+    expect(done.error?.message).toMatch(
+      /Node "risky" \(job fixtures\.flaky\) failed .*no failure edge/,
+    );
+    expect((await childrenOf(t.database.url, run.id)).map((c) => c.job_id)).toEqual([
+      "fixtures.flaky",
+    ]);
+  });
+});
