@@ -5,6 +5,7 @@ import { issuesByField, toApiError } from "../_lib/apiError.ts";
 import { formatNumber } from "../_lib/formatters.ts";
 import { type SetSummaryView, trpc } from "../_lib/trpcClient.ts";
 import { Field } from "./Field.tsx";
+import { FormErrorNotice } from "./FormErrorNotice.tsx";
 
 type Target = SetSummaryView["target"];
 
@@ -96,11 +97,7 @@ export function ItemizedSetForm({
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="New itemized set">
-      {formError ? (
-        <div className="notice notice--error" role="alert">
-          {formError}
-        </div>
-      ) : null}
+      <FormErrorNotice message={formError} />
       <Field id="itemized-name" label="Set name" error={errors.name}>
         {(control) => (
           <input

@@ -5,6 +5,7 @@ import { useSession } from "../_components/AuthProvider.tsx";
 import { ConfirmDialog } from "../_components/ConfirmDialog.tsx";
 import { ErrorNotice } from "../_components/ErrorNotice.tsx";
 import { Field } from "../_components/Field.tsx";
+import { FormErrorNotice } from "../_components/FormErrorNotice.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
 import { issuesByField, toApiError } from "../_lib/apiError.ts";
 import { formatAgo } from "../_lib/formatters.ts";
@@ -207,11 +208,7 @@ function CreateUserForm({ onCreated }: { readonly onCreated: (name: string) => v
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="New user">
-      {formError ? (
-        <div className="notice notice--error" role="alert">
-          {formError}
-        </div>
-      ) : null}
+      <FormErrorNotice message={formError} />
       <Field id="new-user-name" label="User name" error={errors.name}>
         {(control) => (
           <input

@@ -4,6 +4,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { ConfirmDialog } from "../_components/ConfirmDialog.tsx";
 import { ErrorNotice } from "../_components/ErrorNotice.tsx";
+import { FormErrorNotice } from "../_components/FormErrorNotice.tsx";
 import { Icon } from "../_components/Icon.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
 import { PageHeader } from "../_components/PageHeader.tsx";
@@ -200,11 +201,7 @@ export function RunWizard() {
               </h2>
               <span className="muted small">Checked by the server against the job's schema</span>
             </div>
-            {formError ? (
-              <div className="notice notice--error" role="alert" tabIndex={-1}>
-                {formError}
-              </div>
-            ) : null}
+            <FormErrorNotice message={formError} />
             {fields.length === 0 ? (
               <p className="muted">This job takes no parameters.</p>
             ) : (
@@ -242,11 +239,7 @@ export function RunWizard() {
             description={description}
             onDescription={setDescription}
           />
-          {formError ? (
-            <div className="notice notice--error" role="alert">
-              {formError}
-            </div>
-          ) : null}
+          <FormErrorNotice message={formError} />
           <WizardNav
             onBack={() => setStep("Parameters")}
             nextLabel="Submit"

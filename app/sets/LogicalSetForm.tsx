@@ -2,6 +2,7 @@
 
 import { type FormEvent, useEffect, useState } from "react";
 import { Field } from "../_components/Field.tsx";
+import { FormErrorNotice } from "../_components/FormErrorNotice.tsx";
 import { Icon } from "../_components/Icon.tsx";
 import { issuesByField, toApiError } from "../_lib/apiError.ts";
 import { formatNumber } from "../_lib/formatters.ts";
@@ -136,11 +137,7 @@ export function LogicalSetForm({
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="New logical set">
-      {formError ? (
-        <div className="notice notice--error" role="alert">
-          {formError}
-        </div>
-      ) : null}
+      <FormErrorNotice message={formError} />
       <Field id="logical-name" label="Set name" error={errors.name}>
         {(control) => (
           <input

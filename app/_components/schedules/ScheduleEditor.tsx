@@ -17,6 +17,7 @@ import { useSession } from "../AuthProvider.tsx";
 import { ConfirmDialog } from "../ConfirmDialog.tsx";
 import { ErrorNotice } from "../ErrorNotice.tsx";
 import { Field } from "../Field.tsx";
+import { FormErrorNotice } from "../FormErrorNotice.tsx";
 import { Icon } from "../Icon.tsx";
 import { LoadingRows } from "../LoadingRows.tsx";
 import { PageHeader } from "../PageHeader.tsx";
@@ -433,20 +434,7 @@ function EditorForm({
           <p>{current.problem}</p>
         </div>
       ) : null}
-      {formError ? (
-        <div className="notice notice--error" role="alert">
-          <p className="notice__title">{formError}</p>
-          {otherIssues.length ? (
-            <ul>
-              {otherIssues.map((issue) => (
-                <li key={`${issue.path}:${issue.message}`}>
-                  {issue.path ? <code>{issue.path}</code> : null} {issue.message}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
+      <FormErrorNotice message={formError} issues={otherIssues} />
 
       <form
         className={styles.editor}
