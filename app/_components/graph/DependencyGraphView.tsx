@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useMemo } from "react";
 import { trpc } from "../../_lib/trpcClient.ts";
 import { usePolling } from "../../_lib/usePolling.ts";
+import { useQuery } from "../../_lib/useQuery.ts";
 import { useSession } from "../AuthProvider.tsx";
 import { EmptyState } from "../EmptyState.tsx";
 import { ErrorNotice } from "../ErrorNotice.tsx";
@@ -19,8 +20,8 @@ import {
   type DependencyModel,
 } from "./dependencyModel.ts";
 
-/** How often the running jobs are asked for (only they change; the rest is loaded once). */
-const runningPollMs = 4000;
+/** Running runs reload as runs change; this pace only backs the live stream up. */
+const runningFallbackMs = 30_000;
 
 /**
  * The dependency graph page: job types by category and everything that ties
@@ -32,9 +33,9 @@ export function DependencyGraphView() {
     intervalMs: 3000,
     until: () => true,
   });
-  const runs = usePolling(
+  const runs = useQuery(
     (signal) => trpc.runs.list.query({ status: ["running"], limit: 200 }, { signal }),
-    { intervalMs: runningPollMs },
+    { live: true, refreshMs: runningFallbackMs },
   );
   const model = useMemo(
     () => (structure.data ? buildDependencyModel(structure.data.input) : null),

@@ -15,6 +15,7 @@ import { isNotFound } from "../../_lib/apiError.ts";
 import { isRunEnded } from "../../_lib/runStatus.ts";
 import { trpc } from "../../_lib/trpcClient.ts";
 import { usePolling } from "../../_lib/usePolling.ts";
+import { useQuery } from "../../_lib/useQuery.ts";
 import { ErrorNotice } from "../ErrorNotice.tsx";
 import { LoadingRows } from "../LoadingRows.tsx";
 import { layoutWorkflow, needsLayout } from "./layoutWorkflow.ts";
@@ -35,28 +36,33 @@ type RunStatusView = Awaited<ReturnType<typeof trpc.workflows.runStatus.query>>;
 const nodeTypes = { workflowNode: WorkflowNodeBox };
 const edgeTypes = { outcome: OutcomeEdge };
 
-/** Polling pace while the run is live; it stops once the run has ended. */
-const pollMs = 1000;
+/**
+ * The graph reloads whenever runs change (its children's progress included);
+ * this slower pace only backs the live stream up. Both stop once the run ended.
+ */
+const fallbackRefreshMs = 5000;
 
 /**
  * A workflow run's graph, live: each step waiting, running (with progress),
  * completed, failed or skipped, linked to its child run; the edges the run
- * did not follow fade. Polls `workflows.runStatus` every second until the
- * run ends.
+ * did not follow fade. Reloads `workflows.runStatus` as runs change, until
+ * the run ends.
  *
  * @example
  * {run.jobId.startsWith("workflow:") ? <WorkflowRunGraph runId={run.id} /> : null}
  */
 export function WorkflowRunGraph({ runId }: { readonly runId: string }) {
-  const { data: status, error } = usePolling(
+  // The run this graph stopped watching: it ended, or it does not exist.
+  const [settledRunId, setSettledRunId] = useState<string | null>(null);
+  const watching = settledRunId !== runId;
+  const { data: status, error } = useQuery(
     (signal) => trpc.workflows.runStatus.query({ runId }, { signal }),
-    {
-      intervalMs: pollMs,
-      key: runId,
-      until: (data) => isRunEnded(data.status),
-      giveUpOn: isNotFound,
-    },
+    { key: runId, enabled: watching, live: true, refreshMs: fallbackRefreshMs },
   );
+  useEffect(() => {
+    const ended = status?.runId === runId && isRunEnded(status.status);
+    if (ended || isNotFound(error)) setSettledRunId(runId);
+  }, [status, error, runId]);
   const { data: jobs } = usePolling((signal) => trpc.jobs.list.query(undefined, { signal }), {
     intervalMs: 60_000,
     until: () => true,
