@@ -149,6 +149,12 @@ test("an admin composes a workflow with a failure branch by drag and drop, saves
   await expect.poll(() => node(page, "noop").getAttribute("data-status")).toBe("completed");
   await expect.poll(() => node(page, "noop-2").getAttribute("data-status")).toBe("skipped");
   await graph.getByText("version 1").waitFor();
+  // Ended without counting records: no endless progress bar, and no compiled machine's internals.
+  await expect
+    .poll(() => page.getByRole("progressbar", { name: "Run progress" }).count())
+    .toBe(0);
+  await page.getByText("This run counted no records.").waitFor();
+  expect(await page.getByRole("heading", { name: "State machine" }).count()).toBe(0);
   await screenshot(page, "workflow-run");
 
   // Each step that ran links to its child run, which links back to the workflow run.

@@ -142,23 +142,24 @@ export function RunPage({ runId }: { readonly runId: string }) {
         </section>
       ) : null}
 
-      <section className="panel panel--flush" aria-labelledby="graph-title">
-        <div className="panel__header panel__header--padded">
-          <h2 id="graph-title" className="panel__title">
-            State machine
-          </h2>
-          <span className="muted small">
-            current: <code data-testid="run-state">{formatStateValue(run.stateValue)}</code>
-          </span>
-        </div>
-        {job ? (
-          <RunGraph graph={job.graph} stateValue={run.stateValue} events={events} />
-        ) : workflowId ? (
-          <p className="muted small panel__body">The workflow's steps are drawn above.</p>
-        ) : (
-          <LoadingRows label="Loading the machine" rows={4} />
-        )}
-      </section>
+      {workflowId ? null : (
+        // A workflow's compiled machine is an implementation detail: its steps are drawn above.
+        <section className="panel panel--flush" aria-labelledby="graph-title">
+          <div className="panel__header panel__header--padded">
+            <h2 id="graph-title" className="panel__title">
+              State machine
+            </h2>
+            <span className="muted small">
+              current: <code data-testid="run-state">{formatStateValue(run.stateValue)}</code>
+            </span>
+          </div>
+          {job ? (
+            <RunGraph graph={job.graph} stateValue={run.stateValue} events={events} />
+          ) : (
+            <LoadingRows label="Loading the machine" rows={4} />
+          )}
+        </section>
+      )}
 
       <RunReport run={run} />
 

@@ -42,8 +42,11 @@ export function RunProgress({ run }: { readonly run: RunView }) {
         </h2>
         {run.progress ? (
           <ProgressBar label="Run progress" done={run.progress.done} total={total} />
+        ) : ended ? (
+          // An ended run that never counted anything has no bar to fill, not an endless one.
+          <span className="muted small">This run counted no records.</span>
         ) : (
-          <ProgressBar label="Run progress" done={0} total={ended ? 0 : undefined} />
+          <ProgressBar label="Run progress" done={0} />
         )}
       </div>
       <dl className="metrics">
