@@ -155,6 +155,16 @@ test("an admin composes a workflow with a failure branch by drag and drop, saves
     .toBe(0);
   await page.getByText("This run counted no records.").waitFor();
   expect(await page.getByRole("heading", { name: "State machine" }).count()).toBe(0);
+  // The timeline outgrew its box and keeps its newest entry, the outcome, in view.
+  await expect
+    .poll(() =>
+      page.getByTestId("run-timeline").evaluate((list) => ({
+        overflows: list.scrollHeight > list.clientHeight,
+        atBottom: list.scrollHeight - list.scrollTop - list.clientHeight < 2,
+        newest: list.lastElementChild?.querySelector(".timeline__title")?.textContent,
+      })),
+    )
+    .toEqual({ overflows: true, atBottom: true, newest: "completed" });
   await screenshot(page, "workflow-run");
 
   // Each step that ran links to its child run, which links back to the workflow run.

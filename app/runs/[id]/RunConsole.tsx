@@ -1,10 +1,11 @@
 "use client";
 
-import { useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useDeferredValue, useMemo, useState } from "react";
 import { Icon } from "../../_components/Icon.tsx";
 import { describeEvent, logLevel } from "../../_lib/describeEvent.ts";
 import { formatTime } from "../../_lib/formatters.ts";
 import { type RunEventView, trpc } from "../../_lib/trpcClient.ts";
+import { useFollowTail } from "../../_lib/useFollowTail.ts";
 import { useQuery } from "../../_lib/useQuery.ts";
 
 /** Rendering tens of thousands of rows would freeze the page; older ones are summarized. */
@@ -29,8 +30,6 @@ export function RunConsole({
   // Progress readings arrive several times a second and would bury the log lines.
   const [showProgress, setShowProgress] = useState(false);
   const query = useDeferredValue(search.trim().toLowerCase());
-  const scroller = useRef<HTMLDivElement>(null);
-  const pinned = useRef(true);
 
   // Older entries than the page keeps are searched on the server (runs.logs).
   const searchServer = query !== "" && eventCount > events.length;
@@ -53,12 +52,7 @@ export function RunConsole({
   );
   const shown = lines.slice(-shownEntries);
 
-  const newest = shown.at(-1)?.event.id;
-  useLayoutEffect(() => {
-    void newest; // follow the tail whenever a new line shows
-    const element = scroller.current;
-    if (element && pinned.current) element.scrollTop = element.scrollHeight;
-  }, [newest]);
+  const tail = useFollowTail<HTMLDivElement>(shown.at(-1)?.event.id);
 
   return (
     <section className="panel panel--flush" aria-labelledby="console-title">
@@ -96,17 +90,14 @@ export function RunConsole({
         </div>
       </div>
       <div
-        ref={scroller}
+        ref={tail.ref}
         className="console"
         data-testid="run-console"
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scroll region must be reachable by keyboard
         tabIndex={0}
         role="log"
         aria-label="Run log"
-        onScroll={(e) => {
-          const el = e.currentTarget;
-          pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
-        }}
+        onScroll={tail.onScroll}
       >
         {searchServer && found.data?.hasMore ? (
           <p className="console__note">

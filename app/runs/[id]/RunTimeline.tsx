@@ -1,6 +1,9 @@
+"use client";
+
 import { describeMachineEvent } from "../../_lib/describeEvent.ts";
 import { formatStateValue, formatTime } from "../../_lib/formatters.ts";
 import type { RunEventView } from "../../_lib/trpcClient.ts";
+import { useFollowTail } from "../../_lib/useFollowTail.ts";
 
 /** History entries that mark a step of the run's life, not its chatter. */
 const milestoneTypes = new Set([
@@ -88,12 +91,17 @@ function toMilestone(event: RunEventView): Milestone | null {
   }
 }
 
-/** The run's transitions and status changes, newest last, as a vertical timeline. */
+/**
+ * The run's transitions and status changes, newest last, as a vertical
+ * timeline that keeps its latest entry in view while the reader is there.
+ */
 export function RunTimeline({ events }: { readonly events: readonly RunEventView[] }) {
   const milestones = events
     .filter((event) => milestoneTypes.has(event.type))
     .map(toMilestone)
-    .filter((m): m is Milestone => m !== null);
+    .filter((m): m is Milestone => m !== null)
+    .slice(-60);
+  const tail = useFollowTail<HTMLOListElement>(milestones.at(-1)?.id);
   return (
     <section className="panel" aria-labelledby="timeline-title">
       <h2 id="timeline-title" className="panel__title">
@@ -102,8 +110,16 @@ export function RunTimeline({ events }: { readonly events: readonly RunEventView
       {milestones.length === 0 ? (
         <p className="muted small">Nothing yet: the run has not been picked up by a worker.</p>
       ) : (
-        <ol className="timeline" data-testid="run-timeline">
-          {milestones.slice(-60).map((m) => (
+        <ol
+          className="timeline"
+          data-testid="run-timeline"
+          ref={tail.ref}
+          onScroll={tail.onScroll}
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scroll region must be reachable by keyboard
+          tabIndex={0}
+          aria-label="Run timeline"
+        >
+          {milestones.map((m) => (
             <li key={m.id} className={`timeline__item timeline__item--${m.tone}`}>
               <span className="timeline__dot" aria-hidden="true" />
               <div className="timeline__body">
