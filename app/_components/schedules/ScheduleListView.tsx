@@ -5,7 +5,7 @@ import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { toApiError } from "../../_lib/apiError.ts";
 import { trpc } from "../../_lib/trpcClient.ts";
-import { usePolling } from "../../_lib/usePolling.ts";
+import { useQuery } from "../../_lib/useQuery.ts";
 import { useSession } from "../AuthProvider.tsx";
 import { EmptyState } from "../EmptyState.tsx";
 import { ErrorNotice } from "../ErrorNotice.tsx";
@@ -20,7 +20,10 @@ import { formatFromNow, formatInZone } from "./scheduleTime.ts";
 type ScheduleView = Awaited<ReturnType<typeof trpc.schedules.list.query>>[number];
 type Filter = "all" | "active" | "inactive";
 
-/** Refreshed now and then so "next run" and "last result" stay current; small query, whole list. */
+/**
+ * "Last result" follows runs.activity; this refresh keeps "next run" current
+ * between changes (and backs the stream up). Small query, whole list.
+ */
 const refreshMs = 20_000;
 
 /** The schedules: active toggle, job, creator, timing in words, next run and last result. */
@@ -29,13 +32,12 @@ export function ScheduleListView() {
   const isAdmin = user.role === "admin";
   const created = useSearchParams().get("created");
   const [filter, setFilter] = useState<Filter>("all");
-  const [reload, setReload] = useState(0);
   // Toggled rows show their new state at once, before the next refresh.
   const [patched, setPatched] = useState<ReadonlyMap<string, ScheduleView>>(new Map());
   const [toggleError, setToggleError] = useState<string | null>(null);
-  const { data, error, loading } = usePolling(
+  const { data, error, loading, reload } = useQuery(
     (signal) => trpc.schedules.list.query(undefined, { signal }),
-    { intervalMs: refreshMs, key: String(reload) },
+    { live: true, refreshMs },
   );
   const schedules = (data ?? []).map((schedule) => patched.get(schedule.id) ?? schedule);
   const shown = schedules.filter(
@@ -50,7 +52,7 @@ export function ScheduleListView() {
     try {
       const updated = await trpc.schedules.setActive.mutate({ id: schedule.id, active });
       setPatched((previous) => new Map(previous).set(schedule.id, { ...schedule, ...updated }));
-      setReload((count) => count + 1);
+      reload();
     } catch (caught) {
       setToggleError(
         `Could not ${active ? "activate" : "deactivate"} “${schedule.name}”: ${toApiError(caught).message}`,
