@@ -150,9 +150,7 @@ test("an admin composes a workflow with a failure branch by drag and drop, saves
   await expect.poll(() => node(page, "noop-2").getAttribute("data-status")).toBe("skipped");
   await graph.getByText("version 1").waitFor();
   // Ended without counting records: no endless progress bar, and no compiled machine's internals.
-  await expect
-    .poll(() => page.getByRole("progressbar", { name: "Run progress" }).count())
-    .toBe(0);
+  await expect.poll(() => page.getByRole("progressbar", { name: "Run progress" }).count()).toBe(0);
   await page.getByText("This run counted no records.").waitFor();
   expect(await page.getByRole("heading", { name: "State machine" }).count()).toBe(0);
   // The timeline outgrew its box and keeps its newest entry, the outcome, in view.
@@ -215,6 +213,28 @@ test("an admin composes a workflow with a failure branch by drag and drop, saves
     .poll(() => page.getByTestId("import-error").textContent())
     .toMatch(/^This is not valid JSON \(.+\); nothing was imported\.$/);
   expect(await storedVersions()).toBe(versionsBefore);
+
+  // A finished workflow run is run again from its page (workflow runs are never "retried").
+  await page.goto(`/runs/${runId}`);
+  await page.getByRole("button", { name: "Run again" }).click();
+  expect(await page.getByRole("button", { name: "Retry" }).count()).toBe(0);
+  const again = page.getByRole("dialog");
+  await again.getByText("starts from its first step, on the workflow's latest version").waitFor();
+  await again.getByRole("button", { name: "Start run" }).click();
+  await page.waitForURL(
+    (url) => /^\/runs\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(runId),
+  );
+  const againId = page.url().split("/").at(-1) ?? "";
+  await expect
+    .poll(() => page.getByTestId("workflow-run-graph").getAttribute("data-run-status"), {
+      timeout: 60_000,
+    })
+    .toBe("completed");
+  expect(await server.engine.getRun(againId)).toMatchObject({
+    jobId: `workflow:${workflow?.id}`,
+    createdBy: "ada",
+    description: "Nightly shelf check",
+  });
 
   // A second version makes the first read-only history.
   await page.goto(`/workflows/${workflow?.id}`);

@@ -164,5 +164,10 @@ describe("workflow runs", () => {
     expect((await childrenOf(t.database.url, run.id)).map((c) => c.job_id)).toEqual([
       "fixtures.flaky",
     ]);
+    // It cannot be retried (the run page offers "Run again" instead); refusing changes nothing.
+    await expect(t.engine.retryRun(run.id, "ana")).rejects.toThrow(
+      /is a workflow run, and workflow runs cannot be retried: start the workflow again/,
+    );
+    expect((await t.engine.getRun(run.id)).status).toBe("failed");
   });
 });

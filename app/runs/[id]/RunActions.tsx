@@ -12,6 +12,8 @@ type Dialog = "abort" | "restore" | "again" | null;
 interface RunActionsProps {
   readonly run: RunView;
   readonly job: JobDetail | undefined;
+  /** Set for a workflow run: it has no job type, and "run again" starts the workflow. */
+  readonly workflowId: string | null;
   readonly user: CurrentUser;
   /** Shows the run as an action left it (abort → aborting), before the stream confirms it. */
   readonly onShow: (run: RunView) => void;
@@ -21,10 +23,11 @@ interface RunActionsProps {
 
 /**
  * What the signed-in user may do with this run, by the same rules the server
- * checks: abort and retry for the run's creator or the job's cancel roles;
- * restore for restorable jobs; run again for the job's create roles.
+ * checks: abort and retry for the run's creator or the job's cancel roles
+ * (admins for workflow runs); restore for restorable jobs; run again for the
+ * job's create roles. Workflow runs cannot be retried; they can be run again.
  */
-export function RunActions({ run, job, user, onShow, onChanged }: RunActionsProps) {
+export function RunActions({ run, job, workflowId, user, onShow, onChanged }: RunActionsProps) {
   const router = useRouter();
   const [dialog, setDialog] = useState<Dialog>(null);
   const [busy, setBusy] = useState(false);
@@ -33,8 +36,16 @@ export function RunActions({ run, job, user, onShow, onChanged }: RunActionsProp
 
   const title = run.description ?? run.jobId;
   const isCreator = run.createdBy === user.name && user.role !== "viewer";
-  const mayCancel = isCreator || (job?.policy.permissions.cancel.includes(user.role) ?? false);
-  const mayStart = job?.policy.permissions.create.includes(user.role) ?? false;
+  const mayCancel =
+    isCreator ||
+    (workflowId !== null
+      ? user.role === "admin"
+      : (job?.policy.permissions.cancel.includes(user.role) ?? false));
+  // A workflow's jobs are checked when it starts; the server names any missing permission.
+  const mayStart =
+    workflowId !== null
+      ? user.role !== "viewer"
+      : (job?.policy.permissions.create.includes(user.role) ?? false);
   const ended = isRunEnded(run.status);
   const mayRestore =
     ended &&
@@ -86,12 +97,17 @@ export function RunActions({ run, job, user, onShow, onChanged }: RunActionsProp
     });
   const runAgain = () =>
     act(async () => {
-      const again = await trpc.runs.start.mutate({
-        jobId: run.jobId,
-        params: (run.params ?? {}) as Record<string, unknown>,
-        ...(run.setId ? { setId: run.setId } : {}),
-        ...(run.description ? { description: run.description } : {}),
-      });
+      const again = workflowId
+        ? await trpc.workflows.start.mutate({
+            id: workflowId,
+            ...(run.description ? { description: run.description } : {}),
+          })
+        : await trpc.runs.start.mutate({
+            jobId: run.jobId,
+            params: (run.params ?? {}) as Record<string, unknown>,
+            ...(run.setId ? { setId: run.setId } : {}),
+            ...(run.description ? { description: run.description } : {}),
+          });
       router.push(`/runs/${again.id}`);
     });
 
@@ -108,7 +124,7 @@ export function RunActions({ run, job, user, onShow, onChanged }: RunActionsProp
             Abort run
           </button>
         ) : null}
-        {run.status === "failed" && mayCancel ? (
+        {run.status === "failed" && mayCancel && workflowId === null ? (
           <button type="button" className="button" disabled={busy} onClick={retry}>
             Retry
           </button>
@@ -123,7 +139,7 @@ export function RunActions({ run, job, user, onShow, onChanged }: RunActionsProp
             Restore…
           </button>
         ) : null}
-        {ended && mayStart && job && !job.internal ? (
+        {ended && mayStart && (workflowId !== null || (job && !job.internal)) ? (
           <button
             type="button"
             className="button"
@@ -184,18 +200,27 @@ export function RunActions({ run, job, user, onShow, onChanged }: RunActionsProp
 
       <ConfirmDialog
         open={dialog === "again"}
-        title="Run again with the same parameters?"
+        title={workflowId ? "Run this workflow again?" : "Run again with the same parameters?"}
         confirmLabel="Start run"
         tone="primary"
         busy={busy}
         onConfirm={runAgain}
         onCancel={() => setDialog(null)}
       >
-        <p>
-          A new run of <strong>{job?.title ?? run.jobId}</strong> starts on the same set with the
-          same parameters.
-        </p>
-        <pre className="code-block">{JSON.stringify(run.params, null, 2)}</pre>
+        {workflowId ? (
+          <p>
+            A new run of <strong>{title}</strong> starts from its first step, on the workflow's
+            latest version.
+          </p>
+        ) : (
+          <>
+            <p>
+              A new run of <strong>{job?.title ?? run.jobId}</strong> starts on the same set with
+              the same parameters.
+            </p>
+            <pre className="code-block">{JSON.stringify(run.params, null, 2)}</pre>
+          </>
+        )}
       </ConfirmDialog>
     </div>
   );

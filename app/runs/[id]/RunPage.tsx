@@ -102,6 +102,7 @@ export function RunPage({ runId }: { readonly runId: string }) {
           <RunActions
             run={run}
             job={job}
+            workflowId={workflowId}
             user={user}
             onShow={show}
             onChanged={(row) => {

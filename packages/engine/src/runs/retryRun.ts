@@ -42,7 +42,7 @@ export async function retryRun(
       // Workflow runs (and runs of job types since removed) have no registered machine to resume.
       throw new ConflictError(
         row.job_id.startsWith("workflow:")
-          ? `Run ${runId} is a workflow run: retry its failed child run, or start the workflow again.`
+          ? `Run ${runId} is a workflow run, and workflow runs cannot be retried: start the workflow again (its failed child run can be retried on its own, but that does not resume the workflow).`
           : `Job "${row.job_id}" of run ${runId} is no longer in the catalog; it cannot be retried.`,
       );
     }
