@@ -8,6 +8,7 @@ import {
 } from "@docket/engine";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import { query } from "./support/catalogFixture.ts";
 import { pollUntil } from "./support/poll.ts";
 import { startSmtpSink } from "./support/smtpSink.ts";
 import { createTestEngine, fixtureJobsDir, waitForStatus } from "./support/testEngine.ts";
@@ -284,6 +285,39 @@ describe("notifications delivery", () => {
     expect(await notificationsOf(t.engine, skipped!)).toEqual([]);
     expect(await notifyMissedRuns(db, failingOnce)).toEqual([skipped]);
     expect(await notificationsOf(t.engine, skipped!)).toHaveLength(1);
+  });
+
+  it("a failed run that is retried and then completes reaches the success subscribers too", async () => {
+    using _env = setEnv({ SMTP_URL: undefined, DOCKET_PUBLIC_URL: undefined });
+    await using t = await createTestEngine();
+    await t.engine.subscribe({
+      jobId: "fixtures.retryable",
+      email: "desk@example.org",
+      onSuccess: true,
+      onError: true,
+      createdBy: "ana",
+    });
+    await using _worker = await t.engine.startWorker();
+    const run = await t.engine.startRun({
+      jobId: "fixtures.retryable",
+      params: { label: "mailed-twice" },
+      createdBy: "ana",
+    });
+    await waitForStatus(t.engine, run.id, ["failed"]);
+    await pollUntil("the failure's notification", async () =>
+      (await notificationsOf(t.engine, run.id)).length === 1 ? true : undefined,
+    );
+    await query(t.database.url, "insert into fixture_gates (label) values ('mailed-twice')");
+    await t.engine.retryRun(run.id, "ana");
+    await waitForStatus(t.engine, run.id, ["completed"]);
+    const both = await pollUntil("the success notification after the retry", async () => {
+      const notifications = await notificationsOf(t.engine, run.id);
+      return notifications.length === 2 ? notifications : undefined;
+    });
+    expect(both.map((n) => [n.email, n.kind, n.subject]).sort()).toEqual([
+      ["desk@example.org", "error", `[Docket] Failed: Retryable (run ${run.id.slice(0, 8)})`],
+      ["desk@example.org", "success", `[Docket] Completed: Retryable (run ${run.id.slice(0, 8)})`],
+    ]);
   });
 
   it("without SMTP_URL records one notification per address, for job and schedule subscribers, aborts included", async () => {

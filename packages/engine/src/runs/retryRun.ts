@@ -68,6 +68,8 @@ export async function retryRun(
         error: null,
         report: null,
         ended_at: null,
+        // Its next end is notified again: success subscribers hear of a retry that worked.
+        notified_at: null,
         // A new timeout from the retry's first claim.
         deadline_at: null,
         wake_at: null,
