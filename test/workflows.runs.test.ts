@@ -164,10 +164,87 @@ describe("workflow runs", () => {
     expect((await childrenOf(t.database.url, run.id)).map((c) => c.job_id)).toEqual([
       "fixtures.flaky",
     ]);
-    // It cannot be retried (the run page offers "Run again" instead); refusing changes nothing.
-    await expect(t.engine.retryRun(run.id, "ana")).rejects.toThrow(
-      /is a workflow run, and workflow runs cannot be retried: start the workflow again/,
+  });
+
+  it("a retried workflow run resumes its failed child where it failed, keeps the nodes before it, and carries on", async () => {
+    await using t = await createTestEngine();
+    const url = t.database.url;
+    const workflow = await save(t.engine, {
+      name: "Fix and go on",
+      nodes: [
+        { id: "first", kind: "job", jobId: "fixtures.noop", params: {} },
+        { id: "risky", kind: "job", jobId: "fixtures.retryable", params: { label: "wf-gate" } },
+        { id: "last", kind: "job", jobId: "fixtures.noop", params: {} },
+      ],
+      edges: [
+        { id: "a", from: "first", to: "risky", on: "success" },
+        { id: "b", from: "risky", to: "last", on: "success" },
+      ],
+    });
+    await using _worker = await t.engine.startWorker();
+    const run = await t.engine.workflows.start({ workflowId: workflow.id, createdBy: "ana" });
+    expect((await waitForStatus(t.engine, run.id, ended)).status).toBe("failed");
+    const [first, risky] = await childrenOf(url, run.id);
+    expect(risky?.status).toBe("failed");
+
+    // The cause is fixed; the workflow run is retried, not started again.
+    await query(url, "insert into fixture_gates (label) values ('wf-gate')");
+    const retried = await t.engine.retryRun(run.id, "ana");
+    expect(retried.status).toBe("pending");
+    expect((await waitForStatus(t.engine, run.id, ended)).status).toBe("completed");
+
+    const children = await childrenOf(url, run.id);
+    expect(children.map((c) => [c.id, c.job_id, c.status])).toEqual([
+      [first?.id, "fixtures.noop", "completed"], // not run again
+      [risky?.id, "fixtures.retryable", "completed"], // the same child, resumed
+      [children[2]?.id, "fixtures.noop", "completed"],
+    ]);
+    // The child resumed at its failed step: its first step ran once, the failed one twice.
+    const attempts = await query<{ key: string; n: number }>(
+      url,
+      "select key, count(*)::int as n from fixture_attempts where key like $1 group by key order by key",
+      [`${risky?.id}:%`],
     );
-    expect((await t.engine.getRun(run.id)).status).toBe("failed");
+    expect(attempts).toEqual([
+      { key: `${risky?.id}:finish`, n: 2 },
+      { key: `${risky?.id}:prepare`, n: 1 },
+    ]);
+    const status = await t.engine.workflows.runStatus(run.id);
+    expect(status.nodes.map((n) => [n.nodeId, n.status, n.childRunId])).toEqual([
+      ["first", "completed", first?.id],
+      ["risky", "completed", risky?.id],
+      ["last", "completed", children[2]?.id],
+    ]);
+    const events = await t.engine.listRunEvents({ runId: run.id, types: ["retried"] });
+    expect(events.map((e) => (e.data as { by: string }).by)).toEqual(["ana"]);
+    // Only failed runs are retried; a completed one is refused and left as it is.
+    await expect(t.engine.retryRun(run.id, "ana")).rejects.toThrow(/only failed runs/);
+  });
+
+  it("a retried workflow run whose failed child cannot resume starts that node again as a new child", async () => {
+    await using t = await createTestEngine();
+    const url = t.database.url;
+    const workflow = await save(t.engine, {
+      name: "Start over",
+      nodes: [{ id: "risky", kind: "job", jobId: "fixtures.retryable", params: { label: "gone" } }],
+      edges: [],
+    });
+    await using _worker = await t.engine.startWorker();
+    const run = await t.engine.workflows.start({ workflowId: workflow.id, createdBy: "ana" });
+    expect((await waitForStatus(t.engine, run.id, ended)).status).toBe("failed");
+    const [failedChild] = await childrenOf(url, run.id);
+    // As if the child's job had changed since: its checkpoint no longer fits.
+    await query(url, "update runs set machine_version = 'older' where id = $1", [failedChild?.id]);
+    await query(url, "insert into fixture_gates (label) values ('gone')");
+
+    await t.engine.retryRun(run.id, "ana");
+    expect((await waitForStatus(t.engine, run.id, ended)).status).toBe("completed");
+    const children = await childrenOf(url, run.id);
+    expect(children.map((c) => [c.status, c.child_key])).toEqual([
+      ["failed", `${run.id}:risky:1`],
+      ["completed", `${run.id}:risky:2`],
+    ]);
+    const status = await t.engine.workflows.runStatus(run.id);
+    expect(status.nodes[0]).toMatchObject({ status: "completed", childRunId: children[1]?.id });
   });
 });

@@ -99,6 +99,7 @@ import type { RecordSet, SetSummary } from "./sets/recordSet.ts";
 import type { User } from "./users/user.ts";
 import type { CreateUserInput } from "./users/userInput.ts";
 import { createUserService, type UserService } from "./users/userService.ts";
+import { retryWorkflowRun } from "./workflows/retryWorkflowRun.ts";
 import { workflowQueue } from "./workflows/workflowJob.ts";
 import { createWorkflowService, type WorkflowService } from "./workflows/workflowService.ts";
 
@@ -349,7 +350,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       await getRun(db, input.runId); // unknown run → NotFoundError, not an empty page
       return listRunLogs(db, input);
     },
-    retryRun: (runId, requestedBy) => retryRun(db, boss, registry, runId, requestedBy),
+    retryRun: (runId, requestedBy) =>
+      retryRun(db, boss, registry, runId, requestedBy, (trx, row, by) =>
+        retryWorkflowRun(trx, boss, registry, row, by),
+      ),
     clearInactiveRuns: (input) => clearInactiveRuns(db, input),
     readRunHistory: (filters, batchSize) => readRunHistory(db, registry, filters, batchSize),
     emitEvent: (input) => emitEvent(db, boss, registry, input, workflows.internals.eventEmitted),

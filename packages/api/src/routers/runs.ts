@@ -279,7 +279,8 @@ export const runsRouter = router({
 
   /**
    * Resumes a failed run from the state it failed in (steps before it are not
-   * run again): it goes back to pending and is re-enqueued. Other runs: CONFLICT.
+   * run again): it goes back to pending and is re-enqueued. A workflow run
+   * resumes at its failed node, retrying that node's child run. Other runs: CONFLICT.
    */
   retry: staffProcedure.input(z.object({ id: runId }).strict()).mutation(async ({ ctx, input }) => {
     await cancellableRun(ctx.engine, ctx.caller, input.id);

@@ -57,6 +57,8 @@ export interface RunsTable {
   created_by: string;
   priority: Generated<number>;
   snapshot: Json | null;
+  /** A failed workflow run's last active checkpoint, where a retry resumes it. */
+  resume_snapshot: Json | null;
   state_value: Json | null;
   progress: Json | null;
   error: Json | null;

@@ -5,6 +5,7 @@ import type { Database, RunStatus } from "../database/schema.ts";
 export interface RunPatch {
   status?: RunStatus;
   snapshot?: unknown;
+  resume_snapshot?: unknown;
   state_value?: unknown;
   progress?: unknown;
   error?: unknown;
@@ -133,6 +134,7 @@ export class CheckpointWriter {
             when r.status = 'aborting' and v.patch->>'status' = 'running' then r.status
             else v.patch->>'status' end,
           snapshot = case when v.patch ? 'snapshot' then nullif(v.patch->'snapshot', 'null') else r.snapshot end,
+          resume_snapshot = case when v.patch ? 'resume_snapshot' then nullif(v.patch->'resume_snapshot', 'null') else r.resume_snapshot end,
           state_value = case when v.patch ? 'state_value' then nullif(v.patch->'state_value', 'null') else r.state_value end,
           progress = case when v.patch ? 'progress' then nullif(v.patch->'progress', 'null') else r.progress end,
           error = case when v.patch ? 'error' then nullif(v.patch->'error', 'null') else r.error end,

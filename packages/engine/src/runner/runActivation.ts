@@ -77,6 +77,8 @@ export class RunActivation {
   #settled = false;
   #stopped = false;
   #lastPersisted: unknown = null;
+  /** The last checkpoint with the machine still active: where a declared failure is retried from. */
+  #lastActive: unknown = null;
   #lastValue: unknown = null;
   #visits = new StepVisits({}, new Set());
   #stepsInFlight = 0;
@@ -134,6 +136,7 @@ export class RunActivation {
       restored ? inFlightInvokeIds(row.snapshot) : new Set(),
     );
     this.#lastPersisted = row.snapshot;
+    this.#lastActive = isActiveSnapshot(row.snapshot) ? row.snapshot : null;
     this.#lastValue = row.state_value;
     this.#append(restored ? "resumed" : "started", {
       activation: row.activations,
@@ -343,6 +346,7 @@ export class RunActivation {
     // A failed run keeps its last good checkpoint (the failing step still in flight;
     // the error snapshot has no children), so a retry resumes the step that failed.
     if (persisted.status !== "error") this.#lastPersisted = persisted;
+    if (persisted.status === "active") this.#lastActive = persisted;
     this.#update({
       snapshot: this.#lastPersisted,
       state_value: this.#lastValue,
@@ -481,6 +485,8 @@ export class RunActivation {
           ?.$status;
         if (declared === "failed" || declared === "completed_with_errors") {
           const message = (snapshot.output as { $error?: string }).$error ?? "Failed";
+          // Its snapshot is the finished one; a retry resumes at the node that failed.
+          if (declared === "failed") this.#update({ resume_snapshot: this.#lastActive });
           return this.#end(
             declared,
             declared === "failed" ? { message, state: this.#lastValue } : null,
@@ -660,4 +666,8 @@ function formatDuration(ms: number): string {
   if (ms >= 3_600_000) return `${Math.round(ms / 360_000) / 10} h`;
   if (ms >= 60_000) return `${Math.round(ms / 6_000) / 10} min`;
   return `${Math.round(ms / 100) / 10} s`;
+}
+
+function isActiveSnapshot(snapshot: unknown): boolean {
+  return (snapshot as { status?: string } | null)?.status === "active";
 }

@@ -1,12 +1,22 @@
 import { randomUUID } from "node:crypto";
 import { ConflictError, NotFoundError } from "@docket/sdk";
-import { type Kysely, sql, type Transaction } from "kysely";
+import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
-import type { Database } from "../database/schema.ts";
+import type { Database, RunsTable } from "../database/schema.ts";
 import { type PartJobData, partsQueue } from "../records/recordParts.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
 import { isUuid } from "../validation/isUuid.ts";
 import { type Run, toRun } from "./run.ts";
+
+/** A run's row, locked for a retry. */
+export type RetriedRunRow = Selectable<RunsTable>;
+
+/** Retries a failed workflow run (its machine is compiled per run, not registered). */
+export type WorkflowRetry = (
+  trx: Transaction<Database>,
+  row: RetriedRunRow,
+  requestedBy: string,
+) => Promise<Run>;
 
 /**
  * Resumes a failed run from the checkpoint it failed at: the runner keeps the
@@ -14,7 +24,8 @@ import { type Run, toRun } from "./run.ts";
  * steps before it are not run again and the failing step runs again under the
  * same step key. Failed parts of a record step go back to pending and resume
  * after their cursor. The run becomes `pending`, is re-enqueued, and its
- * history records who retried it. Only `failed` runs can be retried.
+ * history records who retried it. Only `failed` runs can be retried; workflow
+ * runs through `retryWorkflow`.
  */
 export async function retryRun(
   db: Kysely<Database>,
@@ -22,86 +33,131 @@ export async function retryRun(
   registry: JobRegistry,
   runId: string,
   requestedBy: string,
+  retryWorkflow?: WorkflowRetry,
 ): Promise<Run> {
   if (!isUuid(runId)) throw new NotFoundError(`Unknown run "${runId}": run ids are UUIDs.`);
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom("runs")
-      .selectAll()
-      .where("id", "=", runId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw new NotFoundError(`Unknown run "${runId}".`);
-    if (row.status !== "failed") {
-      throw new ConflictError(
-        `Run ${runId} is ${row.status}; only failed runs can be retried. Start a new run instead.`,
-      );
-    }
+    const row = await lockFailedRun(trx, runId);
     const job = registry.find(row.job_id);
-    if (!job) {
-      // Workflow runs (and runs of job types since removed) have no registered machine to resume.
-      throw new ConflictError(
-        row.job_id.startsWith("workflow:")
-          ? `Run ${runId} is a workflow run, and workflow runs cannot be retried: start the workflow again (its failed child run can be retried on its own, but that does not resume the workflow).`
-          : `Job "${row.job_id}" of run ${runId} is no longer in the catalog; it cannot be retried.`,
-      );
+    if (job) return retryJobRun(trx, boss, job, row, requestedBy);
+    if (row.job_id.startsWith("workflow:") && retryWorkflow) {
+      return retryWorkflow(trx, row, requestedBy);
     }
-    if (row.machine_version !== job.version) {
-      throw new ConflictError(
-        `Job "${job.id}" changed since run ${runId} started (machine version ${row.machine_version}, now ${job.version}); it cannot resume on a different machine. Start a new run.`,
-      );
-    }
-    const checkpoint = (row.snapshot as { status?: string } | null)?.status;
-    if (checkpoint !== undefined && checkpoint !== "active") {
-      // An error snapshot (a run failed before failed runs kept their last good
-      // checkpoint) or a finished machine that declared itself failed: nothing to resume.
-      throw new ConflictError(
-        `Run ${runId} has no checkpoint to resume from (its machine ended ${checkpoint}). Start a new run.`,
-      );
-    }
-    await requeueFailedParts(trx, boss, job, runId);
-    const queueJobId = randomUUID();
-    const updated = await trx
-      .updateTable("runs")
-      .set({
-        status: "pending",
-        error: null,
-        report: null,
-        ended_at: null,
-        // Its next end is notified again: success subscribers hear of a retry that worked.
-        notified_at: null,
-        // A new timeout from the retry's first claim.
-        deadline_at: null,
-        wake_at: null,
-        lease: null,
-        waiting_reason: null,
-        queue_job_id: queueJobId,
-        updated_at: new Date(),
-      })
-      .where("id", "=", runId)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const at = new Date();
-    await trx
-      .insertInto("run_events")
-      .values([
-        {
-          run_id: runId,
-          at,
-          type: "retried",
-          data: JSON.stringify({ by: requestedBy, error: row.error, state: row.state_value }),
-        },
-        { run_id: runId, at, type: "status", data: JSON.stringify({ status: "pending" }) },
-      ])
-      .execute();
-    await boss.send(
-      job.queue,
-      { runId },
-      { id: queueJobId, priority: row.priority, db: fromKysely(trx) },
+    throw new ConflictError(
+      `Job "${row.job_id}" of run ${runId} is no longer in the catalog; it cannot be retried.`,
     );
-    await sql`select pg_notify('docket_run_events', ${runId})`.execute(trx);
-    return toRun(updated);
   });
+}
+
+/** The run's row under its lock; NOT_FOUND for an unknown run, CONFLICT unless it failed. */
+async function lockFailedRun(trx: Transaction<Database>, runId: string): Promise<RetriedRunRow> {
+  const row = await trx
+    .selectFrom("runs")
+    .selectAll()
+    .where("id", "=", runId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError(`Unknown run "${runId}".`);
+  if (row.status !== "failed") {
+    throw new ConflictError(
+      `Run ${runId} is ${row.status}; only failed runs can be retried. Start a new run instead.`,
+    );
+  }
+  return row;
+}
+
+/** Why a failed run of `job` cannot resume, or null when it can. */
+export function resumeProblem(row: RetriedRunRow, job: RegisteredJob): string | null {
+  if (row.machine_version !== job.version) {
+    return `Job "${job.id}" changed since run ${row.id} started (machine version ${row.machine_version}, now ${job.version}); it cannot resume on a different machine. Start a new run.`;
+  }
+  const checkpoint = (row.snapshot as { status?: string } | null)?.status;
+  if (checkpoint !== undefined && checkpoint !== "active") {
+    // An error snapshot (a run failed before failed runs kept their last good
+    // checkpoint) or a finished machine that declared itself failed: nothing to resume.
+    return `Run ${row.id} has no checkpoint to resume from (its machine ended ${checkpoint}). Start a new run.`;
+  }
+  return null;
+}
+
+/** Retries a failed run of a registered job, locked by the caller. */
+export async function retryJobRun(
+  trx: Transaction<Database>,
+  boss: PgBoss,
+  job: RegisteredJob,
+  row: RetriedRunRow,
+  requestedBy: string,
+): Promise<Run> {
+  const problem = resumeProblem(row, job);
+  if (problem) throw new ConflictError(problem);
+  await requeueFailedParts(trx, boss, job, row.id);
+  return requeueRun(trx, boss, row, { queue: job.queue, requestedBy });
+}
+
+export interface RequeueOptions {
+  readonly queue: string;
+  readonly requestedBy: string;
+  /** Where the run resumes, when not its stored checkpoint (workflow runs). */
+  readonly resume?: { readonly snapshot: unknown; readonly stepVisits: Record<string, number> };
+}
+
+/** Puts a locked failed run back to `pending` on `queue`, recording who retried it. */
+export async function requeueRun(
+  trx: Transaction<Database>,
+  boss: PgBoss,
+  row: RetriedRunRow,
+  { queue, requestedBy, resume }: RequeueOptions,
+): Promise<Run> {
+  const runId = row.id;
+  const queueJobId = randomUUID();
+  const updated = await trx
+    .updateTable("runs")
+    .set({
+      status: "pending",
+      error: null,
+      report: null,
+      ended_at: null,
+      // Its next end is notified again: success subscribers hear of a retry that worked.
+      notified_at: null,
+      // A new timeout from the retry's first claim.
+      deadline_at: null,
+      wake_at: null,
+      lease: null,
+      waiting_reason: null,
+      queue_job_id: queueJobId,
+      updated_at: new Date(),
+      ...(resume
+        ? {
+            snapshot: JSON.stringify(resume.snapshot),
+            resume_snapshot: null,
+            state_value: JSON.stringify((resume.snapshot as { value?: unknown }).value ?? null),
+            step_visits: JSON.stringify(resume.stepVisits),
+          }
+        : {}),
+    })
+    .where("id", "=", runId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const at = new Date();
+  await trx
+    .insertInto("run_events")
+    .values([
+      {
+        run_id: runId,
+        at,
+        type: "retried",
+        data: JSON.stringify({ by: requestedBy, error: row.error, state: row.state_value }),
+      },
+      { run_id: runId, at, type: "status", data: JSON.stringify({ status: "pending" }) },
+    ])
+    .execute();
+  await boss.send(
+    queue,
+    { runId },
+    { id: queueJobId, priority: row.priority, db: fromKysely(trx) },
+  );
+  await sql`select pg_notify('docket_run_events', ${runId})`.execute(trx);
+  return toRun(updated);
 }
 
 /**

@@ -78,9 +78,16 @@ export async function getWorkflowRunStatus(
     .select(["id", "child_key", "status", "progress", "error"])
     .where("parent_run_id", "=", runId)
     .execute();
+  // Keys are `<parent>:<node>:<visit>`; node ids hold no ":". A node tried again
+  // (a loop, or a retried workflow run) shows its latest attempt.
+  const visitOf = (child: (typeof children)[number]) => Number(child.child_key?.split(":")[2]);
   const childOf = (nodeId: string) =>
-    // Keys are `<parent>:<node>:<visit>`; node ids hold no ":".
-    children.find((child) => child.child_key?.split(":")[1] === nodeId);
+    children
+      .filter((child) => child.child_key?.split(":")[1] === nodeId)
+      .reduce<(typeof children)[number] | undefined>(
+        (latest, child) => (latest && visitOf(latest) > visitOf(child) ? latest : child),
+        undefined,
+      );
   const context = (run.snapshot as { context?: WorkflowContext } | null)?.context;
   const outcomes: Record<string, NodeOutcome> = context?.nodes ?? {};
   const current = typeof run.state_value === "string" ? run.state_value : null;
