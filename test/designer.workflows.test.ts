@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { newPage, openBrowser, screenshot, signIn, type TestBrowser } from "./support/browser.ts";
+import { query } from "./support/catalogFixture.ts";
 import { type DesignerServer, startDesignerServer } from "./support/designerServer.ts";
 import { fixtureJobsDir } from "./support/fixtureJobsDir.ts";
 
@@ -214,7 +215,7 @@ test("an admin composes a workflow with a failure branch by drag and drop, saves
     .toMatch(/^This is not valid JSON \(.+\); nothing was imported\.$/);
   expect(await storedVersions()).toBe(versionsBefore);
 
-  // A finished workflow run is run again from its page (workflow runs are never "retried").
+  // A finished workflow run is run again from its page; only a failed one offers Retry.
   await page.goto(`/runs/${runId}`);
   await page.getByRole("button", { name: "Run again" }).click();
   expect(await page.getByRole("button", { name: "Retry" }).count()).toBe(0);
@@ -260,6 +261,45 @@ test("an admin composes a workflow with a failure branch by drag and drop, saves
   await page.getByText("No workflows yet").waitFor();
   expect((await server.engine.workflows.runStatus(runId)).version).toBe(1);
 }, 180_000);
+
+test("a failed workflow run is retried from its page and resumes at the step that failed", async () => {
+  const workflow = await server.engine.workflows.save({
+    savedBy: "ada",
+    definition: {
+      name: "Gated reshelving",
+      nodes: [
+        { id: "first", kind: "job", jobId: "fixtures.noop", params: {} },
+        { id: "gated", kind: "job", jobId: "fixtures.retryable", params: { label: "shelf-7" } },
+      ],
+      edges: [{ id: "go", from: "first", to: "gated", on: "success" }],
+    },
+  });
+  const run = await server.engine.workflows.start({ workflowId: workflow.id, createdBy: "ada" });
+  const page = await newPage(browser, server.url);
+  await signIn(page, "ada", "ada-password-1");
+  await page.goto(`/runs/${run.id}`);
+  const graph = page.getByTestId("workflow-run-graph");
+  await expect
+    .poll(() => graph.getAttribute("data-run-status"), { timeout: 60_000 })
+    .toBe("failed");
+  await expect.poll(() => node(page, "gated").getAttribute("data-status")).toBe("failed");
+  const failedChild = (await server.engine.workflows.runStatus(run.id)).nodes[1]?.childRunId;
+
+  // The cause is fixed outside Docket; Retry resumes the run at the failed step, live on the page.
+  await query(server.database.url, "insert into fixture_gates (label) values ('shelf-7')");
+  await page.getByRole("button", { name: "Retry" }).click();
+  await expect
+    .poll(() => graph.getAttribute("data-run-status"), { timeout: 60_000 })
+    .toBe("completed");
+  await expect.poll(() => node(page, "gated").getAttribute("data-status")).toBe("completed");
+  await screenshot(page, "workflow-run-retried");
+  const status = await server.engine.workflows.runStatus(run.id);
+  expect(status.nodes.map((n) => [n.nodeId, n.status])).toEqual([
+    ["first", "completed"],
+    ["gated", "completed"],
+  ]);
+  expect(status.nodes[1]?.childRunId).toBe(failedChild); // the same child run, resumed
+}, 120_000);
 
 test("saving a workflow with a cycle and an invalid parameter marks the edge and the node and saves nothing", async () => {
   const page = await newPage(browser, server.url);

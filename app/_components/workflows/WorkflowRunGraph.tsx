@@ -11,9 +11,8 @@ import {
 } from "@xyflow/react";
 import Link from "next/link";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { isNotFound } from "../../_lib/apiError.ts";
 import { isRunEnded } from "../../_lib/runStatus.ts";
-import { trpc } from "../../_lib/trpcClient.ts";
+import { type RunStatusName, trpc } from "../../_lib/trpcClient.ts";
 import { usePolling } from "../../_lib/usePolling.ts";
 import { useQuery } from "../../_lib/useQuery.ts";
 import { ErrorNotice } from "../ErrorNotice.tsx";
@@ -37,32 +36,44 @@ const nodeTypes = { workflowNode: WorkflowNodeBox };
 const edgeTypes = { outcome: OutcomeEdge };
 
 /**
- * The graph reloads whenever runs change (its children's progress included);
- * this slower pace only backs the live stream up. Both stop once the run ended.
+ * The graph reloads whenever runs change (its children's progress included)
+ * while the run is live; this slower pace only backs the live stream up.
  */
 const fallbackRefreshMs = 5000;
 
 /**
  * A workflow run's graph, live: each step waiting, running (with progress),
  * completed, failed or skipped, linked to its child run; the edges the run
- * did not follow fade. Reloads `workflows.runStatus` as runs change, until
- * the run ends.
+ * did not follow fade. Reloads `workflows.runStatus` as runs change while the
+ * run is live (`runStatus`, followed by the page), once more when it ends, and
+ * again from a retry.
  *
  * @example
- * {run.jobId.startsWith("workflow:") ? <WorkflowRunGraph runId={run.id} /> : null}
+ * {workflowId ? <WorkflowRunGraph runId={run.id} runStatus={run.status} /> : null}
  */
-export function WorkflowRunGraph({ runId }: { readonly runId: string }) {
-  // The run this graph stopped watching: it ended, or it does not exist.
-  const [settledRunId, setSettledRunId] = useState<string | null>(null);
-  const watching = settledRunId !== runId;
-  const { data: status, error } = useQuery(
-    (signal) => trpc.workflows.runStatus.query({ runId }, { signal }),
-    { key: runId, enabled: watching, live: true, refreshMs: fallbackRefreshMs },
-  );
+export function WorkflowRunGraph({
+  runId,
+  runStatus,
+}: {
+  readonly runId: string;
+  readonly runStatus: RunStatusName;
+}) {
+  const ended = isRunEnded(runStatus);
+  const {
+    data: status,
+    error,
+    reload,
+  } = useQuery((signal) => trpc.workflows.runStatus.query({ runId }, { signal }), {
+    key: runId,
+    live: !ended,
+    ...(ended ? {} : { refreshMs: fallbackRefreshMs }),
+  });
+  // The end itself: one more load, so the graph shows how the run ended.
+  const wasEnded = useRef(ended);
   useEffect(() => {
-    const ended = status?.runId === runId && isRunEnded(status.status);
-    if (ended || isNotFound(error)) setSettledRunId(runId);
-  }, [status, error, runId]);
+    if (ended && !wasEnded.current) reload();
+    wasEnded.current = ended;
+  }, [ended, reload]);
   const { data: jobs } = usePolling((signal) => trpc.jobs.list.query(undefined, { signal }), {
     intervalMs: 60_000,
     until: () => true,

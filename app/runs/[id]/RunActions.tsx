@@ -25,7 +25,7 @@ interface RunActionsProps {
  * What the signed-in user may do with this run, by the same rules the server
  * checks: abort and retry for the run's creator or the job's cancel roles
  * (admins for workflow runs); restore for restorable jobs; run again for the
- * job's create roles. Workflow runs cannot be retried; they can be run again.
+ * job's create roles; a workflow run's "run again" starts its workflow anew.
  */
 export function RunActions({ run, job, workflowId, user, onShow, onChanged }: RunActionsProps) {
   const router = useRouter();
@@ -124,7 +124,7 @@ export function RunActions({ run, job, workflowId, user, onShow, onChanged }: Ru
             Abort run
           </button>
         ) : null}
-        {run.status === "failed" && mayCancel && workflowId === null ? (
+        {run.status === "failed" && mayCancel ? (
           <button type="button" className="button" disabled={busy} onClick={retry}>
             Retry
           </button>

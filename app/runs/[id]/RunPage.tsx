@@ -139,7 +139,7 @@ export function RunPage({ runId }: { readonly runId: string }) {
               Workflow steps
             </h2>
           </div>
-          <WorkflowRunGraph runId={run.id} />
+          <WorkflowRunGraph runId={run.id} runStatus={run.status} />
         </section>
       ) : null}
 

@@ -14,6 +14,7 @@ const milestoneTypes = new Set([
   "parked",
   "released",
   "abort-requested",
+  "retried",
 ]);
 
 interface Milestone {
@@ -77,6 +78,14 @@ function toMilestone(event: RunEventView): Milestone | null {
         tone: "worker",
         title: "handed over",
         detail: typeof data.reason === "string" ? data.reason : null,
+      };
+    case "retried":
+      return {
+        id: event.id,
+        at: event.at,
+        tone: "worker",
+        title: "retried",
+        detail: typeof data.by === "string" ? `by ${data.by}` : null,
       };
     case "abort-requested":
       return {
