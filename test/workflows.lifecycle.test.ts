@@ -219,6 +219,38 @@ describe("workflow runs over their lifetime", () => {
     expect(status.nodes[0]?.error).toMatch(/No event never.sent within 300 ms/);
   });
 
+  it("retrying a workflow run whose event wait timed out waits for the event again, from the retry on", async () => {
+    await using t = await createTestEngine();
+    const workflow = await save(t.engine, {
+      name: "Wait, then go",
+      nodes: [
+        // Long enough for the test to emit the event within the retried wait, even under load.
+        { id: "ready", kind: "event", eventName: "shelf.ready", timeoutMs: 5_000 },
+        { id: "then", kind: "job", jobId: "fixtures.noop", params: {} },
+      ],
+      edges: [{ id: "e", from: "ready", to: "then", on: "success" }],
+    });
+    await using _worker = await t.engine.startWorker();
+    const run = await t.engine.workflows.start({ workflowId: workflow.id, createdBy: "ana" });
+    const failed = await waitForStatus(t.engine, run.id, ended, 30_000);
+    expect(failed.status).toBe("failed");
+    expect(failed.error?.message).toMatch(/timed out .*no failure edge/);
+
+    await t.engine.retryRun(run.id, "ana");
+    await pollUntil("the retried run to wait for its event again", async () => {
+      const waits = await query(t.database.url, "select 1 from run_event_waits where run_id = $1", [
+        run.id,
+      ]);
+      return waits.length === 1 ? true : undefined;
+    });
+    await t.engine.emitEvent({ name: "shelf.ready", data: {}, emittedBy: "ana" });
+    expect((await waitForStatus(t.engine, run.id, ended, 10_000)).status).toBe("completed");
+    expect((await t.engine.workflows.runStatus(run.id)).nodes.map((n) => n.status)).toEqual([
+      "completed",
+      "completed",
+    ]);
+  });
+
   it("an event starts the workflows that list it in `on`", async () => {
     await using t = await createTestEngine();
     const workflow = await save(t.engine, {
