@@ -287,7 +287,7 @@ describe("notifications delivery", () => {
     expect(await notificationsOf(t.engine, skipped!)).toHaveLength(1);
   });
 
-  it("a failed run that is retried and then completes reaches the success subscribers too", async () => {
+  it("every end of a retried run is notified: a second failure, then the success", async () => {
     using _env = setEnv({ SMTP_URL: undefined, DOCKET_PUBLIC_URL: undefined });
     await using t = await createTestEngine();
     await t.engine.subscribe({
@@ -300,23 +300,30 @@ describe("notifications delivery", () => {
     await using _worker = await t.engine.startWorker();
     const run = await t.engine.startRun({
       jobId: "fixtures.retryable",
-      params: { label: "mailed-twice" },
+      params: { label: "mailed-thrice" },
       createdBy: "ana",
     });
+    const notified = (count: number) =>
+      pollUntil(`notification ${count} of run ${run.id}`, async () => {
+        const notifications = await notificationsOf(t.engine, run.id);
+        return notifications.length === count ? notifications : undefined;
+      });
     await waitForStatus(t.engine, run.id, ["failed"]);
-    await pollUntil("the failure's notification", async () =>
-      (await notificationsOf(t.engine, run.id)).length === 1 ? true : undefined,
-    );
-    await query(t.database.url, "insert into fixture_gates (label) values ('mailed-twice')");
+    await notified(1);
+    // Retried before the cause is fixed: it fails again, and that end is news too.
+    await t.engine.retryRun(run.id, "ana");
+    await waitForStatus(t.engine, run.id, ["failed"]);
+    await notified(2);
+    expect(await enqueueAfterEnd(t.engine, run.id)).toBe(0); // the same end is not told twice
+    await query(t.database.url, "insert into fixture_gates (label) values ('mailed-thrice')");
     await t.engine.retryRun(run.id, "ana");
     await waitForStatus(t.engine, run.id, ["completed"]);
-    const both = await pollUntil("the success notification after the retry", async () => {
-      const notifications = await notificationsOf(t.engine, run.id);
-      return notifications.length === 2 ? notifications : undefined;
-    });
-    expect(both.map((n) => [n.email, n.kind, n.subject]).sort()).toEqual([
-      ["desk@example.org", "error", `[Docket] Failed: Retryable (run ${run.id.slice(0, 8)})`],
-      ["desk@example.org", "success", `[Docket] Completed: Retryable (run ${run.id.slice(0, 8)})`],
+    const all = await notified(3);
+    const short = run.id.slice(0, 8);
+    expect(all.map((n) => [n.email, n.kind, n.subject]).sort()).toEqual([
+      ["desk@example.org", "error", `[Docket] Failed: Retryable (run ${short})`],
+      ["desk@example.org", "error", `[Docket] Failed: Retryable (run ${short})`],
+      ["desk@example.org", "success", `[Docket] Completed: Retryable (run ${short})`],
     ]);
   });
 

@@ -249,6 +249,8 @@ export interface NotificationsTable {
   subscription_id: string | null;
   email: string;
   kind: "success" | "error";
+  /** The end of the run it reports: a retried run that ends again is notified again. */
+  run_ended_at: Timestamp;
   subject: string;
   body: string;
   status: ColumnType<

@@ -36,8 +36,9 @@ const triggerScheduleId = sql<string | null>`case when r.trigger->>'kind' = 'sch
  * ends the run, so the mails exist exactly when the end does.
  *
  * - Cheap when nobody subscribed: one query, by the run's primary key, finds no subscriber.
- * - Idempotent: `(run_id, email, kind)` is unique, so calling it again adds nothing,
- *   and an address subscribed to both the job type and the schedule gets one mail.
+ * - Idempotent: `(run_id, email, kind, run_ended_at)` is unique, so calling it again
+ *   for the same end adds nothing, and an address subscribed to both the job type and
+ *   the schedule gets one mail. A retried run's next end is a new end: notified again.
  * - A run that has not ended (or does not exist) gets nothing.
  * - Sending happens later, outside the transaction, in each worker's sender: mail
  *   failures never fail or delay a run.
@@ -124,12 +125,16 @@ export async function enqueueRunNotifications(
         subscription_id: subscriptionId,
         email,
         kind,
+        // Ended: the query above only finds subscribers of terminal runs.
+        run_ended_at: run.ended_at ?? run.created_at,
         subject,
         body,
         status: deliver ? ("pending" as const) : ("recorded" as const),
       })),
     )
-    .onConflict((conflict) => conflict.columns(["run_id", "email", "kind"]).doNothing())
+    .onConflict((conflict) =>
+      conflict.columns(["run_id", "email", "kind", "run_ended_at"]).doNothing(),
+    )
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n);
 }
