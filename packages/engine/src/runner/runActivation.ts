@@ -15,7 +15,7 @@ import { buildReport } from "../records/report.ts";
 import type { RegisteredJob } from "../registry/jobRegistry.ts";
 import type { CheckpointWriter, RunPatch } from "./checkpointWriter.ts";
 import { bindRunSuspension, type RunSuspension } from "./runSuspension.ts";
-import { inFlightInvokeIds, StepVisits } from "./stepVisits.ts";
+import { inFlightInvokeIds, isActiveSnapshot, StepVisits } from "./stepVisits.ts";
 
 export interface ActivationContext {
   readonly db: Kysely<Database>;
@@ -666,8 +666,4 @@ function formatDuration(ms: number): string {
   if (ms >= 3_600_000) return `${Math.round(ms / 360_000) / 10} h`;
   if (ms >= 60_000) return `${Math.round(ms / 6_000) / 10} min`;
   return `${Math.round(ms / 100) / 10} s`;
-}
-
-function isActiveSnapshot(snapshot: unknown): boolean {
-  return (snapshot as { status?: string } | null)?.status === "active";
 }

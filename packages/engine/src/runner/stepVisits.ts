@@ -1,3 +1,8 @@
+/** Whether a persisted snapshot is of a machine still running (not done, stopped or in error). */
+export function isActiveSnapshot(snapshot: unknown): boolean {
+  return (snapshot as { status?: string } | null)?.status === "active";
+}
+
 /** Ids of invoked actors that were in flight in a persisted snapshot, at any depth. */
 export function inFlightInvokeIds(snapshot: unknown): Set<string> {
   const ids = new Set<string>();

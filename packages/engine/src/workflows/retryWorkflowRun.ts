@@ -3,7 +3,7 @@ import type { Transaction } from "kysely";
 import type { PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
-import { inFlightInvokeIds } from "../runner/stepVisits.ts";
+import { inFlightInvokeIds, isActiveSnapshot } from "../runner/stepVisits.ts";
 import { type RetriedRunRow, requeueRun, resumeProblem, retryJobRun } from "../runs/retryRun.ts";
 import type { Run } from "../runs/run.ts";
 import { workflowMachineVersion } from "./compileWorkflow.ts";
@@ -26,7 +26,7 @@ export async function retryWorkflowRun(
   row: RetriedRunRow,
   requestedBy: string,
 ): Promise<Run> {
-  const resumeFrom = row.resume_snapshot ?? (isActive(row.snapshot) ? row.snapshot : null);
+  const resumeFrom = row.resume_snapshot ?? (isActiveSnapshot(row.snapshot) ? row.snapshot : null);
   if (!resumeFrom) {
     throw new ConflictError(
       `Run ${row.id} is a workflow run that failed before Docket kept a point to resume it from; start the workflow again.`,
@@ -109,8 +109,4 @@ async function definitionOf(
     .executeTakeFirst();
   if (!version) throw new ConflictError(`Run ${runId} has no stored workflow version to resume.`);
   return version.definition as WorkflowDefinition;
-}
-
-function isActive(snapshot: unknown): boolean {
-  return (snapshot as { status?: string } | null)?.status === "active";
 }
