@@ -290,6 +290,13 @@ test("a failed workflow run is retried from its page and resumes at the step tha
     .toBe("failed");
   await expect.poll(() => node(page, "gated").getAttribute("data-status")).toBe("failed");
   const failedChild = (await server.engine.workflows.runStatus(run.id)).nodes[1]?.childRunId;
+  // The report names the step that failed, its run and why.
+  const problems = page.getByTestId("workflow-report-problems");
+  await expect
+    .poll(() => problems.textContent())
+    .toBe(
+      `gated failed (run ${failedChild?.slice(0, 8)}): No gate for "shelf-7" (step key ${failedChild}:finish:1)`,
+    );
 
   // The cause is fixed outside Docket; Retry resumes the run at the failed step, live on the page.
   await query(server.database.url, "insert into fixture_gates (label) values ('shelf-7')");
@@ -298,6 +305,7 @@ test("a failed workflow run is retried from its page and resumes at the step tha
     .poll(() => graph.getAttribute("data-run-status"), { timeout: 60_000 })
     .toBe("completed");
   await expect.poll(() => node(page, "gated").getAttribute("data-status")).toBe("completed");
+  await expect.poll(() => problems.count()).toBe(0);
   await screenshot(page, "workflow-run-retried");
   const status = await server.engine.workflows.runStatus(run.id);
   expect(status.nodes.map((n) => [n.nodeId, n.status])).toEqual([

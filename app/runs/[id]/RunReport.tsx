@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { ErrorNotice } from "../../_components/ErrorNotice.tsx";
 import { Icon } from "../../_components/Icon.tsx";
 import { LoadingRows } from "../../_components/LoadingRows.tsx";
@@ -9,10 +10,15 @@ import { isRunEnded } from "../../_lib/runStatus.ts";
 import { type RunView, trpc } from "../../_lib/trpcClient.ts";
 import { useQuery } from "../../_lib/useQuery.ts";
 
-/** What a run on records did: counts, the failed and skipped records with reasons, its files. */
+/**
+ * What an ended run did: for a run on records its counts and the failed and
+ * skipped records with reasons; for a workflow run how its steps ended, the
+ * ones that did not end well first; and its files.
+ */
 export function RunReport({ run }: { readonly run: RunView }) {
   const ended = isRunEnded(run.status);
   const report = run.report;
+  const steps = workflowStepsOf(run.output);
   if (!ended) return null;
   return (
     <section className="panel" aria-labelledby="report-title" data-testid="run-report">
@@ -40,6 +46,8 @@ export function RunReport({ run }: { readonly run: RunView }) {
           </dl>
           {report.failed + report.skipped > 0 ? <FailedRecords runId={run.id} /> : null}
         </>
+      ) : steps ? (
+        <WorkflowSteps steps={steps} />
       ) : (
         <p className="muted">
           This run did not work on a set of records, so it has no record counts.
@@ -47,6 +55,65 @@ export function RunReport({ run }: { readonly run: RunView }) {
       )}
       <RunFiles runId={run.id} />
     </section>
+  );
+}
+
+/** How one step of a workflow run ended, as the run's output records it. */
+interface WorkflowStepOutcome {
+  readonly nodeId: string;
+  readonly status: string;
+  readonly outcome: "success" | "failure";
+  readonly childRunId?: string;
+  readonly error?: string;
+}
+
+/** The steps a workflow run's output lists (`{ nodes: { [id]: outcome } }`), or null for other runs. */
+function workflowStepsOf(output: unknown): WorkflowStepOutcome[] | null {
+  const nodes = (output as { nodes?: unknown } | null)?.nodes;
+  if (!nodes || typeof nodes !== "object") return null;
+  return Object.entries(nodes as Record<string, Omit<WorkflowStepOutcome, "nodeId">>).map(
+    ([nodeId, outcome]) => ({ ...outcome, nodeId }),
+  );
+}
+
+function WorkflowSteps({ steps }: { readonly steps: readonly WorkflowStepOutcome[] }) {
+  const failed = steps.filter((step) => step.outcome === "failure");
+  const withErrors = steps.filter(
+    (step) => step.outcome === "success" && step.status === "completed_with_errors",
+  );
+  const notWell = [...failed, ...withErrors];
+  return (
+    <>
+      <dl className="tiles" data-testid="workflow-report">
+        <Tile label="Steps ended" value={steps.length} />
+        <Tile label="Completed" value={steps.length - notWell.length} tone="ok" />
+        <Tile
+          label="With errors"
+          value={withErrors.length}
+          tone={withErrors.length ? "warn" : undefined}
+        />
+        <Tile label="Failed" value={failed.length} tone={failed.length ? "bad" : undefined} />
+      </dl>
+      {notWell.length ? (
+        <ul className="step-outcomes" data-testid="workflow-report-problems">
+          {notWell.map((step) => (
+            <li key={step.nodeId}>
+              <code>{step.nodeId}</code>{" "}
+              {step.outcome === "failure"
+                ? step.status.replaceAll("_", " ")
+                : "completed with errors"}
+              {step.childRunId ? (
+                <>
+                  {" "}
+                  (<Link href={`/runs/${step.childRunId}`}>run {step.childRunId.slice(0, 8)}</Link>)
+                </>
+              ) : null}
+              {step.error ? <span className="muted">: {step.error}</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </>
   );
 }
 
