@@ -15,7 +15,7 @@ import { buildReport } from "../records/report.ts";
 import type { RegisteredJob } from "../registry/jobRegistry.ts";
 import type { CheckpointWriter, RunPatch } from "./checkpointWriter.ts";
 import { bindRunSuspension, type RunSuspension } from "./runSuspension.ts";
-import { inFlightInvokeIds, isActiveSnapshot, StepVisits } from "./stepVisits.ts";
+import { inFlightInvokeIds, isActiveSnapshot, StepVisits, stepKeyOf } from "./stepVisits.ts";
 
 export interface ActivationContext {
   readonly db: Kysely<Database>;
@@ -366,7 +366,7 @@ export class RunActivation {
       runId,
       retry: this.#job.definition.retry,
       parkThresholdMs: this.#ctx.parkThresholdMs,
-      stepKey: (invokeId) => `${runId}:${invokeId}:${this.#visits.enter(invokeId)}`,
+      stepKey: (invokeId) => stepKeyOf(runId, invokeId, this.#visits.enter(invokeId)),
       log: (level: LogLevel, message: string, data?: unknown) =>
         this.#append("log", data === undefined ? { level, message } : { level, message, data }),
       progress: (progress) => this.#reportProgress(progress),

@@ -3,6 +3,15 @@ export function isActiveSnapshot(snapshot: unknown): boolean {
   return (snapshot as { status?: string } | null)?.status === "active";
 }
 
+/**
+ * A step's key, `<run>:<invoke id>:<visit>`: the same when a restored run
+ * re-invokes the visit that was in flight, new for each visit. Workflow child
+ * runs are keyed by it, so a retry picks the visit to resume.
+ */
+export function stepKeyOf(runId: string, invokeId: string, visit: number): string {
+  return `${runId}:${invokeId}:${visit}`;
+}
+
 /** Ids of invoked actors that were in flight in a persisted snapshot, at any depth. */
 export function inFlightInvokeIds(snapshot: unknown): Set<string> {
   const ids = new Set<string>();

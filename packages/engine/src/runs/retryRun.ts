@@ -6,6 +6,7 @@ import type { Database, RunsTable } from "../database/schema.ts";
 import { type PartJobData, partsQueue } from "../records/recordParts.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
 import { isUuid } from "../validation/isUuid.ts";
+import { workflowIdOf } from "../workflows/workflow.ts";
 import { type Run, toRun } from "./run.ts";
 
 /** A run's row, locked for a retry. */
@@ -33,16 +34,14 @@ export async function retryRun(
   registry: JobRegistry,
   runId: string,
   requestedBy: string,
-  retryWorkflow?: WorkflowRetry,
+  retryWorkflow: WorkflowRetry,
 ): Promise<Run> {
   if (!isUuid(runId)) throw new NotFoundError(`Unknown run "${runId}": run ids are UUIDs.`);
   return db.transaction().execute(async (trx) => {
     const row = await lockFailedRun(trx, runId);
     const job = registry.find(row.job_id);
     if (job) return retryJobRun(trx, boss, job, row, requestedBy);
-    if (row.job_id.startsWith("workflow:") && retryWorkflow) {
-      return retryWorkflow(trx, row, requestedBy);
-    }
+    if (workflowIdOf(row.job_id)) return retryWorkflow(trx, row, requestedBy);
     throw new ConflictError(
       `Job "${row.job_id}" of run ${runId} is no longer in the catalog; it cannot be retried.`,
     );

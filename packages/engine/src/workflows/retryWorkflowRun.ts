@@ -3,7 +3,7 @@ import type { Transaction } from "kysely";
 import type { PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
-import { inFlightInvokeIds, isActiveSnapshot } from "../runner/stepVisits.ts";
+import { inFlightInvokeIds, isActiveSnapshot, stepKeyOf } from "../runner/stepVisits.ts";
 import { type RetriedRunRow, requeueRun, resumeProblem, retryJobRun } from "../runs/retryRun.ts";
 import type { Run } from "../runs/run.ts";
 import { workflowMachineVersion } from "./compileWorkflow.ts";
@@ -49,7 +49,7 @@ export async function retryWorkflowRun(
         boss,
         registry,
         node,
-        `${row.id}:${nodeId}:${visit}`,
+        stepKeyOf(row.id, nodeId, visit),
         requestedBy,
       )
     ) {
@@ -107,6 +107,9 @@ async function definitionOf(
     .select("workflow_versions.definition")
     .where("runs.id", "=", runId)
     .executeTakeFirst();
-  if (!version) throw new ConflictError(`Run ${runId} has no stored workflow version to resume.`);
+  if (!version)
+    throw new ConflictError(
+      `Run ${runId} has no stored workflow version to resume from; start the workflow again.`,
+    );
   return version.definition as WorkflowDefinition;
 }
