@@ -2,8 +2,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { type Caller, createApiContext, createCaller, csvRow, streamHistoryCsv } from "@docket/api";
-import type { Run } from "@docket/engine";
+import { type Caller, createApiContext, createCaller, streamHistoryCsv } from "@docket/api";
+import { csvLine, type Run } from "@docket/engine";
 import { TRPCError } from "@trpc/server";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
@@ -518,7 +518,7 @@ describe("api: run history", () => {
       expect(completedRow).toMatch(/,10,7,0$/);
 
       // RFC 4180 quoting; a text that starts like a formula stays text in a spreadsheet.
-      expect(csvRow(["=HYPERLINK(1)", 'a "b", c', null, 3, "x\ny"])).toBe(
+      expect(csvLine(["=HYPERLINK(1)", 'a "b", c', null, 3, "x\ny"])).toBe(
         `'=HYPERLINK(1),"a ""b"", c",,3,"x\ny"\r\n`,
       );
 

@@ -1,5 +1,7 @@
 import type { ServerResponse } from "node:http";
-import type { Engine, RunHistoryRow } from "@docket/engine";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { csvLine, csvLines, type Engine, type RunHistoryRow } from "@docket/engine";
 import type { Caller } from "./context.ts";
 import { describeZodError } from "./errors.ts";
 import { parseSearchParams, toRunFilters } from "./runHistoryFilters.ts";
@@ -46,31 +48,37 @@ export async function streamHistoryCsv(
   const batches = engine.readRunHistory(toRunFilters(caller, parsed.data), batchSize);
   try {
     // The first batch is read before the headers, so a failing query still gets a status code.
-    let next = await batches.next();
+    const first = await batches.next();
     const stamp = new Date().toISOString().slice(0, 10);
     res.writeHead(200, {
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": `attachment; filename="run-history-${stamp}.csv"`,
       "cache-control": "no-store",
     });
-    await write(res, `\uFEFF${csvRow(historyCsvColumns)}`);
-    while (!next.done) {
-      if (res.destroyed) return; // the client went away
-      await write(res, next.value.map((run) => csvRow(historyCsvFields(run))).join(""));
-      next = await batches.next();
-    }
-    res.end();
+    // pipeline: backpressure, and a client that goes away destroys the source, which stops reading.
+    await pipeline(Readable.from(historyCsvText(first, batches)), res);
   } catch (error) {
     if (res.headersSent) {
-      res.destroy(error as Error);
+      res.destroy(error as Error); // a client that left, or a batch that failed mid-way
       return;
     }
     console.error("[api] history.csv failed:", error);
     res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
     res.end(JSON.stringify({ error: "Internal error" }));
   } finally {
-    await batches.return(undefined).catch(() => {}); // a client that left: stop reading
+    await batches.return(undefined).catch(() => {}); // also when the source never started
   }
+}
+
+/** The export's text: byte order mark and header, then one chunk of lines per batch. */
+async function* historyCsvText(
+  first: IteratorResult<RunHistoryRow[]>,
+  rest: AsyncGenerator<RunHistoryRow[]>,
+): AsyncGenerator<string> {
+  yield `\uFEFF${csvLine(historyCsvColumns)}`;
+  if (first.done) return;
+  yield csvLines(first.value.map(historyCsvFields));
+  for await (const batch of rest) yield csvLines(batch.map(historyCsvFields));
 }
 
 /** The export's fields of one run, in {@link historyCsvColumns} order. */
@@ -97,33 +105,4 @@ export function historyCsvFields(run: RunHistoryRow): (string | number | null)[]
  */
 function spreadsheetTime(at: Date | null): string | null {
   return at ? at.toISOString().slice(0, 19).replace("T", " ") : null;
-}
-
-/** One CSV line (CRLF), quoting fields with commas, quotes or line breaks (RFC 4180). */
-export function csvRow(fields: readonly (string | number | null)[]): string {
-  return `${fields.map(csvField).join(",")}\r\n`;
-}
-
-function csvField(value: string | number | null): string {
-  if (value === null) return "";
-  // A text starting like a formula is shown as text, not run by the spreadsheet (CSV injection).
-  const text =
-    typeof value === "string" && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/** Writes, and waits for the socket to drain when its buffer is full (backpressure). */
-function write(res: ServerResponse, chunk: string): Promise<void> {
-  if (res.write(chunk)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      res.off("error", reject);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-    res.once("error", reject);
-  });
 }

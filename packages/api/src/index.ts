@@ -4,6 +4,6 @@
  */
 export { type ApiContext, type Caller, createApiContext, localCaller } from "./context.ts";
 export type { DocketErrorData } from "./errors.ts";
-export { csvRow, historyCsvColumns, streamHistoryCsv } from "./historyCsv.ts";
+export { historyCsvColumns, streamHistoryCsv } from "./historyCsv.ts";
 export { createApiRequestHandler, maxRequestBodyBytes } from "./http.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";

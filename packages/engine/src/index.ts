@@ -74,6 +74,7 @@ export {
   type SubscriptionInput,
   subscriptionInputSchema,
 } from "./notifications/subscriptionInput.ts";
+export { type CsvCell, csvLine, csvLines } from "./records/csv.ts";
 export type { RecordProgress } from "./records/progressReporter.ts";
 export type { RunReport } from "./records/report.ts";
 export { restoreJobId } from "./records/restoreJob.ts";

@@ -1,7 +1,7 @@
 import { type AnyRecordProcessor, messageOf, type OutputRow, type RecordResult } from "@docket/sdk";
 import { type Kysely, sql } from "kysely";
 import type { Database, TargetKind } from "../database/schema.ts";
-import { csvRow } from "./csv.ts";
+import { csvLines } from "./csv.ts";
 import { targetTables } from "./targets.ts";
 
 /** Which part of which run a chunk belongs to, and the lease that allows writing it. */
@@ -167,7 +167,7 @@ export async function processChunk(
       const output = spec.processor.output;
       const fileContent =
         output && outputs.length
-          ? outputs.map((row) => csvRow(output.columns, row)).join("")
+          ? csvLines(outputs.map((row) => output.columns.map((column) => row[column])))
           : null;
 
       const setColumns = sql.join(

