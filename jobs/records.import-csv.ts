@@ -1,19 +1,29 @@
-import { defineJob, importRecords, parseCsvObjects } from "@docket/sdk";
+import { csvFileParam, csvTextParam, defineJob, importRecords } from "@docket/sdk";
 import { assign, setup } from "xstate";
 import { z } from "zod";
 
-const Params = z.object({
-  csv: z
-    .string()
-    .min(1)
-    .max(200_000)
-    .describe("CSV with a header row: title (required), author, year, subjects (separated by |)"),
-});
+const columns = { required: ["title"], optional: ["author", "year", "subjects"] } as const;
+const columnsHint = "A header row: title (required), author, year, subjects (separated by |)";
+
+const Params = z
+  .object({
+    file: csvFileParam({ columns, description: `A CSV file, any size. ${columnsHint}` }).optional(),
+    csv: csvTextParam({
+      columns,
+      description: `Or paste a small CSV here. ${columnsHint}`,
+    }).optional(),
+  })
+  .refine((params) => (params.file === undefined) !== (params.csv === undefined), {
+    message: "Choose a CSV file or paste CSV text (one of the two)",
+    path: ["file"],
+  });
 type Params = z.infer<typeof Params>;
 
 const importCsv = importRecords({
   target: "records",
-  rows: (input: Params) => parseCsvObjects(input.csv),
+  csv: (input: Params) =>
+    input.file !== undefined ? { upload: input.file } : { text: input.csv ?? "" },
+  columns,
   toRecord: (row) => {
     const title = row.title?.trim();
     if (!title) throw new Error("title is required");
@@ -38,10 +48,13 @@ export default defineJob({
   title: "Import records from CSV",
   category: "Acquisition",
   description:
-    "Creates bibliographic records from a CSV (title, author, year, subjects). Good rows are imported; bad rows are listed in the report with the reason.",
+    "Creates bibliographic records from a CSV file or pasted CSV (title, author, year, subjects). A file that cannot be read whole is refused before anything changes, naming the line; bad rows are listed in the report with their line and the run ends completed with errors.",
   params: Params,
   machine: setup({
-    types: { input: {} as Params, context: {} as Params & { created: number; failed: number } },
+    types: {
+      input: {} as Params,
+      context: {} as Params & { created: number; failed: number },
+    },
     actors: { importCsv },
   }).createMachine({
     id: "importCsv",
@@ -52,7 +65,7 @@ export default defineJob({
         invoke: {
           id: "importCsv",
           src: "importCsv",
-          input: ({ context }) => ({ csv: context.csv }),
+          input: ({ context }) => ({ file: context.file, csv: context.csv }),
           onDone: {
             target: "done",
             actions: assign({

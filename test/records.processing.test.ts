@@ -117,7 +117,7 @@ describe("record processing", () => {
     ]);
 
     await expect(t.engine.restoreRun({ runId: run.id, createdBy: "ana" })).rejects.toThrow(
-      `Run ${run.id} was already restored by run ${restore.id}.`,
+      `This run was already restored by run ${restore.id.slice(0, 8)} on `,
     );
     await expect(t.engine.restoreRun({ runId: restore.id, createdBy: "ana" })).rejects.toThrow(
       /is itself a restore/,
@@ -267,8 +267,8 @@ describe("record import", () => {
     expect(done.context).toMatchObject({ created: 2, failed: 2 });
     expect(done.report).toMatchObject({ total: 4, processed: 4, changed: 2, failed: 2 });
     expect(done.report?.failures.map((f) => f.reason)).toEqual([
-      'Row 4: year "19x9" is not a year',
-      "Row 2: title is required",
+      'Line 5: year "19x9" is not a year',
+      "Line 3: title is required",
     ]);
     expect(
       await query(

@@ -1,5 +1,20 @@
-/** The kinds of input the start form can render. */
-export type FieldKind = "string" | "number" | "integer" | "boolean" | "json";
+import type { paramHints as sdkParamHints } from "@docket/sdk";
+
+/** The SDK's param hints, copied (the designer bundles no SDK code) and checked equal by type. */
+const paramHints = {
+  multiline: "x-docket-multiline",
+  csv: "x-docket-csv",
+  upload: "x-docket-upload",
+} as const satisfies typeof sdkParamHints;
+
+/**
+ * The kinds of input the start form can render: `text` is a long text that
+ * keeps its line breaks (a textarea), `file` an uploaded file's id (a picker).
+ */
+export type FieldKind = "string" | "text" | "file" | "number" | "integer" | "boolean" | "json";
+
+/** A string this long or longer is edited in a box that keeps line breaks. */
+const multilineFromLength = 500;
 
 /** One top-level parameter of a job, read from its JSON Schema. */
 export interface SchemaField {
@@ -15,6 +30,10 @@ export interface SchemaField {
   readonly options: readonly string[] | null;
   readonly minimum: number | null;
   readonly maximum: number | null;
+  /** Longest text accepted, for strings that declare one. */
+  readonly maxLength: number | null;
+  /** File types a `file` field's picker offers, e.g. `.csv,text/csv`. */
+  readonly accept: string | null;
 }
 
 type JsonSchema = Readonly<Record<string, unknown>>;
@@ -45,10 +64,14 @@ function typeOf(schema: JsonSchema): string {
   return "any";
 }
 
-function kindOf(type: string): FieldKind {
-  return type === "string" || type === "number" || type === "integer" || type === "boolean"
-    ? type
-    : "json";
+function kindOf(type: string, property: JsonSchema): FieldKind {
+  if (type === "string") {
+    if (isSchema(property[paramHints.upload])) return "file";
+    const maxLength = numberOr(property.maxLength);
+    const long = maxLength !== null && maxLength >= multilineFromLength;
+    return property[paramHints.multiline] === true || long ? "text" : "string";
+  }
+  return type === "number" || type === "integer" || type === "boolean" ? type : "json";
 }
 
 function numberOr(value: unknown): number | null {
@@ -69,13 +92,19 @@ export function schemaFields(schema: unknown): SchemaField[] {
     return {
       name,
       type: stringEnum ? `enum (${stringEnum.join(", ")})` : type,
-      kind: kindOf(type),
+      kind: kindOf(type, property),
       required: required.has(name),
       description: typeof property.description === "string" ? property.description : null,
       defaultValue: property.default,
       options: stringEnum,
       minimum: numberOr(property.minimum) ?? numberOr(property.exclusiveMinimum),
       maximum: numberOr(property.maximum) ?? numberOr(property.exclusiveMaximum),
+      maxLength: numberOr(property.maxLength),
+      accept: acceptOf(property[paramHints.upload]),
     };
   });
+}
+
+function acceptOf(upload: unknown): string | null {
+  return isSchema(upload) && typeof upload.accept === "string" ? upload.accept : null;
 }

@@ -1,4 +1,5 @@
 import { fromPromise, type PromiseActorLogic } from "xstate";
+import type { CsvColumns, CsvSource } from "./csvParams.ts";
 import type { MarcField } from "./records.ts";
 import { runtimeOf } from "./runtime.ts";
 
@@ -11,25 +12,37 @@ export interface NewBibRecord {
   readonly fields?: readonly MarcField[];
 }
 
-/** How a job imports rows as new records. */
+/** How a job imports the rows of a CSV as new records. */
 export interface RecordImporter<TInput> {
   readonly target: "records";
-  /** The rows to import, e.g. parsed from a CSV carried in the params. */
-  readonly rows: (input: TInput) => readonly Readonly<Record<string, string>>[];
-  /** Turns one row into a record; throw to reject the row (its reason goes into the report). */
-  readonly toRecord: (row: Readonly<Record<string, string>>, rowNumber: number) => NewBibRecord;
+  /**
+   * The CSV to import, usually the value of a `csvTextParam` or `csvFileParam`:
+   * `{ text }` or `{ upload }`. Docket parses it (RFC 4180, with `csv-parse`).
+   */
+  readonly csv: (input: TInput) => CsvSource;
+  /** The columns the CSV must and may have; the same as its parameter's. */
+  readonly columns: CsvColumns;
+  /**
+   * Turns one row (keyed by the column names as declared in `columns`; absent
+   * optional columns read as "") into a record. Throw to reject the row: its
+   * reason goes into the report with its line, and the run ends
+   * `completed_with_errors`.
+   */
+  readonly toRecord: (row: Readonly<Record<string, string>>, line: number) => NewBibRecord;
 }
 
 /** Counts of an import, its actor's output. */
 export interface ImportSummary {
+  /** Data rows in the CSV (the header not counted). */
   readonly rows: number;
   readonly created: number;
   readonly failed: number;
 }
 
-/** A row rejected by `toRecord`, as the engine records it. */
+/** A row rejected by `toRecord` or for its shape, as the engine records it. */
 export interface RejectedRow {
-  readonly rowNumber: number;
+  /** The line of the file the row starts on (1 is the header). */
+  readonly line: number;
   readonly reason: string;
 }
 
@@ -37,8 +50,8 @@ export interface RejectedRow {
 export type AnyRecordImporter = RecordImporter<unknown>;
 
 /**
- * Creates records from rows: good rows are imported and bad rows reported, all
- * in ONE transaction, exactly once (a re-run after a crash finds the import
+ * Creates records from the rows of a CSV: good rows are imported and bad rows
+ * reported with their line, all in ONE transaction, exactly once (a re-run after a crash finds the import
  * done). Register it in `setup({ actors })` and invoke it with an explicit `id`.
  */
 export function importRecords<TInput>(

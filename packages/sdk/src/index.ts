@@ -8,7 +8,13 @@
  *   a logger, progress reporting and an idempotency key.
  */
 
-export { parseCsv, parseCsvObjects } from "./csv.ts";
+export {
+  type CsvColumns,
+  type CsvSource,
+  csvFileParam,
+  csvTextParam,
+  paramHints,
+} from "./csvParams.ts";
 export {
   type AnyJobDefinition,
   defineJob,

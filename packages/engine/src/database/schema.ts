@@ -214,6 +214,20 @@ export interface RunFileChunksTable {
   content: string;
 }
 
+export interface UploadsTable {
+  id: Generated<string>;
+  name: string;
+  bytes: ColumnType<string, string | number, string | number>;
+  created_by: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export interface UploadChunksTable {
+  upload_id: string;
+  seq: number;
+  content: Buffer;
+}
+
 export interface SchedulesTable {
   id: Generated<string>;
   name: string;
@@ -286,6 +300,8 @@ export interface Database extends UsersDatabase {
   run_parts: RunPartsTable;
   run_records: RunRecordsTable;
   run_file_chunks: RunFileChunksTable;
+  uploads: UploadsTable;
+  upload_chunks: UploadChunksTable;
   schedules: SchedulesTable;
   notification_subscriptions: NotificationSubscriptionsTable;
   notifications: NotificationsTable;

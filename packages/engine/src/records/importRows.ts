@@ -3,32 +3,34 @@ import {
   type ImportSummary,
   messageOf,
   type NewBibRecord,
+  NonRetriableError,
 } from "@docket/sdk";
-import { type Kysely, sql } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
+import { CsvFileError, readCsvRows } from "../csvInput/readCsvRows.ts";
+import { readCsvSource } from "../csvInput/readCsvSource.ts";
 import type { Database } from "../database/schema.ts";
 
+/** Rows written per statement: bounds memory whatever the file's size. */
+const batchRows = 2_000;
+
+type GoodRow = NewBibRecord & { readonly line: number };
+type RejectedRow = { readonly line: number; readonly reason: string };
+
 /**
- * Imports rows as new records in ONE transaction: created records, a report
- * entry per rejected row, the run's population, and a journal entry that makes
- * a re-run of the same step (after a crash) return the first result instead
- * of importing twice.
+ * Imports the rows of a CSV as new records in ONE transaction: created records,
+ * a report entry per rejected row (with its line), the run's population, and a
+ * journal entry that makes a re-run of the same step (after a crash) return the
+ * first result instead of importing twice. The CSV is streamed and written in
+ * batches, so a 100,000-row upload is never held whole. A file that cannot be
+ * read whole (the run's start checks this first) fails the step with nothing
+ * changed.
  */
 export async function importRows(
   db: Kysely<Database>,
   input: { runId: string; invokeKey: string; importer: AnyRecordImporter; input: unknown },
 ): Promise<ImportSummary> {
   const journalKey = `${input.invokeKey}:import`;
-  const rows = input.importer.rows(input.input);
-  const good: (NewBibRecord & { rowNumber: number })[] = [];
-  const rejected: { rowNumber: number; reason: string }[] = [];
-  rows.forEach((row, index) => {
-    const rowNumber = index + 1;
-    try {
-      good.push({ ...input.importer.toRecord(row, rowNumber), rowNumber });
-    } catch (error) {
-      rejected.push({ rowNumber, reason: `Row ${rowNumber}: ${messageOf(error)}` });
-    }
-  });
+  const { importer } = input;
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${`${input.runId}:${journalKey}`}))`.execute(
       trx,
@@ -41,36 +43,48 @@ export async function importRows(
       .executeTakeFirst();
     if (done) return done.value as ImportSummary;
 
-    const { rows: created } = await sql<{ id: string }>`
-      insert into bib_records (id, title, author, year, subjects, fields)
-      select nextval('bib_record_import_ids'), r.title, r.author, r.year,
-             coalesce(array(select jsonb_array_elements_text(r.subjects)), '{}'), coalesce(r.fields, '[]')
-      from jsonb_to_recordset(${JSON.stringify(good)}::jsonb)
-        as r(title text, author text, year int, subjects jsonb, fields jsonb, "rowNumber" int)
-      order by r."rowNumber"
-      returning id::text as id`.execute(trx);
-    const outcomes = [
-      ...created.map((row) => ({ member_id: row.id, outcome: "created", reason: null })),
-      ...rejected.map((row) => ({
-        member_id: String(-row.rowNumber),
-        outcome: "failed",
-        reason: row.reason,
-      })),
-    ];
-    await sql`
-      insert into run_records (run_id, member_id, outcome, reason)
-      select ${input.runId}::uuid, o.member_id, o.outcome, o.reason
-      from jsonb_to_recordset(${JSON.stringify(outcomes)}::jsonb) as o(member_id bigint, outcome text, reason text)`.execute(
-      trx,
-    );
-    const summary: ImportSummary = {
-      rows: rows.length,
-      created: created.length,
-      failed: rejected.length,
+    let rows = 0;
+    let created = 0;
+    let failed = 0;
+    let good: GoodRow[] = [];
+    let rejected: RejectedRow[] = [];
+    const flush = async () => {
+      created += await insertRecords(trx, input.runId, good);
+      failed += await insertRejections(trx, input.runId, rejected);
+      good = [];
+      rejected = [];
     };
+    try {
+      const source = readCsvSource(db, importer.csv(input.input));
+      for await (const parsed of readCsvRows(source, importer.columns)) {
+        rows++;
+        if ("error" in parsed) rejected.push({ line: parsed.line, reason: parsed.error });
+        else {
+          try {
+            good.push({ ...importer.toRecord(parsed.row, parsed.line), line: parsed.line });
+          } catch (error) {
+            rejected.push({
+              line: parsed.line,
+              reason: `Line ${parsed.line}: ${messageOf(error)}`,
+            });
+          }
+        }
+        if (good.length + rejected.length >= batchRows) await flush();
+      }
+    } catch (error) {
+      // Retrying cannot make an unreadable file readable; the transaction leaves nothing behind.
+      if (error instanceof CsvFileError || (error as { code?: string }).code === "NOT_FOUND") {
+        throw new NonRetriableError(`The CSV cannot be imported: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    await flush();
+    const summary: ImportSummary = { rows, created, failed };
     await trx
       .updateTable("runs")
-      .set({ population: rows.length, target: input.importer.target })
+      .set({ population: rows, target: importer.target })
       .where("id", "=", input.runId)
       .execute();
     await trx
@@ -79,4 +93,41 @@ export async function importRows(
       .execute();
     return summary;
   });
+}
+
+async function insertRecords(
+  trx: Transaction<Database>,
+  runId: string,
+  good: readonly GoodRow[],
+): Promise<number> {
+  if (good.length === 0) return 0;
+  const { rows: created } = await sql<{ id: string }>`
+    with created as (
+      insert into bib_records (id, title, author, year, subjects, fields)
+      select nextval('bib_record_import_ids'), r.title, r.author, r.year,
+             coalesce(array(select jsonb_array_elements_text(r.subjects)), '{}'), coalesce(r.fields, '[]')
+      from jsonb_to_recordset(${JSON.stringify(good)}::jsonb)
+        as r(title text, author text, year int, subjects jsonb, fields jsonb, line int)
+      order by r.line
+      returning id)
+    insert into run_records (run_id, member_id, outcome, reason)
+    select ${runId}::uuid, id, 'created', null from created
+    returning member_id::text as id`.execute(trx);
+  return created.length;
+}
+
+async function insertRejections(
+  trx: Transaction<Database>,
+  runId: string,
+  rejected: readonly RejectedRow[],
+): Promise<number> {
+  if (rejected.length === 0) return 0;
+  // A rejected row has no record: its negated line number keys its outcome.
+  await sql`
+    insert into run_records (run_id, member_id, outcome, reason)
+    select ${runId}::uuid, -o.line, 'failed', o.reason
+    from jsonb_to_recordset(${JSON.stringify(rejected)}::jsonb) as o(line bigint, reason text)`.execute(
+    trx,
+  );
+  return rejected.length;
 }

@@ -3,6 +3,7 @@ import { type FieldIssue, InvalidParamsError, NotFoundError } from "@docket/sdk"
 import { type Kysely, sql } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
 import type { z } from "zod";
+import { checkCsvParams } from "../csvInput/checkCsvParams.ts";
 import type { Database, RunTrigger, TargetKind } from "../database/schema.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
 import { isUuid } from "../validation/isUuid.ts";
@@ -46,6 +47,8 @@ export async function startRun(
   const job = registry.get(input.jobId);
   const params = validateParams(job.id, job.definition.params, input.params);
   const target = await validateSet(db, job, input.setId);
+  // A CSV that cannot be read whole is refused now, naming its line, not found out mid-run.
+  await checkCsvParams(db, job.definition.params, params);
   return insertRun(db, boss, job, input, params, { ...(target ? { target } : {}) });
 }
 

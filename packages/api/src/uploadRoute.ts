@@ -1,0 +1,65 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  defaultUploadMaxBytes,
+  type Engine,
+  formatBytes,
+  UploadTooLargeError,
+} from "@docket/engine";
+import { ForbiddenError } from "@docket/sdk";
+import type { Caller } from "./context.ts";
+
+/** Largest upload: `DOCKET_UPLOAD_MAX_BYTES`, else 100 MB. */
+export function uploadMaxBytes(): number {
+  const configured = Number(process.env.DOCKET_UPLOAD_MAX_BYTES);
+  return Number.isInteger(configured) && configured > 0 ? configured : defaultUploadMaxBytes;
+}
+
+/**
+ * `POST /api/uploads?name=<file name>` with the file as the raw body: streams it
+ * into PostgreSQL (never held whole) and answers 201 `{ id, name, bytes }`. A run
+ * names the file by its id (`csvFileParam`). Viewers, who start no runs, upload
+ * nothing; a body over the limit is refused with 413 and nothing is kept.
+ */
+export async function handleUpload(
+  engine: Engine,
+  caller: Caller,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  if (caller.role === "viewer") {
+    throw new ForbiddenError(
+      'Permission "upload files" is missing: viewers start no runs, so they upload nothing.',
+      "uploads.create",
+    );
+  }
+  const maxBytes = uploadMaxBytes();
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    refuseTooLarge(res, maxBytes);
+    return;
+  }
+  try {
+    const upload = await engine.storeUpload({
+      name: url.searchParams.get("name") ?? "upload",
+      createdBy: caller.name,
+      content: req,
+      maxBytes,
+    });
+    res.writeHead(201, { "content-type": "application/json" });
+    res.end(JSON.stringify({ id: upload.id, name: upload.name, bytes: upload.bytes }));
+  } catch (error) {
+    if (!(error instanceof UploadTooLargeError)) throw error;
+    refuseTooLarge(res, maxBytes);
+  }
+}
+
+function refuseTooLarge(res: ServerResponse, maxBytes: number): void {
+  // Answer, then close: the rest of the body is not worth reading.
+  res.writeHead(413, { "content-type": "application/json", connection: "close" });
+  res.end(
+    JSON.stringify({
+      error: `The file is larger than the upload limit of ${formatBytes(maxBytes)} (DOCKET_UPLOAD_MAX_BYTES).`,
+    }),
+  );
+}

@@ -1,0 +1,78 @@
+import { z } from "zod";
+
+/**
+ * The columns a CSV must and may have. Header names are matched without regard
+ * to case or surrounding spaces; a column not listed here refuses the file
+ * (nothing in a file is ignored without a word).
+ */
+export interface CsvColumns {
+  readonly required: readonly string[];
+  readonly optional?: readonly string[];
+}
+
+/** Where a CSV comes from: text pasted into a parameter, or an uploaded file by id. */
+export type CsvSource = { readonly text: string } | { readonly upload: string };
+
+/**
+ * JSON Schema keywords Docket reads from a job's params schema (`.meta()`): the
+ * designer renders the form by them and the engine checks CSV before a run starts.
+ */
+export const paramHints = {
+  /** A long text: the designer shows a box that keeps line breaks. */
+  multiline: "x-docket-multiline",
+  /** The value is CSV with these columns ({@link CsvColumns}), checked when a run starts. */
+  csv: "x-docket-csv",
+  /** The value is the id of an uploaded file: a file picker, `docket run --file`. */
+  upload: "x-docket-upload",
+} as const;
+
+/** Default limit of {@link csvTextParam}: runs' params are capped at 256 KB in all. */
+const defaultCsvTextLength = 200_000;
+
+/**
+ * A parameter holding CSV pasted as text: a multi-line box in the designer. The
+ * engine refuses a run whose CSV cannot be read whole (an unclosed quote, a
+ * missing or unknown column, a header without rows), naming the line. For big
+ * files use {@link csvFileParam}.
+ *
+ * @example
+ * const Params = z.object({ csv: csvTextParam({ columns: { required: ["title"] }, description: "CSV" }) });
+ */
+export function csvTextParam(options: {
+  readonly columns: CsvColumns;
+  readonly description: string;
+  /** Longest text accepted, in characters. Default 200,000. */
+  readonly maxLength?: number;
+}) {
+  return z
+    .string()
+    .min(1, "Paste the CSV text")
+    .max(options.maxLength ?? defaultCsvTextLength)
+    .meta({
+      description: options.description,
+      [paramHints.multiline]: true,
+      [paramHints.csv]: options.columns,
+    });
+}
+
+/**
+ * A parameter naming an uploaded CSV file (`POST /api/uploads`; the designer's
+ * file picker and `docket run <job> --file data.csv` upload it). Any size up to
+ * the server's upload limit; checked like {@link csvTextParam} when a run starts.
+ */
+export function csvFileParam(options: {
+  readonly columns: CsvColumns;
+  readonly description: string;
+}) {
+  return z
+    .string()
+    .regex(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+      "Upload the file first",
+    )
+    .meta({
+      description: options.description,
+      [paramHints.upload]: { accept: ".csv,text/csv" },
+      [paramHints.csv]: options.columns,
+    });
+}
