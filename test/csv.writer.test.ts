@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { csvLine, csvLines } from "@docket/engine";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { insertSet, query } from "./support/catalogFixture.ts";
+import { insertCatalog, insertSet, query } from "./support/catalogFixture.ts";
 import { createTestEngine, waitForStatus } from "./support/testEngine.ts";
 
 const jobsDir = fileURLToPath(new URL("../jobs/", import.meta.url));
@@ -94,5 +94,34 @@ describe("the CSV writer", () => {
     // Not a single cell of the file starts like a formula.
     const cells = rows.flat().filter((_, index) => index % 5 !== 3);
     expect(cells.filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
+  });
+
+  it("records.export-csv writes every record once and in order across chunks whose first ids differ in digit count", async () => {
+    await using t = await createTestEngine({ jobsDir });
+    const url = t.database.url;
+    const records = 12_000; // six chunks of 2,000, keyed 1, 2001 … 10001
+    await insertCatalog(url, { items: records * 2 });
+    const setId = await insertSet(url, {
+      name: "Everything",
+      target: "records",
+      memberIds: { from: 1, to: records },
+    });
+    await using _worker = await t.engine.startWorker();
+    const run = await t.engine.startRun({
+      jobId: "records.export-csv",
+      params: { includeSubjects: false },
+      setId,
+      createdBy: "ana",
+    });
+    expect((await waitForStatus(t.engine, run.id, ["completed", "failed"], 60_000)).status).toBe(
+      "completed",
+    );
+    let csv = "";
+    for await (const chunk of t.engine.readRunFile(run.id, "records.csv")) csv += chunk;
+    const [header, ...rows] = parseCsv(csv);
+    expect(header?.[0]).toBe("id");
+    expect(rows.map((row) => Number(row[0]))).toEqual(
+      Array.from({ length: records }, (_, index) => index + 1),
+    );
   });
 });

@@ -64,8 +64,10 @@ export async function* readRunFile(
       .where("run_id", "=", runId)
       .where("name", "=", name)
       .where(sql<boolean>`(part, seq) > (${after.part}, ${after.seq}::bigint)`)
-      .orderBy("part")
-      .orderBy("seq")
+      // Qualified: a bare "seq" would name the text column selected above and sort
+      // "10001" before "2001", which misordered and repeated the chunks of a file.
+      .orderBy("run_file_chunks.part")
+      .orderBy("run_file_chunks.seq")
       .limit(200)
       .execute();
     if (rows.length === 0) break;
