@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Engine } from "@docket/engine";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
@@ -90,6 +92,11 @@ function sendJsonError(res: ServerResponse, status: number, message: string): vo
   res.end(JSON.stringify({ error: message }));
 }
 
+/**
+ * Streams a run file. `pipeline` keeps backpressure and, when the client goes away
+ * mid-download, destroys the source, which closes the chunk reader instead of
+ * leaving it waiting for a `drain` that never comes.
+ */
 async function sendRunFile(
   engine: Engine,
   runId: string,
@@ -97,14 +104,26 @@ async function sendRunFile(
   res: ServerResponse,
 ): Promise<void> {
   const chunks = engine.readRunFile(runId, name);
-  const first = await chunks.next(); // fails before any byte is sent when the run or file is unknown
-  res.writeHead(200, {
-    "content-type": name.endsWith(".csv") ? "text/csv; charset=utf-8" : "application/octet-stream",
-    "content-disposition": `attachment; filename="${name.replaceAll('"', "")}"`,
-  });
-  if (!first.done) res.write(first.value);
-  for await (const chunk of chunks) {
-    if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
+  try {
+    const first = await chunks.next(); // fails before any byte is sent when the run or file is unknown
+    res.writeHead(200, {
+      "content-type": name.endsWith(".csv")
+        ? "text/csv; charset=utf-8"
+        : "application/octet-stream",
+      "content-disposition": `attachment; filename="${name.replaceAll('"', "")}"`,
+    });
+    await pipeline(Readable.from(continueWith(first, chunks)), res);
+  } finally {
+    await chunks.return(undefined); // also when the source was destroyed before it started
   }
-  res.end();
+}
+
+/** `first` (already read, to fail early), then the rest of `rest`. */
+async function* continueWith<T>(
+  first: IteratorResult<T>,
+  rest: AsyncGenerator<T>,
+): AsyncGenerator<T> {
+  if (first.done) return;
+  yield first.value;
+  yield* rest;
 }
