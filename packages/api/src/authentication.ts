@@ -76,15 +76,25 @@ export function clearedSessionCookie(secure: boolean): string {
   return `${sessionCookieName}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure ? "; Secure" : ""}`;
 }
 
-/** The client's address as the server sees it (behind a trusted proxy: the forwarded one). */
+/**
+ * The client's address, for the per-address sign-in throttle and stored with a session.
+ * Behind a proxy trusted with `DOCKET_TRUST_PROXY=1`: the rightmost `X-Forwarded-For`
+ * entry, the one our proxy appended. Entries to its left were written by the client
+ * (or proxies we know nothing of) and may be anything, so they are never used.
+ * Otherwise: the socket's peer address.
+ */
 export function clientAddress(req: IncomingMessage): string | null {
   if (process.env.DOCKET_TRUST_PROXY === "1") {
-    const forwarded = String(req.headers["x-forwarded-for"] ?? "")
-      .split(",")[0]
-      ?.trim();
+    const forwarded = lastForwardedFor(req.headers["x-forwarded-for"]);
     if (forwarded) return forwarded;
   }
   return req.socket.remoteAddress ?? null;
+}
+
+/** The last entry of `X-Forwarded-For` (Node joins repeated headers with ", "). */
+function lastForwardedFor(header: string | string[] | undefined): string | null {
+  const joined = Array.isArray(header) ? header.join(",") : (header ?? "");
+  return joined.split(",").at(-1)?.trim() || null;
 }
 
 /**
