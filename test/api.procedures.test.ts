@@ -119,7 +119,7 @@ describe("api procedures (createCaller)", () => {
     );
     expect(invalid.code).toBe("BAD_REQUEST");
     expect(invalid.message).toBe(
-      'Invalid parameters for job "fixtures.side-effect": params.label: Invalid input: expected string, received number',
+      'Invalid parameters for job "fixtures.side-effect": params.label: Expected text, got the number 7',
     );
     const unknown = await trpcError(api.runs.start({ jobId: "fixtures.nope", params: {} }));
     expect(unknown.code).toBe("NOT_FOUND");

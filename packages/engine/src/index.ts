@@ -202,6 +202,7 @@ export {
   userNameSchema,
 } from "./users/userInput.ts";
 export type { UserService } from "./users/userService.ts";
+export { installStaffMessages, staffMessage } from "./validation/staffMessages.ts";
 export type { StartWorkflowRunInput } from "./workflows/startWorkflowRun.ts";
 export type { Workflow, WorkflowSummary, WorkflowVersionSummary } from "./workflows/workflow.ts";
 export { workflowIdOf, workflowJobId } from "./workflows/workflow.ts";
@@ -222,3 +223,8 @@ export type {
   WorkflowRunStatus,
 } from "./workflows/workflowRunStatus.ts";
 export type { WorkflowDetails, WorkflowService } from "./workflows/workflowService.ts";
+
+import { installStaffMessages } from "./validation/staffMessages.ts";
+
+// Every schema's default messages (the API's inputs, jobs' params, workflows) in staff's words.
+installStaffMessages();
