@@ -139,8 +139,7 @@ describe("docket CLI: the demo catalog, sets and runs on records", () => {
     const env = cliEnv(database);
     await seed(env, 2000, "--no-sets");
 
-    const created = await docket(
-      env,
+    const twoFound = [
       "sets",
       "create-itemized",
       "--name",
@@ -149,7 +148,15 @@ describe("docket CLI: the demo catalog, sets and runs on records", () => {
       "items",
       "--barcodes",
       "39000000000001,NOPE-1,39000000000002,NOPE-2",
-    );
+    ];
+    // All or nothing by default: the unknown barcodes are named and no set is saved.
+    const refused = await docket(env, ...twoFound);
+    expect(refused.code, output(refused)).toBe(2);
+    expect(refused.stderr).toContain("2 barcodes match no item: NOPE-1, NOPE-2. Nothing was saved");
+    expect(refused.stderr).toContain("--skip-unknown");
+    expect(await listSets(env)).toEqual([]);
+
+    const created = await docket(env, ...twoFound, "--skip-unknown");
     expect(created.code, output(created)).toBe(0);
     expect(created.stderr).toContain("2 barcodes match no item and were left out: NOPE-1, NOPE-2");
     expect(created.stdout).toMatch(/^Created set "Two found" \([0-9a-f-]{36}\): 2 items\.$/m);
@@ -166,6 +173,7 @@ describe("docket CLI: the demo catalog, sets and runs on records", () => {
         "From a file",
         "--barcodes-file",
         file,
+        "--skip-unknown",
         "--json",
       );
       expect(fromFile.code, output(fromFile)).toBe(0);

@@ -69,12 +69,12 @@ async function insertRun(engine: Engine, setId: string, status: RunStatus) {
 }
 
 describe("itemized sets", () => {
-  it("are made from barcodes, reporting the unknown ones in the order given", async () => {
+  it("are made from barcodes, refusing unknown ones unless told to skip them, then reporting them in the order given", async () => {
     await using t = await seededEngine();
-    const { set, unknown } = await t.engine.createItemizedSet({
+    const input = {
       name: "Damaged items",
       description: "  From the shelf check  ",
-      target: "items",
+      target: "items" as const,
       barcodes: [
         barcode(7),
         "nope",
@@ -85,7 +85,20 @@ describe("itemized sets", () => {
         "also-bad",
       ],
       createdBy: "ana",
-    });
+    };
+    // All or nothing: each unknown barcode is an issue at its index, and no set is stored.
+    const refused = await failure(t.engine.createItemizedSet(input), InvalidParamsError);
+    expect(refused.issues).toEqual([
+      { path: "barcodes.1", message: 'No item has the barcode "nope"' },
+      { path: "barcodes.6", message: 'No item has the barcode "also-bad"' },
+    ]);
+    expect(refused.message).toMatch(
+      /^2 barcodes match no item: nope, also-bad\. Nothing was saved/,
+    );
+    expect(await t.engine.listSets()).toEqual([]);
+    expect(await dbOf(t.engine).selectFrom("set_members").selectAll().execute()).toEqual([]);
+
+    const { set, unknown } = await t.engine.createItemizedSet({ ...input, skipUnknown: true });
     expect(unknown).toEqual(["nope", "also-bad"]);
     expect(set).toMatchObject({
       name: "Damaged items",
@@ -111,13 +124,22 @@ describe("itemized sets", () => {
       .limit(2)
       .execute();
     const [a, b] = loans.map((l) => String(l.id));
-    const fromIds = await t.engine.createItemizedSet({
+    const loanInput = {
       name: "Some loans",
-      target: "loans",
+      target: "loans" as const,
       // "00<id>" is the same loan as <id>: counted once, not reported.
       memberIds: [Number(a), `00${a}`, "abc", "99999999", "-1", b!, "1.5"],
       createdBy: "ana",
-    });
+    };
+    const refusedIds = await failure(t.engine.createItemizedSet(loanInput), InvalidParamsError);
+    expect(refusedIds.issues).toEqual([
+      { path: "memberIds.2", message: '"abc" is not a loan id: ids are whole numbers' },
+      { path: "memberIds.3", message: "No loan has the id 99999999" },
+      { path: "memberIds.4", message: '"-1" is not a loan id: ids are whole numbers' },
+      { path: "memberIds.6", message: '"1.5" is not a loan id: ids are whole numbers' },
+    ]);
+    expect((await t.engine.listSets()).map((s) => s.name)).toEqual(["Damaged items"]);
+    const fromIds = await t.engine.createItemizedSet({ ...loanInput, skipUnknown: true });
     expect(fromIds.set.memberCount).toBe(2);
     expect(fromIds.unknown).toEqual(["abc", "99999999", "-1", "1.5"]);
     expect((await t.engine.getSet({ id: fromIds.set.id })).members.map((m) => m.id)).toEqual([
@@ -652,6 +674,7 @@ describe("sets API (createCaller)", () => {
       name: "Pasted",
       target: "items",
       barcodesText: `barcode\r\n${barcode(5)}\n\n  ${barcode(6)}  \n"${barcode(8)}",Some title\nnope\n`,
+      skipUnknown: true,
     });
     expect(pasted.unknown).toEqual(["nope"]);
     expect(pasted.set).toMatchObject({ createdBy: "ana", memberCount: 3 });

@@ -54,7 +54,9 @@ export const setsRouter = router({
   /**
    * Saves an itemized set from ids, barcodes, or `barcodesText` (pasted or
    * uploaded: one barcode per line or a CSV's first column, header `barcode`
-   * optional). Entries matching nothing come back in `unknown`.
+   * optional), all or nothing: an entry matching nothing is BAD_REQUEST with an
+   * issue at its index (`barcodes.3`, `memberIds.0`) and saves nothing, unless
+   * `skipUnknown` asks to save the rest; those entries then come back in `unknown`.
    */
   createItemized: staffProcedure
     .input(
@@ -69,6 +71,7 @@ export const setsRouter = router({
             .optional(),
           barcodes: z.array(z.string().max(100)).max(maxItemizedMembers).optional(),
           barcodesText: z.string().max(maxBarcodesTextLength).optional(),
+          skipUnknown: z.boolean().optional(),
         })
         .strict()
         .refine(
@@ -91,6 +94,7 @@ export const setsRouter = router({
         ...(input.description === undefined ? {} : { description: input.description }),
         ...(input.memberIds === undefined ? {} : { memberIds: input.memberIds }),
         ...(barcodes === undefined ? {} : { barcodes }),
+        ...(input.skipUnknown === undefined ? {} : { skipUnknown: input.skipUnknown }),
       });
     }),
 

@@ -39,14 +39,20 @@ export const setsCreateItemizedCommand = defineCommand({
         "Item barcodes from a file (- for stdin): one per line, or a CSV's first column; a header `barcode` is skipped.",
     },
     description: { type: "string", valueName: "TEXT", description: "Shown with the set." },
+    "skip-unknown": {
+      type: "boolean",
+      description:
+        "Save the set with the entries that match; those matching nothing are left out and named on stderr.",
+    },
     ...clientOptions,
   },
   details: [
-    "Give exactly one of --ids, --barcodes and --barcodes-file. Entries that match no record are left out and named on stderr; if none matches, nothing is saved.",
+    "Give exactly one of --ids, --barcodes and --barcodes-file. All or nothing: an entry that matches no record refuses the set (exit 2, each such entry named) and nothing is saved; with --skip-unknown the others are saved and those entries named on stderr. If none matches, nothing is saved either way.",
     "With --json it prints { set, unknown }.",
   ],
   examples: [
     'docket sets create-itemized --name "Damaged items" --barcodes-file damaged.csv',
+    'docket sets create-itemized --name "Found on the shelf" --barcodes-file scanned.txt --skip-unknown',
     'docket sets create-itemized --name "Three records" --target records --ids 1,2,3 --json',
   ],
   async run({ values, json }) {
@@ -67,6 +73,7 @@ export const setsCreateItemizedCommand = defineCommand({
       target,
       ...members,
       ...(values.description === undefined ? {} : { description: values.description }),
+      ...(values["skip-unknown"] ? { skipUnknown: true } : {}),
     };
     const result = await withClient(
       { databaseUrl: values["database-url"], url: values.url },

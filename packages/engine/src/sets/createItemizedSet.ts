@@ -1,4 +1,4 @@
-import { InvalidParamsError } from "@docket/sdk";
+import { type FieldIssue, InvalidParamsError } from "@docket/sdk";
 import { type Kysely, sql } from "kysely";
 import type { Database, TargetKind } from "../database/schema.ts";
 import { type SetSummary, toRecordSet } from "./recordSet.ts";
@@ -12,8 +12,17 @@ const oneOf: Readonly<Record<TargetKind, string>> = {
   headings: "a heading",
 };
 
+const singular: Readonly<Record<TargetKind, string>> = {
+  items: "item",
+  records: "record",
+  loans: "loan",
+  headings: "heading",
+};
+
 /** Most ids or barcodes in one itemized set. */
 export const maxItemizedMembers = 1_000_000;
+/** Entries matching nothing named one by one in a refusal's issues; the message counts the rest. */
+const unknownIssuesShown = 50;
 
 export interface CreateItemizedSetInput {
   /** Unique among sets; 1–200 characters. */
@@ -25,20 +34,29 @@ export interface CreateItemizedSetInput {
   readonly memberIds?: readonly (string | number)[];
   /** Item barcodes; only for target `items`. */
   readonly barcodes?: readonly string[];
+  /**
+   * Save the set with the entries that match, leaving out (and reporting in
+   * `unknown`) those that match nothing. Default false: one entry that matches
+   * nothing refuses the whole set, nothing is saved, and each such entry is an
+   * issue at its index (`barcodes.3`), so the list can be corrected first.
+   */
+  readonly skipUnknown?: boolean;
   readonly createdBy: string;
 }
 
 export interface CreateItemizedSetResult {
   readonly set: SetSummary;
-  /** Ids or barcodes that match no record, in the order given; they are not members. */
+  /** With `skipUnknown`: ids or barcodes that match no record, in the order given; they are not members. */
   readonly unknown: string[];
 }
 
 /**
  * Saves an itemized set from ids or barcodes, matched against the catalog in
  * one statement (`unnest` of the whole list), so 100,000 barcodes take one round
- * trip. Entries that match nothing are reported in `unknown`, not dropped in
- * silence; when nothing matches, nothing is saved (InvalidParamsError).
+ * trip. All or nothing: an entry that matches nothing (or could never be an
+ * id, like "abc") refuses the set, naming each such entry, unless the caller
+ * chose `skipUnknown`, which saves the rest and reports them in `unknown`. When
+ * nothing matches, nothing is saved either way (InvalidParamsError).
  *
  * @example
  * const { set, unknown } = await createItemizedSet(db, {
@@ -107,6 +125,9 @@ export async function createItemizedSet(
       const candidate = canonical(key);
       return candidate === null || unmatched.has(candidate);
     });
+    if (unknown.length > 0 && !input.skipUnknown && members > 0) {
+      throw unknownEntries({ given, unknown, byBarcode, target, path, canonical });
+    }
     if (members === 0) {
       const noun = byBarcode ? "barcodes" : "ids";
       const message = `None of the ${keys.length.toLocaleString("en")} ${noun} matches ${oneOf[target]} (e.g. ${unknown
@@ -117,4 +138,42 @@ export async function createItemizedSet(
     }
     return { set: { ...toRecordSet(row), memberCount: members }, unknown };
   });
+}
+
+/**
+ * The refusal of a list with entries that match nothing: one issue per entry
+ * at its index in the list given (the first {@link unknownIssuesShown}), and a
+ * message that counts them all. Thrown inside the transaction, so the set and
+ * its members are rolled back.
+ */
+function unknownEntries(options: {
+  readonly given: readonly (string | number)[];
+  readonly unknown: readonly string[];
+  readonly byBarcode: boolean;
+  readonly target: TargetKind;
+  readonly path: string;
+  readonly canonical: (key: string) => string | null;
+}): InvalidParamsError {
+  const { given, unknown, byBarcode, target, path, canonical } = options;
+  const left = new Set(unknown);
+  const issues: FieldIssue[] = [];
+  given.forEach((entry, index) => {
+    const key = String(entry).trim();
+    if (!left.has(key) || issues.length >= unknownIssuesShown) return;
+    left.delete(key); // a repeated entry is named once, at its first place
+    const message = byBarcode
+      ? `No item has the barcode "${key}"`
+      : canonical(key) === null
+        ? `"${key}" is not ${target === "items" ? "an" : "a"} ${singular[target]} id: ids are whole numbers`
+        : `No ${singular[target]} has the id ${key}`;
+    issues.push({ path: `${path}.${index}`, message });
+  });
+  const noun = byBarcode ? "barcode" : "id";
+  const count = unknown.length.toLocaleString("en");
+  const shown = unknown.slice(0, 5).join(", ");
+  const message =
+    `${count} ${unknown.length === 1 ? `${noun} matches` : `${noun}s match`} no ${singular[target]}: ` +
+    `${shown}${unknown.length > 5 ? ", …" : ""}. Nothing was saved: correct or remove ${unknown.length === 1 ? "it" : "them"}, ` +
+    "or save the set without them (skipUnknown; `--skip-unknown` on the command line).";
+  return new InvalidParamsError(message, issues);
 }
