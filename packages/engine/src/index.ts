@@ -71,6 +71,8 @@ export {
 export type { SubscribeInput } from "./notifications/subscribe.ts";
 export {
   maxEmailLength,
+  maxScheduleSubscribers,
+  type ScheduleSubscriberInput,
   type SubscriptionInput,
   subscriptionInputSchema,
 } from "./notifications/subscriptionInput.ts";

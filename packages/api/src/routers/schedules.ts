@@ -1,7 +1,9 @@
 import {
+  maxEmailLength,
   maxMonthlyDay,
   maxPreviewCount,
   maxScheduleNameLength,
+  maxScheduleSubscribers,
   missedPolicies,
   timingToCron,
   weekdays,
@@ -24,10 +26,26 @@ const timing = z.discriminatedUnion("kind", [
 ]);
 /** Checked against the IANA database by the engine (an unknown zone names `timezone`). */
 const timezone = z.string().min(1).max(100);
-const name = z.string().trim().min(1).max(maxScheduleNameLength);
-const jobId = z.string().min(1).max(200);
+/**
+ * The engine checks name, job, params, set and subscribers together, so a form
+ * learns every invalid field from one answer; here only types and sizes.
+ */
+const name = z.string().max(4 * maxScheduleNameLength);
+const jobId = z.string().max(200);
 const params = z.record(z.string(), z.unknown());
 const missed = z.enum(missedPolicies);
+/** Checked by the engine with the other fields (`subscribers.1.email`). */
+const subscribers = z
+  .array(
+    z
+      .object({
+        email: z.string().max(4 * maxEmailLength),
+        onSuccess: z.boolean().optional(),
+        onError: z.boolean().optional(),
+      })
+      .strict(),
+  )
+  .max(maxScheduleSubscribers);
 
 export const schedulesRouter = router({
   /**
@@ -45,10 +63,12 @@ export const schedulesRouter = router({
     .query(({ ctx, input }) => ctx.engine.getSchedule(input.id)),
 
   /**
-   * Saves a schedule created by the caller, whose runs it starts. Timing, time
-   * zone, params (against the job's schema) and set (against the job's target)
-   * are checked together: every invalid field comes back in `data.issues`
-   * (`timing.cron`, `timezone`, `params.<key>`, `setId`), and nothing is saved.
+   * Saves a schedule created by the caller, whose runs it starts, with its
+   * subscribers, in one transaction. Timing, time zone, params (against the
+   * job's schema), set (against the job's target) and subscribers are checked
+   * together: every invalid field comes back in `data.issues` (`timing.cron`,
+   * `timezone`, `params.<key>`, `setId`, `subscribers.<index>.email`), and
+   * nothing is saved.
    */
   create: adminProcedure
     .input(
@@ -64,6 +84,7 @@ export const schedulesRouter = router({
           timezone,
           missed: missed.default("skip"),
           active: z.boolean().default(true),
+          subscribers: subscribers.default([]),
         })
         .strict(),
     )
@@ -71,7 +92,10 @@ export const schedulesRouter = router({
       ctx.engine.createSchedule({ ...input, createdBy: ctx.caller.name }),
     ),
 
-  /** Changes the given fields (`setId: null` removes the set), checked as on creation. */
+  /**
+   * Changes the given fields (`setId: null` removes the set), checked as on
+   * creation; `subscribers` replaces the whole list, in the same transaction.
+   */
   update: adminProcedure
     .input(
       z
@@ -86,10 +110,13 @@ export const schedulesRouter = router({
           timezone: timezone.optional(),
           missed: missed.optional(),
           active: z.boolean().optional(),
+          subscribers: subscribers.optional(),
         })
         .strict(),
     )
-    .mutation(({ ctx, input }) => ctx.engine.updateSchedule(input)),
+    .mutation(({ ctx, input }) =>
+      ctx.engine.updateSchedule({ ...input, updatedBy: ctx.caller.name }),
+    ),
 
   /** Activates (due next at the first due time after now) or deactivates a schedule. */
   setActive: adminProcedure

@@ -1,5 +1,5 @@
 import { NotFoundError } from "@docket/sdk";
-import { type Kysely, sql } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { type NotificationSubscription, toSubscription } from "./notificationSubscription.ts";
@@ -37,34 +37,54 @@ export async function subscribe(
         .executeTakeFirst();
       if (!schedule) throw new NotFoundError(`Unknown schedule "${scheduleId}".`);
     }
-    // No constraint makes (scope, email) unique: serialize concurrent subscribes of one address.
-    const key = `notification_subscriptions:${jobId ?? scheduleId}:${email}`;
-    await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
-    const existing = await trx
-      .selectFrom("notification_subscriptions")
-      .select("id")
-      .where(jobId !== undefined ? "job_id" : "schedule_id", "=", (jobId ?? scheduleId) as string)
-      .where("email", "=", email)
-      .executeTakeFirst();
-    const row = existing
-      ? await trx
-          .updateTable("notification_subscriptions")
-          .set({ on_success: onSuccess, on_error: onError })
-          .where("id", "=", existing.id)
-          .returningAll()
-          .executeTakeFirstOrThrow()
-      : await trx
-          .insertInto("notification_subscriptions")
-          .values({
-            job_id: jobId ?? null,
-            schedule_id: scheduleId ?? null,
-            email,
-            on_success: onSuccess,
-            on_error: onError,
-            created_by: createdBy,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-    return toSubscription(row);
+    const scope = jobId !== undefined ? { jobId } : { scheduleId: scheduleId as string };
+    return writeSubscription(trx, scope, { email, onSuccess, onError }, createdBy);
   });
+}
+
+/** What a subscription is to: a job type or a schedule. */
+export type SubscriptionScope = { readonly jobId: string } | { readonly scheduleId: string };
+
+/**
+ * Stores one checked subscription in `trx`: a new row, or new choices for an
+ * address already subscribed to that scope. The caller has checked the scope exists.
+ */
+export async function writeSubscription(
+  trx: Transaction<Database>,
+  scope: SubscriptionScope,
+  subscriber: { readonly email: string; readonly onSuccess: boolean; readonly onError: boolean },
+  createdBy: string,
+): Promise<NotificationSubscription> {
+  const jobId = "jobId" in scope ? scope.jobId : null;
+  const scheduleId = "scheduleId" in scope ? scope.scheduleId : null;
+  const { email, onSuccess, onError } = subscriber;
+  // No constraint makes (scope, email) unique: serialize concurrent subscribes of one address.
+  const key = `notification_subscriptions:${jobId ?? scheduleId}:${email}`;
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+  const existing = await trx
+    .selectFrom("notification_subscriptions")
+    .select("id")
+    .where(jobId !== null ? "job_id" : "schedule_id", "=", (jobId ?? scheduleId) as string)
+    .where("email", "=", email)
+    .executeTakeFirst();
+  const row = existing
+    ? await trx
+        .updateTable("notification_subscriptions")
+        .set({ on_success: onSuccess, on_error: onError })
+        .where("id", "=", existing.id)
+        .returningAll()
+        .executeTakeFirstOrThrow()
+    : await trx
+        .insertInto("notification_subscriptions")
+        .values({
+          job_id: jobId,
+          schedule_id: scheduleId,
+          email,
+          on_success: onSuccess,
+          on_error: onError,
+          created_by: createdBy,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+  return toSubscription(row);
 }

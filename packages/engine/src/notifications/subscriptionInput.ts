@@ -37,6 +37,29 @@ export const subscriptionInputSchema = z
   });
 
 export type SubscriptionInput = z.input<typeof subscriptionInputSchema>;
+
+/** Most subscribers one schedule is saved with. */
+export const maxScheduleSubscribers = 100;
+
+/**
+ * One subscriber saved with its schedule (`schedules.create` / `update`): an
+ * email address and when to mail it, `onSuccess` (default false) and `onError`
+ * (default true), at least one of them.
+ */
+export const scheduleSubscriberSchema = z
+  .object({
+    email: emailSchema,
+    onSuccess: z.boolean().default(false),
+    onError: z.boolean().default(true),
+  })
+  .strict()
+  .refine((input) => input.onSuccess || input.onError, {
+    message: "Choose on success, on error or both; a subscriber to neither is mailed nothing",
+    path: ["onError"],
+  });
+
+export type ScheduleSubscriberInput = z.input<typeof scheduleSubscriberSchema>;
+export type ScheduleSubscriber = z.output<typeof scheduleSubscriberSchema>;
 export type ParsedSubscriptionInput = z.output<typeof subscriptionInputSchema>;
 
 /** Parses a subscription; an {@link InvalidParamsError} names every bad field. */

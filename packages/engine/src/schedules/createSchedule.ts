@@ -1,12 +1,14 @@
 import { ConflictError } from "@docket/sdk";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../database/schema.ts";
+import type { ScheduleSubscriberInput } from "../notifications/subscriptionInput.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { workflowDb } from "../workflows/workflowsSchema.ts";
 import { nextDueTime } from "./dueTimes.ts";
 import { getSchedule } from "./listSchedules.ts";
 import type { MissedPolicy, Schedule } from "./schedule.ts";
 import { checkScheduleFields } from "./scheduleInput.ts";
+import { replaceScheduleSubscribers } from "./scheduleSubscribers.ts";
 import type { ScheduleTiming } from "./scheduleTiming.ts";
 
 export interface CreateScheduleInput {
@@ -30,11 +32,17 @@ export interface CreateScheduleInput {
   readonly active?: boolean;
   /** Who created it; its runs are created by this user too. */
   readonly createdBy: string;
+  /**
+   * Who is mailed when its runs end, saved with it in one transaction: each is
+   * checked with the other fields, and one invalid subscriber saves nothing.
+   * Default none.
+   */
+  readonly subscribers?: readonly ScheduleSubscriberInput[];
 }
 
 /**
- * Saves a schedule after checking every field (all invalid ones reported at
- * once); nothing is saved on error. An active schedule is due next at the
+ * Saves a schedule and its subscribers after checking every field (all invalid
+ * ones reported at once, e.g. `subscribers.1.email`); nothing is saved on error. An active schedule is due next at the
  * first instant of its timing after now.
  *
  * @example
@@ -57,6 +65,7 @@ export async function createSchedule(
     timing: input.timing,
     timezone: input.timezone,
     missed: input.missed ?? "skip",
+    subscribers: input.subscribers ?? [],
   });
   const active = input.active ?? true;
   const id = await db.transaction().execute(async (trx) => {
@@ -81,6 +90,9 @@ export async function createSchedule(
       .catch((error: unknown) => {
         throw nameTaken(error, fields.name);
       });
+    if (fields.subscribers?.length) {
+      await replaceScheduleSubscribers(trx, row.id, fields.subscribers, input.createdBy);
+    }
     return row.id;
   });
   return getSchedule(db, registry, id);

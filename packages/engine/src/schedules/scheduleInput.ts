@@ -1,11 +1,16 @@
-import { type FieldIssue, InvalidParamsError } from "@docket/sdk";
+import { type FieldIssue, InvalidParamsError, NotFoundError } from "@docket/sdk";
 import type { Kysely } from "kysely";
 import type { Database } from "../database/schema.ts";
+import type {
+  ScheduleSubscriber,
+  ScheduleSubscriberInput,
+} from "../notifications/subscriptionInput.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { validateParams, validateSet } from "../runs/startRun.ts";
 import { getWorkflow } from "../workflows/workflowQueries.ts";
 import { checkTimezone } from "./dueTimes.ts";
 import { type MissedPolicy, missedPolicies } from "./schedule.ts";
+import { checkScheduleSubscribers } from "./scheduleSubscribers.ts";
 import { type ScheduleTiming, timingToCron } from "./scheduleTiming.ts";
 
 /** Longest schedule name. */
@@ -23,6 +28,8 @@ export interface ScheduleFields {
   readonly timing: ScheduleTiming;
   readonly timezone: string;
   readonly missed: MissedPolicy;
+  /** Who is mailed about its runs; undefined: not being changed. */
+  readonly subscribers?: readonly ScheduleSubscriberInput[] | undefined;
 }
 
 /** The checked fields, ready to store. */
@@ -36,13 +43,15 @@ export interface CheckedSchedule {
   readonly cron: string;
   readonly timezone: string;
   readonly missed: MissedPolicy;
+  /** The schedule's whole list of subscribers; null: the stored ones stay as they are. */
+  readonly subscribers: readonly ScheduleSubscriber[] | null;
 }
 
 /**
  * Checks every field and reports all invalid ones at once (an
  * {@link InvalidParamsError} with paths such as `name`, `timing.cron`,
- * `timezone`, `params.olderThanDays`, `setId`). An unknown job or set is a
- * NotFoundError, as for runs.
+ * `timezone`, `params.olderThanDays`, `setId`, `subscribers.1.email`). An unknown job is a
+ * NotFoundError, as for runs; an unknown set is an issue at `setId`, so a form shows it there.
  */
 export async function checkScheduleFields(
   db: Kysely<Database>,
@@ -57,9 +66,15 @@ export async function checkScheduleFields(
   }
   // A workflow's nodes carry their params and sets; it must exist (and not be deleted).
   const workflow = fields.workflowId ? await getWorkflow(db, fields.workflowId) : null;
-  const job = workflow ? null : registry.get(fields.jobId ?? "");
+  // No job chosen yet is the form's `jobId` field to fill in; a job that does not exist is NOT_FOUND.
+  const noJob = !workflow && (fields.jobId ?? "").trim() === "";
+  const job = workflow || noJob ? null : registry.get(fields.jobId ?? "");
   const issues: FieldIssue[] = [];
   const messages: string[] = [];
+  if (noJob) {
+    issues.push({ path: "jobId", message: "Choose the job it starts" });
+    messages.push("Choose the job the schedule starts.");
+  }
   const check = async <T>(body: () => T | Promise<T>): Promise<T | undefined> => {
     try {
       return await body();
@@ -74,10 +89,13 @@ export async function checkScheduleFields(
   const cron = await check(() => timingToCron(fields.timing));
   const timezone = await check(() => checkTimezone(fields.timezone));
   const missed = await check(() => checkMissed(fields.missed));
+  const given = fields.subscribers;
+  const subscribers =
+    given === undefined ? null : await check(() => checkScheduleSubscribers(given));
   if (job) {
     await check(() => validateParams(job.id, job.definition.params, fields.params));
-    await check(() => validateSet(db, job, fields.setId ?? undefined));
-  } else {
+    await check(() => validateSet(db, job, fields.setId ?? undefined).catch(unknownSetAsIssue));
+  } else if (workflow) {
     await check(() => checkWorkflowFields(fields));
   }
   if (
@@ -99,7 +117,16 @@ export async function checkScheduleFields(
     cron,
     timezone,
     missed,
+    subscribers: subscribers ?? null,
   };
+}
+
+/** A set deleted (or mistyped) is the `setId` field's problem, shown with the other fields'. */
+function unknownSetAsIssue(error: unknown): never {
+  if (!(error instanceof NotFoundError)) throw error;
+  throw new InvalidParamsError(error.message, [
+    { path: "setId", message: "No such set (it may have been deleted): choose another" },
+  ]);
 }
 
 function checkWorkflowFields(fields: ScheduleFields): void {

@@ -1,6 +1,7 @@
 import { NotFoundError } from "@docket/sdk";
 import type { Kysely } from "kysely";
 import type { Database } from "../database/schema.ts";
+import type { ScheduleSubscriberInput } from "../notifications/subscriptionInput.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { workflowDb } from "../workflows/workflowsSchema.ts";
 import { assertNameFree, nameTaken } from "./createSchedule.ts";
@@ -8,6 +9,7 @@ import { nextDueTime } from "./dueTimes.ts";
 import { assertScheduleId, getSchedule } from "./listSchedules.ts";
 import type { MissedPolicy, Schedule } from "./schedule.ts";
 import { checkScheduleFields } from "./scheduleInput.ts";
+import { replaceScheduleSubscribers } from "./scheduleSubscribers.ts";
 import type { ScheduleTiming } from "./scheduleTiming.ts";
 
 /** The fields to change; the others keep their values. */
@@ -25,10 +27,18 @@ export interface UpdateScheduleInput {
   readonly timezone?: string;
   readonly missed?: MissedPolicy;
   readonly active?: boolean;
+  /**
+   * The schedule's whole list of subscribers: addresses not in it are
+   * unsubscribed. Checked with the other fields; omitted, they stay as they are.
+   */
+  readonly subscribers?: readonly ScheduleSubscriberInput[];
+  /** Who saves the change: recorded as the creator of subscribers it adds. Default the schedule's creator. */
+  readonly updatedBy?: string;
 }
 
 /**
- * Changes a schedule. The result is checked as a whole, as on creation (params
+ * Changes a schedule and, with `subscribers`, who is mailed about it, in one
+ * transaction. The result is checked as a whole, as on creation (params
  * against the job it will have, the set against that job's target); nothing
  * changes on error. A new timing or time zone, or activation, moves the next
  * due time to the first one after now.
@@ -60,6 +70,7 @@ export async function updateSchedule(
       timing: input.timing ?? { kind: "cron", cron: row.cron },
       timezone: input.timezone ?? row.timezone,
       missed: input.missed ?? row.missed,
+      subscribers: input.subscribers,
     });
     if (fields.name !== row.name) await assertNameFree(trx, fields.name, row.id);
     const active = input.active ?? row.active;
@@ -89,6 +100,10 @@ export async function updateSchedule(
       .catch((error: unknown) => {
         throw nameTaken(error, fields.name);
       });
+    if (fields.subscribers !== null) {
+      const by = input.updatedBy ?? row.created_by;
+      await replaceScheduleSubscribers(trx, row.id, fields.subscribers, by);
+    }
   });
   return getSchedule(db, registry, input.id);
 }
