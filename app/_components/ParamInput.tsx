@@ -1,5 +1,6 @@
 import { humanizeName, type ParamValue } from "../_lib/paramValues.ts";
 import type { SchemaField } from "../_lib/schemaFields.ts";
+import { FileParamInput } from "./FileParamInput.tsx";
 
 export type { ParamValue };
 
@@ -28,7 +29,7 @@ export function ParamInput({ field, value, error, onChange }: ParamInputProps) {
 
   const label = (
     <label htmlFor={id} className="field__label">
-      {humanizeName(field.name)}
+      {field.title ?? humanizeName(field.name)}
       {field.required ? (
         <span className="field__required" title="required">
           {" "}
@@ -100,6 +101,24 @@ function renderInput(
         step={field.kind === "integer" ? 1 : "any"}
         min={field.minimum ?? undefined}
         max={field.maximum ?? undefined}
+        value={text}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    );
+  }
+  if (field.kind === "file") {
+    return (
+      <FileParamInput common={common} accept={field.accept} value={text} onChange={onChange} />
+    );
+  }
+  if (field.kind === "text") {
+    // A textarea keeps the line breaks a pasted CSV needs; an <input> would drop them.
+    return (
+      <textarea
+        {...common}
+        rows={8}
+        spellCheck={false}
+        maxLength={field.maxLength ?? undefined}
         value={text}
         onChange={(e) => onChange(e.target.value)}
       />

@@ -19,6 +19,8 @@ const multilineFromLength = 500;
 /** One top-level parameter of a job, read from its JSON Schema. */
 export interface SchemaField {
   readonly name: string;
+  /** The label a job declared (`.meta({ title })`); null to derive one from the name. */
+  readonly title: string | null;
   /** The JSON Schema type as shown in the parameters table (`string`, `integer`, `array`, …). */
   readonly type: string;
   /** Which input the form uses; `json` for anything without a simple input. */
@@ -91,6 +93,7 @@ export function schemaFields(schema: unknown): SchemaField[] {
     const type = stringEnum ? "string" : typeOf(property);
     return {
       name,
+      title: typeof property.title === "string" ? property.title : null,
       type: stringEnum ? `enum (${stringEnum.join(", ")})` : type,
       kind: kindOf(type, property),
       required: required.has(name),

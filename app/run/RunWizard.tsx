@@ -42,6 +42,7 @@ export function RunWizard() {
   const [formError, setFormError] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
   const [population, setPopulation] = useState<number | null>(null);
+  const [csvSummaries, setCsvSummaries] = useState<readonly CsvSummary[]>([]);
   const [params, setParams] = useState<Record<string, unknown>>({});
   const [description, setDescription] = useState("");
   const [confirming, setConfirming] = useState(false);
@@ -102,6 +103,7 @@ export function RunWizard() {
       });
       setParams(converted.params);
       setPopulation(result.populationSize);
+      setCsvSummaries(result.csv);
       setStep("Review");
     } catch (cause) {
       const apiError = toApiError(cause);
@@ -236,6 +238,7 @@ export function RunWizard() {
             set={set}
             params={params}
             population={population}
+            csv={csvSummaries}
             description={description}
             onDescription={setDescription}
           />
@@ -257,9 +260,11 @@ export function RunWizard() {
           >
             <p>
               <strong>{description.trim() || job.title}</strong>
-              {population === null
-                ? " starts now."
-                : ` acts on ${formatNumber(population)} ${job.target ?? "records"} of “${set?.name}”.`}
+              {population !== null
+                ? ` acts on ${formatNumber(population)} ${job.target ?? "records"} of “${set?.name}”.`
+                : csvSummaries.length > 0
+                  ? ` imports ${csvSummaries.map(describeCsv).join(" and ")}.`
+                  : " starts now."}
             </p>
           </ConfirmDialog>
         </>
@@ -309,11 +314,25 @@ function WizardNav({
   );
 }
 
+type CsvSummary = Awaited<ReturnType<typeof trpc.runs.dryRun.query>>["csv"][number];
+
+/** "3 rows from new-books.csv (1 with the wrong number of cells will be reported)". */
+function describeCsv(summary: CsvSummary): string {
+  const rows = `${formatNumber(summary.rows)} ${summary.rows === 1 ? "row" : "rows"}`;
+  const from = summary.fileName ? ` from ${summary.fileName}` : " of pasted CSV";
+  const bad =
+    summary.badRows > 0
+      ? ` (${formatNumber(summary.badRows)} with the wrong number of cells will be reported, not imported)`
+      : "";
+  return `${rows}${from}${bad}`;
+}
+
 function ReviewPanel({
   job,
   set,
   params,
   population,
+  csv,
   description,
   onDescription,
 }: {
@@ -321,10 +340,19 @@ function ReviewPanel({
   readonly set: SetSummaryView | null;
   readonly params: Readonly<Record<string, unknown>>;
   readonly population: number | null;
+  readonly csv: readonly CsvSummary[];
   readonly description: string;
   readonly onDescription: (value: string) => void;
 }) {
   const entries = Object.entries(params);
+  // A CSV parameter is shown by what it holds, not as 200 KB of text or an upload's id.
+  const csvByParam = new Map(csv.map((summary) => [summary.param, summary]));
+  const labels = new Map(
+    schemaFields(job.paramsSchema).map((field) => [
+      field.name,
+      field.title ?? humanizeName(field.name),
+    ]),
+  );
   return (
     <section className="panel" aria-labelledby="review-step">
       <h2 id="review-step" className="panel__title">
@@ -356,8 +384,14 @@ function ReviewPanel({
               <ul className="param-summary">
                 {entries.map(([name, value]) => (
                   <li key={name}>
-                    <span className="muted">{humanizeName(name)}:</span>{" "}
-                    <strong>{typeof value === "string" ? value : JSON.stringify(value)}</strong>
+                    <span className="muted">{labels.get(name) ?? humanizeName(name)}:</span>{" "}
+                    <strong>
+                      {csvByParam.has(name)
+                        ? describeCsv(csvByParam.get(name)!)
+                        : typeof value === "string"
+                          ? value
+                          : JSON.stringify(value)}
+                    </strong>
                   </li>
                 ))}
               </ul>

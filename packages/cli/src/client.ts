@@ -1,11 +1,22 @@
-import { createApiContext, createCaller } from "@docket/api";
+import { createReadStream } from "node:fs";
+import { basename } from "node:path";
+import { createApiContext, createCaller, localCaller } from "@docket/api";
 import { type EngineSession, openEngine } from "./engineSession.ts";
+import { countBytes } from "./countBytes.ts";
 import { createRemoteClient } from "./remoteClient.ts";
 
 type ApiCaller = ReturnType<typeof createCaller>;
 
 /** A job type as `jobs.list` returns it. */
 export type JobSummary = Awaited<ReturnType<ApiCaller["jobs"]["list"]>>[number];
+/** A job type with its params schema (JSON Schema), as `jobs.get` returns it. */
+export type JobDetails = Awaited<ReturnType<ApiCaller["jobs"]["get"]>>;
+/** A stored upload, as `POST /api/uploads` answers. */
+export interface UploadedFile {
+  readonly id: string;
+  readonly name: string;
+  readonly bytes: number;
+}
 export type StartRunRequest = Parameters<ApiCaller["runs"]["start"]>[0];
 export type ListRunsRequest = NonNullable<Parameters<ApiCaller["runs"]["list"]>[0]>;
 export type RunPage = Awaited<ReturnType<ApiCaller["runs"]["list"]>>;
@@ -49,6 +60,12 @@ export type SavedWorkflow = Awaited<ReturnType<ApiCaller["workflows"]["import"]>
  */
 export interface DocketClient {
   listJobs(): Promise<JobSummary[]>;
+  getJob(id: string): Promise<JobDetails>;
+  /**
+   * Streams a local file to the server (`POST /api/uploads`) for a run to name
+   * by id; `onBytes` hears how many bytes have been sent so far.
+   */
+  uploadFile(path: string, onBytes?: (sent: number) => void): Promise<UploadedFile>;
   startRun(input: StartRunRequest): Promise<RunResult>;
   listRuns(input: ListRunsRequest): Promise<RunPage>;
   getRun(id: string): Promise<RunResult>;
@@ -116,6 +133,16 @@ export function createInProcessClient(session: EngineSession): DocketClient {
   const api = createCaller(createApiContext(engine));
   return {
     listJobs: () => api.jobs.list(),
+    getJob: (id) => api.jobs.get({ id }),
+    // Uploads are not a tRPC procedure (raw bodies); in process, store them as that route does.
+    uploadFile: async (path, onBytes) => {
+      const upload = await engine.storeUpload({
+        name: basename(path),
+        createdBy: localCaller.name,
+        content: countBytes(createReadStream(path), onBytes),
+      });
+      return { id: upload.id, name: upload.name, bytes: upload.bytes };
+    },
     startRun: (input) => api.runs.start(input),
     listRuns: (input) => api.runs.list(input),
     getRun: (id) => api.runs.get({ id }),

@@ -1,3 +1,7 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { Readable } from "node:stream";
 import type { AppRouter } from "@docket/api";
 import {
   ConflictError,
@@ -8,7 +12,8 @@ import {
   UnauthenticatedError,
 } from "@docket/sdk";
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
-import type { DocketClient } from "./client.ts";
+import type { DocketClient, UploadedFile } from "./client.ts";
+import { countBytes } from "./countBytes.ts";
 import { UsageError } from "./errors.ts";
 
 /** How long a remote client waits before it looks at a run again (there is no LISTEN over HTTP). */
@@ -49,6 +54,8 @@ export function createRemoteClient(serverUrl: string, token: string | undefined)
   };
   const client: DocketClient = {
     listJobs: () => call(api.jobs.list.query()),
+    getJob: (id) => call(api.jobs.get.query({ id })),
+    uploadFile: (path, onBytes) => uploadFile(origin, headers, path, onBytes),
     startRun: (input) => call(api.runs.start.mutate(input)),
     listRuns: (input) => call(api.runs.list.query(input)),
     getRun: (id) => call(api.runs.get.query({ id })),
@@ -100,6 +107,32 @@ function reviveDates(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, reviveDates(item)]));
   }
   return value;
+}
+
+async function uploadFile(
+  origin: string,
+  headers: Record<string, string>,
+  path: string,
+  onBytes: ((sent: number) => void) | undefined,
+): Promise<UploadedFile> {
+  const { size } = await stat(path);
+  const url = `${origin}/api/uploads?name=${encodeURIComponent(basename(path))}`;
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { ...headers, "content-type": "text/csv", "content-length": String(size) },
+    body: Readable.toWeb(Readable.from(countBytes(createReadStream(path), onBytes))) as ReadableStream,
+    duplex: "half",
+  } as RequestInit);
+  const body = (await response.json().catch(() => null)) as
+    | (UploadedFile & { error?: undefined })
+    | { error: string }
+    | null;
+  if (response.ok && body && !body.error) return body as UploadedFile;
+  const text = body?.error ?? `Uploading ${basename(path)} failed with HTTP ${response.status}.`;
+  if (response.status === 401) throw new UnauthenticatedError(text);
+  if (response.status === 403) throw new ForbiddenError(text, "uploads.create");
+  if (response.status === 413) throw new UsageError(text);
+  throw new Error(text);
 }
 
 async function* downloadRunFile(

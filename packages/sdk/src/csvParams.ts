@@ -41,6 +41,8 @@ const defaultCsvTextLength = 200_000;
 export function csvTextParam(options: {
   readonly columns: CsvColumns;
   readonly description: string;
+  /** The form's label. Default "CSV text". */
+  readonly title?: string;
   /** Longest text accepted, in characters. Default 200,000. */
   readonly maxLength?: number;
 }) {
@@ -49,6 +51,7 @@ export function csvTextParam(options: {
     .min(1, "Paste the CSV text")
     .max(options.maxLength ?? defaultCsvTextLength)
     .meta({
+      title: options.title ?? "CSV text",
       description: options.description,
       [paramHints.multiline]: true,
       [paramHints.csv]: options.columns,
@@ -63,6 +66,8 @@ export function csvTextParam(options: {
 export function csvFileParam(options: {
   readonly columns: CsvColumns;
   readonly description: string;
+  /** The form's label. Default "CSV file". */
+  readonly title?: string;
 }) {
   return z
     .string()
@@ -71,6 +76,7 @@ export function csvFileParam(options: {
       "Upload the file first",
     )
     .meta({
+      title: options.title ?? "CSV file",
       description: options.description,
       [paramHints.upload]: { accept: ".csv,text/csv" },
       [paramHints.csv]: options.columns,

@@ -4,6 +4,7 @@ import { exitCodes } from "../errors.ts";
 import { printJson, printLine } from "../output.ts";
 import { buildParams } from "../parseValues.ts";
 import { resolveSetId } from "../resolveSet.ts";
+import { uploadFileParams } from "../uploadFileParams.ts";
 import { waitForRun } from "../waitForRun.ts";
 
 export const runCommand = defineCommand({
@@ -24,6 +25,13 @@ export const runCommand = defineCommand({
       type: "string",
       valueName: "JSON",
       description: "All parameters as one JSON object; --param values override its keys.",
+    },
+    file: {
+      type: "string",
+      multiple: true,
+      valueName: "[PARAM=]PATH",
+      description:
+        "A file for a job that takes one (e.g. records.import-csv): uploaded (streamed, any size up to the server's limit) and passed as that parameter. PARAM= names the parameter when the job takes several.",
     },
     set: {
       type: "string",
@@ -51,6 +59,7 @@ export const runCommand = defineCommand({
     "docket run examples.greet --param name=Ada --param times=3 --wait",
     `docket run examples.greet --params-json '{"name": "Ada"}'`,
     'docket run items.change-policy --set "Items in the Music Library" --param policy="Short loan" --wait',
+    "docket run records.import-csv --file new-books.csv --wait",
   ],
   async run({ values, positionals, json }) {
     const jobId = positionals[0] ?? "";
@@ -59,9 +68,10 @@ export const runCommand = defineCommand({
     const client = await connectClient({ databaseUrl: values["database-url"], url: values.url });
     try {
       const setId = values.set === undefined ? undefined : await resolveSetId(client, values.set);
+      const files = await uploadFileParams(client, jobId, values.file ?? []);
       const run = await client.startRun({
         jobId,
-        params,
+        params: { ...params, ...files },
         ...(setId === undefined ? {} : { setId }),
         ...(values.description === undefined ? {} : { description: values.description }),
       });

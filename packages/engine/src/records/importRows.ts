@@ -55,7 +55,9 @@ export async function importRows(
       rejected = [];
     };
     try {
-      const source = readCsvSource(db, importer.csv(input.input));
+      // Through the transaction's own connection: waiting on a second one from the pool
+      // while holding this one could deadlock a busy worker.
+      const source = readCsvSource(trx, importer.csv(input.input));
       for await (const parsed of readCsvRows(source, importer.columns)) {
         rows++;
         if ("error" in parsed) rejected.push({ line: parsed.line, reason: parsed.error });
