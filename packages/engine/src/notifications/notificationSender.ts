@@ -1,6 +1,7 @@
 import { setTimeout as wait } from "node:timers/promises";
 import type { Kysely } from "kysely";
 import nodemailer from "nodemailer";
+import { parseConnectionUrl } from "nodemailer/lib/shared/index.js";
 import type { Database } from "../database/schema.ts";
 import {
   type ClaimedNotification,
@@ -23,6 +24,13 @@ export interface NotificationSenderOptions {
   readonly maxAttempts?: number;
   /** How long a claimed notification stays reserved for its sender. Default 60 s. */
   readonly leaseMs?: number;
+  /**
+   * Longest wait for each step of a send: resolving and connecting, the server's
+   * greeting, and each reply (silence on the socket). Default 10 s; at most a
+   * quarter of `leaseMs`, so an attempt ends before its lease lets another sender
+   * try the same message.
+   */
+  readonly smtpTimeoutMs?: number;
 }
 
 export interface NotificationSenderHandle {
@@ -65,13 +73,15 @@ export function startNotificationSender(
   const batchSize = options.batchSize ?? 10;
   const maxAttempts = options.maxAttempts ?? 8;
   const leaseMs = options.leaseMs ?? 60_000;
-  // Timeouts well inside the lease, so a hung server cannot make two senders send at once.
-  const transport = nodemailer.createTransport({
-    url: smtpUrl,
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
-  });
+  const smtpTimeoutMs = options.smtpTimeoutMs ?? 10_000;
+  if (!(smtpTimeoutMs > 0 && smtpTimeoutMs * 4 <= leaseMs)) {
+    throw new RangeError(
+      `smtpTimeoutMs (${smtpTimeoutMs}) must be above 0 and at most a quarter of leaseMs (${leaseMs}): a send still waiting on the server when its lease runs out lets a second sender deliver the same message. Shorten smtpTimeoutMs or lengthen leaseMs.`,
+    );
+  }
+  // Each wait of a send far below the lease (10 s against 60 s by default): an attempt
+  // ends before its lease lets another sender claim the same message.
+  const transport = createSmtpTransport(smtpUrl, smtpTimeoutMs);
   const stopping = new AbortController();
 
   const deliver = async (notification: ClaimedNotification) => {
@@ -90,7 +100,7 @@ export function startNotificationSender(
         headers: { "Auto-Submitted": "auto-generated", "X-Docket-Run": notification.runId },
       });
     } catch (error) {
-      const message = (error instanceof Error ? error.message : String(error)).slice(0, 1_000);
+      const message = describeSendError(error, smtpTimeoutMs).slice(0, 1_000);
       const retryInMs =
         notification.attempts >= maxAttempts
           ? null
@@ -134,6 +144,30 @@ export function startNotificationSender(
     return stopped;
   };
   return { stop, [Symbol.asyncDispose]: stop };
+}
+
+/**
+ * An SMTP transport whose timeouts apply. `createTransport({ url, connectionTimeout, … })`
+ * keeps only what the URL says (nodemailer parses `url` and drops the other keys), which
+ * leaves its own defaults: 2 min to connect, 30 s for the greeting, 10 min of silence,
+ * all longer than the outbox lease. So the URL is parsed here and the timeouts put over
+ * whatever it says (its host, port, credentials, `pool`, `tls.*` are kept).
+ */
+function createSmtpTransport(smtpUrl: string, timeoutMs: number) {
+  return nodemailer.createTransport({
+    ...parseConnectionUrl(smtpUrl),
+    dnsTimeout: timeoutMs,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  });
+}
+
+/** The error of a failed send as the outbox keeps it; a timeout says how long was waited. */
+function describeSendError(error: unknown, timeoutMs: number): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if ((error as { code?: unknown } | null)?.code !== "ETIMEDOUT") return message;
+  return `The mail server did not answer within ${timeoutMs / 1000} s (${message}). Check that SMTP_URL names a mail server that is up.`;
 }
 
 /** `worker` with `sender` stopped along with it: each worker delivers the outbox while it runs. */
