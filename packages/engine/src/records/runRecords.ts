@@ -1,6 +1,6 @@
-import { NotFoundError } from "@docket/sdk";
+import { ConflictError, NotFoundError } from "@docket/sdk";
 import { type Kysely, sql } from "kysely";
-import type { Database } from "../database/schema.ts";
+import { type Database, isTerminal } from "../database/schema.ts";
 
 export interface RunRecordPage {
   readonly records: readonly {
@@ -37,8 +37,11 @@ export async function listRunRecords(
   };
 }
 
-/** Names of the files a run produced. */
-export async function listRunFiles(db: Kysely<Database>, runId: string): Promise<string[]> {
+/**
+ * Names of the files a run's `processRecords` steps wrote (`output:`), complete
+ * or not: what its end finalizes.
+ */
+export async function runFileNames(db: Kysely<Database>, runId: string): Promise<string[]> {
   const rows = await db
     .selectFrom("run_file_chunks")
     .select("name")
@@ -49,14 +52,57 @@ export async function listRunFiles(db: Kysely<Database>, runId: string): Promise
   return rows.map((row) => row.name);
 }
 
-/** A run's file, its chunks in order (header first, then parts by key). */
+/**
+ * Names of the files a run produced. A run that has not ended yet has none to
+ * offer: its files grow until the run ended (see {@link assertFilesFinal}).
+ */
+export async function listRunFiles(db: Kysely<Database>, runId: string): Promise<string[]> {
+  const names = await runFileNames(db, runId);
+  if (names.length > 0) await assertFilesFinal(db, runId, names);
+  return names;
+}
+
+/**
+ * A run's files are final once the run ended: until the machine finished they
+ * grow chunk by chunk, and while the run is `finalizing` its report and
+ * notifications are still being written. Offering a file earlier would hand out
+ * part of it as if it were the whole.
+ */
+async function assertFilesFinal(
+  db: Kysely<Database>,
+  runId: string,
+  names: readonly string[],
+): Promise<void> {
+  const run = await db
+    .selectFrom("runs")
+    .select("status")
+    .where("id", "=", runId)
+    .executeTakeFirst();
+  if (!run) throw new NotFoundError(`Unknown run "${runId}".`);
+  if (isTerminal(run.status)) return;
+  const what = names.length === 1 ? `its file ${names[0]} is` : `its files ${names.join(", ")} are`;
+  throw new ConflictError(
+    `Run ${runId} is still ${run.status}: ${what} not complete yet. ` +
+      "Download once the run has ended (its page lists the files then).",
+  );
+}
+
+/** A run's file, its chunks in order (header first, then parts by key); only once the run ended. */
 export async function* readRunFile(
   db: Kysely<Database>,
   runId: string,
   name: string,
 ): AsyncGenerator<string> {
+  const exists = await db
+    .selectFrom("run_file_chunks")
+    .select("name")
+    .where("run_id", "=", runId)
+    .where("name", "=", name)
+    .limit(1)
+    .executeTakeFirst();
+  if (!exists) throw new NotFoundError(`Run ${runId} has no file "${name}".`);
+  await assertFilesFinal(db, runId, [name]);
   let after: { part: number; seq: string } = { part: -2, seq: "-2" };
-  let found = false;
   for (;;) {
     const rows = await db
       .selectFrom("run_file_chunks")
@@ -71,10 +117,8 @@ export async function* readRunFile(
       .limit(200)
       .execute();
     if (rows.length === 0) break;
-    found = true;
     for (const row of rows) yield row.content;
     const last = rows.at(-1)!;
     after = { part: last.part, seq: last.seq };
   }
-  if (!found) throw new NotFoundError(`Run ${runId} has no file "${name}".`);
 }

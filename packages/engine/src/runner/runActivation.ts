@@ -11,9 +11,10 @@ import { importRows } from "../records/importRows.ts";
 import { populateRun } from "../records/population.ts";
 import { hasOpenParts } from "../records/recordParts.ts";
 import { runRecordStep } from "../records/recordStep.ts";
-import { buildReport } from "../records/report.ts";
+import { buildReport, type RunReport } from "../records/report.ts";
 import type { RegisteredJob } from "../registry/jobRegistry.ts";
 import type { CheckpointWriter, RunPatch } from "./checkpointWriter.ts";
+import { commitFinalizedEnd, outputFilesToFinalize } from "./runFinalization.ts";
 import { bindRunSuspension, type RunSuspension } from "./runSuspension.ts";
 import { inFlightInvokeIds, isActiveSnapshot, StepVisits, stepKeyOf } from "./stepVisits.ts";
 
@@ -101,6 +102,9 @@ export class RunActivation {
     if (row === "waiting") return "waiting";
     this.#row = row;
     if (row.status === "aborting") return this.#endWithoutActor("aborted", null);
+    // Its machine finished before the worker finalizing it died: the work is done, so
+    // neither a changed job version nor the timeout stands in the way of finishing.
+    if (row.status === "finalizing") return this.#resumeFinalizing(row);
     if (row.machine_version !== this.#job.version) {
       return this.#endWithoutActor("failed", {
         message:
@@ -280,7 +284,8 @@ export class RunActivation {
         lease: this.#lease,
         worker_id: this.#ctx.workerId,
         activations: sql`activations + 1`,
-        status: sql`case when status = 'aborting' then status else 'running' end`,
+        // A run found `aborting` or `finalizing` stays so: its new activation goes on with that.
+        status: sql`case when status in ('aborting', 'finalizing') then status else 'running' end`,
         // clock_timestamp, not now(): a claim that waited for the gate lock started when it got it.
         started_at: sql`coalesce(started_at, clock_timestamp())`,
         wake_at: null,
@@ -479,21 +484,11 @@ export class RunActivation {
     if (this.#progress?.dirty) this.#writeProgress();
     switch (settlement.kind) {
       case "done": {
-        const snapshot = actor.getSnapshot();
-        // A workflow's machine says how it ended (failed at a node, or with errors).
-        const declared = (snapshot.output as { $status?: RunStatus; $error?: string } | null)
-          ?.$status;
-        if (declared === "failed" || declared === "completed_with_errors") {
-          const message = (snapshot.output as { $error?: string }).$error ?? "Failed";
-          // Its snapshot is the finished one; a retry resumes at the node that failed.
-          if (declared === "failed") this.#update({ resume_snapshot: this.#lastActive });
-          return this.#end(
-            declared,
-            declared === "failed" ? { message, state: this.#lastValue } : null,
-            { output: snapshot.output },
-          );
-        }
-        return this.#end("completed", null, { output: snapshot.output ?? null });
+        const output = actor.getSnapshot().output;
+        // Its snapshot is the finished one; a retry resumes at the node that failed.
+        if (declaredEndOf(output)?.status === "failed")
+          this.#update({ resume_snapshot: this.#lastActive });
+        return this.#finish(output);
       }
       case "error":
         return this.#end("failed", {
@@ -542,30 +537,85 @@ export class RunActivation {
     }
   }
 
+  /**
+   * The machine reached its final state. A run that wrote output files is
+   * `finalizing` (committed with the final checkpoint) until its end is written
+   * with its report and notifications; any other run ends at once.
+   */
+  async #finish(output: unknown): Promise<ActivationOutcome> {
+    const files = await outputFilesToFinalize(this.#ctx.db, this.#job, this.runId);
+    const finalizing = files.length > 0;
+    if (finalizing) {
+      this.#update({ status: "finalizing" });
+      this.#append("status", { status: "finalizing", files });
+      await this.#ctx.writer.flush();
+    }
+    // A workflow's machine says how it ended (failed at a node, or with errors).
+    const declared = declaredEndOf(output);
+    if (declared?.status === "failed")
+      return this.#end(
+        "failed",
+        { message: declared.message, state: this.#lastValue },
+        { output },
+        finalizing,
+      );
+    if (declared) return this.#end(declared.status, null, { output }, finalizing);
+    return this.#end("completed", null, { output: output ?? null }, finalizing);
+  }
+
+  /** A run found `finalizing`: its last checkpoint is the finished machine; finalize it again. */
+  async #resumeFinalizing(row: RunRow): Promise<ActivationOutcome> {
+    this.#lastPersisted = row.snapshot;
+    this.#lastValue = row.state_value;
+    this.#visits = new StepVisits(row.step_visits, new Set());
+    this.#append("resumed", { activation: row.activations, worker: this.#ctx.workerId });
+    return this.#finish((row.snapshot as { output?: unknown } | null)?.output);
+  }
+
   async #end(
     status: RunStatus,
     error: RunError | null,
     extra: Record<string, unknown> = {},
+    finalizing = false,
   ): Promise<ActivationOutcome> {
     const activation = this.#row?.activations;
     const runError = error ? { ...error, activation } : null;
+    let report: RunReport | null = null;
     if (this.#row && this.#row.population !== null) {
-      const report = await buildReport(this.#ctx.db, this.runId, this.#row.started_at);
-      this.#update({ report });
+      report = await buildReport(this.#ctx.db, this.runId, this.#row.started_at);
       // Finished, but some records failed: the report lists them.
       if (status === "completed" && report.failed > 0) status = "completed_with_errors";
     }
-    this.#update({
-      status,
-      snapshot: this.#lastPersisted,
-      state_value: this.#lastValue,
-      step_visits: this.#visits.toJSON(),
-      error: runError,
-      ended_at: new Date().toISOString(),
-      lease: null,
-    });
-    this.#append("status", { status, ...(runError ? { error: runError } : {}), ...extra });
-    await this.#ctx.writer.flush();
+    const event = { status, ...(runError ? { error: runError } : {}), ...extra };
+    if (finalizing) {
+      await this.#ctx.writer.flush();
+      const ended = await commitFinalizedEnd(this.#ctx.db, {
+        runId: this.runId,
+        lease: this.#lease,
+        status,
+        error: runError,
+        report,
+        snapshot: this.#lastPersisted,
+        stateValue: this.#lastValue,
+        stepVisits: this.#visits.toJSON(),
+        event,
+        jobTitle: this.#ctx.titleOf(this.#job.id),
+      });
+      if (!ended) return "lease-lost";
+    } else {
+      this.#update({
+        status,
+        snapshot: this.#lastPersisted,
+        state_value: this.#lastValue,
+        step_visits: this.#visits.toJSON(),
+        error: runError,
+        ended_at: new Date().toISOString(),
+        lease: null,
+        ...(report ? { report } : {}),
+      });
+      this.#append("status", event);
+      await this.#ctx.writer.flush();
+    }
     this.#ctx.runEnded(this.runId, this.#job.id);
     return status as ActivationOutcome;
   }
@@ -656,6 +706,15 @@ export class RunActivation {
   #timeoutMessage(): string {
     return `Timed out: the run did not end within the job's timeout of ${formatDuration(this.#job.timeoutMs ?? 0)}.`;
   }
+}
+
+/** How a workflow's finished machine says it ended (failed at a node, or with errors); null: completed. */
+function declaredEndOf(
+  output: unknown,
+): { status: "failed" | "completed_with_errors"; message: string } | null {
+  const declared = output as { $status?: RunStatus; $error?: string } | null | undefined;
+  if (declared?.$status !== "failed" && declared?.$status !== "completed_with_errors") return null;
+  return { status: declared.$status, message: declared.$error ?? "Failed" };
 }
 
 function nameOf(error: unknown): { name?: string } {
