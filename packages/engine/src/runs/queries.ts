@@ -132,7 +132,8 @@ export async function listRunEvents(
 /**
  * Requests an abort. A run no worker holds (pending, queued, parked) ends
  * `aborted` at once; a running one becomes `aborting` and the worker holding
- * it, in whatever process, is told through NOTIFY to stop its steps.
+ * it, in whatever process, is told through NOTIFY to stop its steps. A
+ * `finalizing` run is refused (ConflictError): its work is already done.
  */
 export async function abortRun(
   db: Kysely<Database>,
@@ -151,6 +152,12 @@ export async function abortRun(
     if (isTerminal(row.status)) {
       throw new ConflictError(
         `Run ${runId} already ended (${row.status}); there is nothing to abort.`,
+      );
+    }
+    if (row.status === "finalizing") {
+      // Its machine finished: nothing is left to stop, only its end to write.
+      throw new ConflictError(
+        `Run ${runId} is finalizing: its work is done and its report, files and notifications are being written, so it can no longer be aborted. It ends by itself shortly.`,
       );
     }
     if (row.status === "aborting") return toRun(row);
