@@ -150,10 +150,8 @@ function toFileError(error: CsvError, lastRecordEndLine: number): CsvFileError {
       'a cell opens with a quote (") that is never closed, so the rest of the file would be read as one cell. Close the quote, or double a quote that is part of the text ("").',
     );
   }
-  const line =
-    typeof (error as { lines?: unknown }).lines === "number"
-      ? (error as unknown as { lines: number }).lines
-      : lastRecordEndLine + 1;
+  // csv-parse's errors carry the line they were raised on.
+  const line = typeof error.lines === "number" ? error.lines : lastRecordEndLine + 1;
   return new CsvFileError(line, error.message.replace(/^[^:]*: /, ""));
 }
 
