@@ -39,12 +39,33 @@ export function isRunEnded(status: RunStatusName): boolean {
   return terminal.has(status);
 }
 
-/** Abort is offered while a run can still be stopped. */
+/**
+ * Abort is offered while a run can still be stopped: not once it is ending,
+ * and not while `finalizing` (its work is done; the API refuses that abort).
+ */
 export function canAbort(status: RunStatusName): boolean {
-  return !terminal.has(status) && status !== "aborting";
+  return !terminal.has(status) && status !== "aborting" && status !== "finalizing";
 }
 
 /** The label staff read for a status (DESIGN.md's vocabulary, spaced). */
 export function statusLabel(status: RunStatusName): string {
   return status.replaceAll("_", " ");
+}
+
+const statusMeanings: Record<RunStatusName, string> = {
+  queued: "Waiting for a free slot to start",
+  pending: "Waiting for another run to end before it may start",
+  initializing: "Fixing the records it will work on",
+  running: "Doing its work",
+  aborting: "Stopping its steps after an abort",
+  finalizing: "Its work is done; writing its report, files and notifications",
+  completed: "Ended: all its work is done",
+  completed_with_errors: "Ended: its work is done, but some records failed",
+  failed: "Ended: it stopped on an error",
+  aborted: "Ended: stopped before its work was done",
+};
+
+/** What a status means, in a sentence (a badge's tooltip). */
+export function statusMeaning(status: RunStatusName): string {
+  return statusMeanings[status];
 }
