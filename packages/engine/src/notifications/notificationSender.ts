@@ -79,8 +79,9 @@ export function startNotificationSender(
       `smtpTimeoutMs (${smtpTimeoutMs}) must be above 0 and at most a quarter of leaseMs (${leaseMs}): a send still waiting on the server when its lease runs out lets a second sender deliver the same message. Shorten smtpTimeoutMs or lengthen leaseMs.`,
     );
   }
-  // Each wait of a send far below the lease (10 s against 60 s by default): an attempt
-  // ends before its lease lets another sender claim the same message.
+  // Each wait of a send (connect, greeting, every reply) far below the lease (10 s against
+  // 60 s by default): a server gone silent cannot hold an attempt until another sender may
+  // claim the same message. The timeouts bound silences, not the whole send.
   const transport = createSmtpTransport(smtpUrl, smtpTimeoutMs);
   const stopping = new AbortController();
 
