@@ -4,8 +4,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { Docket, output } from "./support/docketCli.ts";
+import { designerBuildEstimate } from "../packages/cli/src/web/designer.ts";
+import { Docket, output, repoRoot } from "./support/docketCli.ts";
 import { freePort } from "./support/freePort.ts";
+import { pollUntil } from "./support/poll.ts";
 
 /** The embedded PostgreSQL's default port (packages/cli/src/embeddedPort.ts). */
 const defaultPort = 54329;
@@ -75,8 +77,8 @@ async function dataDirectoryOn(port: number): Promise<string> {
   }
 }
 
-async function startDocket(env: NodeJS.ProcessEnv): Promise<Docket> {
-  const docket = new Docket(["start", "--no-web", "--no-seed"], env);
+async function startDocket(env: NodeJS.ProcessEnv, web = false): Promise<Docket> {
+  const docket = new Docket(["start", ...(web ? [] : ["--no-web"]), "--no-seed"], env);
   cleanups.push(() => docket[Symbol.asyncDispose]());
   await docket.waitFor(/^Docket is running at /m);
   return docket;
@@ -165,4 +167,57 @@ describe("the embedded PostgreSQL's port", () => {
     await expect(readFile(path.join(dataDir, "postgres", "PG_VERSION"))).rejects.toThrow();
     await expect(readFile(portFile)).rejects.toThrow();
   }, 60_000);
+});
+
+describe("docket start's designer", () => {
+  it("while it is built, its page says so: for how long so far, at which step, and how long a build takes", async () => {
+    const dataDir = await emptyDataDir();
+    // A build directory of its own, so the designer is surely built here (and nobody else's build is touched).
+    const distDir = `.next-setup-${process.pid}`;
+    cleanups.push(() => rm(path.join(repoRoot, distDir), { recursive: true, force: true }));
+    const port = await freePort();
+    const env = envFor(dataDir, {
+      PORT: String(port),
+      DOCKET_PG_PORT: String(await freePort()),
+      DOCKET_NEXT_DIR: distDir,
+    });
+    const docket = await startDocket(env, true);
+    expect(docket.stderr).toContain(
+      `Building the designer (next build) in the background, ${designerBuildEstimate};`,
+    );
+
+    const page = await pollUntil(
+      "the designer's page to name the build's step",
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/`);
+        const html = await response.text();
+        return /now: [A-Z]/.test(html) ? { response, html } : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    expect(page.response.status).toBe(503);
+    expect(page.response.headers.get("retry-after")).toBe("5");
+    expect(page.html).toContain('<meta http-equiv="refresh" content="5">');
+    expect(page.html).toContain(
+      `The Docket designer is being built (next build), which takes ${designerBuildEstimate}.`,
+    );
+    expect(page.html).toMatch(
+      /It started \d+ s ago; now: (Creating|Compiled|Running|Finished|Collecting|Generating|Finalizing) /,
+    );
+    // The API it points to answers meanwhile.
+    const health = await fetch(`http://127.0.0.1:${port}/api/trpc/health`);
+    expect(health.status).toBe(200);
+    // Stopping Docket stops the build too.
+    await stopDocket(docket);
+  }, 120_000);
+});
+
+describe("docket start --help", () => {
+  it("tells the truth about authentication and the embedded database's port", async () => {
+    const help = await new Docket(["start", "--help"], envFor(tmpdir())).result();
+    expect(help.code).toBe(0);
+    expect(help.stdout).not.toMatch(/no authentication/);
+    expect(help.stdout).toMatch(/TLS proxy/);
+    expect(help.stdout).toMatch(/remembered in\s+\.docket\/postgres\.port/);
+  });
 });

@@ -11,7 +11,7 @@ import { formatCount, formatDuration, printJsonLine, printLine, printNote } from
 import { parseIntegerOption } from "../parseValues.ts";
 import { repoRoot } from "../paths.ts";
 import { shutdownRequested } from "../shutdown.ts";
-import { startDesigner } from "../web/designer.ts";
+import { designerBuildEstimate, startDesigner } from "../web/designer.ts";
 import { type DocketServer, listen } from "../web/httpServer.ts";
 import { sendPlaceholderPage } from "../web/placeholderPage.ts";
 import { concurrencyOption, resolveConcurrency } from "./worker.ts";
@@ -25,7 +25,7 @@ export const startCommand = defineCommand({
       type: "string",
       valueName: "HOST",
       description:
-        "Interface to listen on. Default DOCKET_HOST, else 127.0.0.1 (the API has no authentication yet); 0.0.0.0 for all.",
+        "Interface to listen on. Default DOCKET_HOST, else 127.0.0.1 (this machine only); 0.0.0.0 for all. Passwords, session cookies and API tokens cross plain HTTP: serve a network only behind a TLS proxy (DOCKET_TRUST_PROXY=1).",
     },
     "no-web": {
       type: "boolean",
@@ -34,14 +34,16 @@ export const startCommand = defineCommand({
     "no-seed": {
       type: "boolean",
       description:
-        "Leave an empty catalog empty. Default: seed the demo catalog (DOCKET_DEMO_RECORDS items, else 20,000) and example sets into it.",
+        "Leave an empty catalog empty. Default: seed the demo catalog (DOCKET_DEMO_RECORDS items, else 20,000), example sets and inactive example schedules into it.",
     },
     ...concurrencyOption,
     ...databaseOptions,
   },
   details: [
-    "Without DATABASE_URL it starts (or reuses) an embedded PostgreSQL whose data lives in .docket/. The API answers as soon as the server listens; on first start the designer is built in the background (next build) meanwhile.",
-    'When the catalog is empty, the demo catalog (DOCKET_DEMO_RECORDS items, default 20,000, about a second) and its example sets are seeded beside the running server, then one line says so (with --json: an event "seeded"). --no-seed leaves it empty; `docket seed` fills it later.',
+    'Without DATABASE_URL it starts (or reuses) an embedded PostgreSQL whose data lives in .docket/ (DOCKET_DATA_DIR), on the port it used last (remembered in .docket/postgres.port), else 54329, else, when another program holds that, a free one; its "Database:" line names the port.',
+    `The API answers as soon as the server listens. The designer is built meanwhile in the background (next build) on first start and whenever its sources (app/, packages/sdk) changed: ${designerBuildEstimate}; its page shows the build's progress until then.`,
+    'On a database without users it creates the demo users admin and staff and prints their passwords once (with --json: an event "users-created"): sign in with them, then change them.',
+    'When the catalog is empty, the demo catalog (DOCKET_DEMO_RECORDS items, default 20,000, about a second), its example sets and inactive example schedules are seeded beside the running server, then one line says so (with --json: an event "seeded"). --no-seed leaves it empty; `docket seed` fills it later.',
     "SIGINT/SIGTERM stop it gracefully: no new requests, in-flight steps finish, runs are handed over, then the embedded database stops if this process started it.",
   ],
   examples: [

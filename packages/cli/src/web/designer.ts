@@ -3,8 +3,17 @@ import { existsSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
+import { describeBuildStep } from "./buildProgress.ts";
 import type { RequestHandler } from "./httpServer.ts";
 import { sendPlaceholderPage } from "./placeholderPage.ts";
+
+/**
+ * How long `next build` of the designer takes, for the help and the page shown
+ * meanwhile. Measured on two cores: 65 s with little else running; 1.5 to 3 min
+ * while test suites ran beside it (load 15 to 20).
+ */
+export const designerBuildEstimate =
+  "about a minute on two idle cores, up to three when they are busy";
 
 export interface DesignerOptions {
   /** The repository holding `app/`, `next.config.mjs` and `.next/`. */
@@ -22,7 +31,7 @@ export interface Designer {
 }
 
 type DesignerState =
-  | { readonly kind: "building" }
+  | { readonly kind: "building"; readonly startedAt: number }
   | { readonly kind: "preparing" }
   | { readonly kind: "ready"; readonly handler: RequestHandler }
   | { readonly kind: "failed"; readonly reason: string };
@@ -51,19 +60,26 @@ const maxBuildOutputChars = 20_000;
 export function startDesigner(options: DesignerOptions): Designer {
   let state: DesignerState = { kind: "preparing" };
   let build: ChildProcess | null = null;
+  let buildOutput = "";
   let close: (() => Promise<void>) | null = null;
   let stopped = false;
 
   const prepare = async () => {
     if (await needsBuild(options.repoRoot)) {
-      state = { kind: "building" };
-      options.log(
-        "Building the designer (next build) in the background; the API is available meanwhile…",
-      );
       const started = Date.now();
-      const result = await runNextBuild(options.repoRoot, (child) => {
-        build = child;
-      });
+      state = { kind: "building", startedAt: started };
+      options.log(
+        `Building the designer (next build) in the background, ${designerBuildEstimate}; the API answers meanwhile and the designer's page shows the build's progress…`,
+      );
+      const result = await runNextBuild(
+        options.repoRoot,
+        (child) => {
+          build = child;
+        },
+        (output) => {
+          buildOutput = output;
+        },
+      );
       build = null;
       if (stopped) return;
       if (!result.ok) {
@@ -112,7 +128,9 @@ export function startDesigner(options: DesignerOptions): Designer {
           state.handler(req, res);
           return;
         case "building":
-          sendPlaceholderPage(res, "The Docket designer is being built…", { refresh: true });
+          sendPlaceholderPage(res, describeBuilding(state.startedAt, buildOutput), {
+            refresh: true,
+          });
           return;
         case "preparing":
           sendPlaceholderPage(res, "The Docket designer is starting…", { refresh: true });
@@ -138,12 +156,22 @@ export function startDesigner(options: DesignerOptions): Designer {
   };
 }
 
+/** What the page says while `next build` runs: for how long so far, and at which step. */
+function describeBuilding(startedAt: number, output: string): string[] {
+  const seconds = Math.round((Date.now() - startedAt) / 1000);
+  const step = describeBuildStep(output);
+  return [
+    `The Docket designer is being built (next build), which takes ${designerBuildEstimate}. It started ${seconds} s ago${step ? `; now: ${step}` : ""}.`,
+    "It is built on first start and again whenever its sources changed.",
+  ];
+}
+
 /** The designer's build directory: `DOCKET_NEXT_DIR` (as next.config.mjs reads it), else `.next`. */
 export function nextBuildDir(repoRoot: string): string {
   return path.resolve(repoRoot, process.env.DOCKET_NEXT_DIR ?? ".next");
 }
 
-/** Whether `<build dir>/BUILD_ID` is missing or older than a file under `app/` or `next.config.mjs`. */
+/** Whether `<build dir>/BUILD_ID` is missing or older than one of the designer's sources. */
 export async function needsBuild(repoRoot: string): Promise<boolean> {
   const buildId = path.join(nextBuildDir(repoRoot), "BUILD_ID");
   if (!existsSync(buildId)) return true;
@@ -151,14 +179,28 @@ export async function needsBuild(repoRoot: string): Promise<boolean> {
   return (await newestSourceMtime(repoRoot)) > builtAt;
 }
 
+/**
+ * What the built designer is made of: its own code, the SDK code it bundles
+ * (`@docket/sdk`; the API it imports only as a type), Next's config, and the
+ * locked versions of Next, React and the rest (a changed lock after `git pull`).
+ */
+const designerSources = {
+  directories: ["app", "packages/sdk/src"],
+  files: ["next.config.mjs", "package-lock.json"],
+} as const;
+
 async function newestSourceMtime(repoRoot: string): Promise<number> {
-  const files: string[] = [];
-  const config = path.join(repoRoot, "next.config.mjs");
-  if (existsSync(config)) files.push(config);
-  const appDir = path.join(repoRoot, "app");
-  if (existsSync(appDir)) {
-    for (const entry of await readdir(appDir, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile()) files.push(path.join(entry.parentPath, entry.name));
+  const files = designerSources.files
+    .map((file) => path.join(repoRoot, file))
+    .filter((file) => existsSync(file));
+  for (const directory of designerSources.directories) {
+    const root = path.join(repoRoot, directory);
+    if (!existsSync(root)) continue;
+    for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+      // Colocated tests are never bundled.
+      if (entry.isFile() && !/\.test(-d)?\.tsx?$/.test(entry.name)) {
+        files.push(path.join(entry.parentPath, entry.name));
+      }
     }
   }
   const times = await Promise.all(files.map(async (file) => (await stat(file)).mtimeMs));
@@ -175,6 +217,7 @@ interface BuildResult {
 function runNextBuild(
   repoRoot: string,
   onSpawn: (child: ChildProcess) => void,
+  onOutput: (outputSoFar: string) => void,
 ): Promise<BuildResult> {
   const nextBin = path.join(repoRoot, "node_modules", "next", "dist", "bin", "next");
   return new Promise((resolve) => {
@@ -188,6 +231,7 @@ function runNextBuild(
     onSpawn(child);
     const collect = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-maxBuildOutputChars);
+      onOutput(output);
     };
     child.stdout?.on("data", collect);
     child.stderr?.on("data", collect);

@@ -5,13 +5,17 @@ const refreshSeconds = 5;
 
 /**
  * Answers a designer request the designer cannot serve yet (503), or at all
- * (`refresh: false`), with a small page pointing to the API, which works already.
+ * (`refresh: false`), with a small page saying why (one paragraph per entry of
+ * `message`) and pointing to the API, which answers meanwhile.
  */
 export function sendPlaceholderPage(
   res: ServerResponse,
-  message: string,
+  message: string | readonly string[],
   options: { refresh: boolean; status?: number },
 ): void {
+  const paragraphs = (typeof message === "string" ? [message] : message)
+    .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
+    .join("\n");
   const status = options.status ?? 503;
   const html = `<!doctype html>
 <html lang="en">
@@ -22,8 +26,8 @@ ${options.refresh ? `<meta http-equiv="refresh" content="${refreshSeconds}">\n` 
 </head>
 <body>
 <h1>Docket</h1>
-<p>${escapeHtml(message)}</p>
-<p>The API is already available at <a href="/api/trpc/jobs.list"><code>/api/trpc</code></a>.</p>
+${paragraphs}
+<p>The API answers at <code>/api/trpc</code>${options.refresh ? " meanwhile" : ""} (<a href="/api/trpc/health">health</a>); everything but sign-in and health needs a signed-in user or an API token.</p>
 ${options.refresh ? "<p>This page reloads itself.</p>\n" : ""}</body>
 </html>
 `;
