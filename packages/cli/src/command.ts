@@ -42,7 +42,7 @@ export const databaseOptions = {
     type: "string",
     valueName: "URL",
     description:
-      "PostgreSQL to use. Default: DATABASE_URL, else the embedded PostgreSQL in .docket/ (port DOCKET_PG_PORT or 54329).",
+      "PostgreSQL to use. Default: DATABASE_URL, else the embedded PostgreSQL in .docket/ (on port DOCKET_PG_PORT, else the port it used last, else 54329 or, when that is taken, a free one).",
   },
 } as const satisfies OptionSpecs;
 

@@ -14,12 +14,15 @@ export function formatOverview(commands: readonly Command[]): string {
     `  ${"help".padEnd(width)}  Show the options of a command: docket help <command>.`,
     "",
     "Every command takes --help and --json. The database is --database-url, else DATABASE_URL, else an",
-    "embedded PostgreSQL in .docket/. Job types are loaded from DOCKET_JOBS_DIR, else jobs/.",
+    "embedded PostgreSQL in .docket/ (DOCKET_DATA_DIR). Job types are loaded from DOCKET_JOBS_DIR, else jobs/.",
+    "On the database a command acts as the local administrator. With --url (or DOCKET_URL) it works on a",
+    "Docket server over HTTP instead, as the user of the API token in DOCKET_TOKEN and with that user's role.",
     "Exit codes: 0 ok, 1 failed (or the awaited run did not complete), 2 invalid command line or parameters.",
     "DOCKET_DEBUG=1 prints the details of unexpected errors.",
     "",
-    "Getting started: `docket start` (seeds a demo catalog with example sets into an empty database),",
-    'then `docket sets list` and `docket run items.change-policy --set "All items" --param policy="Short loan" --wait`.',
+    "Getting started: `docket start` (into an empty database it seeds a demo catalog with example sets and",
+    "creates demo users, printing their passwords once for signing in to the designer), then `docket sets list`",
+    'and `docket run items.change-policy --set "All items" --param policy="Short loan" --wait`.',
   ].join("\n");
 }
 

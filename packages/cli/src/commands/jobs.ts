@@ -4,7 +4,8 @@ import { formatTable, printJson, printLine } from "../output.ts";
 
 export const jobsCommand = defineCommand({
   name: "jobs",
-  summary: "List the job types (from the jobs directory: DOCKET_JOBS_DIR, default jobs/).",
+  summary:
+    "List the job types: the jobs directory's (DOCKET_JOBS_DIR, default jobs/), or with --url the server's.",
   options: { ...clientOptions },
   examples: ["docket jobs", "docket jobs --json"],
   async run({ values, json }) {

@@ -53,7 +53,7 @@ export const schedulesAddCommand = defineCommand({
   },
   details: [
     "Timing, time zone, params (against the job's schema) and set (against the job's target) are checked before anything is saved; every invalid field is named and the command exits 2.",
-    "Runs are created by you, with the trigger `schedule`. Every worker (`docket worker`, `docket start`) fires due schedules, each due time exactly once.",
+    "Its runs are created by the schedule's creator (with --url the token's user, on the database \"local\"), with the trigger `schedule`. Every worker (`docket worker`, `docket start`) fires due schedules, each due time exactly once.",
   ],
   examples: [
     'docket schedules add --name "Nightly loan anonymization" --job loans.anonymize --set "Loans older than 2 years (returned)" --daily 02:30 --tz Europe/Berlin --param olderThanDays=730',

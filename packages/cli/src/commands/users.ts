@@ -11,6 +11,10 @@ function parseRole(value: string | undefined): Role {
   return role;
 }
 
+/** Said by every users command: the API allows them to admins only. */
+const adminsOnly =
+  "Admins only: on the database the CLI acts as the local administrator; with --url, DOCKET_TOKEN must be an admin's.";
+
 function requireName(positionals: readonly string[]): string {
   const name = positionals[0];
   if (!name) throw new UsageError("Give the user's name, e.g. `ana.lopez`.");
@@ -21,6 +25,7 @@ export const usersListCommand = defineCommand({
   name: "users list",
   summary: "List users with their roles (admins only).",
   options: { ...clientOptions },
+  details: [adminsOnly],
   examples: ["docket users list"],
   async run({ values, json }) {
     const users = await withClient({ databaseUrl: values["database-url"], url: values.url }, (c) =>
@@ -65,6 +70,7 @@ export const usersAddCommand = defineCommand({
     },
     ...clientOptions,
   },
+  details: [adminsOnly],
   examples: ["docket users add ana.lopez --role staff --display-name 'Ana López'"],
   async run({ values, positionals, json }) {
     const name = requireName(positionals);
@@ -95,6 +101,7 @@ export const usersSetRoleCommand = defineCommand({
     { name: "role", description: roles.join(", ") },
   ],
   options: { ...clientOptions },
+  details: [adminsOnly],
   examples: ["docket users set-role ana.lopez admin"],
   async run({ values, positionals, json }) {
     const name = requireName(positionals);
@@ -120,6 +127,7 @@ export const usersResetPasswordCommand = defineCommand({
     },
     ...clientOptions,
   },
+  details: [adminsOnly],
   examples: ["docket users reset-password staff"],
   async run({ values, positionals, json }) {
     const name = requireName(positionals);
@@ -149,10 +157,14 @@ export const tokensCreateCommand = defineCommand({
     "expires-in-days": {
       type: "string",
       valueName: "N",
-      description: "Default: never expires (revoke it in the designer).",
+      description:
+        "Days until it expires (1-3650). Default: it never expires; revoke it on the designer's Admin page.",
     },
     ...clientOptions,
   },
+  details: [
+    "The token acts as <user> with that user's role. With --url, a user creates tokens for themselves (their own name); only admins create them for other users.",
+  ],
   examples: ["docket tokens create ana.lopez --name laptop-cli"],
   async run({ values, positionals, json }) {
     const userName = requireName(positionals);
