@@ -585,6 +585,14 @@ export class RunActivation {
       report = await buildReport(this.#ctx.db, this.runId, this.#row.started_at);
       // Finished, but some records failed: the report lists them.
       if (status === "completed" && report.failed > 0) status = "completed_with_errors";
+      // Its input had records and it processed none: never "completed" for work not done.
+      if (status === "completed" && report.total > 0 && report.processed === 0) {
+        status = "completed_with_errors";
+        this.#append("log", {
+          level: "warn",
+          message: `The run ended without processing any of its ${report.total} records.`,
+        });
+      }
     }
     const event = { status, ...(runError ? { error: runError } : {}), ...extra };
     if (finalizing) {

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { insertCatalog, insertSet } from "./support/catalogFixture.ts";
+import { createTestEngine, waitForStatus } from "./support/testEngine.ts";
+
+const ended = ["completed", "completed_with_errors", "failed", "aborted"];
+
+describe("a run that processed none of its records", () => {
+  it("never ends plainly completed: it ends completed_with_errors and says why", async () => {
+    await using t = await createTestEngine();
+    await using _worker = await t.engine.startWorker();
+    await insertCatalog(t.database.url, { items: 10 });
+    const setId = await insertSet(t.database.url, {
+      name: "Ten items",
+      target: "items",
+      memberIds: { from: 1, to: 10 },
+    });
+    const run = await t.engine.startRun({
+      jobId: "fixtures.skips-records",
+      params: {},
+      setId,
+      createdBy: "ana",
+    });
+    const done = await waitForStatus(t.engine, run.id, ended);
+    expect(done.status).toBe("completed_with_errors");
+    expect(done.report).toMatchObject({ total: 10, processed: 0 });
+    const logs = await t.engine.listRunLogs({ runId: run.id });
+    expect(JSON.stringify(logs)).toContain(
+      "The run ended without processing any of its 10 records.",
+    );
+
+    // An empty set is honestly complete: there was nothing to do.
+    const emptySetId = await insertSet(t.database.url, {
+      name: "No items",
+      target: "items",
+      memberIds: { from: 1, to: 0 },
+    });
+    const empty = await t.engine.startRun({
+      jobId: "fixtures.skips-records",
+      params: {},
+      setId: emptySetId,
+      createdBy: "ana",
+    });
+    expect((await waitForStatus(t.engine, empty.id, ended)).status).toBe("completed");
+  });
+});
