@@ -224,7 +224,7 @@ function runNextBuild(
     let output = "";
     const child = spawn(process.execPath, [nextBin, "build"], {
       cwd: repoRoot,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DOCKET_NEXT_TYPECHECK: "0" },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
