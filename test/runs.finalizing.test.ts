@@ -19,6 +19,17 @@ async function statusesOf(engine: Engine, runId: string): Promise<string[]> {
   return events.map((event) => (event.data as { status: string }).status);
 }
 
+/** The status events of a `runs.events` stream, read until it ends (when the run has ended). */
+async function streamedStatuses(stream: AsyncIterable<unknown>): Promise<string[]> {
+  const statuses: string[] = [];
+  for await (const envelope of stream) {
+    // In-process callers get tRPC's tracked envelopes, `[id, event, marker]`.
+    const [, event] = envelope as [string, { type: string; data: { status?: string } }];
+    if (event.type === "status") statuses.push(String(event.data.status));
+  }
+  return statuses;
+}
+
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   return promise.then(
     () => {
@@ -191,6 +202,9 @@ describe("finalizing", () => {
       expect(reading).toBeInstanceOf(ConflictError);
       expect((await t.engine.getRun(run.id)).status).toBe("finalizing");
 
+      // The run page's live history, followed from here until the run ends.
+      const streamed = streamedStatuses(await api.runs.events({ id: run.id }));
+
       // A deploy changed the job meanwhile: the run's machine already finished, so it
       // still finishes (a run mid-machine would be refused on the changed job instead).
       await query(url, "update runs set machine_version = 'before the deploy' where id = $1", [
@@ -212,6 +226,7 @@ describe("finalizing", () => {
         "finalizing",
         "completed",
       ]);
+      expect(await streamed).toEqual(["initializing", "finalizing", "finalizing", "completed"]);
       const resumed = await t.engine.listRunEvents({ runId: run.id, types: ["resumed"] });
       expect(resumed.map((event) => (event.data as { activation: number }).activation)).toEqual([
         2,
