@@ -21,7 +21,8 @@ export function spawnWorker(databaseUrl: string, env: Record<string, string> = {
       DOCKET_FIXTURE_DATABASE_URL: databaseUrl,
       ...env,
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    // stdin stays open while this process lives: the worker exits when it closes (workerProcess.ts).
+    stdio: ["pipe", "pipe", "pipe"],
   });
   let output = "";
   const ready = new Promise<string>((resolve, reject) => {

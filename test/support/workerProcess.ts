@@ -23,4 +23,8 @@ process.on("SIGTERM", async () => {
   console.log("stopped");
   process.exit(0);
 });
+// A test runner that dies (a timeout, Ctrl-C) closes our stdin: exit rather than linger
+// as an orphan holding database connections.
+process.stdin.on("end", () => process.exit(1));
+process.stdin.resume();
 console.log(`ready ${worker.id}`);
