@@ -24,7 +24,13 @@ import { PageHeader } from "../PageHeader.tsx";
 import { ParamInput } from "../ParamInput.tsx";
 import { ActiveSwitch } from "./ActiveSwitch.tsx";
 import { SchedulePreview, useSchedulePreview } from "./SchedulePreview.tsx";
-import { ScheduleSubscribers, type Subscriber } from "./ScheduleSubscribers.tsx";
+import {
+  blankSubscriber,
+  type NewSubscriber,
+  ScheduleSubscribers,
+  type Subscriber,
+  type SubscriberErrors,
+} from "./ScheduleSubscribers.tsx";
 import styles from "./schedules.module.css";
 import { describeTiming, localTimeZone, type Timing, timeZones } from "./scheduleTime.ts";
 import { type TimingDraft, TimingFields } from "./TimingFields.tsx";
@@ -63,7 +69,8 @@ export interface ScheduleEditorProps {
  * builder), time zone, the next five runs previewed live in words, the job's
  * parameters and set, and who is mailed about the runs. Issues the API
  * reports (`timing.cron`, `timezone`, `params.<field>`, `setId`) appear next
- * to their fields.
+ * to their fields; the schedule and its subscribers are saved in one call, all
+ * or nothing (`subscribers.1.email` marks that subscriber's row).
  */
 export function ScheduleEditor({ scheduleId, initialJobId }: ScheduleEditorProps) {
   const existing = usePolling(
@@ -132,6 +139,10 @@ function EditorForm({
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState<ScheduleView | null>(null);
   const [subscribers, setSubscribers] = useState<readonly Subscriber[]>([]);
+  const [entry, setEntry] = useState<NewSubscriber>(blankSubscriber);
+  // Saving replaces the whole list: never before the stored one was read.
+  const [subscribersLoaded, setSubscribersLoaded] = useState(!schedule);
+  const [subscribersError, setSubscribersError] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [ranNow, setRanNow] = useState<string | null>(null);
@@ -171,20 +182,27 @@ function EditorForm({
     setParamsFor(job.data.id);
   }, [job.data, fields, paramsFor, schedule]);
 
-  // Subscribers of a saved schedule; new ones wait for the schedule to be saved.
+  // Subscribers of a saved schedule; changes to them are saved with the schedule.
+  const [subscribersLoad, setSubscribersLoad] = useState(0);
   useEffect(() => {
     if (!schedule || !isAdmin) return;
+    void subscribersLoad; // a reload after each save
     let cancelled = false;
     trpc.notifications.list
       .query({ scheduleId: schedule.id })
       .then((list) => {
-        if (!cancelled) setSubscribers(list.map(toSubscriber));
+        if (cancelled) return;
+        setSubscribers(list.map(toSubscriber));
+        setSubscribersLoaded(true);
+        setSubscribersError(null);
       })
-      .catch(() => {});
+      .catch((error: unknown) => {
+        if (!cancelled) setSubscribersError(toApiError(error).message);
+      });
     return () => {
       cancelled = true;
     };
-  }, [schedule, isAdmin]);
+  }, [schedule, isAdmin, subscribersLoad]);
 
   const timing = useMemo(() => toTiming(draft.timing), [draft.timing]);
   const preview = useSchedulePreview(timing, draft.timezone);
@@ -199,10 +217,15 @@ function EditorForm({
     if (message) timingErrors[key] = message;
   }
   const paramIssues = splitParamIssues(issues, fields);
+  // The address typed in but not added is saved after the listed ones: its index is the list's length.
+  const pendingEntry = entry.email.trim() !== "";
+  const subscriberErrors = subscriberIssues(issues);
+  const entryErrors = pendingEntry ? (subscriberErrors[subscribers.length] ?? {}) : {};
   const otherIssues = paramIssues.other.filter(
     (issue) =>
       !["name", "jobId", "timezone", "setId", "missed", "cron"].includes(issue.path) &&
-      !issue.path.startsWith("timing"),
+      !issue.path.startsWith("timing") &&
+      !/^subscribers\.\d+\./.test(issue.path),
   );
 
   /** Drops the reported issues of fields being edited: the next save judges them again. */
@@ -238,10 +261,31 @@ function EditorForm({
     clearIssues(...Object.keys(patch).flatMap((key) => fieldsOf[key as keyof Draft]));
   };
 
+  const changeSubscribers = (list: readonly Subscriber[]) => {
+    setSubscribers(list);
+    setSaved(null);
+    clearIssues("subscribers");
+  };
+
+  const changeEntry = (next: NewSubscriber) => {
+    setEntry(next);
+    setSaved(null);
+    clearIssues(`subscribers.${subscribers.length}`);
+  };
+
   const save = async () => {
     setIssues([]);
     setFormError(null);
     setClientErrors({});
+    const toSave = [
+      ...subscribers,
+      ...(pendingEntry ? [{ ...entry, email: entry.email.trim() }] : []),
+    ];
+    const subscriberList = toSave.map(({ email, onSuccess, onError }) => ({
+      email,
+      onSuccess,
+      onError,
+    }));
     const converted = toParams(fields, params);
     const local: Record<string, string> = {};
     for (const [name, message] of Object.entries(converted.errors))
@@ -264,22 +308,8 @@ function EditorForm({
           timezone: draft.timezone,
           missed: draft.missed,
           active: draft.active,
+          subscribers: subscriberList,
         });
-        const failedSubscribers: string[] = [];
-        for (const subscriber of subscribers) {
-          await trpc.notifications.subscribe
-            .mutate({
-              scheduleId: created.id,
-              email: subscriber.email,
-              onSuccess: subscriber.onSuccess,
-              onError: subscriber.onError,
-            })
-            .catch(() => failedSubscribers.push(subscriber.email));
-        }
-        if (failedSubscribers.length > 0) {
-          router.push(`/schedules/${created.id}`);
-          return;
-        }
         router.push(`/schedules?created=${created.id}`);
         return;
       }
@@ -291,8 +321,12 @@ function EditorForm({
         timing,
         timezone: draft.timezone,
         missed: draft.missed,
+        // Only a list read from the server may replace the stored one.
+        ...(subscribersLoaded ? { subscribers: subscriberList } : {}),
       });
       setSaved(updated);
+      setEntry(blankSubscriber);
+      setSubscribersLoad((n) => n + 1);
     } catch (error) {
       const apiError = toApiError(error);
       setIssues(apiError.issues);
@@ -343,35 +377,6 @@ function EditorForm({
       setConfirmDelete(false);
       setActionError(`Could not delete the schedule: ${toApiError(error).message}`);
     }
-  };
-
-  const addSubscriber = async (subscriber: Subscriber) => {
-    if (!current) {
-      setSubscribers((list) => [
-        ...list.filter((s) => s.email !== subscriber.email.toLowerCase()),
-        { ...subscriber, email: subscriber.email.toLowerCase() },
-      ]);
-      return;
-    }
-    const saved = await trpc.notifications.subscribe.mutate({
-      scheduleId: current.id,
-      email: subscriber.email,
-      onSuccess: subscriber.onSuccess,
-      onError: subscriber.onError,
-    });
-    setSubscribers((list) => [...list.filter((s) => s.email !== saved.email), toSubscriber(saved)]);
-  };
-
-  const removeSubscriber = async (subscriber: Subscriber) => {
-    if (subscriber.id) {
-      try {
-        await trpc.notifications.unsubscribe.mutate({ id: subscriber.id });
-      } catch (error) {
-        setActionError(`Could not remove ${subscriber.email}: ${toApiError(error).message}`);
-        return;
-      }
-    }
-    setSubscribers((list) => list.filter((s) => s.email !== subscriber.email));
   };
 
   const title = current ? current.name : "New schedule";
@@ -636,11 +641,25 @@ function EditorForm({
               <h2 id="notify-title" className="panel__title">
                 Notifications
               </h2>
+              {subscribersError ? (
+                <ErrorNotice
+                  title="Could not load the subscribers; they cannot be changed until they load"
+                  error={new Error(subscribersError)}
+                />
+              ) : null}
               <ScheduleSubscribers
                 subscribers={subscribers}
-                onAdd={addSubscriber}
-                onRemove={removeSubscriber}
-                emptyText="Nobody is mailed about this schedule's runs yet."
+                onChange={changeSubscribers}
+                entry={entry}
+                onEntryChange={changeEntry}
+                errors={subscriberErrors}
+                entryErrors={entryErrors}
+                disabled={!subscribersLoaded}
+                emptyText={
+                  subscribersLoaded
+                    ? "Nobody is mailed about this schedule's runs yet."
+                    : "Loading the subscribers…"
+                }
               />
             </section>
           ) : null}
@@ -787,4 +806,19 @@ function groupJobs<T extends { category: string; title: string }>(
   return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([category, list]) => [category, list.sort((a, b) => a.title.localeCompare(b.title))]);
+}
+
+/** Issues at `subscribers.<index>.<field>`, by index: the row (or the address typed in) they concern. */
+function subscriberIssues(issues: readonly ApiIssue[]): Readonly<Record<number, SubscriberErrors>> {
+  const byIndex: Record<number, { email?: string; onError?: string }> = {};
+  for (const issue of issues) {
+    const match = /^subscribers\.(\d+)\.(\w+)/.exec(issue.path);
+    if (!match) continue;
+    const index = Number(match[1]);
+    const field = match[2] === "email" ? "email" : "onError";
+    const entry = byIndex[index] ?? {};
+    entry[field] = entry[field] ? `${entry[field]} ${issue.message}` : issue.message;
+    byIndex[index] = entry;
+  }
+  return byIndex;
 }

@@ -142,8 +142,12 @@ function checkWorkflowFields(fields: ScheduleFields): void {
 
 function checkName(name: string): string {
   const trimmed = typeof name === "string" ? name.trim() : "";
-  if (trimmed.length === 0 || trimmed.length > maxScheduleNameLength) {
-    const message = `A schedule name has 1 to ${maxScheduleNameLength} characters (got ${trimmed.length})`;
+  if (trimmed.length === 0) {
+    const message = "Give the schedule a name, e.g. Nightly loan anonymization";
+    throw new InvalidParamsError(`${message}.`, [{ path: "name", message }]);
+  }
+  if (trimmed.length > maxScheduleNameLength) {
+    const message = `A schedule name has at most ${maxScheduleNameLength} characters (got ${trimmed.length})`;
     throw new InvalidParamsError(`Invalid schedule name: ${message}.`, [{ path: "name", message }]);
   }
   return trimmed;
