@@ -46,7 +46,22 @@ test("staff make an itemized set from pasted barcodes and a logical one with a l
     .getByLabel("Barcodes", { exact: true })
     .fill([...items.map((row) => row.barcode), "NOT-A-BARCODE"].join("\n"));
   await page.getByRole("button", { name: "Create set" }).click();
-  await page.getByText("1 entry matched nothing: NOT-A-BARCODE").waitFor();
+  // All or nothing: the barcode that matches nothing is named next to the list, and nothing is saved…
+  const barcodesField = page.locator(".field", {
+    has: page.getByLabel("Barcodes", { exact: true }),
+  });
+  await barcodesField
+    .locator(".field__error")
+    .filter({ hasText: 'No item has the barcode "NOT-A-BARCODE"' })
+    .waitFor();
+  expect((await server.engine.listSets()).map((set) => set.name)).not.toContain(
+    "Bay 12 shelf read",
+  );
+  // …until leaving it out is chosen.
+  await page.getByRole("button", { name: "Save without it" }).click();
+  await page
+    .getByText("Left out, as you chose: 1 entry that matches nothing (NOT-A-BARCODE).")
+    .waitFor();
   const row = page.getByRole("row", { name: /Bay 12 shelf read/ });
   await row.waitFor();
   expect(await row.innerText()).toContain("60");

@@ -24,7 +24,9 @@ const maxFileChars = 41_000_000;
 /**
  * Saves an itemized set from pasted or uploaded identifiers: item barcodes for
  * items (one per line, or a CSV whose first column holds them), record ids for
- * the other targets. Identifiers matching nothing are reported, not dropped silently.
+ * the other targets. All or nothing: identifiers matching nothing refuse the
+ * set and are named next to the list; saving without them is a separate,
+ * explicit choice.
  */
 export function ItemizedSetForm({
   target: fixedTarget,
@@ -37,6 +39,8 @@ export function ItemizedSetForm({
   const [pending, setPending] = useState(false);
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
   const [formError, setFormError] = useState<string | null>(null);
+  /** How many entries the server found matching nothing, offered to be left out. */
+  const [unknownCount, setUnknownCount] = useState<number | null>(null);
   const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
   const byBarcode = target === "items";
 
@@ -47,10 +51,11 @@ export function ItemizedSetForm({
     if (!name.trim()) setName(file.name.replace(/\.[^.]+$/, ""));
   };
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = async (event: FormEvent<HTMLFormElement> | null, skipUnknown = false) => {
+    event?.preventDefault();
     setErrors({});
     setFormError(null);
+    setUnknownCount(null);
     if (!name.trim()) return setErrors({ name: "Give the set a name." });
     if (lines.length === 0) {
       return setErrors({
@@ -77,6 +82,7 @@ export function ItemizedSetForm({
                 )
                 .filter(Boolean),
             }),
+        ...(skipUnknown ? { skipUnknown: true } : {}),
       });
       setName("");
       setText("");
@@ -84,19 +90,42 @@ export function ItemizedSetForm({
     } catch (cause) {
       const apiError = toApiError(cause);
       const fields = issuesByField(apiError.issues);
+      const unknown = apiError.issues.filter((issue) =>
+        /^(barcodes|memberIds)\.\d+$/.test(issue.path),
+      );
+      if (unknown.length > 0) {
+        // "1,204 barcodes match no item: …" counts them all; the issues name the first 50.
+        const total = Number(/^([\d,]+) /.exec(apiError.message)?.[1]?.replaceAll(",", "") ?? "");
+        const count = Number.isFinite(total) && total > 0 ? total : unknown.length;
+        setUnknownCount(count);
+        setErrors({
+          ids: describeUnknown(
+            count,
+            unknown.map((issue) => issue.message),
+          ),
+        });
+        return;
+      }
       const idsError = fields.barcodes ?? fields.barcodesText ?? fields.memberIds;
+      // A taken name is the name field's problem.
+      const nameError = apiError.code === "CONFLICT" ? apiError.message : fields.name;
       setErrors({
-        ...(fields.name ? { name: fields.name } : {}),
+        ...(nameError ? { name: nameError } : {}),
         ...(idsError ? { ids: idsError } : {}),
       });
-      if (!fields.name && !idsError) setFormError(apiError.message);
+      if (!nameError && !idsError) setFormError(apiError.message);
     } finally {
       setPending(false);
     }
   };
 
   return (
-    <form className="form" onSubmit={submit} noValidate aria-label="New itemized set">
+    <form
+      className="form"
+      onSubmit={(event) => void submit(event)}
+      noValidate
+      aria-label="New itemized set"
+    >
       <FormErrorNotice message={formError} />
       <Field id="itemized-name" label="Set name" error={errors.name}>
         {(control) => (
@@ -144,10 +173,26 @@ export function ItemizedSetForm({
             spellCheck={false}
             placeholder={byBarcode ? "39000000000001\n39000000000002\n…" : "1\n2\n…"}
             value={text}
-            onChange={(e) => setText(e.target.value)}
+            onChange={(e) => {
+              setText(e.target.value);
+              setUnknownCount(null);
+            }}
           />
         )}
       </Field>
+      {unknownCount !== null ? (
+        <div className="button-row">
+          <button
+            type="button"
+            className="button"
+            disabled={pending}
+            onClick={() => void submit(null, true)}
+          >
+            Save without {unknownCount === 1 ? "it" : `these ${formatNumber(unknownCount)}`}
+          </button>
+          <span className="muted small">or correct the list and create the set again.</span>
+        </div>
+      ) : null}
       <Field id="itemized-file" label="Or upload a file">
         {(control) => (
           <input
@@ -163,4 +208,12 @@ export function ItemizedSetForm({
       </button>
     </form>
   );
+}
+
+/** The refusal next to the list: how many entries match nothing, the first few of them. */
+function describeUnknown(count: number, messages: readonly string[]): string {
+  const shown = messages.slice(0, 5).join("; ");
+  const more = count > 5 ? `; and ${formatNumber(count - 5)} more` : "";
+  const noun = count === 1 ? "entry matches" : "entries match";
+  return `${formatNumber(count)} ${noun} nothing, so the set was not saved: ${shown}${more}.`;
 }

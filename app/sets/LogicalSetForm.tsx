@@ -4,7 +4,7 @@ import { type FormEvent, useEffect, useState } from "react";
 import { Field } from "../_components/Field.tsx";
 import { FormErrorNotice } from "../_components/FormErrorNotice.tsx";
 import { Icon } from "../_components/Icon.tsx";
-import { issuesByField, toApiError } from "../_lib/apiError.ts";
+import { type ApiIssue, issuesByField, toApiError } from "../_lib/apiError.ts";
 import { formatNumber } from "../_lib/formatters.ts";
 import { type SetSummaryView, trpc } from "../_lib/trpcClient.ts";
 import { useQuery } from "../_lib/useQuery.ts";
@@ -67,6 +67,8 @@ export function LogicalSetForm({
   const [match, setMatch] = useState<"all" | "any">("all");
   const [conditions, setConditions] = useState<readonly Condition[]>([]);
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
+  /** The save's refusal: its filter issues stay next to their conditions until they are edited. */
+  const [saveIssues, setSaveIssues] = useState<readonly ApiIssue[]>([]);
   const [formError, setFormError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const { data: fields } = useQuery((signal) => trpc.sets.fields.query({ target }, { signal }), {
@@ -96,7 +98,10 @@ export function LogicalSetForm({
       }),
     { key: countKey },
   );
-  const countIssues = issuesByField(toApiError(count.error).issues, `filter.${match}`);
+  const countIssues = {
+    ...issuesByField(toApiError(count.error).issues, `filter.${match}`),
+    ...issuesByField(saveIssues, `filter.${match}`),
+  };
 
   const addCondition = () => {
     const first = fields?.[0];
@@ -106,12 +111,15 @@ export function LogicalSetForm({
       { key: nextKey++, field: first.name, op: first.operators[0] ?? "eq", value: "" },
     ]);
   };
-  const update = (key: number, patch: Partial<Condition>) =>
+  const update = (key: number, patch: Partial<Condition>) => {
+    setSaveIssues([]);
     setConditions((list) => list.map((c) => (c.key === key ? { ...c, ...patch } : c)));
+  };
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setErrors({});
+    setSaveIssues([]);
     setFormError(null);
     if (!name.trim()) return setErrors({ name: "Give the set a name." });
     setPending(true);
@@ -122,8 +130,11 @@ export function LogicalSetForm({
       onCreated(set);
     } catch (cause) {
       const apiError = toApiError(cause);
-      const byField = issuesByField(apiError.issues);
+      // A taken name is the name field's problem.
+      const byField =
+        apiError.code === "CONFLICT" ? { name: apiError.message } : issuesByField(apiError.issues);
       setErrors(byField);
+      setSaveIssues(apiError.issues);
       if (
         !byField.name &&
         Object.keys(issuesByField(apiError.issues, `filter.${match}`)).length === 0
@@ -280,9 +291,10 @@ export function LogicalSetForm({
                   type="button"
                   className="button button--ghost button--small"
                   aria-label={`Remove condition ${index + 1}`}
-                  onClick={() =>
-                    setConditions((list) => list.filter((c) => c.key !== condition.key))
-                  }
+                  onClick={() => {
+                    setSaveIssues([]);
+                    setConditions((list) => list.filter((c) => c.key !== condition.key));
+                  }}
                 >
                   ✕
                 </button>

@@ -117,7 +117,7 @@ export function SetsView() {
                   onCreated(
                     set.name,
                     unknown.length
-                      ? `${formatNumber(unknown.length)} ${unknown.length === 1 ? "entry" : "entries"} matched nothing: ${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ", …" : ""}`
+                      ? `Left out, as you chose: ${formatNumber(unknown.length)} ${unknown.length === 1 ? "entry that matches" : "entries that match"} nothing (${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ", …" : ""}).`
                       : undefined,
                   )
                 }
