@@ -30,6 +30,7 @@ export function UsersPanel() {
   const [rowError, setRowError] = useState<{ user: string; message: string } | null>(null);
   const [resetFor, setResetFor] = useState<string | null>(null);
   const [newPassword, setNewPassword] = useState("");
+  const [passwordError, setPasswordError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   const setRole = async (name: string, role: Role) => {
@@ -46,14 +47,19 @@ export function UsersPanel() {
   const resetPassword = async () => {
     if (!resetFor) return;
     const name = resetFor;
+    setPasswordError(null);
     try {
       await trpc.users.resetPassword.mutate({ user: name, password: newPassword });
       setNotice(`Password of ${name} reset; their sessions ended.`);
       setResetFor(null);
       setNewPassword("");
     } catch (cause) {
+      const apiError = toApiError(cause);
+      const password = issuesByField(apiError.issues).password;
+      // A password the server refuses is fixed in the dialog; anything else belongs to the user's row.
+      if (password) return setPasswordError(password);
       setResetFor(null);
-      setRowError({ user: name, message: toApiError(cause).message });
+      setRowError({ user: name, message: apiError.message });
     }
   };
 
@@ -152,17 +158,21 @@ export function UsersPanel() {
         onCancel={() => {
           setResetFor(null);
           setNewPassword("");
+          setPasswordError(null);
         }}
       >
         <p>Their sessions end; tell them the new password another way.</p>
-        <Field id="reset-password" label="New password">
+        <Field id="reset-password" label="New password" error={passwordError}>
           {(control) => (
             <input
               {...control}
               type="password"
               autoComplete="new-password"
               value={newPassword}
-              onChange={(e) => setNewPassword(e.target.value)}
+              onChange={(e) => {
+                setNewPassword(e.target.value);
+                setPasswordError(null);
+              }}
             />
           )}
         </Field>
@@ -198,7 +208,9 @@ function CreateUserForm({ onCreated }: { readonly onCreated: (name: string) => v
       setPassword("");
     } catch (cause) {
       const apiError = toApiError(cause);
-      const byField = issuesByField(apiError.issues);
+      // A taken name is the name field's problem, like a malformed one.
+      const byField =
+        apiError.code === "CONFLICT" ? { name: apiError.message } : issuesByField(apiError.issues);
       setErrors(byField);
       if (Object.keys(byField).length === 0) setFormError(apiError.message);
     } finally {

@@ -19,6 +19,7 @@ import { formatDateTime } from "../../_lib/formatters.ts";
 import { type JobSummary, trpc } from "../../_lib/trpcClient.ts";
 import { useSession } from "../AuthProvider.tsx";
 import { ConfirmDialog } from "../ConfirmDialog.tsx";
+import { Field } from "../Field.tsx";
 import { Icon } from "../Icon.tsx";
 import { PageHeader } from "../PageHeader.tsx";
 import { downloadText, workflowFileName } from "./downloadText.ts";
@@ -403,6 +404,13 @@ export function WorkflowCanvasEditor({
     return node ? describeNode(node, jobTitles).title : id;
   };
   const latest = workflow?.latestVersion ?? null;
+  const fieldError = (path: string) =>
+    issueList
+      .filter((issue) => issue.path === path)
+      .map((issue) => issue.message)
+      .join(" ") || null;
+  const nameError = fieldError("name");
+  const descriptionError = fieldError("description");
 
   return (
     <>
@@ -497,40 +505,37 @@ export function WorkflowCanvasEditor({
       ) : null}
 
       <div className={styles.meta}>
-        <div className="field">
-          <label className="field__label" htmlFor="workflow-name">
-            Name
-          </label>
-          <input
-            id="workflow-name"
-            type="text"
-            maxLength={200}
-            value={draft.name}
-            readOnly={!editable}
-            aria-invalid={issueList.some((issue) => issue.path === "name") || undefined}
-            onChange={(event) => {
-              const name = event.target.value;
-              history.change((d) => ({ ...d, name }), "name");
-            }}
-          />
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="workflow-description">
-            Description
-          </label>
-          <input
-            id="workflow-description"
-            type="text"
-            maxLength={5000}
-            value={draft.description}
-            readOnly={!editable}
-            placeholder="What the workflow is for"
-            onChange={(event) => {
-              const description = event.target.value;
-              history.change((d) => ({ ...d, description }), "description");
-            }}
-          />
-        </div>
+        <Field id="workflow-name" label="Name" error={nameError}>
+          {(control) => (
+            <input
+              {...control}
+              type="text"
+              maxLength={200}
+              value={draft.name}
+              readOnly={!editable}
+              onChange={(event) => {
+                const name = event.target.value;
+                history.change((d) => ({ ...d, name }), "name");
+              }}
+            />
+          )}
+        </Field>
+        <Field id="workflow-description" label="Description" error={descriptionError}>
+          {(control) => (
+            <input
+              {...control}
+              type="text"
+              maxLength={5000}
+              value={draft.description}
+              readOnly={!editable}
+              placeholder="What the workflow is for"
+              onChange={(event) => {
+                const description = event.target.value;
+                history.change((d) => ({ ...d, description }), "description");
+              }}
+            />
+          )}
+        </Field>
       </div>
 
       <div className={styles.toolbar} role="toolbar" aria-label="Workflow editor">
