@@ -27,7 +27,11 @@ afterAll(async () => {
 
 /** The message under the field holding `control`, once it shows. */
 async function errorNextTo(control: Locator): Promise<string> {
-  const error = control.page().locator(".field", { has: control }).last().locator(".field__error");
+  // The nearest element of class "field" around the control: its label, hint and error.
+  const field = control.locator(
+    "xpath=ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' field ')][1]",
+  );
+  const error = field.locator(".field__error");
   await error.first().waitFor();
   return (await error.allTextContents()).join(" ");
 }

@@ -75,9 +75,15 @@ export function issuesByField(
   for (const issue of issues) {
     if (prefix && !issue.path.startsWith(`${prefix}.`) && issue.path !== prefix) continue;
     const key = prefix ? issue.path.slice(prefix.length + 1) : issue.path;
-    byField[key] = byField[key] ? `${byField[key]} ${issue.message}` : issue.message;
+    byField[key] = joinMessages(byField[key], issue.message);
   }
   return byField;
+}
+
+/** Two messages about one field as sentences: `At least 2 characters. Use lower-case letters`. */
+export function joinMessages(first: string | undefined, next: string): string {
+  if (!first) return next;
+  return /[.!?…]$/.test(first) ? `${first} ${next}` : `${first}. ${next}`;
 }
 
 function isIssue(value: unknown): value is ApiIssue {

@@ -30,15 +30,30 @@ export async function validateWorkflow(
 ): Promise<WorkflowValidation> {
   const parsed = WorkflowDefinition.safeParse(input);
   if (!parsed.success) {
-    return {
-      valid: false,
-      issues: parsed.error.issues.map((issue) => ({
-        path: namedPath(input, issue.path),
-        message: issue.message,
-      })),
-    };
+    const issues = parsed.error.issues.map((issue) => ({
+      path: namedPath(input, issue.path),
+      message: issue.message,
+    }));
+    // Only the name or description is wrong: the steps are judged too, so every problem shows at once.
+    const steps = issues.every((issue) => issue.path === "name" || issue.path === "description")
+      ? WorkflowDefinition.safeParse({ ...(input as object), name: "-", description: "" })
+      : null;
+    if (!steps?.success) return { valid: false, issues };
+    const more = await checkDefinition(db, registry, steps.data);
+    return { valid: false, issues: [...issues, ...more] };
   }
-  const definition = parsed.data;
+  const issues = await checkDefinition(db, registry, parsed.data);
+  return issues.length === 0
+    ? { valid: true, issues: [], definition: parsed.data }
+    : { valid: false, issues };
+}
+
+/** The problems of a well-formed definition: ids, job types, params, sets, graph. */
+async function checkDefinition(
+  db: Kysely<Database>,
+  registry: JobRegistry,
+  definition: WorkflowDefinition,
+): Promise<FieldIssue[]> {
   const issues: FieldIssue[] = [];
   const nodeIds = new Set<string>();
   for (const node of definition.nodes) {
@@ -65,7 +80,7 @@ export async function validateWorkflow(
   // The graph is checked unless ids are ambiguous or dangling (it could not be read then).
   const graphIssues = issues.length === 0 ? checkGraph(definition) : [];
   issues.push(...(await checkNodes(db, registry, definition)), ...graphIssues);
-  return issues.length === 0 ? { valid: true, issues: [], definition } : { valid: false, issues };
+  return issues;
 }
 
 async function checkNodes(

@@ -1,0 +1,152 @@
+import type { Locator } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { newPage, openBrowser, screenshot, signIn, type TestBrowser } from "./support/browser.ts";
+import { type DesignerServer, startDesignerServer } from "./support/designerServer.ts";
+
+/**
+ * A bad-input sweep of the users and tokens forms, the run wizard's
+ * parameters and the workflow editor: each invalid value is refused with a
+ * message next to its field, in words staff understand, and nothing is stored
+ * (checked through the engine after each submit). Schedules and sets:
+ * designer.badInput.test.ts.
+ */
+
+let server: DesignerServer;
+let browser: TestBrowser;
+
+beforeAll(async () => {
+  server = await startDesignerServer();
+  browser = await openBrowser();
+}, 200_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** The message under the field holding `control`, once it shows. */
+async function errorNextTo(control: Locator): Promise<string> {
+  // The nearest element of class "field" around the control: its label, hint and error.
+  const field = control.locator(
+    "xpath=ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' field ')][1]",
+  );
+  const error = field.locator(".field__error");
+  await error.first().waitFor();
+  return (await error.allTextContents()).join(" ");
+}
+
+/** No zod wording reaches staff. */
+function expectStaffWords(message: string): void {
+  expect(message).not.toMatch(/Too (small|big)|expected (string|number|int)|Invalid input|>=|<=/);
+}
+
+async function storedRuns(): Promise<number> {
+  const rows = await server.engine.internals.db.selectFrom("runs").select("id").execute();
+  return rows.length;
+}
+
+test("the users and tokens forms refuse bad input next to each field and store nothing", async () => {
+  const page = await newPage(browser, server.url);
+  await signIn(page, "ada", "ada-password-1");
+  await page.goto("/admin");
+  await page.getByRole("table", { name: "Users" }).waitFor();
+  const users = async () => (await server.engine.users.list()).map((user) => user.name).sort();
+  const before = await users();
+
+  const form = page.getByRole("form", { name: "New user" });
+  const name = form.getByLabel("User name");
+  const displayName = form.getByLabel("Display name");
+  const password = form.getByLabel("Initial password");
+  await form.getByRole("button", { name: "Create user" }).click();
+  expect(await errorNextTo(name)).toMatch(
+    /^A user name has at least 2 characters\. Use lower-case/,
+  );
+  expect(await errorNextTo(password)).toBe("A password has at least 10 characters");
+  expect(await users()).toEqual(before);
+
+  // Wrong characters, a display name too long, and a password too short, all at once.
+  await name.fill("Lin Librarian!");
+  await displayName.fill("L".repeat(201));
+  await password.fill("short");
+  await form.getByRole("button", { name: "Create user" }).click();
+  expect(await errorNextTo(name)).toMatch(/^Use lower-case letters, digits/);
+  const displayError = await errorNextTo(displayName);
+  expect(displayError).toBe("At most 200 characters (got 201)");
+  expect(await errorNextTo(password)).toBe("A password has at least 10 characters");
+  await screenshot(page, "bad-input-new-user");
+  expect(await users()).toEqual(before);
+
+  // A taken name is the name field's problem too.
+  await name.fill("sam");
+  await displayName.fill("Another Sam");
+  await password.fill("another-password-1");
+  await form.getByRole("button", { name: "Create user" }).click();
+  expect(await errorNextTo(name)).toMatch(/^A user named "sam" exists already/);
+  expect(await users()).toEqual(before);
+
+  // A new password the server refuses is shown in the dialog; the old one keeps working.
+  await page
+    .getByRole("row", { name: /sam/ })
+    .getByRole("button", { name: "Reset password" })
+    .click();
+  const dialog = page.getByRole("dialog");
+  const newPassword = dialog.getByLabel("New password");
+  await newPassword.fill("short");
+  await dialog.getByRole("button", { name: "Reset password" }).click();
+  expect(await errorNextTo(newPassword)).toBe("A password has at least 10 characters");
+  await screenshot(page, "bad-input-reset-password");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  const sam = await newPage(browser, server.url);
+  await signIn(sam, "sam", "sam-password-1");
+
+  // Tokens: a name is required; none is stored without one.
+  const tokenName = page.getByLabel("Token name");
+  await page.getByRole("button", { name: "Create token" }).click();
+  expect(await errorNextTo(tokenName)).toMatch(/^Name the token after what uses it/);
+  expect(await server.engine.users.listTokens()).toEqual([]);
+}, 180_000);
+
+test("the run wizard shows refused parameters next to their fields and starts nothing", async () => {
+  const page = await newPage(browser, server.url);
+  await signIn(page, "sam", "sam-password-1");
+  await page.goto("/run?jobId=examples.greet");
+  const name = page.locator("#param-name");
+  const times = page.locator("#param-times");
+  await name.waitFor();
+
+  await name.fill("");
+  await times.fill("500");
+  await page.getByRole("button", { name: "Next" }).click();
+  expect(await errorNextTo(name)).toBe("Required");
+  const timesError = await errorNextTo(times);
+  expect(timesError).toBe("At most 100");
+  await screenshot(page, "bad-input-run-wizard");
+
+  await name.fill("Ada");
+  await times.fill("2.5");
+  await page.getByRole("button", { name: "Next" }).click();
+  const decimal = await errorNextTo(times);
+  expect(decimal).toBe("Expected a whole number, got the decimal number 2.5");
+  expectStaffWords(decimal);
+  expect(await storedRuns()).toBe(0);
+}, 120_000);
+
+test("the workflow editor shows a missing name under the field and a bad step on its node, and saves nothing", async () => {
+  const page = await newPage(browser, server.url);
+  await signIn(page, "ada", "ada-password-1");
+  await page.goto("/workflows/new");
+  await page.getByRole("button", { name: "Add Greet" }).click();
+  await page.getByTestId("workflow-node-greet").waitFor();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+
+  const name = page.getByLabel("Name", { exact: true });
+  expect(await errorNextTo(name)).toBe("Required");
+  await expect
+    .poll(() => page.getByTestId("workflow-node-greet").getAttribute("data-invalid"))
+    .toBe("true");
+  const issues = (await page.getByTestId("workflow-issues").textContent()) ?? "";
+  expect(issues).toContain("nodes.greet.params.name");
+  expectStaffWords(issues);
+  await screenshot(page, "bad-input-workflow");
+  expect(await server.engine.workflows.list()).toEqual([]);
+}, 120_000);
