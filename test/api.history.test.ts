@@ -250,7 +250,7 @@ describe("api: run history", () => {
         setId: items,
         params: { policy: "Short loan" },
       }),
-    ).toEqual({ jobId: "items.change-policy", valid: true, populationSize: 80 });
+    ).toEqual({ jobId: "items.change-policy", valid: true, populationSize: 80, csv: [] });
 
     const badParams = { jobId: "items.change-policy", setId: items, params: { policy: 7 } };
     const dry = await trpcError(api.runs.dryRun(badParams));
@@ -287,6 +287,7 @@ describe("api: run history", () => {
       jobId: "examples.greet",
       valid: true,
       populationSize: null,
+      csv: [],
     });
     expect(await countRuns(url, "true")).toBe(0);
   });

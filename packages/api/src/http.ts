@@ -10,6 +10,7 @@ import { toTRPCError } from "./errors.ts";
 import { streamHistoryCsv } from "./historyCsv.ts";
 import { assertCanSeeRun } from "./permissions.ts";
 import { appRouter } from "./root.ts";
+import { handleUpload } from "./uploadRoute.ts";
 
 /** Largest request body the API accepts. */
 export const maxRequestBodyBytes = 1024 * 1024;
@@ -48,6 +49,10 @@ export function createApiRequestHandler(
       void withCaller(engine, req, res, (caller) =>
         streamHistoryCsv(engine, caller, url.searchParams, res),
       );
+      return;
+    }
+    if (url.pathname === "/api/uploads" && req.method === "POST") {
+      void withCaller(engine, req, res, (caller) => handleUpload(engine, caller, req, res, url));
       return;
     }
     const file = /^\/api\/runs\/([^/]+)\/files\/([^/?]+)$/.exec(req.url ?? "");

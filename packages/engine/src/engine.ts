@@ -98,6 +98,7 @@ import { type ListSetsInput, listSets } from "./sets/listSets.ts";
 import type { RecordSet, SetSummary } from "./sets/recordSet.ts";
 import type { User } from "./users/user.ts";
 import type { CreateUserInput } from "./users/userInput.ts";
+import { type StoreUploadInput, storeUpload, type Upload } from "./uploads/storeUpload.ts";
 import { createUserService, type UserService } from "./users/userService.ts";
 import { retryWorkflowRun } from "./workflows/retryWorkflowRun.ts";
 import { workflowQueue } from "./workflows/workflowJob.ts";
@@ -146,6 +147,8 @@ export interface Engine {
   abortRun(runId: string, requestedBy: string): Promise<Run>;
   /** Checks a start like {@link startRun} and counts the population, storing nothing. */
   dryRunStart(input: DryRunStartInput): Promise<DryRunResult>;
+  /** Streams a file (a CSV to import) into PostgreSQL; a run names it by the returned id. */
+  storeUpload(input: StoreUploadInput): Promise<Upload>;
   /** A page of a run's console: its history without progress ticks, optionally searched. */
   listRunLogs(input: ListRunLogsInput): Promise<RunLogPage>;
   /** Resumes a failed run from the checkpoint it failed at; see {@link retryRun}. */
@@ -346,6 +349,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
     restoreRun: (input) => restoreRun(db, boss, registry, input),
     dryRunStart: (input) => dryRunStart(db, registry, input),
+    storeUpload: (input) => storeUpload(db, input),
     listRunLogs: async (input) => {
       await getRun(db, input.runId); // unknown run → NotFoundError, not an empty page
       return listRunLogs(db, input);

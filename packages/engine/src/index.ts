@@ -15,6 +15,8 @@ export {
   seedCatalog,
 } from "./catalog/seedCatalog.ts";
 export { seedExampleSets } from "./catalog/seedExampleSets.ts";
+export type { CsvParamSummary } from "./csvInput/checkCsvParams.ts";
+export { csvParseOptions } from "./csvInput/readCsvRows.ts";
 export { connectDatabase, type DatabaseHandle } from "./database/connect.ts";
 export {
   type EmbeddedPostgresHandle,
@@ -184,6 +186,13 @@ export {
 } from "./sets/setFilter.ts";
 export { maxSetDescriptionLength, maxSetNameLength } from "./sets/setInput.ts";
 export { type SnapshotSetMembersInput, snapshotSetMembers } from "./sets/snapshotSetMembers.ts";
+export {
+  defaultUploadMaxBytes,
+  formatBytes,
+  type StoreUploadInput,
+  type Upload,
+  UploadTooLargeError,
+} from "./uploads/storeUpload.ts";
 export type { ApiToken, CreateApiTokenInput, CreatedApiToken } from "./users/apiTokens.ts";
 export type { DemoCredentials } from "./users/demoUsers.ts";
 export { generatePassword, maxPasswordLength, minPasswordLength } from "./users/password.ts";

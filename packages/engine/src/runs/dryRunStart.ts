@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { type CsvParamSummary, checkCsvParams } from "../csvInput/checkCsvParams.ts";
 import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { toRecordSet } from "../sets/recordSet.ts";
@@ -12,6 +13,8 @@ export interface DryRunResult {
   readonly valid: true;
   /** Records the run would act on if started now; `null` for a job that takes no set. */
   readonly populationSize: number | null;
+  /** What each CSV parameter holds: its rows, and rows of the wrong shape the report will list. */
+  readonly csv: readonly CsvParamSummary[];
 }
 
 /**
@@ -25,10 +28,11 @@ export async function dryRunStart(
   input: DryRunStartInput,
 ): Promise<DryRunResult> {
   const job = registry.get(input.jobId);
-  validateParams(job.id, job.definition.params, input.params);
+  const params = validateParams(job.id, job.definition.params, input.params);
   const target = await validateSet(db, job, input.setId);
+  const csv = await checkCsvParams(db, job.definition.params, params);
   if (!target || input.setId === undefined)
-    return { jobId: job.id, valid: true, populationSize: null };
+    return { jobId: job.id, valid: true, populationSize: null, csv };
   const row = await db
     .selectFrom("sets")
     .selectAll()
@@ -38,5 +42,6 @@ export async function dryRunStart(
     jobId: job.id,
     valid: true,
     populationSize: await countSetMembers(db, toRecordSet(row)),
+    csv,
   };
 }
