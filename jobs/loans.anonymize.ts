@@ -33,6 +33,8 @@ export default defineJob({
   params: Params,
   target: "loans",
   runConcurrently: false,
+  // Irreversible (it keeps no before-images) and erases patron data library-wide: admins only.
+  permissions: { create: ["admin"] },
   machine: setup({
     types: { input: {} as Params, context: {} as Params },
     actors: { anonymize },

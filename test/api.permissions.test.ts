@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { appRouter, type Caller, createApiContext, createCaller } from "@docket/api";
 import type { Engine } from "@docket/engine";
 import type { Role } from "@docket/sdk";
@@ -174,6 +175,12 @@ const matrix: Record<string, Row> = {
     access: changeOwn,
     call: (api, _fx, owner) =>
       api.runs.clearInactive({ scope: owner.relation === "own" ? "mine" : "all" }),
+  },
+  "runs.countInactive": {
+    // The count a clear's confirmation shows: counted only by who may clear those runs.
+    access: changeOwn,
+    call: (api, _fx, owner) =>
+      api.runs.countInactive({ scope: owner.relation === "own" ? "mine" : "all" }),
   },
   "sets.list": { access: everyone, call: (api) => api.sets.list() },
   "sets.get": {
@@ -486,5 +493,83 @@ describe("permission matrix", () => {
       /^Permission "runs\.start" is missing: it needs the staff or admin role; you are signed in as viewer\.$/,
     );
     expect((await t.engine.listRuns()).runs).toHaveLength(1);
+  });
+});
+
+/**
+ * Who may start runs of each job, by the harm a run can do: every job of
+ * jobs/ and every built-in job has a row, so a new job's permissions are a
+ * decision, not a default nobody looked at.
+ */
+const jobStarters: Record<string, readonly Role[] | "restore-only"> = {
+  // Deletes every user's ended runs with their restore data.
+  "docket.purge-history": ["admin"],
+  // Started only from the run it restores (runs.restore), never on its own.
+  "docket.restore": "restore-only",
+  // Irreversible: erases patrons from loans, keeping no before-images.
+  "loans.anonymize": ["admin"],
+  // Restorable changes to the set the starter chose.
+  "items.change-policy": ["staff", "admin"],
+  "items.withdraw": ["staff", "admin"],
+  "records.normalize": ["staff", "admin"],
+  // Reads records, or creates new ones.
+  "records.export-csv": ["staff", "admin"],
+  "records.import-csv": ["staff", "admin"],
+  "examples.flaky-lookup": ["staff", "admin"],
+  "examples.greet": ["staff", "admin"],
+  "examples.reminder": ["staff", "admin"],
+};
+
+const repoJobsDir = fileURLToPath(new URL("../jobs/", import.meta.url));
+
+describe("job permissions", () => {
+  it("has a row for every job of jobs/ and every built-in job", async () => {
+    await using t = await createTestEngine({ jobsDir: repoJobsDir });
+    expect(
+      t.engine.registry
+        .list()
+        .map((job) => job.id)
+        .sort(),
+    ).toEqual(Object.keys(jobStarters).sort());
+  });
+
+  it("lets each role start (and dry-run) exactly the jobs its row names", async () => {
+    await using t = await createTestEngine({ jobsDir: repoJobsDir });
+    const failures: string[] = [];
+    for (const [jobId, starters] of Object.entries(jobStarters)) {
+      for (const role of ["admin", "staff", "viewer"] as const) {
+        const api = createCaller(createApiContext(t.engine, { name: `${role}1`, role } as Caller));
+        const expected =
+          role === "viewer" || (starters !== "restore-only" && !starters.includes(role))
+            ? "FORBIDDEN"
+            : starters === "restore-only"
+              ? "BAD_REQUEST"
+              : "permitted";
+        for (const [procedure, call] of [
+          ["runs.dryRun", () => api.runs.dryRun({ jobId })],
+          ["runs.start", () => api.runs.start({ jobId })],
+        ] as const) {
+          // Default params: a job that needs a set or a value answers BAD_REQUEST after its
+          // permission check passed, which is "permitted" here.
+          const outcome = await call().then(
+            () => "permitted",
+            (error: unknown) => {
+              const code = error instanceof TRPCError ? error.code : "THROWN";
+              if (code === "BAD_REQUEST" && expected === "permitted") return "permitted";
+              return code;
+            },
+          );
+          if (outcome !== expected)
+            failures.push(`${procedure} ${jobId} as ${role}: expected ${expected}, got ${outcome}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    // A refused start stores nothing: the one purge run is the admin's, and no restore run exists.
+    const runs = (await t.engine.listRuns({ limit: 500 })).runs;
+    expect(runs.map((run) => run.jobId)).not.toContain("docket.restore");
+    expect(
+      runs.filter((run) => run.jobId === "docket.purge-history").map((run) => run.createdBy),
+    ).toEqual(["admin1"]);
   });
 });

@@ -74,7 +74,11 @@ describe("api: runs on sets", () => {
       .catch((error: { code: string; message: string }) => error);
     expect(again).toMatchObject({
       code: "CONFLICT",
-      message: `Run ${run.id} was already restored by run ${restore.id}.`,
+      message: expect.stringMatching(
+        new RegExp(
+          `^This run was already restored by run ${restore.id.slice(0, 8)} on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC\\.`,
+        ),
+      ),
     });
 
     const exported = await api.runs.start({

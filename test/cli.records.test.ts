@@ -324,7 +324,9 @@ describe("docket CLI: the demo catalog, sets and runs on records", () => {
 
     const twice = await docket(env, "restore", runId);
     expect(twice.code, output(twice)).toBe(1);
-    expect(twice.stderr).toContain(`Error: Run ${runId} was already restored by run ${restoreId}.`);
+    expect(twice.stderr).toContain(
+      `Error: This run was already restored by run ${restoreId.slice(0, 8)} on `,
+    );
   });
 
   it("exits 1 when records fail, shows the first failures, and lists them with run-records", async () => {

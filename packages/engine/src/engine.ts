@@ -47,7 +47,12 @@ import { createJobRegistry, type JobRegistry } from "./registry/jobRegistry.ts";
 import { loadJobSources } from "./registry/loadJobs.ts";
 import { withRunEndSweep } from "./runner/runEndSweep.ts";
 import { startWorker, type WorkerHandle, type WorkerOptions } from "./runner/worker.ts";
-import { type ClearInactiveRunsInput, clearInactiveRuns } from "./runs/clearInactiveRuns.ts";
+import {
+  type ClearInactiveRunsInput,
+  clearInactiveRuns,
+  countInactiveRuns,
+  type InactiveRunsCount,
+} from "./runs/clearInactiveRuns.ts";
 import {
   type DashboardDay,
   type DashboardSummaryInput,
@@ -155,6 +160,8 @@ export interface Engine {
   retryRun(runId: string, requestedBy: string): Promise<Run>;
   /** Deletes ended runs and all they recorded; returns how many. */
   clearInactiveRuns(input?: ClearInactiveRunsInput): Promise<number>;
+  /** Counts what {@link clearInactiveRuns} would delete now, for its confirmation. */
+  countInactiveRuns(input?: ClearInactiveRunsInput): Promise<InactiveRunsCount>;
   /** Runs matching `filters`, newest first, in keyset batches (default 2,000) for exports. */
   readRunHistory(filters: RunFilters, batchSize?: number): AsyncGenerator<RunHistoryRow[]>;
   /** Starts a restore run undoing what `runId` changed; see {@link RestoreRunInput}. */
@@ -359,6 +366,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         retryWorkflowRun(trx, boss, registry, row, by),
       ),
     clearInactiveRuns: (input) => clearInactiveRuns(db, input),
+    countInactiveRuns: (input) => countInactiveRuns(db, input),
     readRunHistory: (filters, batchSize) => readRunHistory(db, registry, filters, batchSize),
     emitEvent: (input) => emitEvent(db, boss, registry, input, workflows.internals.eventEmitted),
     listEvents: (input) => listEvents(db, input),

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Engine, RegisteredJob, Run } from "@docket/engine";
-import { isTerminal } from "@docket/engine";
-import { ForbiddenError } from "@docket/sdk";
+import { isTerminal, restoreJobId } from "@docket/engine";
+import { ForbiddenError, InvalidParamsError } from "@docket/sdk";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import type { Caller } from "../context.ts";
@@ -26,10 +26,20 @@ async function visibleRun(engine: Engine, caller: Caller, id: string): Promise<R
   return run;
 }
 
-/** A job, for starting a run of it; unknown ids fail with the list of known jobs. */
+/**
+ * A job, for starting a run of it; unknown ids fail with the list of known
+ * jobs. Restore runs start only from the run they restore (`runs.restore`),
+ * which checks that the caller may see that run.
+ */
 function startableJob(engine: Engine, caller: Caller, id: string): RegisteredJob {
   const job = engine.registry.get(id);
   assertCanStartJob(caller, job);
+  if (job.id === restoreJobId) {
+    throw new InvalidParamsError(
+      `Job "${restoreJobId}" is not started on its own: restore a run from its page, or call runs.restore with the run's id.`,
+      [{ path: "jobId", message: "Restore a run from its page instead" }],
+    );
+  }
   return job;
 }
 
@@ -51,6 +61,28 @@ async function cancellableRun(engine: Engine, caller: Caller, id: string): Promi
     );
   }
   return run;
+}
+
+const clearInput = z
+  .object({
+    scope: z.enum(["mine", "all"]).default("mine"),
+    before: z.coerce.date().optional(),
+  })
+  .strict()
+  .default({ scope: "mine" });
+
+/** Whose ended runs a clear takes: the caller's, or everyone's for an admin who asks. */
+function clearFilter(caller: Caller, input: z.infer<typeof clearInput>) {
+  if (input.scope === "all" && caller.role !== "admin") {
+    throw new ForbiddenError(
+      `Permission "clear other users' runs" is missing: only admins clear everyone's runs; clear your own with scope "mine".`,
+      "runs.clear-all",
+    );
+  }
+  return {
+    ...(input.scope === "mine" ? { createdBy: caller.name } : {}),
+    ...(input.before ? { before: input.before } : {}),
+  };
 }
 
 export const runsRouter = router({
@@ -289,32 +321,22 @@ export const runsRouter = router({
 
   /**
    * Deletes ended runs (completed, with errors, failed, aborted) with their
-   * history, outcomes and files. Staff and admins clear their own; an admin
-   * clears everyone's with `scope: "all"`. `before`: only runs that ended before.
+   * history, outcomes, files and restore data (before-images). Staff and admins
+   * clear their own; an admin clears everyone's with `scope: "all"`. `before`:
+   * only runs that ended before — pass `countInactive`'s `endedBefore` so the
+   * clear deletes what the confirmation counted, not runs that ended since.
    */
-  clearInactive: staffProcedure
-    .input(
-      z
-        .object({
-          scope: z.enum(["mine", "all"]).default("mine"),
-          before: z.coerce.date().optional(),
-        })
-        .strict()
-        .default({ scope: "mine" }),
-    )
-    .mutation(async ({ ctx, input }) => {
-      if (input.scope === "all" && ctx.caller.role !== "admin") {
-        throw new ForbiddenError(
-          `Permission "clear other users' runs" is missing: only admins clear everyone's runs; clear your own with scope "mine".`,
-          "runs.clear-all",
-        );
-      }
-      const cleared = await ctx.engine.clearInactiveRuns({
-        ...(input.scope === "mine" ? { createdBy: ctx.caller.name } : {}),
-        ...(input.before ? { before: input.before } : {}),
-      });
-      return { cleared };
-    }),
+  clearInactive: staffProcedure.input(clearInput).mutation(async ({ ctx, input }) => ({
+    cleared: await ctx.engine.clearInactiveRuns(clearFilter(ctx.caller, input)),
+  })),
+
+  /**
+   * What `clearInactive` with the same input would delete now: how many ended
+   * runs, how many of them hold restore data, and the instant counted up to.
+   */
+  countInactive: staffProcedure
+    .input(clearInput)
+    .query(({ ctx, input }) => ctx.engine.countInactiveRuns(clearFilter(ctx.caller, input))),
 });
 
 /** Least time between two `runs.activity` ticks: a busy queue must not make lists reload non-stop. */

@@ -15,6 +15,19 @@ import { processPartToEnd } from "./processPart.ts";
 import { ProgressReporter } from "./progressReporter.ts";
 import { claimPart, endPart, ensureParts, summarizeParts } from "./recordParts.ts";
 
+/**
+ * A part of a multi-part record step failed. Retrying the step at once cannot
+ * help (the part stays failed), but retrying the run can: it resumes the failed
+ * part after its cursor. Its own name keeps the run retriable, unlike a
+ * `NonRetriableError` a job throws.
+ */
+export class PartFailedError extends NonRetriableError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "PartFailedError";
+  }
+}
+
 /** The run a `processRecords` step belongs to. */
 export interface RecordStepRun {
   readonly id: string;
@@ -103,7 +116,7 @@ export async function runRecordStep(
     .execute();
   const failed = current.find((part) => part.status === "failed");
   if (failed)
-    throw new NonRetriableError(
+    throw new PartFailedError(
       `Part ${failed.part + 1} of ${current.length} failed: ${failed.error}`,
     );
   if (current.some((part) => part.status !== "done")) return "await-parts";

@@ -5,6 +5,7 @@ import { type Database, isTerminal } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { getRun } from "../runs/queries.ts";
 import type { Run } from "../runs/run.ts";
+import { alreadyRestoredMessage, shortRunId } from "../runs/runMessages.ts";
 import { insertRun } from "../runs/startRun.ts";
 import { restoreJobId } from "./restoreJob.ts";
 
@@ -25,7 +26,7 @@ export async function restoreRun(
   const run = await getRun(db, input.runId);
   if (run.jobId === restoreJobId) {
     throw new ConflictError(
-      `Run ${run.id} is itself a restore; a restore cannot be restored. To make the change again, run the original job again.`,
+      "This run is itself a restore; a restore cannot be restored. To make the change again, run the original job again.",
     );
   }
   const job = registry.find(run.jobId);
@@ -35,14 +36,13 @@ export async function restoreRun(
     );
   }
   if (!isTerminal(run.status)) {
-    throw new ConflictError(`Run ${run.id} is still ${run.status}; restore it once it has ended.`);
+    throw new ConflictError(`This run is still ${run.status}; restore it once it has ended.`);
   }
-  const earlier = await db
-    .selectFrom("runs")
-    .select("id")
-    .where("restores_run_id", "=", run.id)
-    .executeTakeFirst();
-  if (earlier) throw new ConflictError(`Run ${run.id} was already restored by run ${earlier.id}.`);
+  if (run.restoredBy) {
+    throw new ConflictError(
+      `${alreadyRestoredMessage(run.restoredBy)} A run is restored once; open run ${shortRunId(run.restoredBy.runId)} to see what it put back.`,
+    );
+  }
   const row = await db
     .selectFrom("runs")
     .select("target")
@@ -66,7 +66,10 @@ export async function restoreRun(
   } catch (error) {
     // Two restores requested at once: the unique restores_run_id lets one win.
     if ((error as { code?: string }).code === "23505") {
-      throw new ConflictError(`Run ${run.id} is already being restored.`, { cause: error });
+      throw new ConflictError(
+        "This run is already being restored by another request; open its page again to follow that restore.",
+        { cause: error },
+      );
     }
     throw error;
   }

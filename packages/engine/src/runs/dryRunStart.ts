@@ -4,9 +4,17 @@ import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { toRecordSet } from "../sets/recordSet.ts";
 import { countSetMembers } from "../sets/setMembership.ts";
+import type { EndedRunsCount } from "./endedRunDeletion.ts";
+import { countPurgeableRuns, purgeHistoryJobId } from "./purgeHistoryJob.ts";
 import { type StartRunInput, validateParams, validateSet } from "./startRun.ts";
 
 export type DryRunStartInput = Pick<StartRunInput, "jobId" | "params" | "setId">;
+
+/** Ended runs a history purge would delete, for its confirmation. */
+export interface RunsToDelete extends EndedRunsCount {
+  /** The retention the count used: runs that ended more than this many days ago. */
+  readonly olderThanDays: number;
+}
 
 export interface DryRunResult {
   readonly jobId: string;
@@ -15,12 +23,15 @@ export interface DryRunResult {
   readonly populationSize: number | null;
   /** What each CSV parameter holds: its rows, and rows of the wrong shape the report will list. */
   readonly csv: readonly CsvParamSummary[];
+  /** Runs the run would delete if started now: only for `docket.purge-history`. */
+  readonly deletesRuns?: RunsToDelete;
 }
 
 /**
  * Checks a start as {@link startRun} would (params against the job's schema,
- * the set against its target) and counts the set's members now, storing
- * nothing. Invalid input throws the same errors as starting.
+ * the set against its target) and counts what the run would act on now — the
+ * set's members, or the runs a history purge deletes — storing nothing.
+ * Invalid input throws the same errors as starting.
  */
 export async function dryRunStart(
   db: Kysely<Database>,
@@ -31,8 +42,9 @@ export async function dryRunStart(
   const params = validateParams(job.id, job.definition.params, input.params);
   const target = await validateSet(db, job, input.setId);
   const csv = await checkCsvParams(db, job.definition.params, params);
+  const deletes = job.id === purgeHistoryJobId ? { deletesRuns: await countPurge(db, params) } : {};
   if (!target || input.setId === undefined)
-    return { jobId: job.id, valid: true, populationSize: null, csv };
+    return { jobId: job.id, valid: true, populationSize: null, csv, ...deletes };
   const row = await db
     .selectFrom("sets")
     .selectAll()
@@ -43,5 +55,11 @@ export async function dryRunStart(
     valid: true,
     populationSize: await countSetMembers(db, toRecordSet(row)),
     csv,
+    ...deletes,
   };
+}
+
+async function countPurge(db: Kysely<Database>, params: unknown): Promise<RunsToDelete> {
+  const { olderThanDays } = params as { olderThanDays: number };
+  return { ...(await countPurgeableRuns(db, { olderThanDays })), olderThanDays };
 }

@@ -1,8 +1,9 @@
 import { defineJob, type StepArgs, step } from "@docket/sdk";
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import { assign, setup } from "xstate";
 import { z } from "zod";
 import type { Database } from "../database/schema.ts";
+import { countEndedRuns, deleteEndedRuns, type EndedRunsCount } from "./endedRunDeletion.ts";
 
 export const purgeHistoryJobId = "docket.purge-history";
 
@@ -19,42 +20,27 @@ type Params = z.infer<typeof Params>;
 
 const batchSize = 500;
 
+/** What a purge with these params would delete if it started now (its confirmation's count). */
+export function countPurgeableRuns(
+  db: Kysely<Database>,
+  params: { readonly olderThanDays: number },
+): Promise<EndedRunsCount> {
+  return countEndedRuns(db, { olderThanDays: params.olderThanDays });
+}
+
 /**
  * Built in: deletes ended runs older than the retention and everything they
  * recorded (history, outcomes, before-images, files), in batches of 500 runs
- * per transaction. Meant to be scheduled, e.g. weekly.
+ * per transaction. Meant to be scheduled, e.g. weekly. It deletes every user's
+ * runs, so only admins may start it.
  */
 export function createPurgeHistoryJob(db: Kysely<Database>) {
   const purge = step(async ({ input, signal, log, progress }: StepArgs<Params>) => {
-    let deleted = 0;
-    for (;;) {
-      signal.throwIfAborted();
-      const ids = await db.transaction().execute(async (trx) => {
-        const { rows } = await sql<{ id: string }>`
-          select id from runs
-          where status in ('completed', 'completed_with_errors', 'failed', 'aborted')
-            and ended_at < now() - make_interval(days => ${input.olderThanDays})
-          order by ended_at limit ${batchSize} for update skip locked`.execute(trx);
-        const batch = rows.map((row) => row.id);
-        if (batch.length === 0) return batch;
-        // These tables carry no foreign key (for speed); the rest cascade.
-        for (const table of [
-          "run_records",
-          "run_members",
-          "run_file_chunks",
-          "notifications",
-        ] as const) {
-          await sql`delete from ${sql.table(table)} where run_id = any(${batch}::uuid[])`.execute(
-            trx,
-          );
-        }
-        await sql`delete from runs where id = any(${batch}::uuid[])`.execute(trx);
-        return batch;
-      });
-      if (ids.length === 0) break;
-      deleted += ids.length;
-      progress({ done: deleted });
-    }
+    const deleted = await deleteEndedRuns(
+      db,
+      { olderThanDays: input.olderThanDays },
+      { batchSize, signal, onBatch: (done) => progress({ done }) },
+    );
     log.info(`Deleted ${deleted} runs that ended more than ${input.olderThanDays} days ago`);
     return deleted;
   });
@@ -67,6 +53,8 @@ export function createPurgeHistoryJob(db: Kysely<Database>) {
       "Deletes runs that ended more than the chosen number of days ago, with their history, record outcomes, before-images and files. Purged runs can no longer be restored.",
     params: Params,
     runConcurrently: false,
+    // Deletes other users' runs and their restore data: not for staff.
+    permissions: { create: ["admin"] },
     machine: setup({
       types: { input: {} as Params, context: {} as Params & { deleted: number } },
       actors: { purge },

@@ -4,7 +4,7 @@ import { type Database, isTerminal } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { abortChannel } from "../runner/worker.ts";
 import { isUuid } from "../validation/isUuid.ts";
-import { type Run, toRun } from "./run.ts";
+import { type Run, restoredByColumn, toRun } from "./run.ts";
 import { applyRunFilters, type RunFilters } from "./runFilters.ts";
 
 function assertRunId(runId: string): void {
@@ -13,7 +13,12 @@ function assertRunId(runId: string): void {
 
 export async function getRun(db: Kysely<Database>, runId: string): Promise<Run> {
   assertRunId(runId);
-  const row = await db.selectFrom("runs").selectAll().where("id", "=", runId).executeTakeFirst();
+  const row = await db
+    .selectFrom("runs")
+    .selectAll()
+    .select(restoredByColumn)
+    .where("id", "=", runId)
+    .executeTakeFirst();
   if (!row) throw new NotFoundError(`Unknown run "${runId}".`);
   return toRun(row);
 }
@@ -41,7 +46,11 @@ export async function listRuns(
   input: ListRunsInput = {},
 ): Promise<RunPage> {
   const limit = Math.min(Math.max(input.limit ?? 50, 1), 500);
-  const query = applyRunFilters(db.selectFrom("runs").selectAll(), input, registry);
+  const query = applyRunFilters(
+    db.selectFrom("runs").selectAll().select(restoredByColumn),
+    input,
+    registry,
+  );
   const rows = await pageAfter(query, input.cursor)
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")
@@ -50,7 +59,7 @@ export async function listRuns(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    runs: page.map(toRun),
+    runs: page.map((row) => toRun(row)),
     nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
   };
 }
@@ -145,6 +154,7 @@ export async function abortRun(
     const row = await trx
       .selectFrom("runs")
       .selectAll()
+      .select(restoredByColumn)
       .where("id", "=", runId)
       .forUpdate()
       .executeTakeFirst();
@@ -171,6 +181,7 @@ export async function abortRun(
       )
       .where("id", "=", runId)
       .returningAll()
+      .returning(restoredByColumn)
       .executeTakeFirstOrThrow();
     await trx
       .insertInto("run_events")

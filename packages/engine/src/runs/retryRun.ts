@@ -2,15 +2,22 @@ import { randomUUID } from "node:crypto";
 import { ConflictError, NotFoundError } from "@docket/sdk";
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
-import type { Database, RunsTable } from "../database/schema.ts";
+import type { Database, RunError, RunsTable } from "../database/schema.ts";
 import { type PartJobData, partsQueue } from "../records/recordParts.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
 import { isUuid } from "../validation/isUuid.ts";
 import { workflowIdOf } from "../workflows/workflow.ts";
-import { type Run, toRun } from "./run.ts";
+import {
+  isNonRetriable,
+  type Run,
+  type RunRowWithRestore,
+  restoredByColumn,
+  toRun,
+} from "./run.ts";
+import { alreadyRestoredMessage, withoutFullStop } from "./runMessages.ts";
 
-/** A run's row, locked for a retry. */
-export type RetriedRunRow = Selectable<RunsTable>;
+/** A run's row, locked for a retry (with its restore run, when the lock selected it). */
+export type RetriedRunRow = Selectable<RunsTable> & Pick<RunRowWithRestore, "restored_by">;
 
 /** Retries a failed workflow run (its machine is compiled per run, not registered). */
 export type WorkflowRetry = (
@@ -53,6 +60,7 @@ async function lockFailedRun(trx: Transaction<Database>, runId: string): Promise
   const row = await trx
     .selectFrom("runs")
     .selectAll()
+    .select(restoredByColumn)
     .where("id", "=", runId)
     .forUpdate()
     .executeTakeFirst();
@@ -62,11 +70,21 @@ async function lockFailedRun(trx: Transaction<Database>, runId: string): Promise
       `Run ${runId} is ${row.status}; only failed runs can be retried. Start a new run instead.`,
     );
   }
+  if (row.restored_by) {
+    // Resuming would change again records the restore put back, and a run is restored only once.
+    throw new ConflictError(
+      `${alreadyRestoredMessage({ ...row.restored_by, at: new Date(row.restored_by.at) })} Retrying it would change again what the restore put back; start a new run instead.`,
+    );
+  }
   return row;
 }
 
 /** Why a failed run of `job` cannot resume, or null when it can. */
 export function resumeProblem(row: RetriedRunRow, job: RegisteredJob): string | null {
+  const error = row.error as RunError | null;
+  if (isNonRetriable(error)) {
+    return `This run failed with an error that retrying cannot fix: ${withoutFullStop(error?.message ?? "no message")}. Fix what it reports, then start a new run.`;
+  }
   if (row.machine_version !== job.version) {
     return `Job "${job.id}" changed since run ${row.id} started (machine version ${row.machine_version}, now ${job.version}); it cannot resume on a different machine. Start a new run.`;
   }
@@ -136,6 +154,7 @@ export async function requeueRun(
     })
     .where("id", "=", runId)
     .returningAll()
+    .returning(restoredByColumn)
     .executeTakeFirstOrThrow();
   const at = new Date();
   await trx

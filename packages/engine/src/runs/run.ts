@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { RunError, RunRow, RunStatus, RunTrigger, TargetKind } from "../database/schema.ts";
 import type { RunReport } from "../records/report.ts";
 
@@ -18,7 +19,7 @@ export interface Run {
   /** The machine's output once it is done. */
   readonly output: unknown;
   readonly progress: { readonly done: number; readonly total?: number } | null;
-  readonly error: RunError | null;
+  readonly error: RunFailure | null;
   /** How many times a worker picked the run up (1 unless it was parked, released or recovered). */
   readonly activations: number;
   /** Set while the run is parked in a durable sleep. */
@@ -33,6 +34,8 @@ export interface Run {
   readonly report: RunReport | null;
   /** For a restore run: the run it restores. */
   readonly restoresRunId: string | null;
+  /** The restore run that puts back what this run changed, once one was started. */
+  readonly restoredBy: RestoredBy | null;
   /** Why a `queued` or `pending` run has not started, e.g. "Waiting for run … of Withdraw items". */
   readonly waitingReason: string | null;
   readonly createdAt: Date;
@@ -41,7 +44,44 @@ export interface Run {
   readonly updatedAt: Date;
 }
 
-export function toRun(row: RunRow): Run {
+/** Why a run failed, and whether retrying it could help. */
+export interface RunFailure extends RunError {
+  /**
+   * False when a step threw `NonRetriableError` (retrying cannot fix it): such
+   * a run is not retried, not even by hand.
+   */
+  readonly retriable: boolean;
+}
+
+/** The restore run of a run: a run is restored at most once. */
+export interface RestoredBy {
+  readonly runId: string;
+  readonly status: RunStatus;
+  /** When the restore was started. */
+  readonly at: Date;
+}
+
+type RestoredByColumn = { runId: string; status: RunStatus; at: string } | null;
+
+/** A run row, with its restore run when the query selected {@link restoredByColumn}. */
+export type RunRowWithRestore = RunRow & { readonly restored_by?: RestoredByColumn };
+
+/** Selects (or returns) the restore run of the `runs` row as `restored_by`, for {@link toRun}. */
+export const restoredByColumn = sql<RestoredByColumn>`(
+  select json_build_object('runId', restore.id, 'status', restore.status, 'at', restore.created_at)
+  from runs restore where restore.restores_run_id = runs.id)`.as("restored_by");
+
+/** True for a failure retrying cannot fix: a step said so by throwing `NonRetriableError`. */
+export function isNonRetriable(error: Pick<RunError, "name"> | null): boolean {
+  return error?.name === "NonRetriableError";
+}
+
+function toRunFailure(error: RunError | null): RunFailure | null {
+  return error ? { ...error, retriable: !isNonRetriable(error) } : null;
+}
+
+/** A run as callers see it; select {@link restoredByColumn} with the row, or `restoredBy` is null. */
+export function toRun(row: RunRowWithRestore): Run {
   const snapshot = row.snapshot as { context?: unknown; output?: unknown } | null;
   return {
     id: row.id,
@@ -56,7 +96,7 @@ export function toRun(row: RunRow): Run {
     context: snapshot?.context ?? null,
     output: snapshot?.output ?? null,
     progress: (row.progress as Run["progress"]) ?? null,
-    error: (row.error as RunError | null) ?? null,
+    error: toRunFailure((row.error as RunError | null) ?? null),
     activations: row.activations,
     wakeAt: row.wake_at,
     machineVersion: row.machine_version,
@@ -65,6 +105,7 @@ export function toRun(row: RunRow): Run {
     population: row.population,
     report: (row.report as RunReport | null) ?? null,
     restoresRunId: row.restores_run_id,
+    restoredBy: row.restored_by ? { ...row.restored_by, at: new Date(row.restored_by.at) } : null,
     waitingReason: row.waiting_reason,
     createdAt: row.created_at,
     startedAt: row.started_at,
