@@ -1,5 +1,6 @@
 import path from "node:path";
 import { appRouter, createApiContext, createCaller } from "@docket/api";
+import type { WorkflowDefinitionInput } from "@docket/engine";
 import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { insertCatalog, insertSet, query } from "./support/catalogFixture.ts";
@@ -270,7 +271,7 @@ describe("a set and its members", () => {
 describe("a workflow and its nodes", () => {
   it("are refused together when one node is invalid: the node's path, no workflow, no version", async () => {
     await using t = await catalogEngine();
-    const definition = {
+    const definition: WorkflowDefinitionInput = {
       name: "Anonymize, then withdraw",
       nodes: [
         {
@@ -301,7 +302,7 @@ describe("a workflow and its nodes", () => {
 
     // A new version of a saved workflow: refused, the latest version stays.
     const first = await t.admin.workflows.save({
-      definition: { ...definition, nodes: [definition.nodes[0]], edges: [] },
+      definition: { ...definition, nodes: definition.nodes.slice(0, 1), edges: [] },
     });
     const again = await refusal(t.admin.workflows.save({ id: first.id, definition }));
     expect(again.code).toBe("BAD_REQUEST");
