@@ -9,11 +9,11 @@ import { sendPlaceholderPage } from "./placeholderPage.ts";
 
 /**
  * How long `next build` of the designer takes, for the help and the page shown
- * meanwhile. Measured on two cores: 65 s with little else running; 1.5 to 3 min
- * while test suites ran beside it (load 15 to 20).
+ * meanwhile. Measured on two cores without Next's type check (`docket start`
+ * skips it): 35 s from a fresh clone at load 5; with the check, 65 s idle and
+ * 1.5 to 3 min while test suites ran beside it (load 15 to 20).
  */
-export const designerBuildEstimate =
-  "about a minute on two idle cores, up to three when they are busy";
+export const designerBuildEstimate = "about 40 s on two cores, up to two minutes when they are busy";
 
 export interface DesignerOptions {
   /** The repository holding `app/`, `next.config.mjs` and `.next/`. */
