@@ -1,7 +1,7 @@
 import { formatStateValue } from "../_lib/formatters.ts";
 import type { RunView } from "../_lib/trpcClient.ts";
 
-/** Why a run failed, where, and in which activation. */
+/** Why a run failed, where, in which activation, and whether retrying could help. */
 export function RunErrorPanel({ error }: { readonly error: NonNullable<RunView["error"]> }) {
   return (
     <section aria-labelledby="run-error" className="panel panel--error">
@@ -12,6 +12,12 @@ export function RunErrorPanel({ error }: { readonly error: NonNullable<RunView["
         {error.name ? <strong>{error.name}: </strong> : null}
         {error.message}
       </p>
+      {error.retriable === false ? (
+        <p data-testid="not-retriable">
+          Retrying cannot fix this error, so Retry is not offered: fix what it reports, then start a
+          new run.
+        </p>
+      ) : null}
       <dl className="facts">
         {error.state !== undefined ? (
           <>

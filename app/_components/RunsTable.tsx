@@ -4,21 +4,22 @@ import type { RunView } from "../_lib/trpcClient.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { StatusBadge } from "./StatusBadge.tsx";
 
-/** A run as list procedures return it. */
-export type RunRow = Pick<
-  RunView,
-  | "id"
-  | "jobId"
-  | "status"
-  | "description"
-  | "createdBy"
-  | "createdAt"
-  | "startedAt"
-  | "endedAt"
-  | "progress"
-  | "trigger"
-  | "waitingReason"
->;
+/** A run as list procedures return it (`restoredBy` where the list says so). */
+export type RunRow = Partial<Pick<RunView, "restoredBy">> &
+  Pick<
+    RunView,
+    | "id"
+    | "jobId"
+    | "status"
+    | "description"
+    | "createdBy"
+    | "createdAt"
+    | "startedAt"
+    | "endedAt"
+    | "progress"
+    | "trigger"
+    | "waitingReason"
+  >;
 
 export type RunsTableColumn = "progress" | "created" | "ended" | "trigger" | "waiting";
 
@@ -67,6 +68,17 @@ export function RunsTable({ runs, columns, label, compact = false }: RunsTablePr
               </td>
               <td>
                 <StatusBadge status={run.status} />
+                {run.restoredBy ? (
+                  <>
+                    {" "}
+                    <span
+                      className="tag"
+                      title={`Restored by run ${run.restoredBy.runId.slice(0, 8)}`}
+                    >
+                      restored
+                    </span>
+                  </>
+                ) : null}
               </td>
               {columns.map((column) => (
                 <td key={column} className={column === "progress" ? undefined : "nowrap"}>

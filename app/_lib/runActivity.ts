@@ -29,3 +29,12 @@ export function onRunActivity(listener: Listener): () => void {
     }
   };
 }
+
+/**
+ * Tells every live list on this page that runs changed, at once: called once
+ * this page's own change (clear, abort, retry, restore) was answered, so its
+ * lists load again now rather than on the stream's next tick.
+ */
+export function announceRunChange(): void {
+  for (const notify of [...listeners]) notify();
+}

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { onRunActivity } from "./runActivity.ts";
 import { isRunEnded } from "./runStatus.ts";
 import { type RunEventView, type RunView, trpc } from "./trpcClient.ts";
 
@@ -41,7 +42,9 @@ const rowChangingEvents = new Set([
  * Follows a run live through the `runs.events` subscription (Server-Sent
  * Events, resumed after the last event id on reconnect): transitions and
  * progress update the run in place; status changes re-read its row once.
- * Nothing is polled.
+ * Once the run ended and its stream closed, runs' activity (`runs.activity`)
+ * re-reads the row: it can still be restored, or retried from elsewhere (the
+ * stream then follows it again). Nothing is polled.
  */
 export function useRunLive(runId: string): RunLiveState {
   const [run, setRun] = useState<RunView | undefined>(undefined);
@@ -55,6 +58,8 @@ export function useRunLive(runId: string): RunLiveState {
   const readRow = useRef<() => void>(() => {});
   const lastEventId = useRef<string | null>(null);
   const streaming = useRef(false);
+  /** The stream ended with the run; a row read that shows the run going again reopens it. */
+  const streamEnded = useRef(false);
 
   // The row: on mount, on request, and whenever the stream says it changed.
   useEffect(() => {
@@ -74,6 +79,10 @@ export function useRunLive(runId: string): RunLiveState {
         // Progress and state streamed in meanwhile may be newer than the row.
         setRun((previous) => mergeRow(previous, next));
         setError(undefined);
+        if (streamEnded.current && !isRunEnded(next.status)) {
+          streamEnded.current = false; // retried elsewhere: follow it from where it stopped
+          setStreamGeneration((n) => n + 1);
+        }
       } catch (cause) {
         if (!controller.signal.aborted) setError(cause);
       } finally {
@@ -113,6 +122,7 @@ export function useRunLive(runId: string): RunLiveState {
       {
         onStarted: () => {
           streaming.current = true;
+          streamEnded.current = false;
           setLive(true);
         },
         onData: (tracked) => {
@@ -128,6 +138,7 @@ export function useRunLive(runId: string): RunLiveState {
         },
         onComplete: () => {
           streaming.current = false;
+          streamEnded.current = true;
           setLive(false);
           flush();
           readRow.current();
@@ -144,6 +155,15 @@ export function useRunLive(runId: string): RunLiveState {
     };
   }, [runId, streamGeneration]);
 
+  // An ended run's row still changes (restored, retried elsewhere): read it when runs change.
+  useEffect(
+    () =>
+      onRunActivity(() => {
+        if (streamEnded.current) readRow.current();
+      }),
+    [],
+  );
+
   return {
     run,
     events,
@@ -155,7 +175,10 @@ export function useRunLive(runId: string): RunLiveState {
     refresh: () => {
       setGeneration((n) => n + 1);
       // A retried run lives again after its stream ended: follow it from where it stopped.
-      if (!streaming.current) setStreamGeneration((n) => n + 1);
+      if (!streaming.current) {
+        streamEnded.current = false;
+        setStreamGeneration((n) => n + 1);
+      }
     },
   };
 }

@@ -42,6 +42,7 @@ export function RunWizard() {
   const [formError, setFormError] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
   const [population, setPopulation] = useState<number | null>(null);
+  const [deletesRuns, setDeletesRuns] = useState<RunsToDelete | null>(null);
   const [csvSummaries, setCsvSummaries] = useState<readonly CsvSummary[]>([]);
   const [params, setParams] = useState<Record<string, unknown>>({});
   const [description, setDescription] = useState("");
@@ -103,6 +104,7 @@ export function RunWizard() {
       });
       setParams(converted.params);
       setPopulation(result.populationSize);
+      setDeletesRuns(result.deletesRuns ?? null);
       setCsvSummaries(result.csv);
       setStep("Review");
     } catch (cause) {
@@ -145,6 +147,9 @@ export function RunWizard() {
       setFormError(apiError.message);
     }
   };
+
+  // A history purge's confirmation asks about the runs it deletes, counted by the dry run.
+  const deleting = deletesRuns !== null && deletesRuns.runs > 0;
 
   return (
     <>
@@ -251,9 +256,13 @@ export function RunWizard() {
           />
           <ConfirmDialog
             open={confirming}
-            title="Start this run?"
-            confirmLabel={starting ? "Starting…" : "Confirm"}
-            tone="primary"
+            title={
+              deleting && deletesRuns
+                ? `Delete ${formatNumber(deletesRuns.runs)} ended ${deletesRuns.runs === 1 ? "run" : "runs"}?`
+                : "Start this run?"
+            }
+            confirmLabel={starting ? "Starting…" : deleting ? "Delete runs" : "Confirm"}
+            tone={deleting ? "danger" : "primary"}
             busy={starting}
             onConfirm={start}
             onCancel={() => setConfirming(false)}
@@ -266,9 +275,35 @@ export function RunWizard() {
                   ? ` imports ${csvSummaries.map(describeCsv).join(" and ")}.`
                   : " starts now."}
             </p>
+            {deletesRuns ? <RunsToDeleteNote deletes={deletesRuns} /> : null}
           </ConfirmDialog>
         </>
       ) : null}
+    </>
+  );
+}
+
+type RunsToDelete = NonNullable<Awaited<ReturnType<typeof trpc.runs.dryRun.query>>["deletesRuns"]>;
+
+/** What a history purge deletes, counted by its dry run: every user's runs, with restore data. */
+function RunsToDeleteNote({ deletes }: { readonly deletes: RunsToDelete }) {
+  const runs = `${formatNumber(deletes.runs)} ended ${deletes.runs === 1 ? "run" : "runs"}`;
+  if (deletes.runs === 0) {
+    return <p>No run ended more than {deletes.olderThanDays} days ago: it deletes nothing now.</p>;
+  }
+  return (
+    <>
+      <p data-testid="runs-to-delete">
+        Delete <strong>{runs}</strong> older than {deletes.olderThanDays} days, with their restore
+        data?
+      </p>
+      <p>
+        They are every user's runs, deleted with their history, record outcomes and files.{" "}
+        {deletes.withRestoreData > 0
+          ? `${formatNumber(deletes.withRestoreData)} of them hold restore data (the records' earlier values): they can no longer be restored. `
+          : ""}
+        This cannot be undone.
+      </p>
     </>
   );
 }

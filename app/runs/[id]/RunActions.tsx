@@ -4,6 +4,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ConfirmDialog } from "../../_components/ConfirmDialog.tsx";
 import { toApiError } from "../../_lib/apiError.ts";
+import { formatNumber } from "../../_lib/formatters.ts";
+import { announceRunChange } from "../../_lib/runActivity.ts";
 import { canAbort, isRunEnded } from "../../_lib/runStatus.ts";
 import { type CurrentUser, type JobDetail, type RunView, trpc } from "../../_lib/trpcClient.ts";
 
@@ -24,7 +26,8 @@ interface RunActionsProps {
 /**
  * What the signed-in user may do with this run, by the same rules the server
  * checks: abort and retry for the run's creator or the job's cancel roles
- * (admins for workflow runs); restore for restorable jobs; run again for the
+ * (admins for workflow runs) — no retry for a failure retrying cannot fix, nor
+ * for a restored run; restore for restorable jobs, once; run again for the
  * job's create roles; a workflow run's "run again" starts its workflow anew.
  */
 export function RunActions({ run, job, workflowId, user, onShow, onChanged }: RunActionsProps) {
@@ -49,6 +52,7 @@ export function RunActions({ run, job, workflowId, user, onShow, onChanged }: Ru
   const ended = isRunEnded(run.status);
   const mayRestore =
     ended &&
+    run.restoredBy === null &&
     user.role !== "viewer" &&
     (job?.policy.restorable ?? false) &&
     run.setId !== null &&
@@ -57,11 +61,20 @@ export function RunActions({ run, job, workflowId, user, onShow, onChanged }: Ru
       run.status === "aborted" ||
       run.status === "failed");
 
+  const mayRetry =
+    run.status === "failed" &&
+    mayCancel &&
+    run.error?.retriable !== false &&
+    run.restoredBy === null;
+  // What a restore puts back, counted from the run's report.
+  const changed = run.report?.changed ?? null;
+
   const act = async (action: () => Promise<void>) => {
     setBusy(true);
     setError(null);
     try {
       await action();
+      announceRunChange(); // lists on this page show the change now
       setDialog(null);
     } catch (cause) {
       setError(toApiError(cause).message);
@@ -124,7 +137,7 @@ export function RunActions({ run, job, workflowId, user, onShow, onChanged }: Ru
             Abort run
           </button>
         ) : null}
-        {run.status === "failed" && mayCancel ? (
+        {mayRetry ? (
           <button type="button" className="button" disabled={busy} onClick={retry}>
             Retry
           </button>
@@ -166,7 +179,11 @@ export function RunActions({ run, job, workflowId, user, onShow, onChanged }: Ru
         onCancel={() => setDialog(null)}
       >
         <p>
-          <strong>{title}</strong> stops within seconds. Records it already changed stay changed
+          <strong>{title}</strong> stops within seconds.
+          {run.progress
+            ? ` So far it has done ${formatNumber(run.progress.done)}${run.progress.total === undefined ? "" : ` of ${formatNumber(run.progress.total)}`}.`
+            : ""}{" "}
+          Records it already changed stay changed
           {job?.policy.restorable ? " (restore them from this page afterwards)" : ""}.
         </p>
       </ConfirmDialog>
@@ -180,8 +197,17 @@ export function RunActions({ run, job, workflowId, user, onShow, onChanged }: Ru
         onConfirm={restore}
         onCancel={() => setDialog(null)}
       >
-        <p>
-          A restore run puts back every record <strong>{title}</strong> changed, as it was before.
+        <p data-testid="restore-count">
+          A restore run puts back{" "}
+          {changed === null ? (
+            "every record"
+          ) : (
+            <strong>
+              {formatNumber(changed)} {changed === 1 ? "record" : "records"}
+            </strong>
+          )}{" "}
+          <strong>{title}</strong> changed, as {changed === 1 ? "it was" : "they were"} before. A
+          run is restored once: afterwards, Restore is no longer offered for it.
         </p>
         <label className="checkbox">
           <input
@@ -193,7 +219,7 @@ export function RunActions({ run, job, workflowId, user, onShow, onChanged }: Ru
         </label>
         <p className="muted small">
           {overwrite
-            ? "Records changed again since this run are restored too; those later changes are lost."
+            ? "Records changed again since this run are restored too: their later changes are lost, and cannot be restored."
             : "Records changed again since this run are skipped and listed in the restore's report."}
         </p>
       </ConfirmDialog>

@@ -128,6 +128,20 @@ export function RunPage({ runId }: { readonly runId: string }) {
           <p>{run.waitingReason}</p>
         </div>
       ) : null}
+      {run.restoredBy ? (
+        <div className="notice notice--info" data-testid="restored-notice">
+          <p className="notice__title">Restored</p>
+          <p>
+            Run{" "}
+            <Link href={`/runs/${run.restoredBy.runId}`} className="mono">
+              {run.restoredBy.runId.slice(0, 8)}
+            </Link>{" "}
+            puts back what this run changed: started {formatDateTime(run.restoredBy.at)},{" "}
+            {statusLabel(run.restoredBy.status)}. A run is restored once, so Restore is no longer
+            offered here.
+          </p>
+        </div>
+      ) : null}
       {run.error ? <RunErrorPanel error={run.error} /> : null}
 
       <RunProgress run={run} />
