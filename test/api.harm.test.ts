@@ -62,6 +62,23 @@ describe("permissions that match the harm", () => {
     ]);
   });
 
+  it("tells each caller which jobs they may start, so the wizard offers staff no job they would be refused", async () => {
+    await using t = await createTestEngine({ jobsDir });
+    const startable = async (caller: typeof staff | typeof admin) =>
+      (await createCaller(createApiContext(t.engine, caller)).jobs.list())
+        .filter((job) => job.canStart)
+        .map((job) => job.id);
+    const forStaff = await startable(staff);
+    expect(forStaff).not.toContain("docket.purge-history");
+    expect(forStaff).not.toContain("loans.anonymize");
+    expect(forStaff).toContain("items.change-policy");
+    const forAdmin = await startable(admin);
+    expect(forAdmin).toContain("docket.purge-history");
+    expect(forAdmin).toContain("loans.anonymize");
+    const asViewer = createCaller(createApiContext(t.engine, { name: "vic", role: "viewer" }));
+    expect((await asViewer.jobs.list()).filter((job) => job.canStart)).toEqual([]);
+  });
+
   it("counts what a purge will delete in its dry run, and the purge deletes exactly that", async () => {
     await using t = await createTestEngine({ jobsDir });
     const url = t.database.url;

@@ -21,7 +21,10 @@ export function SelectJobStep({
     trpc.jobs.list.query(undefined, { signal }),
   );
   const query = search.trim().toLowerCase();
-  const jobs = (data ?? []).filter(
+  // Only what the reader may start: a job for admins is not offered to staff only to be refused.
+  const startable = (data ?? []).filter((job) => job.canStart);
+  const notForYou = (data ?? []).length - startable.length;
+  const jobs = startable.filter(
     (job) =>
       !query ||
       `${job.title} ${job.id} ${job.category} ${job.description}`.toLowerCase().includes(query),
@@ -89,6 +92,12 @@ export function SelectJobStep({
             )}
           </div>
         </fieldset>
+      ) : null}
+      {notForYou > 0 ? (
+        <p className="muted small" data-testid="jobs-not-startable">
+          {notForYou === 1 ? "1 more job is" : `${notForYou} more jobs are`} started only by another
+          role (see Jobs).
+        </p>
       ) : null}
     </section>
   );

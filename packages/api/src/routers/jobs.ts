@@ -1,9 +1,11 @@
 import { builtInJobIds, type RegisteredJob, restoreJobId } from "@docket/engine";
 import { z } from "zod";
+import type { Caller } from "../context.ts";
+import { createRolesOf } from "../permissions.ts";
 import { authedProcedure, router } from "../trpc.ts";
 
-/** A job type as the catalog lists it. */
-function summarize(job: RegisteredJob) {
+/** A job type as the catalog lists it to `caller`. */
+function summarize(job: RegisteredJob, caller: Caller) {
   const { definition } = job;
   return {
     id: job.id,
@@ -15,6 +17,8 @@ function summarize(job: RegisteredJob) {
     builtIn: builtInJobIds.includes(job.id),
     /** Started through another procedure (runs.restore), not on its own. */
     internal: job.id === restoreJobId,
+    /** Whether the caller's role may start runs of it (`permissions.create`). */
+    canStart: job.id !== restoreJobId && createRolesOf(job).includes(caller.role),
   };
 }
 
@@ -53,7 +57,7 @@ export const jobsRouter = router({
     .query(({ ctx, input }) =>
       ctx.engine.registry
         .list()
-        .map(summarize)
+        .map((job) => summarize(job, ctx.caller))
         .filter((job) => input?.category === undefined || job.category === input.category)
         .filter((job) => input?.includeInternal || !job.internal),
     ),
@@ -64,7 +68,7 @@ export const jobsRouter = router({
     .query(({ ctx, input }) => {
       const job = ctx.engine.registry.get(input.id);
       return {
-        ...summarize(job),
+        ...summarize(job, ctx.caller),
         version: job.version,
         paramsSchema: z.toJSONSchema(job.definition.params, {
           io: "input",
