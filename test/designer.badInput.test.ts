@@ -1,7 +1,7 @@
-import type { Locator } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { newPage, openBrowser, screenshot, signIn, type TestBrowser } from "./support/browser.ts";
 import { type DesignerServer, startDesignerServer } from "./support/designerServer.ts";
+import { errorNextTo, expectStaffWords } from "./support/fieldErrors.ts";
 
 /**
  * A bad-input sweep of the schedule editor (with its subscribers) and the set
@@ -24,22 +24,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-/** The message under the field holding `control`, once it shows. */
-async function errorNextTo(control: Locator): Promise<string> {
-  // The nearest element of class "field" around the control: its label, hint and error.
-  const field = control.locator(
-    "xpath=ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' field ')][1]",
-  );
-  const error = field.locator(".field__error");
-  await error.first().waitFor();
-  return (await error.allTextContents()).join(" ");
-}
-
-/** No zod wording reaches staff. */
-function expectStaffWords(message: string): void {
-  expect(message).not.toMatch(/Too (small|big)|expected (string|number)|Invalid input|>=|<=/);
-}
 
 async function storedSubscriptions(): Promise<string[]> {
   const rows = await server.engine.listSubscriptions();
