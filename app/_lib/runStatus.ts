@@ -1,6 +1,6 @@
 import type { RunStatusName } from "./trpcClient.ts";
 
-/** Every status, in the order a run passes through them (DESIGN.md's table). */
+/** Every status, in the order a run passes through them (docs/architecture.md's table). */
 export const runStatusNames = [
   "queued",
   "pending",
@@ -47,7 +47,7 @@ export function canAbort(status: RunStatusName): boolean {
   return !terminal.has(status) && status !== "aborting" && status !== "finalizing";
 }
 
-/** The label staff read for a status (DESIGN.md's vocabulary, spaced). */
+/** The label staff read for a status (docs/architecture.md's vocabulary, spaced). */
 export function statusLabel(status: RunStatusName): string {
   return status.replaceAll("_", " ");
 }

@@ -225,7 +225,7 @@ export interface Engine {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** pg-boss settings the runner relies on (see DURABILITY-NOTES.md). */
+/** pg-boss settings the runner relies on (see docs/durability.md). */
 const queueSettings = {
   // A worker that stops heartbeating (killed) loses the run after this; supervise re-queues it.
   heartbeatSeconds: 10,

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 import type { UsersDatabase } from "../users/usersSchema.ts";
 
-/** Statuses of a run (DESIGN.md). */
+/** Statuses of a run (docs/architecture.md, "Run statuses"). */
 export const runStatuses = [
   "queued",
   "pending",

@@ -7,7 +7,7 @@ import { runFileNames } from "../records/runRecords.ts";
 import type { RegisteredJob } from "../registry/jobRegistry.ts";
 
 /*
- * `finalizing` (DESIGN.md: "the actions that result from the job running are
+ * `finalizing` (docs/architecture.md: "the actions that result from the job running are
  * being carried out"): a run whose machine finished and that wrote output files
  * (a `processRecords` step with `output:`) is `finalizing` while its report is
  * built and its end is written together with its notifications; its files are

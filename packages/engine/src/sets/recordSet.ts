@@ -5,7 +5,7 @@ import type { SetFilter } from "./setFilter.ts";
 /** Itemized: explicit member ids (e.g. uploaded barcodes). Logical: a saved filter evaluated when a run starts. */
 export type SetKind = "itemized" | "logical";
 
-/** A named population of records of one target kind (DESIGN.md, "Set"). */
+/** A named population of records of one target kind (docs/architecture.md, "Vocabulary"). */
 export interface RecordSet {
   readonly id: string;
   readonly name: string;
