@@ -83,6 +83,7 @@ import { getSchedule, type ListSchedulesInput, listSchedules } from "./schedules
 import { type PreviewScheduleInput, previewSchedule } from "./schedules/previewSchedule.ts";
 import { runScheduleNow } from "./schedules/runScheduleNow.ts";
 import type { Schedule } from "./schedules/schedule.ts";
+import type { ScheduleClock } from "./schedules/scheduleClock.ts";
 import { withScheduler } from "./schedules/scheduler.ts";
 import { seedExampleSchedules } from "./schedules/seedExampleSchedules.ts";
 import {
@@ -123,6 +124,12 @@ export interface EngineOptions {
    * it wait as `pending`. Default `DOCKET_MAX_RUNNING_RUNS`, else no limit.
    */
   readonly maxRunningRuns?: number | null;
+  /**
+   * What time it is for the schedulers of this engine's workers. Default
+   * PostgreSQL's `now()`, the clock all workers share; tests pass one that runs
+   * ahead (test/support/shiftedClock.ts).
+   */
+  readonly scheduleClock?: ScheduleClock;
 }
 
 /** The runtime of Docket: job types, runs, and workers that execute them. */
@@ -397,7 +404,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         workerOptions,
       );
       // Each worker also fires due schedules (each due time once across all workers).
-      const scheduling = withScheduler(worker, { db, boss, registry });
+      const scheduling = withScheduler(
+        worker,
+        { db, boss, registry },
+        { clock: options.scheduleClock },
+      );
       // Each worker also delivers notification mails (none without SMTP_URL); they stop together.
       const withSender = withNotificationSender(scheduling, startNotificationSender(db));
       // … and finishes what a process that died right after ending a run left undone.

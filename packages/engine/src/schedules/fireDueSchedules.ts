@@ -1,6 +1,7 @@
 import { DocketError } from "@docket/sdk";
 import { sql } from "kysely";
 import { latestDueTime, nextDueTime } from "./dueTimes.ts";
+import { databaseClock, type ScheduleClock } from "./scheduleClock.ts";
 import { type ScheduleDependencies, startScheduledRun } from "./startScheduledRun.ts";
 
 export interface FireDueSchedulesOptions {
@@ -13,6 +14,8 @@ export interface FireDueSchedulesOptions {
   readonly missedAfterMs?: number;
   /** Where due times that start no run are reported. Default `console.warn`. */
   readonly warn?: (message: string) => void;
+  /** What time it is. Default {@link databaseClock}, PostgreSQL's `now()`. */
+  readonly clock?: ScheduleClock;
 }
 
 export interface FiredSchedule {
@@ -61,23 +64,23 @@ export async function fireDueSchedules(
   const limit = options.limit ?? 10;
   const missedAfterMs = options.missedAfterMs ?? 60_000;
   const warn = options.warn ?? ((message: string) => console.warn(`[docket] ${message}`));
+  const clock = options.clock ?? databaseClock;
   const fired: FiredSchedule[] = [];
   const skipped: SkippedDueTime[] = [];
   const due = await deps.db.transaction().execute(async (trx) => {
+    const now = await clock(trx);
     const rows = await trx
       .selectFrom("schedules")
       .selectAll()
-      .select(sql<Date>`now()`.as("now"))
       // `active = true` as a literal, so the planner can use the partial index on it.
       .where("active", "=", sql.lit(true))
-      .where("next_due_at", "<=", sql<Date>`now()`)
+      .where("next_due_at", "<=", now)
       .orderBy("next_due_at")
       .limit(limit)
       .forUpdate()
       .skipLocked()
       .execute();
     for (const schedule of rows) {
-      const now = schedule.now;
       const dueAt = schedule.next_due_at ?? now;
       const skip = (reason: SkippedDueTime["reason"], message: string, at = dueAt) => {
         skipped.push({ scheduleId: schedule.id, dueAt: at, reason, message });

@@ -1,5 +1,6 @@
 import type { WorkerHandle } from "../runner/worker.ts";
 import { fireDueSchedules } from "./fireDueSchedules.ts";
+import type { ScheduleClock } from "./scheduleClock.ts";
 import type { ScheduleDependencies } from "./startScheduledRun.ts";
 
 export interface SchedulerOptions {
@@ -7,6 +8,8 @@ export interface SchedulerOptions {
   readonly intervalMs?: number;
   /** Schedules handled per pass (one transaction); a full pass is followed at once by another. Default 10. */
   readonly batchSize?: number;
+  /** What time it is, the same for every worker. Default `databaseClock`, PostgreSQL's `now()`. */
+  readonly clock?: ScheduleClock;
 }
 
 export interface SchedulerHandle {
@@ -26,13 +29,14 @@ export function startScheduler(
 ): SchedulerHandle {
   const intervalMs = options.intervalMs ?? 1_000;
   const limit = options.batchSize ?? 10;
+  const { clock } = options;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let pass: Promise<void> = Promise.resolve();
   let lastLoggedAt = 0;
   const run = async () => {
     try {
-      while (!stopped && (await fireDueSchedules(deps, { limit })).handled === limit) {}
+      while (!stopped && (await fireDueSchedules(deps, { limit, clock })).handled === limit) {}
     } catch (error) {
       if (!stopped && Date.now() - lastLoggedAt > 60_000) {
         lastLoggedAt = Date.now();
