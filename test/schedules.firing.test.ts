@@ -3,6 +3,12 @@ import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { type ChildWorker, spawnWorker } from "./support/childWorker.ts";
 import { pollUntil } from "./support/poll.ts";
+import {
+  advanceShiftedClockTo,
+  installShiftedClock,
+  readShiftedClock,
+  shiftedClockEnv,
+} from "./support/shiftedClock.ts";
 import { createTestEngine } from "./support/testEngine.ts";
 
 const minute = 60_000;
@@ -147,11 +153,17 @@ describe("the scheduler", () => {
   });
 
   it(
-    "a schedule due every minute, with three worker processes running for 5 minutes, produces exactly 5 runs, each starting within 5 s of its due time; a deactivated schedule produces none",
+    "a schedule due every minute, with three worker processes running through 5 of its due times, produces exactly 5 runs, each starting within 5 s of its due time; a deactivated schedule produces none",
     async () => {
       await using t = await createTestEngine();
       const { engine } = t;
-      const workers: ChildWorker[] = [1, 2, 3].map(() => spawnWorker(t.database.url));
+      const db = engine.internals.db;
+      // Minutes pass in jumps: the workers' schedulers read a clock this test moves forward
+      // (test/support/shiftedClock.ts), which between jumps runs at real speed.
+      await installShiftedClock(db);
+      const workers: ChildWorker[] = [1, 2, 3].map(() =>
+        spawnWorker(t.database.url, shiftedClockEnv),
+      );
       try {
         await Promise.all(workers.map((worker) => worker.ready));
         const active = await engine.createSchedule({
@@ -173,35 +185,40 @@ describe("the scheduler", () => {
         expect(firstDue % minute).toBe(0);
         expect(firstDue - Date.now()).toBeLessThanOrEqual(minute);
         const dueTimes = [0, 1, 2, 3, 4].map((i) => firstDue + i * minute);
-        const lastDue = dueTimes[4] ?? Number.NaN;
 
-        // Five due times pass; each must have its run soon after it.
+        // Five due times pass; each must have its run soon after it, and only that one.
+        const firedAt: number[] = [];
         for (const [index, due] of dueTimes.entries()) {
-          await pollUntil(
+          // A second before the due time: it comes on its own, for the schedulers to notice.
+          await advanceShiftedClockTo(db, new Date(due - 1_000));
+          const run = await pollUntil(
             `run ${index + 1} of the every-minute schedule (due ${new Date(due).toISOString()})`,
-            async () => ((await runsOf(engine, active.id)).length > index ? true : undefined),
-            { timeoutMs: due + 30_000 - Date.now(), intervalMs: 200 },
+            async () => (await runsOf(engine, active.id))[index],
+            { timeoutMs: 30_000, intervalMs: 100 },
           );
+          // The run and the schedule's advance commit together: the schedule says when
+          // (on the shifted clock) it started this run.
+          const schedule = await scheduleRow(engine, active.id);
+          expect(schedule.last_run_id).toBe(run.id);
+          const fired = schedule.last_fired_at?.getTime() ?? Number.NaN;
+          firedAt.push(fired);
+          // Each worker (one pass a second) passes at least twice more over a due time it may
+          // not fire again: a second run for it would show by then.
+          await pollUntil(`2.5 s after due time ${index + 1} fired`, async () =>
+            (await readShiftedClock(db)).getTime() >= fired + 2_500 ? true : undefined,
+          );
+          expect(await runsOf(engine, active.id)).toHaveLength(index + 1);
         }
-        // Observe the fifth due time's whole window (and then some), then stop the schedule
-        // so the sixth cannot come: any duplicate would have shown up by then.
-        await pollUntil("the end of the fifth due time's 5 s window", () =>
-          Date.now() >= lastDue + 10_000 ? true : undefined,
-        );
+        // Stop the schedule so a sixth due time cannot come.
         await engine.setScheduleActive(active.id, false);
 
         const runs = await runsOf(engine, active.id);
-        const delays = runs.map(
-          (run) =>
-            run.created_at.getTime() - Math.floor(run.created_at.getTime() / minute) * minute,
-        );
+        const delays = firedAt.map((fired, index) => fired - (dueTimes[index] ?? Number.NaN));
         console.log(
-          `[schedules.firing] start delays after the due minute (ms): ${delays.join(", ")}`,
+          `[schedules.firing] start delays after the due minute (ms, on the workers' clock): ${delays.join(", ")}`,
         );
         expect(runs).toHaveLength(5);
-        expect(runs.map((run) => Math.floor(run.created_at.getTime() / minute) * minute)).toEqual(
-          dueTimes,
-        );
+        expect(firedAt.map((fired) => Math.floor(fired / minute) * minute)).toEqual(dueTimes);
         for (const delay of delays) {
           expect(delay).toBeGreaterThanOrEqual(0);
           expect(delay).toBeLessThan(5_000);
@@ -223,6 +240,6 @@ describe("the scheduler", () => {
         await Promise.all(workers.map((worker) => worker.exited));
       }
     },
-    7 * minute,
+    2 * minute,
   );
 });

@@ -6,7 +6,6 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  * while the other worker idles; the rest follow vitest's usual order.
  */
 const slowestFirst = [
-  "test/schedules.firing.test.ts", // 283 s: five minutes of real schedule ticks
   "test/records.scale.test.ts", // 257 s: a million items, worker killed twice
   "test/cli.records.test.ts", // 154 s
   "test/cli.commands.test.ts", // 75 s

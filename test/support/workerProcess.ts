@@ -5,12 +5,15 @@
  */
 import { createEngine } from "@docket/engine";
 import { fixtureJobsDir } from "./fixtureJobsDir.ts";
+import { shiftedClock } from "./shiftedClock.ts";
 
 const connectionString = process.env.DATABASE_URL;
 if (!connectionString) throw new Error("DATABASE_URL is required");
 const engine = await createEngine({
   connectionString,
   jobsDir: process.env.DOCKET_JOBS_DIR ?? fixtureJobsDir,
+  // Set by tests that move time forward (shiftedClockEnv).
+  ...(process.env.DOCKET_TEST_SHIFTED_CLOCK ? { scheduleClock: shiftedClock } : {}),
 });
 const worker = await engine.startWorker({
   parkThresholdMs: Number(process.env.DOCKET_PARK_THRESHOLD_MS ?? 5_000),
