@@ -6,8 +6,16 @@ import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { processPartToEnd } from "./processPart.ts";
 import { ProgressReporter } from "./progressReporter.ts";
-import { claimPart, endPart, type PartJobData } from "./recordParts.ts";
+import { claimPart, endPart, handOverPart, type PartJobData } from "./recordParts.ts";
 import { chunkSpecOf, processorByName } from "./recordStep.ts";
+
+/** Why a part stops when its worker shuts down gracefully: it is handed over, not ended. */
+export class WorkerStoppingError extends Error {
+  constructor() {
+    super("The worker is stopping; another worker continues the part.");
+    this.name = "WorkerStoppingError";
+  }
+}
 
 /** Run statuses in which the run's parts are processed. */
 const partsProceedWhile: ReadonlySet<string> = new Set([
@@ -20,7 +28,8 @@ const partsProceedWhile: ReadonlySet<string> = new Set([
 /**
  * Processes one part of a multi-part run (a pg-boss job of the parts queue).
  * A crash leaves the part's cursor at its last committed chunk; pg-boss
- * retries the job and the part continues from there.
+ * retries the job and the part continues from there. A graceful stop
+ * (`signal` aborted with {@link WorkerStoppingError}) hands the part over.
  */
 export async function processPartJob(
   deps: { db: Kysely<Database>; boss: PgBoss; registry: JobRegistry },
@@ -86,7 +95,12 @@ export async function processPartJob(
     );
     if (end === "done") await endPart(db, boss, { ...ref, jobQueue: job.queue }, null);
   } catch (error) {
-    if (signal.aborted) return; // claim lost or worker stopping: the job is retried elsewhere
+    if (signal.reason instanceof WorkerStoppingError) {
+      // This job ends as done when the handler returns: queue the part again for another worker.
+      await handOverPart(db, boss, ref, data);
+      return;
+    }
+    if (signal.aborted) return; // the run was aborted, or another worker took the part over
     await endPart(db, boss, { ...ref, jobQueue: job.queue }, messageOf(error));
   }
 }

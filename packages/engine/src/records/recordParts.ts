@@ -143,6 +143,37 @@ export async function claimPart(
 }
 
 /**
+ * Gives a part this worker holds back to the queue, as a worker that stops
+ * gracefully must: in ONE transaction the part is released (its cursor kept) and
+ * a new part job is enqueued for any worker, which continues after the last
+ * committed chunk. Only while `ref.lease` still holds it (a part taken over
+ * meanwhile is left alone). Without this, the stopped worker's job ended as done
+ * and the part, and its run, waited forever.
+ */
+export async function handOverPart(
+  db: Kysely<Database>,
+  boss: PgBoss,
+  ref: { runId: string; invokeKey: string; part: number; lease: string },
+  data: PartJobData,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const queueJobId = randomUUID();
+    const released = await trx
+      .updateTable("run_parts")
+      .set({ lease: null, status: "pending", queue_job_id: queueJobId })
+      .where("run_id", "=", ref.runId)
+      .where("invoke_key", "=", ref.invokeKey)
+      .where("part", "=", ref.part)
+      .where("lease", "=", ref.lease)
+      .where("status", "=", "running")
+      .executeTakeFirst();
+    if (released.numUpdatedRows === 0n) return false;
+    await boss.send(partsQueue, data, { id: queueJobId, db: fromKysely(trx) });
+    return true;
+  });
+}
+
+/**
  * Marks a part ended. The last part of a multi-part run to end wakes the run's
  * machine, if it is parked waiting for its parts; if the machine is still held
  * by a worker, that worker sees all parts ended when it tries to park.

@@ -5,7 +5,7 @@ import type pg from "pg";
 import type { PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
 import { type GatePolicy, gatePolicyOf } from "../gates/gatePolicy.ts";
-import { processPartJob } from "../records/partWorker.ts";
+import { processPartJob, WorkerStoppingError } from "../records/partWorker.ts";
 import { type PartJobData, partsQueue } from "../records/recordParts.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
 import { CheckpointWriter } from "./checkpointWriter.ts";
@@ -202,7 +202,7 @@ export async function startWorker(
     stopping = true;
     await boss.offWork(partsQueue, { wait: false }).catch(() => {});
     for (const controllers of partAborts.values())
-      for (const controller of controllers) controller.abort(new Error("Worker stopping"));
+      for (const controller of controllers) controller.abort(new WorkerStoppingError());
     await Promise.all(queues.map((q) => boss.offWork(q.queue, { wait: false })));
     for (const activation of activations.values()) activation.beginShutdown(graceMs);
     await Promise.allSettled([...inFlight]);
