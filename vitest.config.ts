@@ -9,9 +9,8 @@ export default defineConfig({
     hookTimeout: 90_000,
     // Each file gets its own database (test/support/testDatabase.ts), so files run in parallel.
     fileParallelism: true,
-    // Three files at a time on 2 cores (vitest's default there is one): the longest file only
-    // waits (five minutes of real schedule ticks), and the others often wait on worker
-    // processes being killed and resumed, on a browser, or on spawned commands.
+    // Three files at a time on 2 cores (vitest's default there is one): many files mostly
+    // wait — on worker processes being killed and resumed, on a browser, or on spawned commands.
     maxWorkers: 3,
     sequence: { sequencer: SlowFirstSequencer },
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },

@@ -53,8 +53,8 @@ export function statusLabel(status: RunStatusName): string {
 }
 
 const statusMeanings: Record<RunStatusName, string> = {
-  queued: "Waiting for a free slot to start",
-  pending: "Waiting for another run to end before it may start",
+  queued: "Waiting for another run to end before it may start",
+  pending: "Ready: waiting for a free worker slot to start",
   initializing: "Fixing the records it will work on",
   running: "Doing its work",
   aborting: "Stopping its steps after an abort",
