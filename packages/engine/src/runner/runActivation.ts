@@ -1,21 +1,27 @@
 import { randomUUID } from "node:crypto";
-import { messageOf, type Progress } from "@docket/sdk";
+import { messageOf } from "@docket/sdk";
 import { bindRunRuntime, type LogLevel, type RunRuntime } from "@docket/sdk/runtime";
-import { type Kysely, sql, type Transaction } from "kysely";
-import { fromKysely, type PgBoss } from "pg-boss";
+import type { Kysely } from "kysely";
+import type { PgBoss } from "pg-boss";
 import { type Actor, type AnyStateMachine, createActor, type InspectionEvent } from "xstate";
 import type { Database, RunError, RunRow, RunStatus } from "../database/schema.ts";
 import { checkGates } from "../gates/checkGates.ts";
 import { type GatePolicy, isUngated } from "../gates/gatePolicy.ts";
 import { importRows } from "../records/importRows.ts";
-import { populateRun } from "../records/population.ts";
-import { hasOpenParts } from "../records/recordParts.ts";
 import { runRecordStep } from "../records/recordStep.ts";
 import { buildReport, type RunReport } from "../records/report.ts";
 import type { RegisteredJob } from "../registry/jobRegistry.ts";
 import type { CheckpointWriter, RunPatch } from "./checkpointWriter.ts";
-import { commitFinalizedEnd, outputFilesToFinalize } from "./runFinalization.ts";
+import { ProgressThrottle } from "./progressThrottle.ts";
+import { outputFilesToFinalize } from "./runFinalization.ts";
 import { bindRunSuspension, type RunSuspension } from "./runSuspension.ts";
+import { claimRun } from "./sql/claimRun.ts";
+import { commitFinalizedEnd } from "./sql/commitFinalizedEnd.ts";
+import { type HandOverWake, handOverRun } from "./sql/handOverRun.ts";
+import { leaveRunWaiting } from "./sql/leaveRunWaiting.ts";
+import { lockRunAtGates } from "./sql/lockRunAtGates.ts";
+import { readJournalEntry, writeJournalEntry } from "./sql/runJournal.ts";
+import { analyzeRunMembers, writePopulation } from "./sql/writePopulation.ts";
 import { inFlightInvokeIds, isActiveSnapshot, StepVisits, stepKeyOf } from "./stepVisits.ts";
 
 export interface ActivationContext {
@@ -56,8 +62,6 @@ type Settlement =
   | { kind: "release" }
   | { kind: "lease-lost" };
 
-const progressIntervalMs = 250;
-
 /** A run waiting at a gate re-checks it this often even if no ending run wakes it. */
 const gateRecheckMs = 15_000;
 
@@ -85,7 +89,13 @@ export class RunActivation {
   #stepsInFlight = 0;
   #parkOffers = new Set<{ deadline: Date }>();
   #shuttingDown = false;
-  #progress: { value: Progress; timer: NodeJS.Timeout | null; dirty: boolean } | null = null;
+  readonly #progress = new ProgressThrottle(
+    (value) => {
+      this.#update({ progress: value });
+      this.#append("progress", value);
+    },
+    () => this.#settled,
+  );
   #timers: NodeJS.Timeout[] = [];
 
   constructor(ctx: ActivationContext, job: RegisteredJob, runId: string, queueJobId: string) {
@@ -181,7 +191,7 @@ export class RunActivation {
       return await this.#conclude(await outcome);
     } finally {
       for (const timer of this.#timers) clearTimeout(timer);
-      if (this.#progress?.timer) clearTimeout(this.#progress.timer);
+      this.#progress.stop();
     }
   }
 
@@ -209,16 +219,16 @@ export class RunActivation {
    */
   async #claim(): Promise<RunRow | "waiting" | undefined> {
     const policy = this.#ctx.gatesOf(this.#job);
-    if (isUngated(policy, this.#ctx.maxRunningRuns)) return this.#claimUpdate(this.#ctx.db);
+    const claim = {
+      runId: this.runId,
+      queueJobId: this.#queueJobId,
+      lease: this.#lease,
+      workerId: this.#ctx.workerId,
+      timeoutMs: this.#job.timeoutMs,
+    };
+    if (isUngated(policy, this.#ctx.maxRunningRuns)) return claimRun(this.#ctx.db, claim);
     return this.#ctx.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext('docket:gates'))`.execute(trx);
-      const current = await trx
-        .selectFrom("runs")
-        .select(["id", "status", "job_id", "created_at", "priority"])
-        .where("id", "=", this.runId)
-        .where("queue_job_id", "=", this.#queueJobId)
-        .forUpdate()
-        .executeTakeFirst();
+      const current = await lockRunAtGates(trx, this.runId, this.#queueJobId);
       if (!current) return undefined;
       if (current.status === "pending" || current.status === "queued") {
         const decision = await checkGates(
@@ -229,78 +239,19 @@ export class RunActivation {
           this.#ctx.titleOf,
         );
         if (decision.kind !== "pass") {
-          await this.#wait(trx, decision, current.priority);
+          // A backstop re-check, in case no ending run wakes it.
+          await leaveRunWaiting(trx, this.#ctx.boss, {
+            runId: this.runId,
+            queue: this.#job.queue,
+            decision,
+            priority: current.priority,
+            recheckAfterMs: gateRecheckMs,
+          });
           return "waiting" as const;
         }
       }
-      return this.#claimUpdate(trx);
+      return claimRun(trx, claim);
     });
-  }
-
-  /** Leaves the run waiting at a gate, with a backstop re-check in case no ending run wakes it. */
-  async #wait(
-    trx: Transaction<Database>,
-    decision: { kind: "queued" | "pending"; reason: string },
-    priority: number,
-  ): Promise<void> {
-    const recheckJobId = randomUUID();
-    await trx
-      .updateTable("runs")
-      .set({
-        status: decision.kind,
-        waiting_reason: decision.reason,
-        queue_job_id: recheckJobId,
-        updated_at: new Date(),
-      })
-      .where("id", "=", this.runId)
-      .execute();
-    await trx
-      .insertInto("run_events")
-      .values({
-        run_id: this.runId,
-        at: new Date(),
-        type: "waiting",
-        data: JSON.stringify(decision),
-      })
-      .execute();
-    await this.#ctx.boss.send(
-      this.#job.queue,
-      { runId: this.runId },
-      {
-        id: recheckJobId,
-        priority,
-        startAfter: new Date(Date.now() + gateRecheckMs),
-        db: fromKysely(trx),
-      },
-    );
-    await sql`select pg_notify('docket_run_events', ${this.runId})`.execute(trx);
-  }
-
-  async #claimUpdate(db: Kysely<Database> | Transaction<Database>): Promise<RunRow | undefined> {
-    const timeoutMs = this.#job.timeoutMs;
-    const row = await db
-      .updateTable("runs")
-      .set({
-        lease: this.#lease,
-        worker_id: this.#ctx.workerId,
-        activations: sql`activations + 1`,
-        // A run found `aborting` or `finalizing` stays so: its new activation goes on with that.
-        status: sql`case when status in ('aborting', 'finalizing') then status else 'running' end`,
-        // clock_timestamp, not now(): a claim that waited for the gate lock started when it got it.
-        started_at: sql`coalesce(started_at, clock_timestamp())`,
-        wake_at: null,
-        waiting_reason: null,
-        deadline_at:
-          timeoutMs === null
-            ? sql`deadline_at`
-            : sql`coalesce(deadline_at, now() + ${timeoutMs} * interval '1 millisecond')`,
-      })
-      .where("id", "=", this.runId)
-      .where("queue_job_id", "=", this.#queueJobId)
-      .where("status", "not in", ["completed", "completed_with_errors", "failed", "aborted"])
-      .returningAll()
-      .executeTakeFirst();
-    return row;
   }
 
   /**
@@ -312,24 +263,10 @@ export class RunActivation {
     this.#update({ status: "initializing" });
     await this.#ctx.writer.flush();
     try {
-      const population = await this.#ctx.db.transaction().execute(async (trx) => {
-        const count = await populateRun(trx, row);
-        const updated = await trx
-          .updateTable("runs")
-          .set({
-            population: count,
-            status: sql`case when status = 'aborting' then status else 'running' end`,
-          })
-          .where("id", "=", row.id)
-          .where("lease", "=", this.#lease)
-          .executeTakeFirst();
-        return updated.numUpdatedRows === 1n ? count : ("lease-lost" as const);
-      });
+      const population = await writePopulation(this.#ctx.db, row, this.#lease);
       if (population !== "lease-lost") {
         this.#append("population", { members: population });
-        // Fresh statistics keep chunk reads on the index (a stale estimate of a few
-        // rows made Postgres scan and sort the whole remaining range per chunk).
-        await sql`analyze run_members`.execute(this.#ctx.db).catch(() => {});
+        await analyzeRunMembers(this.#ctx.db);
       }
       return population;
     } catch (error) {
@@ -374,22 +311,10 @@ export class RunActivation {
       stepKey: (invokeId) => stepKeyOf(runId, invokeId, this.#visits.enter(invokeId)),
       log: (level: LogLevel, message: string, data?: unknown) =>
         this.#append("log", data === undefined ? { level, message } : { level, message, data }),
-      progress: (progress) => this.#reportProgress(progress),
-      readJournal: async (key) => {
-        const row = await db
-          .selectFrom("run_journal")
-          .select("value")
-          .where("run_id", "=", runId)
-          .where("key", "=", key)
-          .executeTakeFirst();
-        return row ? { value: row.value } : undefined;
-      },
+      progress: (progress) => this.#progress.report(progress),
+      readJournal: (key) => readJournalEntry(db, runId, key),
       writeJournal: async (key, value) => {
-        await db
-          .insertInto("run_journal")
-          .values({ run_id: runId, key, value: JSON.stringify(value) })
-          .onConflict((c) => c.doNothing())
-          .execute();
+        await writeJournalEntry(db, runId, key, value);
         return value;
       },
       offerPark: (deadline, withdraw) => {
@@ -456,32 +381,13 @@ export class RunActivation {
     if (this.#shuttingDown && this.#stepsInFlight === 0) this.#settle({ kind: "release" });
   }
 
-  #reportProgress(value: Progress): void {
-    if (!this.#progress) this.#progress = { value, timer: null, dirty: false };
-    this.#progress.value = value;
-    this.#progress.dirty = true;
-    if (this.#progress.timer) return;
-    this.#writeProgress();
-    this.#progress.timer = setTimeout(() => {
-      if (this.#progress) this.#progress.timer = null;
-      if (this.#progress?.dirty && !this.#settled) this.#writeProgress();
-    }, progressIntervalMs);
-  }
-
-  #writeProgress(): void {
-    if (!this.#progress) return;
-    this.#progress.dirty = false;
-    this.#update({ progress: this.#progress.value });
-    this.#append("progress", this.#progress.value);
-  }
-
   async #conclude(settlement: Settlement): Promise<ActivationOutcome> {
     const actor = this.#actor!;
     const stop = () => {
       this.#stopped = true;
       actor.stop();
     };
-    if (this.#progress?.dirty) this.#writeProgress();
+    this.#progress.flush();
     switch (settlement.kind) {
       case "done": {
         const output = actor.getSnapshot().output;
@@ -635,71 +541,20 @@ export class RunActivation {
     return this.#end(status, error);
   }
 
-  /**
-   * Checkpoints the run and enqueues its next activation in ONE transaction, so
-   * a crash can neither lose the run nor start it twice.
-   */
-  async #handOver(
-    wakeAt: Date | null | "when-parts-end" | Pick<RunSuspension, "until" | "ready">,
-    eventType: string,
-    data: unknown,
-  ): Promise<void> {
+  /** Hands the run to its next activation (see `handOverRun`) once its queued checkpoints are committed. */
+  async #handOver(wakeAt: HandOverWake, eventType: string, data: unknown): Promise<void> {
     await this.#ctx.writer.flush();
-    await this.#ctx.db.transaction().execute(async (trx) => {
-      let nextJobId: string | null = randomUUID();
-      let startAfter: Date | null = null;
-      if (wakeAt === "when-parts-end") {
-        // Serialized with endPart by the run row lock: either the last part sees
-        // this run parked and wakes it, or this sees every part ended and wakes it now.
-        await trx
-          .selectFrom("runs")
-          .select("id")
-          .where("id", "=", this.runId)
-          .forUpdate()
-          .execute();
-        if (await hasOpenParts(trx, this.runId)) nextJobId = null;
-      } else if (wakeAt !== null && "ready" in wakeAt) {
-        // Under the row lock, like parts: a waker either finds the run parked or it is ready here.
-        await trx
-          .selectFrom("runs")
-          .select("id")
-          .where("id", "=", this.runId)
-          .forUpdate()
-          .execute();
-        startAfter = (await wakeAt.ready(trx)) ? null : wakeAt.until;
-      } else {
-        startAfter = wakeAt;
-      }
-      const updated = await trx
-        .updateTable("runs")
-        .set({
-          snapshot: JSON.stringify(this.#lastPersisted),
-          state_value: JSON.stringify(this.#lastValue),
-          step_visits: JSON.stringify(this.#visits.toJSON()),
-          lease: null,
-          queue_job_id: nextJobId,
-          wake_at: startAfter,
-          updated_at: new Date(),
-        })
-        .where("id", "=", this.runId)
-        .where("lease", "=", this.#lease)
-        .executeTakeFirst();
-      if (updated.numUpdatedRows === 0n) return; // taken over meanwhile: the new holder owns the run
-      await trx
-        .insertInto("run_events")
-        .values({ run_id: this.runId, at: new Date(), type: eventType, data: JSON.stringify(data) })
-        .execute();
-      if (nextJobId === null) return; // the last part to end sends it
-      await this.#ctx.boss.send(
-        this.#job.queue,
-        { runId: this.runId },
-        {
-          id: nextJobId,
-          ...(startAfter ? { startAfter } : {}),
-          priority: this.#row?.priority ?? 0,
-          db: fromKysely(trx),
-        },
-      );
+    await handOverRun(this.#ctx.db, this.#ctx.boss, {
+      runId: this.runId,
+      lease: this.#lease,
+      queue: this.#job.queue,
+      priority: this.#row?.priority ?? 0,
+      wakeAt,
+      snapshot: this.#lastPersisted,
+      stateValue: this.#lastValue,
+      stepVisits: this.#visits.toJSON(),
+      eventType,
+      data,
     });
   }
 

@@ -1,0 +1,89 @@
+/** Checkpoints a run and enqueues its next activation in ONE transaction, so a crash can neither lose the run nor start it twice. */
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import { fromKysely, type PgBoss } from "pg-boss";
+import type { Database } from "../../database/schema.ts";
+import { hasOpenParts } from "../../records/recordParts.ts";
+import type { RunSuspension } from "../runSuspension.ts";
+
+/**
+ * When the next activation starts: `null` at once, a date, when the run's last
+ * part ends, or when a suspended step's wait is over (at the latest `until`).
+ */
+export type HandOverWake = Date | null | "when-parts-end" | Pick<RunSuspension, "until" | "ready">;
+
+export interface HandOverInput {
+  readonly runId: string;
+  /** The handing activation's lease: nothing is written once another activation holds the run. */
+  readonly lease: string;
+  /** The pg-boss queue of the run's job. */
+  readonly queue: string;
+  readonly priority: number;
+  readonly wakeAt: HandOverWake;
+  /** The checkpoint the next activation resumes from. */
+  readonly snapshot: unknown;
+  readonly stateValue: unknown;
+  readonly stepVisits: Record<string, number>;
+  /** The run event recording the hand-over (`parked`, `suspended`, `awaiting-parts`, `released`). */
+  readonly eventType: string;
+  readonly data: unknown;
+}
+
+export async function handOverRun(
+  db: Kysely<Database>,
+  boss: PgBoss,
+  input: HandOverInput,
+): Promise<void> {
+  const { runId, lease, wakeAt } = input;
+  await db.transaction().execute(async (trx) => {
+    let nextJobId: string | null = randomUUID();
+    let startAfter: Date | null = null;
+    if (wakeAt === "when-parts-end") {
+      // Serialized with endPart by the run row lock: either the last part sees
+      // this run parked and wakes it, or this sees every part ended and wakes it now.
+      await trx.selectFrom("runs").select("id").where("id", "=", runId).forUpdate().execute();
+      if (await hasOpenParts(trx, runId)) nextJobId = null;
+    } else if (wakeAt !== null && "ready" in wakeAt) {
+      // Under the row lock, like parts: a waker either finds the run parked or it is ready here.
+      await trx.selectFrom("runs").select("id").where("id", "=", runId).forUpdate().execute();
+      startAfter = (await wakeAt.ready(trx)) ? null : wakeAt.until;
+    } else {
+      startAfter = wakeAt;
+    }
+    const updated = await trx
+      .updateTable("runs")
+      .set({
+        snapshot: JSON.stringify(input.snapshot),
+        state_value: JSON.stringify(input.stateValue),
+        step_visits: JSON.stringify(input.stepVisits),
+        lease: null,
+        queue_job_id: nextJobId,
+        wake_at: startAfter,
+        updated_at: new Date(),
+      })
+      .where("id", "=", runId)
+      .where("lease", "=", lease)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) return; // taken over meanwhile: the new holder owns the run
+    await trx
+      .insertInto("run_events")
+      .values({
+        run_id: runId,
+        at: new Date(),
+        type: input.eventType,
+        data: JSON.stringify(input.data),
+      })
+      .execute();
+    if (nextJobId === null) return; // the last part to end sends it
+    await boss.send(
+      input.queue,
+      { runId },
+      {
+        id: nextJobId,
+        ...(startAfter ? { startAfter } : {}),
+        priority: input.priority,
+        db: fromKysely(trx),
+      },
+    );
+  });
+}
