@@ -1,16 +1,19 @@
 // @ts-check
 
 /**
- * The designer (app/) is UI only: it imports nothing but the *type* of the API
- * router, and talks to `/api/trpc` over HTTP. That endpoint is served by the
- * Docket server (packages/cli) next to Next's request handler, so no engine,
- * pg, pg-boss or kysely code is ever bundled and `transpilePackages` is not needed.
+ * The designer (app/) is UI only: it imports the *type* of the API router and,
+ * at runtime, only Docket's vocabulary (`@docket/sdk/vocabulary`, a file that
+ * imports nothing), and talks to `/api/trpc` over HTTP. That endpoint is served
+ * by the Docket server (packages/cli) next to Next's request handler, so no
+ * engine, pg, pg-boss, kysely, zod or xstate code is ever bundled.
+ * `transpilePackages` compiles the SDK's TypeScript source for the vocabulary.
  *
  * @type {import("next").NextConfig}
  */
 const nextConfig = {
   // Separate build directories let tests and parallel builds avoid each other's output.
   distDir: process.env.DOCKET_NEXT_DIR ?? ".next",
+  transpilePackages: ["@docket/sdk"],
   reactStrictMode: true,
   poweredByHeader: false,
   typedRoutes: false,

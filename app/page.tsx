@@ -1,3 +1,4 @@
+import { executingStatuses, waitingStatuses } from "@docket/sdk/vocabulary";
 import Link from "next/link";
 import { Icon } from "./_components/Icon.tsx";
 import { PageHeader } from "./_components/PageHeader.tsx";
@@ -23,7 +24,7 @@ export default function DashboardPage() {
           <RunList
             id="running-now"
             title="Running now"
-            statuses={["initializing", "running", "aborting", "finalizing"]}
+            statuses={executingStatuses}
             columns={["progress"]}
             empty="Nothing is running"
             emptyHint={
@@ -40,7 +41,7 @@ export default function DashboardPage() {
           <RunList
             id="waiting"
             title="Queued and pending"
-            statuses={["queued", "pending"]}
+            statuses={waitingStatuses}
             columns={[]}
             compact
             empty="Nothing is waiting"

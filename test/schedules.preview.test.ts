@@ -1,14 +1,8 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import {
-  describeSchedule,
-  previewSchedule,
-  type ScheduleTiming,
-  timingFromCron,
-  timingToCron,
-} from "@docket/engine";
-import { InvalidParamsError } from "@docket/sdk";
+import { describeSchedule, previewSchedule, timingFromCron, timingToCron } from "@docket/engine";
+import { InvalidParamsError, type ScheduleTiming } from "@docket/sdk";
 import { describe, expect, it } from "vitest";
 
 const docketBin = fileURLToPath(new URL("../packages/cli/bin/docket.js", import.meta.url));

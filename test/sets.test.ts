@@ -1,12 +1,6 @@
 import { appRouter, createApiContext, createCaller } from "@docket/api";
-import {
-  countSetFilter,
-  createLogicalSet,
-  type Engine,
-  type RunStatus,
-  snapshotSetMembers,
-} from "@docket/engine";
-import { ConflictError, InvalidParamsError, NotFoundError } from "@docket/sdk";
+import { countSetFilter, createLogicalSet, type Engine, snapshotSetMembers } from "@docket/engine";
+import { ConflictError, InvalidParamsError, NotFoundError, type RunStatus } from "@docket/sdk";
 import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { type RawBuilder, sql } from "kysely";
 import { describe, expect, it } from "vitest";

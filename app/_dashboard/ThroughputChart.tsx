@@ -1,8 +1,8 @@
 "use client";
 
+import { terminalStatuses } from "@docket/sdk/vocabulary";
 import { ErrorNotice } from "../_components/ErrorNotice.tsx";
 import { formatNumber } from "../_lib/formatters.ts";
-import { endedStatuses } from "../_lib/runStatus.ts";
 import { type RunView, trpc } from "../_lib/trpcClient.ts";
 import { useQuery } from "../_lib/useQuery.ts";
 
@@ -45,7 +45,7 @@ export function ThroughputChart() {
     (signal) =>
       trpc.runs.list.query(
         {
-          status: [...endedStatuses],
+          status: [...terminalStatuses],
           from: new Date(Date.now() - hours * hourMs).toISOString(),
           limit: 500,
         },

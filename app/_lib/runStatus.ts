@@ -1,42 +1,11 @@
+import { executingStatuses, isTerminal, waitingStatuses } from "@docket/sdk/vocabulary";
 import type { RunStatusName } from "./trpcClient.ts";
 
-/** Every status, in the order a run passes through them (docs/architecture.md's table). */
-export const runStatusNames = [
-  "queued",
-  "pending",
-  "initializing",
-  "running",
-  "aborting",
-  "finalizing",
-  "completed",
-  "completed_with_errors",
-  "failed",
-  "aborted",
-] as const satisfies readonly RunStatusName[];
-
-/** Statuses after which a run never changes again (mirrors the engine's `terminalStatuses`). */
-export const endedStatuses = [
-  "completed",
-  "completed_with_errors",
-  "failed",
-  "aborted",
-] as const satisfies readonly RunStatusName[];
-
-/** Runs a worker holds or is winding down: the monitor's Running tab. */
-export const activeStatuses = [
-  "initializing",
-  "running",
-  "aborting",
-  "finalizing",
-] as const satisfies readonly RunStatusName[];
-
-/** Runs waiting for a slot or behind a blocking run. */
-export const waitingStatuses = ["queued", "pending"] as const satisfies readonly RunStatusName[];
-
-const terminal: ReadonlySet<RunStatusName> = new Set(endedStatuses);
+/** The monitor's Running tab: runs waiting to start and runs a worker holds or is winding down. */
+export const unendedStatuses = [...waitingStatuses, ...executingStatuses] as const;
 
 export function isRunEnded(status: RunStatusName): boolean {
-  return terminal.has(status);
+  return isTerminal(status);
 }
 
 /**
@@ -44,7 +13,7 @@ export function isRunEnded(status: RunStatusName): boolean {
  * and not while `finalizing` (its work is done; the API refuses that abort).
  */
 export function canAbort(status: RunStatusName): boolean {
-  return !terminal.has(status) && status !== "aborting" && status !== "finalizing";
+  return !isTerminal(status) && status !== "aborting" && status !== "finalizing";
 }
 
 /** The label staff read for a status (docs/architecture.md's vocabulary, spaced). */

@@ -1,11 +1,4 @@
-import type { paramHints as sdkParamHints } from "@docket/sdk";
-
-/** The SDK's param hints, copied (the designer bundles no SDK code) and checked equal by type. */
-const paramHints = {
-  multiline: "x-docket-multiline",
-  csv: "x-docket-csv",
-  upload: "x-docket-upload",
-} as const satisfies typeof sdkParamHints;
+import { paramHints } from "@docket/sdk/vocabulary";
 
 /**
  * The kinds of input the start form can render: `text` is a long text that

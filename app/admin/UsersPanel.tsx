@@ -1,5 +1,6 @@
 "use client";
 
+import { type Role, roles } from "@docket/sdk/vocabulary";
 import { type FormEvent, useState } from "react";
 import { useSession } from "../_components/AuthProvider.tsx";
 import { ConfirmDialog } from "../_components/ConfirmDialog.tsx";
@@ -11,9 +12,6 @@ import { issuesByField, toApiError } from "../_lib/apiError.ts";
 import { formatAgo } from "../_lib/formatters.ts";
 import { trpc } from "../_lib/trpcClient.ts";
 import { useQuery } from "../_lib/useQuery.ts";
-
-type Role = "admin" | "staff" | "viewer";
-const roles: readonly Role[] = ["admin", "staff", "viewer"];
 
 const roleHints: Readonly<Record<Role, string>> = {
   admin: "everything: schedules, users, every run",

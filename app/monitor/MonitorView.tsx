@@ -1,10 +1,11 @@
 "use client";
 
+import { terminalStatuses } from "@docket/sdk/vocabulary";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useSession } from "../_components/AuthProvider.tsx";
 import { PageHeader } from "../_components/PageHeader.tsx";
-import { activeStatuses, endedStatuses, statusLabel, waitingStatuses } from "../_lib/runStatus.ts";
+import { statusLabel, unendedStatuses } from "../_lib/runStatus.ts";
 import { trpc } from "../_lib/trpcClient.ts";
 import { useQuery } from "../_lib/useQuery.ts";
 import { ClearInactiveButton } from "./ClearInactiveButton.tsx";
@@ -26,8 +27,6 @@ const tabLabels: Readonly<Record<MonitorTab, string>> = {
   history: "History",
 };
 
-const runningStatuses = [...waitingStatuses, ...activeStatuses];
-
 /**
  * Monitor jobs, in the seeds' three tabs: what runs or waits now, what is
  * scheduled, and the history of ended runs — filtered, keyset-paginated and
@@ -47,7 +46,7 @@ export function MonitorView() {
       scroll: false,
     });
   };
-  const tabStatuses = filters.tab === "history" ? endedStatuses : runningStatuses;
+  const tabStatuses = filters.tab === "history" ? terminalStatuses : unendedStatuses;
   const query = toRunQuery(filters, tabStatuses);
 
   return (

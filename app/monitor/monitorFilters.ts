@@ -1,4 +1,4 @@
-import { runStatusNames } from "../_lib/runStatus.ts";
+import { runStatuses } from "@docket/sdk/vocabulary";
 import type { RunStatusName } from "../_lib/trpcClient.ts";
 
 export const monitorTabs = ["running", "scheduled", "history"] as const;
@@ -33,7 +33,7 @@ export function readMonitorFilters(params: URLSearchParams): MonitorFilters {
   const status = params.get("status") ?? "";
   return {
     tab: monitorTabs.includes(tab as MonitorTab) ? (tab as MonitorTab) : "running",
-    status: (runStatusNames as readonly string[]).includes(status) ? (status as RunStatusName) : "",
+    status: (runStatuses as readonly string[]).includes(status) ? (status as RunStatusName) : "",
     category: params.get("category") ?? "",
     jobId: params.get("jobId") ?? "",
     createdBy: params.get("createdBy") ?? "",

@@ -1,5 +1,6 @@
 "use client";
 
+import { type SetOperator, type TargetKind, targetKinds } from "@docket/sdk/vocabulary";
 import { type FormEvent, useEffect, useState } from "react";
 import { Field } from "../_components/Field.tsx";
 import { FormErrorNotice } from "../_components/FormErrorNotice.tsx";
@@ -9,7 +10,6 @@ import { formatNumber } from "../_lib/formatters.ts";
 import { type SetSummaryView, trpc } from "../_lib/trpcClient.ts";
 import { useQuery } from "../_lib/useQuery.ts";
 
-type Target = SetSummaryView["target"];
 type FieldDescription = Awaited<ReturnType<typeof trpc.sets.fields.query>>[number];
 
 interface Condition {
@@ -20,9 +20,7 @@ interface Condition {
   readonly value: string;
 }
 
-const targets: readonly Target[] = ["items", "records", "loans", "headings"];
-
-const operatorLabels: Readonly<Record<string, string>> = {
+const operatorLabels: Readonly<Record<SetOperator, string>> = {
   eq: "is",
   ne: "is not",
   in: "is one of",
@@ -63,7 +61,7 @@ export function LogicalSetForm({
   readonly onCreated: (set: SetSummaryView) => void;
 }) {
   const [name, setName] = useState("");
-  const [target, setTarget] = useState<Target>("items");
+  const [target, setTarget] = useState<TargetKind>("items");
   const [match, setMatch] = useState<"all" | "any">("all");
   const [conditions, setConditions] = useState<readonly Condition[]>([]);
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
@@ -93,7 +91,7 @@ export function LogicalSetForm({
   }, [filterKey]);
   const count = useQuery(
     (signal) =>
-      trpc.sets.count.query(JSON.parse(countKey) as { target: Target; filter: typeof filter }, {
+      trpc.sets.count.query(JSON.parse(countKey) as { target: TargetKind; filter: typeof filter }, {
         signal,
       }),
     { key: countKey },
@@ -167,11 +165,11 @@ export function LogicalSetForm({
               {...control}
               value={target}
               onChange={(e) => {
-                setTarget(e.target.value as Target);
+                setTarget(e.target.value as TargetKind);
                 setConditions([]);
               }}
             >
-              {targets.map((t) => (
+              {targetKinds.map((t) => (
                 <option key={t} value={t}>
                   {t}
                 </option>
@@ -245,7 +243,7 @@ export function LogicalSetForm({
                 >
                   {field?.operators.map((op) => (
                     <option key={op} value={op}>
-                      {operatorLabels[op] ?? op}
+                      {operatorLabels[op]}
                     </option>
                   ))}
                 </select>

@@ -1,5 +1,6 @@
 "use client";
 
+import type { MissedPolicy, ScheduleTiming } from "@docket/sdk/vocabulary";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
@@ -32,11 +33,10 @@ import {
   type SubscriberErrors,
 } from "./ScheduleSubscribers.tsx";
 import styles from "./schedules.module.css";
-import { describeTiming, localTimeZone, type Timing, timeZones } from "./scheduleTime.ts";
+import { describeTiming, localTimeZone, timeZones } from "./scheduleTime.ts";
 import { type TimingDraft, TimingFields } from "./TimingFields.tsx";
 
 type ScheduleView = Awaited<ReturnType<typeof trpc.schedules.get.query>>;
-type Missed = "skip" | "once";
 
 interface Draft {
   readonly name: string;
@@ -44,7 +44,7 @@ interface Draft {
   readonly timing: TimingDraft;
   readonly timezone: string;
   readonly setId: string;
-  readonly missed: Missed;
+  readonly missed: MissedPolicy;
   readonly active: boolean;
 }
 
@@ -743,7 +743,7 @@ function initialDraft(schedule: ScheduleView | null, initialJobId: string | unde
       active: true,
     };
   }
-  const timing = schedule.timing as Timing;
+  const timing = schedule.timing;
   return {
     name: schedule.name,
     jobId: schedule.jobId,
@@ -758,13 +758,13 @@ function initialDraft(schedule: ScheduleView | null, initialJobId: string | unde
     },
     timezone: schedule.timezone,
     setId: schedule.setId ?? "",
-    missed: schedule.missed as Missed,
+    missed: schedule.missed,
     active: schedule.active,
   };
 }
 
 /** The API's timing from the inputs; null while a number is not one yet. */
-function toTiming(draft: TimingDraft): Timing | null {
+function toTiming(draft: TimingDraft): ScheduleTiming | null {
   const whole = (text: string) => (/^\d{1,2}$/.test(text.trim()) ? Number(text) : null);
   switch (draft.kind) {
     case "hourly": {

@@ -1,10 +1,11 @@
 "use client";
 
+import type { ScheduleTiming } from "@docket/sdk/vocabulary";
 import { useEffect, useState } from "react";
 import { type ApiIssue, toApiError } from "../../_lib/apiError.ts";
 import { trpc } from "../../_lib/trpcClient.ts";
 import styles from "./schedules.module.css";
-import { formatFromNow, formatInZone, type Timing } from "./scheduleTime.ts";
+import { formatFromNow, formatInZone } from "./scheduleTime.ts";
 
 /** Wait after the last keystroke before asking the API. */
 const debounceMs = 350;
@@ -21,7 +22,7 @@ export interface PreviewState {
  * The next five due instants of a timing in a zone, from `schedules.preview`
  * (exactly as the scheduler will fire them), asked for once typing pauses.
  */
-export function useSchedulePreview(timing: Timing | null, timezone: string): PreviewState {
+export function useSchedulePreview(timing: ScheduleTiming | null, timezone: string): PreviewState {
   const [state, setState] = useState<PreviewState>({
     loading: true,
     dates: null,
@@ -31,7 +32,7 @@ export function useSchedulePreview(timing: Timing | null, timezone: string): Pre
   const key = JSON.stringify([timing, timezone]);
   useEffect(() => {
     // Read back from the key: the effect re-runs when the values change, not their identity.
-    const [timing, timezone] = JSON.parse(key) as [Timing | null, string];
+    const [timing, timezone] = JSON.parse(key) as [ScheduleTiming | null, string];
     if (!timing) {
       setState({ loading: false, dates: null, issues: [], message: null });
       return;

@@ -1,14 +1,13 @@
 "use client";
 
+import type { ScheduleTimingKind, Weekday } from "@docket/sdk/vocabulary";
 import type { ReactNode } from "react";
 import styles from "./schedules.module.css";
-import { capitalize, type Weekday, weekdayNames } from "./scheduleTime.ts";
-
-export type TimingKind = "hourly" | "daily" | "weekly" | "monthly" | "cron";
+import { capitalize, weekdayNames } from "./scheduleTime.ts";
 
 /** The editor's inputs for when a schedule is due (text, so half-typed values survive). */
 export interface TimingDraft {
-  readonly kind: TimingKind;
+  readonly kind: ScheduleTimingKind;
   readonly minute: string;
   readonly time: string;
   readonly weekday: Weekday;
@@ -24,7 +23,7 @@ interface TimingFieldsProps {
   readonly disabled?: boolean;
 }
 
-const kinds: readonly { value: TimingKind; label: string; hint: string }[] = [
+const kinds: readonly { value: ScheduleTimingKind; label: string; hint: string }[] = [
   { value: "hourly", label: "Hourly", hint: "Every hour" },
   { value: "daily", label: "Daily", hint: "Once a day" },
   { value: "weekly", label: "Weekly", hint: "One day a week" },

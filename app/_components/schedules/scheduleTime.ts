@@ -1,31 +1,9 @@
 /** Dates and timings of schedules in words, in the schedule's own time zone. */
 
-export type Weekday =
-  | "sunday"
-  | "monday"
-  | "tuesday"
-  | "wednesday"
-  | "thursday"
-  | "friday"
-  | "saturday";
+import { type ScheduleTiming, type Weekday, weekdays } from "@docket/sdk/vocabulary";
 
-export const weekdayNames: readonly Weekday[] = [
-  "monday",
-  "tuesday",
-  "wednesday",
-  "thursday",
-  "friday",
-  "saturday",
-  "sunday",
-];
-
-/** What the editor edits: the API's `timing` union. */
-export type Timing =
-  | { readonly kind: "cron"; readonly cron: string }
-  | { readonly kind: "hourly"; readonly minute: number }
-  | { readonly kind: "daily"; readonly time: string }
-  | { readonly kind: "weekly"; readonly day: Weekday; readonly time: string }
-  | { readonly kind: "monthly"; readonly day: number; readonly time: string };
+/** Days of the week as the editor lists them: Monday first. */
+export const weekdayNames: readonly Weekday[] = [...weekdays.slice(1), weekdays[0]];
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -66,7 +44,7 @@ export function formatFromNow(value: string | Date, now = Date.now()): string {
 }
 
 /** The timing in words, as the API's `description` reads (without the zone). */
-export function describeTiming(timing: Timing): string {
+export function describeTiming(timing: ScheduleTiming): string {
   switch (timing.kind) {
     case "hourly":
       return `Every hour at minute ${timing.minute}`;

@@ -1,4 +1,5 @@
-import { type RunFilters, runStatuses } from "@docket/engine";
+import type { RunFilters } from "@docket/engine";
+import { runStatuses } from "@docket/sdk";
 import { z } from "zod";
 import type { Caller } from "./context.ts";
 import { visibleCreatorFor } from "./permissions.ts";

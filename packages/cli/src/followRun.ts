@@ -1,4 +1,4 @@
-import { isTerminal } from "@docket/engine";
+import { isTerminal } from "@docket/sdk";
 import type { DocketClient, RunHistoryEvent, RunResult } from "./client.ts";
 import { RunProgressDisplay } from "./progressBar.ts";
 

@@ -1,4 +1,4 @@
-import { type TargetKind, targetKinds } from "@docket/engine";
+import { type TargetKind, targetKinds } from "@docket/sdk";
 import { UsageError } from "./errors.ts";
 
 /** An integer option within bounds, or a usage error naming the option. */

@@ -24,16 +24,7 @@ export {
   startEmbeddedPostgres,
 } from "./database/embeddedPostgres.ts";
 export { type MigrationReport, migrateToLatest } from "./database/migrate.ts";
-export {
-  isTerminal,
-  type RunError,
-  type RunStatus,
-  type RunTrigger,
-  runStatuses,
-  type TargetKind,
-  type TerminalStatus,
-  terminalStatuses,
-} from "./database/schema.ts";
+export type { RunError, RunTrigger } from "./database/schema.ts";
 export { builtInJobIds, createEngine, type Engine, type EngineOptions } from "./engine.ts";
 export type { EmitEventInput, EmittedEvent, EventTrigger } from "./events/emitEvent.ts";
 export {
@@ -126,12 +117,7 @@ export {
   type PreviewScheduleInput,
   previewSchedule,
 } from "./schedules/previewSchedule.ts";
-export {
-  type MissedPolicy,
-  missedPolicies,
-  type Schedule,
-  upcomingCount,
-} from "./schedules/schedule.ts";
+export { type Schedule, upcomingCount } from "./schedules/schedule.ts";
 export { maxScheduleNameLength } from "./schedules/scheduleInput.ts";
 export {
   type SchedulerHandle,
@@ -141,12 +127,8 @@ export {
 export {
   describeSchedule,
   maxMonthlyDay,
-  type ScheduleTiming,
-  scheduleTimingKinds,
   timingFromCron,
   timingToCron,
-  type Weekday,
-  weekdays,
 } from "./schedules/scheduleTiming.ts";
 export { seedExampleSchedules } from "./schedules/seedExampleSchedules.ts";
 export type { UpdateScheduleInput } from "./schedules/updateSchedule.ts";
@@ -168,10 +150,7 @@ export {
   type SetField,
   type SetFieldDescription,
   type SetFieldType,
-  type SetOperator,
   setFilterFields,
-  setOperators,
-  targetKinds,
 } from "./sets/setFields.ts";
 export {
   maxFilterConditions,
@@ -203,7 +182,7 @@ export {
   sessionIdleMs,
   sessionMaxAgeMs,
 } from "./users/sessions.ts";
-export { roles, type User } from "./users/user.ts";
+export type { User } from "./users/user.ts";
 export {
   type CreateUserInput,
   maxDisplayNameLength,

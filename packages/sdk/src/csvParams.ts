@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { paramHints } from "./vocabulary.ts";
 
 /**
  * The columns a CSV must and may have. Header names are matched without regard
@@ -12,19 +13,6 @@ export interface CsvColumns {
 
 /** Where a CSV comes from: text pasted into a parameter, or an uploaded file by id. */
 export type CsvSource = { readonly text: string } | { readonly upload: string };
-
-/**
- * JSON Schema keywords Docket reads from a job's params schema (`.meta()`): the
- * designer renders the form by them and the engine checks CSV before a run starts.
- */
-export const paramHints = {
-  /** A long text: the designer shows a box that keeps line breaks. */
-  multiline: "x-docket-multiline",
-  /** The value is CSV with these columns ({@link CsvColumns}), checked when a run starts. */
-  csv: "x-docket-csv",
-  /** The value is the id of an uploaded file: a file picker, `docket run --file`. */
-  upload: "x-docket-upload",
-} as const;
 
 /** Default limit of {@link csvTextParam}: runs' params are capped at 256 KB in all. */
 const defaultCsvTextLength = 200_000;

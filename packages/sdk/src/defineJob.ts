@@ -2,12 +2,7 @@ import type { AnyStateMachine, InputFrom } from "xstate";
 import type { z } from "zod";
 import type { Duration } from "./duration.ts";
 import type { RetryPolicy } from "./retry.ts";
-
-/** Roles of Docket's users. */
-export type Role = "admin" | "staff" | "viewer";
-
-/** The kinds of record a job's set may hold (see the demo catalog). */
-export type TargetKind = "items" | "records" | "loans" | "headings";
+import type { Role, TargetKind } from "./vocabulary.ts";
 
 /** The parameter schema of a job: a zod object schema. */
 export type ParamsSchema = z.ZodObject;

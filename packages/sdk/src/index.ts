@@ -13,7 +13,6 @@ export {
   type CsvSource,
   csvFileParam,
   csvTextParam,
-  paramHints,
 } from "./csvParams.ts";
 export {
   type AnyJobDefinition,
@@ -24,8 +23,6 @@ export {
   type JobPolicy,
   type MachineMatchingParams,
   type ParamsSchema,
-  type Role,
-  type TargetKind,
 } from "./defineJob.ts";
 export { type Duration, toMilliseconds } from "./duration.ts";
 export {
@@ -73,3 +70,30 @@ export { defaultRetryPolicy, type RetryPolicy, retryDelayMs } from "./retry.ts";
 export type { LogLevel, Progress } from "./runtime.ts";
 export { type SleepInput, sleep } from "./sleep.ts";
 export { messageOf, type StepArgs, type StepLogger, type StepOptions, step } from "./step.ts";
+export {
+  type ExecutingStatus,
+  executingStatuses,
+  isTerminal,
+  type MissedPolicy,
+  missedPolicies,
+  paramHints,
+  type Role,
+  type RunStatus,
+  type RunTriggerKind,
+  roles,
+  runStatuses,
+  runTriggerKinds,
+  type ScheduleTiming,
+  type ScheduleTimingKind,
+  type SetOperator,
+  scheduleTimingKinds,
+  setOperators,
+  type TargetKind,
+  type TerminalStatus,
+  targetKinds,
+  terminalStatuses,
+  type WaitingStatus,
+  type Weekday,
+  waitingStatuses,
+  weekdays,
+} from "./vocabulary.ts";

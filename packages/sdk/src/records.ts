@@ -1,6 +1,6 @@
 import { fromPromise, type PromiseActorLogic } from "xstate";
-import type { TargetKind } from "./defineJob.ts";
 import { runtimeOf } from "./runtime.ts";
+import type { TargetKind } from "./vocabulary.ts";
 
 /** One MARC-like field of a bibliographic record. */
 export interface MarcField {

@@ -9,10 +9,10 @@ import type { ActorSystem } from "xstate";
 // biome-ignore lint/suspicious/noExplicitAny: any system of any machine
 type AnyActorSystem = ActorSystem<any>;
 
-import type { TargetKind } from "./defineJob.ts";
 import type { AnyRecordImporter, ImportSummary } from "./imports.ts";
 import type { ProcessSummary, RecordProcessor } from "./records.ts";
 import type { RetryPolicy } from "./retry.ts";
+import type { TargetKind } from "./vocabulary.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 

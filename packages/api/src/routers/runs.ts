@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Engine, RegisteredJob, Run } from "@docket/engine";
-import { isTerminal, restoreJobId } from "@docket/engine";
-import { ForbiddenError, InvalidParamsError } from "@docket/sdk";
+import { restoreJobId } from "@docket/engine";
+import { ForbiddenError, InvalidParamsError, isTerminal } from "@docket/sdk";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import type { Caller } from "../context.ts";

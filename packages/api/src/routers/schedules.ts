@@ -4,10 +4,9 @@ import {
   maxPreviewCount,
   maxScheduleNameLength,
   maxScheduleSubscribers,
-  missedPolicies,
   timingToCron,
-  weekdays,
 } from "@docket/engine";
+import { missedPolicies, weekdays } from "@docket/sdk";
 import { z } from "zod";
 import { adminProcedure, authedProcedure, router } from "../trpc.ts";
 

@@ -5,9 +5,8 @@ import {
   maxSetNameLength,
   parseBarcodeList,
   setFilterInputSchema,
-  targetKinds,
 } from "@docket/engine";
-import { ForbiddenError } from "@docket/sdk";
+import { ForbiddenError, targetKinds } from "@docket/sdk";
 import { z } from "zod";
 import { authedProcedure, router, staffProcedure } from "../trpc.ts";
 

@@ -1,4 +1,4 @@
-import { type RunStatus, runStatuses } from "@docket/engine";
+import { type RunStatus, runStatuses } from "@docket/sdk";
 import { withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
 import { UsageError } from "../errors.ts";

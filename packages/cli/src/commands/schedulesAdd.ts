@@ -1,4 +1,4 @@
-import { missedPolicies } from "@docket/engine";
+import { missedPolicies } from "@docket/sdk";
 import { withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
 import { UsageError } from "../errors.ts";

@@ -1,5 +1,5 @@
-import { maxPreviewCount, type ScheduleTiming, type Weekday, weekdays } from "@docket/engine";
-import { NotFoundError } from "@docket/sdk";
+import { maxPreviewCount } from "@docket/engine";
+import { NotFoundError, type ScheduleTiming, type Weekday, weekdays } from "@docket/sdk";
 import type { DocketClient } from "../client.ts";
 import type { OptionSpecs } from "../command.ts";
 import { UsageError } from "../errors.ts";

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { text } from "node:stream/consumers";
-import { targetKinds } from "@docket/engine";
+import { targetKinds } from "@docket/sdk";
 import { type CreateItemizedSetRequest, withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
 import { UsageError } from "../errors.ts";

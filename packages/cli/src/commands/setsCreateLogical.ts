@@ -1,4 +1,5 @@
-import { setFilterFields, setOperators, targetKinds } from "@docket/engine";
+import { setFilterFields } from "@docket/engine";
+import { setOperators, targetKinds } from "@docket/sdk";
 import { type CreateLogicalSetRequest, withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
 import { UsageError } from "../errors.ts";

@@ -1,4 +1,4 @@
-import { targetKinds } from "@docket/engine";
+import { targetKinds } from "@docket/sdk";
 import { withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
 import { formatCount, formatTable, printJson, printLine } from "../output.ts";

@@ -1,5 +1,5 @@
-import { generatePassword, roles } from "@docket/engine";
-import type { Role } from "@docket/sdk";
+import { generatePassword } from "@docket/engine";
+import { type Role, roles } from "@docket/sdk";
 import { withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
 import { UsageError } from "../errors.ts";

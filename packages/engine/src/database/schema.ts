@@ -1,32 +1,16 @@
+import type { RunStatus, TargetKind } from "@docket/sdk";
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 import type { UsersDatabase } from "../users/usersSchema.ts";
 
-/** Statuses of a run (docs/architecture.md, "Run statuses"). */
-export const runStatuses = [
-  "queued",
-  "pending",
-  "initializing",
-  "running",
-  "aborting",
-  "finalizing",
-  "completed",
-  "completed_with_errors",
-  "failed",
-  "aborted",
-] as const;
-export type RunStatus = (typeof runStatuses)[number];
-
-export const terminalStatuses = [
-  "completed",
-  "completed_with_errors",
-  "failed",
-  "aborted",
-] as const;
-export type TerminalStatus = (typeof terminalStatuses)[number];
-
-export function isTerminal(status: RunStatus): status is TerminalStatus {
-  return (terminalStatuses as readonly string[]).includes(status);
-}
+// The run statuses and target kinds are Docket's vocabulary, defined once in the SDK.
+export {
+  isTerminal,
+  type RunStatus,
+  runStatuses,
+  type TargetKind,
+  type TerminalStatus,
+  terminalStatuses,
+} from "@docket/sdk";
 
 type Json = ColumnType<unknown, string, string>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -97,9 +81,6 @@ export interface RunJournalTable {
   value: Json;
   recorded_at: ColumnType<Date, never, never>;
 }
-
-/** Kinds of record a set holds and a job targets (the demo catalog's tables). */
-export type TargetKind = "items" | "records" | "loans" | "headings";
 
 type Version = ColumnType<number, number | undefined, number>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;

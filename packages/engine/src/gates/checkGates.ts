@@ -1,14 +1,15 @@
+import { executingStatuses, waitingStatuses } from "@docket/sdk";
 import { sql, type Transaction } from "kysely";
 import type { Database } from "../database/schema.ts";
 import type { GatePolicy } from "./gatePolicy.ts";
-
-/** Statuses of a run that is executing (holds its gates). */
-export const executingStatuses = ["initializing", "running", "aborting", "finalizing"] as const;
 
 export type GateDecision =
   | { readonly kind: "pass" }
   | { readonly kind: "queued"; readonly reason: string }
   | { readonly kind: "pending"; readonly reason: string };
+
+// The executing statuses as a SQL list, for the global cap's count.
+const executingList = sql.join(executingStatuses.map((status) => sql.lit(status)));
 
 /**
  * Decides whether a run may start now. Runs inside the caller's transaction,
@@ -58,7 +59,7 @@ export async function checkGates(
       .where((eb) =>
         eb.or([
           eb("status", "in", executingStatuses),
-          eb.and([eb("status", "in", ["pending", "queued"]), eb("created_at", "<", run.createdAt)]),
+          eb.and([eb("status", "in", waitingStatuses), eb("created_at", "<", run.createdAt)]),
         ]),
       )
       .orderBy("created_at")
@@ -69,7 +70,7 @@ export async function checkGates(
   if (globalCap !== null) {
     // Workflow runs only wait for their child runs: counting them would let them starve their own children.
     const { rows } = await sql<{ n: number }>`
-      select count(*)::int as n from runs where status in ('initializing', 'running', 'aborting', 'finalizing')
+      select count(*)::int as n from runs where status in (${executingList})
         and job_id not like 'workflow:%'`.execute(trx);
     const executing = rows[0]?.n ?? 0;
     if (executing >= globalCap) {

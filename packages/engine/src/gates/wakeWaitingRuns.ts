@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { waitingStatuses } from "@docket/sdk";
 import { type Kysely, sql } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
@@ -21,7 +22,7 @@ export async function wakeWaitingRuns(
     const waiting = await trx
       .selectFrom("runs")
       .select(["id", "job_id", "priority"])
-      .where("status", "in", ["queued", "pending"])
+      .where("status", "in", waitingStatuses)
       .where(sql<boolean>`waiting_reason is not null`)
       .orderBy("priority", "desc")
       .orderBy("created_at")

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { messageOf } from "@docket/sdk";
+import { messageOf, waitingStatuses } from "@docket/sdk";
 import type { Kysely } from "kysely";
 import type { PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
@@ -19,8 +19,7 @@ export class WorkerStoppingError extends Error {
 
 /** Run statuses in which the run's parts are processed. */
 const partsProceedWhile: ReadonlySet<string> = new Set([
-  "queued",
-  "pending",
+  ...waitingStatuses,
   "initializing",
   "running",
 ]);

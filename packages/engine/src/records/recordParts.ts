@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ProcessSummary } from "@docket/sdk";
+import { isTerminal, type ProcessSummary } from "@docket/sdk";
 import { type Kysely, sql, type Transaction } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
@@ -206,7 +206,7 @@ export async function endPart(
       .forUpdate()
       .executeTakeFirst();
     if (!run || run.lease !== null || run.queue_job_id !== null) return;
-    if (["completed", "completed_with_errors", "failed", "aborted"].includes(run.status)) return;
+    if (isTerminal(run.status)) return;
     if (await hasOpenParts(trx, ref.runId)) return;
     const wakeJobId = randomUUID();
     await trx

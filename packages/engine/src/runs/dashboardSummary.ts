@@ -1,3 +1,4 @@
+import { terminalStatuses } from "@docket/sdk";
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
@@ -45,7 +46,7 @@ export async function dashboardSummary(
            ) as failed_ids
     from runs
     where trigger->>'kind' = 'schedule'
-      and status in ('completed', 'completed_with_errors', 'failed', 'aborted')
+      and status in (${sql.join(terminalStatuses.map((status) => sql.lit(status)))})
       and ended_at >= now() - make_interval(days => ${input.days})
     group by job_id, day, status`.execute(db);
   const byKey = new Map<

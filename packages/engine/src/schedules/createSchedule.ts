@@ -1,4 +1,4 @@
-import { ConflictError } from "@docket/sdk";
+import { ConflictError, type MissedPolicy, type ScheduleTiming } from "@docket/sdk";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../database/schema.ts";
 import type { ScheduleSubscriberInput } from "../notifications/subscriptionInput.ts";
@@ -6,10 +6,9 @@ import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { workflowDb } from "../workflows/workflowsSchema.ts";
 import { nextDueTime } from "./dueTimes.ts";
 import { getSchedule } from "./listSchedules.ts";
-import type { MissedPolicy, Schedule } from "./schedule.ts";
+import type { Schedule } from "./schedule.ts";
 import { checkScheduleFields } from "./scheduleInput.ts";
 import { replaceScheduleSubscribers } from "./scheduleSubscribers.ts";
-import type { ScheduleTiming } from "./scheduleTiming.ts";
 
 export interface CreateScheduleInput {
   /** Unique among schedules; 1–200 characters. */

@@ -1,14 +1,11 @@
+import type { MissedPolicy, ScheduleTiming } from "@docket/sdk";
 import type { Selectable } from "kysely";
 import type { RunStatus, SchedulesTable } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { validateParams } from "../runs/startRun.ts";
 import { workflowJobId } from "../workflows/workflow.ts";
 import { nextDueTimes } from "./dueTimes.ts";
-import { describeSchedule, type ScheduleTiming, timingFromCron } from "./scheduleTiming.ts";
-
-/** What to do about due times missed while no worker ran. */
-export type MissedPolicy = "skip" | "once";
-export const missedPolicies = ["skip", "once"] as const;
+import { describeSchedule, timingFromCron } from "./scheduleTiming.ts";
 
 /** How many upcoming due instants a schedule lists. */
 export const upcomingCount = 5;

@@ -1,4 +1,11 @@
-import { type FieldIssue, InvalidParamsError, NotFoundError } from "@docket/sdk";
+import {
+  type FieldIssue,
+  InvalidParamsError,
+  type MissedPolicy,
+  missedPolicies,
+  NotFoundError,
+  type ScheduleTiming,
+} from "@docket/sdk";
 import type { Kysely } from "kysely";
 import type { Database } from "../database/schema.ts";
 import type {
@@ -9,9 +16,8 @@ import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { validateParams, validateSet } from "../runs/startRun.ts";
 import { getWorkflow } from "../workflows/workflowQueries.ts";
 import { checkTimezone } from "./dueTimes.ts";
-import { type MissedPolicy, missedPolicies } from "./schedule.ts";
 import { checkScheduleSubscribers } from "./scheduleSubscribers.ts";
-import { type ScheduleTiming, timingToCron } from "./scheduleTiming.ts";
+import { timingToCron } from "./scheduleTiming.ts";
 
 /** Longest schedule name. */
 export const maxScheduleNameLength = 200;

@@ -1,34 +1,13 @@
-import { InvalidParamsError } from "@docket/sdk";
+import {
+  InvalidParamsError,
+  type ScheduleTiming,
+  scheduleTimingKinds,
+  weekdays,
+} from "@docket/sdk";
 import { checkCron } from "./dueTimes.ts";
-
-/** Days of the week, in cron's numbering (Sunday = 0). */
-export const weekdays = [
-  "sunday",
-  "monday",
-  "tuesday",
-  "wednesday",
-  "thursday",
-  "friday",
-  "saturday",
-] as const;
-export type Weekday = (typeof weekdays)[number];
 
 /** Highest day of a monthly schedule: every month has it. */
 export const maxMonthlyDay = 28;
-
-/**
- * When a schedule is due: a 5-field cron expression, or one of the predefined
- * choices the designer offers. Times are `HH:MM`, on the schedule's time zone.
- * Every choice is stored as its cron equivalent.
- */
-export type ScheduleTiming =
-  | { readonly kind: "cron"; readonly cron: string }
-  | { readonly kind: "hourly"; readonly minute: number }
-  | { readonly kind: "daily"; readonly time: string }
-  | { readonly kind: "weekly"; readonly day: Weekday; readonly time: string }
-  | { readonly kind: "monthly"; readonly day: number; readonly time: string };
-
-export const scheduleTimingKinds = ["cron", "hourly", "daily", "weekly", "monthly"] as const;
 
 /**
  * The cron expression of a timing; an {@link InvalidParamsError} names the bad

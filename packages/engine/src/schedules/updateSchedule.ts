@@ -1,4 +1,4 @@
-import { NotFoundError } from "@docket/sdk";
+import { type MissedPolicy, NotFoundError, type ScheduleTiming } from "@docket/sdk";
 import type { Kysely } from "kysely";
 import type { Database } from "../database/schema.ts";
 import type { ScheduleSubscriberInput } from "../notifications/subscriptionInput.ts";
@@ -7,10 +7,9 @@ import { workflowDb } from "../workflows/workflowsSchema.ts";
 import { assertNameFree, nameTaken } from "./createSchedule.ts";
 import { nextDueTime } from "./dueTimes.ts";
 import { assertScheduleId, getSchedule } from "./listSchedules.ts";
-import type { MissedPolicy, Schedule } from "./schedule.ts";
+import type { Schedule } from "./schedule.ts";
 import { checkScheduleFields } from "./scheduleInput.ts";
 import { replaceScheduleSubscribers } from "./scheduleSubscribers.ts";
-import type { ScheduleTiming } from "./scheduleTiming.ts";
 
 /** The fields to change; the others keep their values. */
 export interface UpdateScheduleInput {

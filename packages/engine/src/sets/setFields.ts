@@ -1,20 +1,4 @@
-import type { TargetKind } from "../database/schema.ts";
-
-/** Comparison operators of a set filter's conditions. */
-export const setOperators = [
-  "eq",
-  "ne",
-  "in",
-  "lt",
-  "lte",
-  "gt",
-  "gte",
-  "contains",
-  "is_null",
-  "not_null",
-  "older_than_days",
-] as const;
-export type SetOperator = (typeof setOperators)[number];
+import type { SetOperator, TargetKind } from "@docket/sdk";
 
 /**
  * How a field is compared: `text` (eq, ne, in, contains = case-insensitive
@@ -88,14 +72,6 @@ export const targetTableNames = {
   headings: "headings",
 } as const satisfies Record<TargetKind, string>;
 export type TargetTableName = (typeof targetTableNames)[TargetKind];
-
-/** Every target kind, in the order the designer lists them. */
-export const targetKinds = [
-  "items",
-  "records",
-  "loans",
-  "headings",
-] as const satisfies readonly TargetKind[];
 
 /** A field of a target as the filter designer shows it. */
 export interface SetFieldDescription extends SetField {

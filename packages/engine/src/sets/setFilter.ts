@@ -1,13 +1,7 @@
-import { type FieldIssue, InvalidParamsError } from "@docket/sdk";
+import { type FieldIssue, InvalidParamsError, type SetOperator } from "@docket/sdk";
 import { z } from "zod";
 import type { TargetKind } from "../database/schema.ts";
-import {
-  findSetField,
-  operatorsOf,
-  type SetField,
-  type SetOperator,
-  setFilterFields,
-} from "./setFields.ts";
+import { findSetField, operatorsOf, type SetField, setFilterFields } from "./setFields.ts";
 
 /** Most conditions in each of `all` and `any`. */
 export const maxFilterConditions = 50;

@@ -1,8 +1,7 @@
-import { ConflictError, InvalidParamsError, NotFoundError } from "@docket/sdk";
+import { ConflictError, InvalidParamsError, NotFoundError, targetKinds } from "@docket/sdk";
 import type { Insertable, Selectable, Transaction } from "kysely";
 import type { Database, SetsTable, TargetKind } from "../database/schema.ts";
 import { isUuid } from "../validation/isUuid.ts";
-import { targetKinds } from "./setFields.ts";
 
 /** Longest set name. */
 export const maxSetNameLength = 200;

@@ -2,9 +2,6 @@ import type { Role } from "@docket/sdk";
 import type { Selectable } from "kysely";
 import type { UsersTable } from "./usersSchema.ts";
 
-/** Roles, from most to least powerful. */
-export const roles = ["admin", "staff", "viewer"] as const satisfies readonly Role[];
-
 /** A Docket user, as the API shows it (never the password hash). */
 export interface User {
   readonly id: string;

@@ -1,6 +1,6 @@
+import { roles } from "@docket/sdk";
 import { z } from "zod";
 import { maxPasswordLength, minPasswordLength } from "./password.ts";
-import { roles } from "./user.ts";
 
 export const maxUserNameLength = 64;
 export const maxDisplayNameLength = 200;
