@@ -50,9 +50,10 @@ describe("gates", () => {
   it("never overlaps conflicting job types, in either direction", async () => {
     await using t = await createTestEngine();
     await using _worker = await t.engine.startWorker();
+    // A holds long enough that B is seen waiting even on a machine stalled for seconds.
     const a = await t.engine.startRun({
       jobId: "fixtures.conflict-a",
-      params: { holdMs: 600 },
+      params: { holdMs: 4_000 },
       createdBy: "ana",
     });
     await waitForStatus(t.engine, a.id, ["running"]);
