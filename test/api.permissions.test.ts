@@ -475,7 +475,7 @@ describe("permission matrix", () => {
       if (process.env.DOCKET_DEBUG) console.log(path, Date.now() - started, "ms");
     }
     expect(failures).toEqual([]);
-  });
+  }, 240_000); // hundreds of calls, each on fresh resources: 20 s on a quiet machine, minutes on a stalled one
 
   it("names the missing permission and changes nothing when it denies", async () => {
     await using t = await createTestEngine();
