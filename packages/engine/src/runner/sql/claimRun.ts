@@ -1,6 +1,6 @@
 /** Claims a run for one activation (lease, worker, status, deadline), only while its queue job is the current one. */
 import { type Kysely, sql, type Transaction } from "kysely";
-import type { Database, RunRow } from "../../database/schema.ts";
+import { type Database, type RunRow, terminalStatuses } from "../../database/schema.ts";
 
 export interface ClaimRunInput {
   readonly runId: string;
@@ -36,7 +36,7 @@ export async function claimRun(
     })
     .where("id", "=", runId)
     .where("queue_job_id", "=", queueJobId)
-    .where("status", "not in", ["completed", "completed_with_errors", "failed", "aborted"])
+    .where("status", "not in", terminalStatuses)
     .returningAll()
     .executeTakeFirst();
   return row;
