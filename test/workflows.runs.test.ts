@@ -38,6 +38,7 @@ describe("workflow runs", () => {
     await using _worker = await t.engine.startWorker();
     const run = await t.engine.workflows.start({ workflowId: workflow.id, createdBy: "ana" });
     expect(run.jobId).toBe(`workflow:${workflow.id}`);
+    expect(run.workflowId).toBe(workflow.id);
     const done = await waitForStatus(t.engine, run.id, ended);
     expect(done.status).toBe("completed");
     const children = await childrenOf(t.database.url, run.id);
@@ -47,6 +48,10 @@ describe("workflow runs", () => {
     ]);
     const child = await t.engine.getRun(children[0]!.id);
     expect(child.trigger).toEqual({ kind: "workflow", parentRunId: run.id });
+    expect(child.workflowId).toBeNull();
+    // The history filter by workflow reads the run's workflow_id: the run, not its children.
+    const ofWorkflow = await t.engine.listRuns({ workflowId: workflow.id });
+    expect(ofWorkflow.runs.map((r) => r.id)).toEqual([run.id]);
     expect(child.createdBy).toBe("ana");
     const status = await t.engine.workflows.runStatus(run.id);
     expect(status.version).toBe(1);

@@ -126,6 +126,7 @@ async function loadDependencies(
         id: schedule.id,
         name: schedule.name,
         jobId: schedule.jobId,
+        workflowId: schedule.workflowId,
         description: schedule.description,
         active: schedule.active,
       })),

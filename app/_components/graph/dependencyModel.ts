@@ -59,6 +59,8 @@ export interface DependencySchedule {
   readonly id: string;
   readonly name: string;
   readonly jobId: string;
+  /** The workflow it starts instead of a job, if any. */
+  readonly workflowId: string | null;
   readonly description: string;
   readonly active: boolean;
 }
@@ -187,9 +189,7 @@ export function buildDependencyModel(input: DependencyInput): DependencyModel {
 
   for (const schedule of input.schedules ?? []) {
     // Schedules of workflows point at the workflow node, when it is shown.
-    const workflowId = schedule.jobId.startsWith("workflow:")
-      ? schedule.jobId.slice("workflow:".length)
-      : null;
+    const workflowId = schedule.workflowId;
     const target = workflowId
       ? (input.workflows ?? []).some((workflow) => workflow.id === workflowId)
         ? dependencyNodeId.workflow(workflowId)

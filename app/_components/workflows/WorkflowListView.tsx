@@ -39,8 +39,8 @@ export function WorkflowListView() {
             async (id) =>
               [
                 id,
-                (await trpc.runs.list.query({ jobId: `workflow:${id}`, limit: 1 }, { signal }))
-                  .runs[0] ?? null,
+                (await trpc.runs.list.query({ workflowId: id, limit: 1 }, { signal })).runs[0] ??
+                  null,
               ] as const,
           ),
         ),

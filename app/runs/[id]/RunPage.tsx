@@ -26,8 +26,8 @@ export function RunPage({ runId }: { readonly runId: string }) {
   const { user } = useSession();
   const { run, events, eventCount, error, loading, live, refresh, show } = useRunLive(runId);
   const jobId = run?.jobId;
-  // Workflow runs (job id `workflow:<id>`) draw their steps, not a job's machine.
-  const workflowId = jobId?.startsWith("workflow:") ? jobId.slice("workflow:".length) : null;
+  // Workflow runs draw their steps, not a job's machine.
+  const workflowId = run?.workflowId ?? null;
   const { data: job } = useQuery((signal) => trpc.jobs.get.query({ id: jobId ?? "" }, { signal }), {
     key: jobId ?? "",
     enabled: jobId !== undefined && workflowId === null,

@@ -11,6 +11,8 @@ import { visibleCreatorFor } from "./permissions.ts";
 export const runHistoryFiltersShape = {
   status: z.array(z.enum(runStatuses)).max(runStatuses.length).optional(),
   jobId: z.string().min(1).max(200).optional(),
+  /** Runs of this workflow. */
+  workflowId: z.uuid({ message: "Workflow ids are UUIDs" }).optional(),
   category: z.string().min(1).max(200).optional(),
   createdBy: z.string().min(1).max(200).optional(),
   /** Created at or after (ISO 8601). */

@@ -102,9 +102,9 @@ import { deleteSet } from "./sets/deleteSet.ts";
 import { type GetSetInput, getSet, type SetPage } from "./sets/getSet.ts";
 import { type ListSetsInput, listSets } from "./sets/listSets.ts";
 import type { RecordSet, SetSummary } from "./sets/recordSet.ts";
+import { type StoreUploadInput, storeUpload, type Upload } from "./uploads/storeUpload.ts";
 import type { User } from "./users/user.ts";
 import type { CreateUserInput } from "./users/userInput.ts";
-import { type StoreUploadInput, storeUpload, type Upload } from "./uploads/storeUpload.ts";
 import { createUserService, type UserService } from "./users/userService.ts";
 import { retryWorkflowRun } from "./workflows/retryWorkflowRun.ts";
 import { workflowQueue } from "./workflows/workflowJob.ts";
@@ -310,8 +310,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       if (run.status === "aborted") runEnded(run.id, run.jobId);
     },
   });
-  const titleOf = async (jobId: string) =>
-    registry.find(jobId)?.definition.title ?? (await workflows.internals.titleOf(jobId));
+  const titleOf = async (jobId: string, runId: string) =>
+    registry.find(jobId)?.definition.title ?? (await workflows.internals.titleOfRun(runId));
   const runEnded = (runId: string, jobId: string) => {
     // A child's end wakes its workflow run; an aborted workflow run aborts its child.
     const handled = workflows.internals
@@ -320,7 +320,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       .finally(() => enqueuing.delete(handled));
     enqueuing.add(handled);
     // Missed if this process dies first: the workers' sweep then notifies the run.
-    const enqueued = titleOf(jobId)
+    const enqueued = titleOf(jobId, runId)
       .then((title) => notifyRunEnded(db, runId, title ? { jobTitle: title } : {}))
       .catch((error: unknown) => {
         console.error(`[docket] notifying subscribers of run ${runId} failed:`, error);

@@ -195,7 +195,7 @@ export type { UserService } from "./users/userService.ts";
 export { installStaffMessages, staffMessage } from "./validation/staffMessages.ts";
 export type { StartWorkflowRunInput } from "./workflows/startWorkflowRun.ts";
 export type { Workflow, WorkflowSummary, WorkflowVersionSummary } from "./workflows/workflow.ts";
-export { workflowIdOf, workflowJobId } from "./workflows/workflow.ts";
+export { workflowJobId } from "./workflows/workflow.ts";
 export {
   edgeOutcomes,
   maxNodeParamsBytes,

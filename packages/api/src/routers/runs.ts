@@ -52,7 +52,7 @@ async function cancellableRun(engine: Engine, caller: Caller, id: string): Promi
   const job = engine.registry.find(run.jobId);
   if (job) assertCanCancelRun(caller, job, run);
   else if (caller.role !== "admin" && run.createdBy !== caller.name) {
-    const what = run.jobId.startsWith("workflow:")
+    const what = run.workflowId
       ? `run ${run.id} is a workflow run`
       : `job "${run.jobId}" is no longer registered`;
     throw new ForbiddenError(

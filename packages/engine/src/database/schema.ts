@@ -1,6 +1,8 @@
 import type { RunStatus, TargetKind } from "@docket/sdk";
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+import type { RunReport } from "../records/report.ts";
 import type { UsersDatabase } from "../users/usersSchema.ts";
+import type { WorkflowDefinition } from "../workflows/workflowDefinition.ts";
 
 // The run statuses and target kinds are Docket's vocabulary, defined once in the SDK.
 export {
@@ -13,6 +15,8 @@ export {
 } from "@docket/sdk";
 
 type Json = ColumnType<unknown, string, string>;
+/** A JSON column whose stored shape the engine writes and knows: read as `T`, written as a string. */
+type JsonOf<T> = ColumnType<T, string, string>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 /** How a run came to be. */
@@ -30,6 +34,12 @@ export interface RunError {
   readonly name?: string;
 }
 
+/** How far a run got: `done` of `total` (when known). */
+export interface RunProgressColumn {
+  readonly done: number;
+  readonly total?: number;
+}
+
 export interface RunsTable {
   id: Generated<string>;
   job_id: string;
@@ -37,15 +47,15 @@ export interface RunsTable {
   status: RunStatus;
   description: string | null;
   params: Json;
-  trigger: Json;
+  trigger: JsonOf<RunTrigger>;
   created_by: string;
   priority: Generated<number>;
   snapshot: Json | null;
   /** A failed workflow run's last active checkpoint, where a retry resumes it. */
   resume_snapshot: Json | null;
   state_value: Json | null;
-  progress: Json | null;
-  error: Json | null;
+  progress: JsonOf<RunProgressColumn> | null;
+  error: JsonOf<RunError> | null;
   step_visits: ColumnType<Record<string, number>, string | undefined, string>;
   activations: Generated<number>;
   queue_job_id: string | null;
@@ -62,9 +72,19 @@ export interface RunsTable {
   set_id: string | null;
   target: TargetKind | null;
   population: number | null;
-  report: Json | null;
+  report: JsonOf<RunReport> | null;
   restores_run_id: string | null;
   waiting_reason: string | null;
+  /** A child run started by a workflow run's node. */
+  parent_run_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Deterministic per (workflow run, node, visit): a resumed parent finds its child. */
+  child_key: ColumnType<string | null, string | null | undefined, string | null>;
+  /**
+   * A workflow run: the workflow and the version it runs (null for a job's run).
+   * Its `job_id` is `workflow:<workflow_id>` too, but this column is what is read.
+   */
+  workflow_id: ColumnType<string | null, string | null | undefined, string | null>;
+  workflow_version: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface RunEventsTable {
@@ -209,10 +229,12 @@ export interface UploadChunksTable {
   content: Buffer;
 }
 
+/** A schedule starts a job (`job_id`) or a workflow (`workflow_id`), exactly one of them. */
 export interface SchedulesTable {
   id: Generated<string>;
   name: string;
-  job_id: string;
+  job_id: string | null;
+  workflow_id: ColumnType<string | null, string | null | undefined, string | null>;
   params: ColumnType<unknown, string | undefined, string>;
   set_id: string | null;
   cron: string;
@@ -267,6 +289,34 @@ export interface EventsTable {
   triggered: ColumnType<unknown, string | undefined, string>;
 }
 
+/** A workflow: its name and latest version; versions hold the definitions. */
+export interface WorkflowsTable {
+  id: Generated<string>;
+  name: string;
+  latest_version: number;
+  created_by: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  deleted_at: Timestamp | null;
+}
+
+/** One saved version of a workflow; never changed once written. */
+export interface WorkflowVersionsTable {
+  workflow_id: string;
+  version: number;
+  /** Validated when saved (validateWorkflow), so it is read as a definition. */
+  definition: ColumnType<WorkflowDefinition, string, never>;
+  created_by: string;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+/** A workflow run parked at an event wait. */
+export interface RunEventWaitsTable {
+  run_id: string;
+  event_name: string;
+  since: Timestamp;
+}
+
 export interface Database extends UsersDatabase {
   runs: RunsTable;
   run_events: RunEventsTable;
@@ -287,6 +337,9 @@ export interface Database extends UsersDatabase {
   notification_subscriptions: NotificationSubscriptionsTable;
   notifications: NotificationsTable;
   events: EventsTable;
+  workflows: WorkflowsTable;
+  workflow_versions: WorkflowVersionsTable;
+  run_event_waits: RunEventWaitsTable;
 }
 
 export type RunRow = Selectable<RunsTable>;

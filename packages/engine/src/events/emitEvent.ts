@@ -4,6 +4,7 @@ import type { PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { startRun } from "../runs/startRun.ts";
+import { workflowJobId } from "../workflows/workflow.ts";
 
 export interface EmitEventInput {
   /** e.g. `catalog.records-imported`. */
@@ -77,7 +78,7 @@ export async function emitEvent(
   // After the event is stored: a workflow run that looks for it either finds it or is woken.
   const workflows = (await emitted?.({ name: input.name, emittedBy: input.emittedBy })) ?? [];
   for (const started of workflows) {
-    const jobId = `workflow:${started.workflowId}`;
+    const jobId = workflowJobId(started.workflowId);
     triggered.push(
       started.runId
         ? { jobId, runId: started.runId }

@@ -71,7 +71,7 @@ export async function checkGates(
     // Workflow runs only wait for their child runs: counting them would let them starve their own children.
     const { rows } = await sql<{ n: number }>`
       select count(*)::int as n from runs where status in (${executingList})
-        and job_id not like 'workflow:%'`.execute(trx);
+        and workflow_id is null`.execute(trx);
     const executing = rows[0]?.n ?? 0;
     if (executing >= globalCap) {
       return {

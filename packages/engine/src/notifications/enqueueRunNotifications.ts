@@ -3,7 +3,6 @@ import { type Kysely, sql } from "kysely";
 import {
   type Database,
   type RunError,
-  type RunTrigger,
   type TerminalStatus,
   terminalStatuses,
 } from "../database/schema.ts";
@@ -104,7 +103,7 @@ export async function enqueueRunNotifications(
     status,
     description: run.description,
     createdBy: run.created_by,
-    trigger: (run.trigger as RunTrigger | null) ?? null,
+    trigger: run.trigger,
     scheduleName: run.schedule_name,
     error: (run.error as Partial<RunError> | null) ?? null,
     report: (run.report as Partial<RunReport> | null) ?? null,

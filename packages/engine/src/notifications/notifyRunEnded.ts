@@ -49,7 +49,7 @@ export interface NotifyMissedRunsOptions {
  */
 export async function notifyMissedRuns(
   db: Kysely<Database>,
-  titleOf: (jobId: string) => Promise<string | undefined>,
+  titleOf: (jobId: string, runId: string) => Promise<string | undefined>,
   { graceMs = 60_000, limit = 100 }: NotifyMissedRunsOptions = {},
 ): Promise<string[]> {
   const missed = await db
@@ -64,7 +64,7 @@ export async function notifyMissedRuns(
   const notified: string[] = [];
   for (const run of missed) {
     try {
-      const title = await titleOf(run.job_id);
+      const title = await titleOf(run.job_id, run.id);
       const written = await notifyRunEnded(db, run.id, title ? { jobTitle: title } : {});
       if (written !== null) notified.push(run.id);
     } catch (error) {

@@ -63,14 +63,14 @@ export async function* readRunHistory(
     if (rows.length === 0) return;
     const setNames = await readSetNames(db, rows);
     yield rows.map((row) => {
-      const report = row.report as RunReport | null;
+      const report = row.report;
       return {
         id: row.id,
         jobId: row.job_id,
         jobTitle: registry.find(row.job_id)?.definition.title ?? row.job_id,
         status: row.status,
         description: row.description,
-        error: (row.error as RunError | null) ?? null,
+        error: row.error ?? null,
         createdBy: row.created_by,
         setId: row.set_id,
         setName: row.set_id ? (setNames.get(row.set_id) ?? null) : null,

@@ -2,11 +2,10 @@ import { randomUUID } from "node:crypto";
 import { ConflictError, NotFoundError } from "@docket/sdk";
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
-import type { Database, RunError, RunsTable } from "../database/schema.ts";
+import type { Database, RunsTable } from "../database/schema.ts";
 import { type PartJobData, partsQueue } from "../records/recordParts.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
 import { isUuid } from "../validation/isUuid.ts";
-import { workflowIdOf } from "../workflows/workflow.ts";
 import {
   isNonRetriable,
   type Run,
@@ -48,7 +47,7 @@ export async function retryRun(
     const row = await lockFailedRun(trx, runId);
     const job = registry.find(row.job_id);
     if (job) return retryJobRun(trx, boss, job, row, requestedBy);
-    if (workflowIdOf(row.job_id)) return retryWorkflow(trx, row, requestedBy);
+    if (row.workflow_id) return retryWorkflow(trx, row, requestedBy);
     throw new ConflictError(
       `Job "${row.job_id}" of run ${runId} is no longer in the catalog; it cannot be retried.`,
     );
@@ -81,7 +80,7 @@ async function lockFailedRun(trx: Transaction<Database>, runId: string): Promise
 
 /** Why a failed run of `job` cannot resume, or null when it can. */
 export function resumeProblem(row: RetriedRunRow, job: RegisteredJob): string | null {
-  const error = row.error as RunError | null;
+  const error = row.error;
   if (isNonRetriable(error)) {
     return `This run failed with an error that retrying cannot fix: ${withoutFullStop(error?.message ?? "no message")}. Fix what it reports, then start a new run.`;
   }

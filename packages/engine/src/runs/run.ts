@@ -6,6 +6,8 @@ import type { RunReport } from "../records/report.ts";
 export interface Run {
   readonly id: string;
   readonly jobId: string;
+  /** The workflow a workflow run runs (its job id is `workflow:<id>`); null for a job's run. */
+  readonly workflowId: string | null;
   readonly status: RunStatus;
   readonly description: string | null;
   readonly params: unknown;
@@ -86,24 +88,25 @@ export function toRun(row: RunRowWithRestore): Run {
   return {
     id: row.id,
     jobId: row.job_id,
+    workflowId: row.workflow_id,
     status: row.status,
     description: row.description,
     params: row.params,
-    trigger: row.trigger as RunTrigger,
+    trigger: row.trigger,
     createdBy: row.created_by,
     priority: row.priority,
     stateValue: row.state_value ?? null,
     context: snapshot?.context ?? null,
     output: snapshot?.output ?? null,
-    progress: (row.progress as Run["progress"]) ?? null,
-    error: toRunFailure((row.error as RunError | null) ?? null),
+    progress: row.progress ?? null,
+    error: toRunFailure(row.error ?? null),
     activations: row.activations,
     wakeAt: row.wake_at,
     machineVersion: row.machine_version,
     setId: row.set_id,
     target: row.target,
     population: row.population,
-    report: (row.report as RunReport | null) ?? null,
+    report: row.report ?? null,
     restoresRunId: row.restores_run_id,
     restoredBy: row.restored_by ? { ...row.restored_by, at: new Date(row.restored_by.at) } : null,
     waitingReason: row.waiting_reason,

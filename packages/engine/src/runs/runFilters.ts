@@ -7,6 +7,8 @@ import { isUuid } from "../validation/isUuid.ts";
 export interface RunFilters {
   readonly status?: readonly RunStatus[];
   readonly jobId?: string;
+  /** Runs of this workflow. */
+  readonly workflowId?: string;
   /** Runs of the job types in this category (resolved through the registry; case-insensitive). */
   readonly category?: string;
   /** Runs of any of these job types. */
@@ -41,6 +43,7 @@ export function applyRunFilters<O>(
   let q = query;
   if (filters.status?.length) q = q.where("runs.status", "in", filters.status);
   if (filters.jobId) q = q.where("runs.job_id", "=", filters.jobId);
+  if (filters.workflowId) q = q.where("runs.workflow_id", "=", filters.workflowId);
   if (filters.jobIds) q = q.where("runs.job_id", "in", nonEmpty(filters.jobIds));
   if (filters.category !== undefined) {
     const category = filters.category.toLowerCase();

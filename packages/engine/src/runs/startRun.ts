@@ -25,10 +25,12 @@ export interface StartRunInput {
   readonly setId?: string;
 }
 
-/** Fields only the engine sets (restore runs). */
+/** Fields only the engine sets (restore runs, workflow runs). */
 interface InternalRunFields {
   readonly restoresRunId?: string;
   readonly target?: TargetKind;
+  /** A workflow run: the workflow and the version it runs. */
+  readonly workflow?: { readonly id: string; readonly version: number };
 }
 
 /** Largest accepted params payload, serialized. */
@@ -83,6 +85,8 @@ export async function insertRun(
         set_id: input.setId ?? null,
         target: internal.target ?? null,
         restores_run_id: internal.restoresRunId ?? null,
+        workflow_id: internal.workflow?.id ?? null,
+        workflow_version: internal.workflow?.version ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -3,7 +3,6 @@ import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../database/schema.ts";
 import type { ScheduleSubscriberInput } from "../notifications/subscriptionInput.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
-import { workflowDb } from "../workflows/workflowsSchema.ts";
 import { nextDueTime } from "./dueTimes.ts";
 import { getSchedule } from "./listSchedules.ts";
 import type { Schedule } from "./schedule.ts";
@@ -69,7 +68,7 @@ export async function createSchedule(
   const active = input.active ?? true;
   const id = await db.transaction().execute(async (trx) => {
     await assertNameFree(trx, fields.name);
-    const row = await workflowDb(trx)
+    const row = await trx
       .insertInto("schedules")
       .values({
         name: fields.name,

@@ -3,12 +3,13 @@ import { type Kysely, sql } from "kysely";
 import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { isUuid } from "../validation/isUuid.ts";
+import { workflowJobIdSql } from "../workflows/workflow.ts";
 import { type Schedule, toSchedule } from "./schedule.ts";
 
 export interface ListSchedulesInput {
   /** Only active (true) or inactive (false) schedules. Default both. */
   readonly active?: boolean;
-  /** Only schedules of this job. Default all. */
+  /** Only schedules of this job (for a workflow, its runs' job id `workflow:<id>`). Default all. */
   readonly jobId?: string;
 }
 
@@ -20,11 +21,14 @@ export async function listSchedules(
 ): Promise<Schedule[]> {
   let query = selectSchedules(db).orderBy("s.name");
   if (input.active !== undefined) query = query.where("s.active", "=", input.active);
-  if (input.jobId !== undefined) {
-    const workflowId = /^workflow:(.+)$/.exec(input.jobId)?.[1];
-    query = workflowId
-      ? query.where(sql<boolean>`s.workflow_id::text = ${workflowId}`)
-      : query.where("s.job_id", "=", input.jobId);
+  const jobId = input.jobId;
+  if (jobId !== undefined) {
+    query = query.where((eb) =>
+      eb.or([
+        eb("s.job_id", "=", jobId),
+        eb(workflowJobIdSql(sql.ref("s.workflow_id")), "=", jobId),
+      ]),
+    );
   }
   return (await query.execute()).map((row) => toSchedule(row, registry));
 }

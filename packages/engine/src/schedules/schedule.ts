@@ -55,19 +55,19 @@ export interface Schedule {
 export type ScheduleRow = Selectable<SchedulesTable> & {
   readonly last_run_status: RunStatus | null;
   readonly set_name: string | null;
-  /** Set for schedules of a workflow (whose `job_id` is null). */
-  readonly workflow_id?: string | null;
+  /** The name of the workflow it starts (not a deleted one), when it starts one. */
   readonly workflow_name?: string | null;
 };
 
 export function toSchedule(row: ScheduleRow, registry: JobRegistry): Schedule {
   if (row.workflow_id) return toWorkflowSchedule(row, row.workflow_id, registry);
-  const job = registry.find(row.job_id);
+  const jobId = row.job_id ?? ""; // never null here: schedules_job_or_workflow
+  const job = registry.find(jobId);
   const nextDueAt = row.active ? row.next_due_at : null;
   return {
     id: row.id,
     name: row.name,
-    jobId: row.job_id,
+    jobId,
     workflowId: null,
     jobTitle: job?.definition.title ?? null,
     params: row.params,
@@ -117,7 +117,7 @@ export function problemOf(
   row: Pick<ScheduleRow, "job_id" | "params">,
   registry: JobRegistry,
 ): string | null {
-  const job = registry.find(row.job_id);
+  const job = row.job_id === null ? undefined : registry.find(row.job_id);
   if (!job) return `Job "${row.job_id}" no longer exists: edit the schedule or delete it.`;
   try {
     validateParams(job.id, job.definition.params, row.params);

@@ -23,10 +23,13 @@ export interface ScheduleDependencies {
 export async function startScheduledRun(
   trx: Kysely<Database>,
   deps: Pick<ScheduleDependencies, "boss" | "registry">,
-  schedule: Pick<ScheduleRow, "id" | "name" | "job_id" | "params" | "set_id" | "created_by">,
+  schedule: Pick<
+    ScheduleRow,
+    "id" | "name" | "job_id" | "workflow_id" | "params" | "set_id" | "created_by"
+  >,
 ): Promise<Run> {
   // A schedule of a workflow starts a run of its latest version (a deleted one: NotFoundError).
-  const workflowId = (schedule as { workflow_id?: string | null }).workflow_id;
+  const workflowId = schedule.workflow_id;
   if (workflowId) {
     return startWorkflowRun(trx, deps.boss, deps.registry, {
       workflowId,
@@ -35,7 +38,7 @@ export async function startScheduledRun(
       description: schedule.name,
     });
   }
-  const job = deps.registry.find(schedule.job_id);
+  const job = schedule.job_id === null ? undefined : deps.registry.find(schedule.job_id);
   if (!job) {
     throw new ConflictError(
       `Schedule "${schedule.name}" runs job "${schedule.job_id}", which no longer exists: edit the schedule or delete it.`,

@@ -3,7 +3,6 @@ import type { Kysely } from "kysely";
 import type { Database } from "../database/schema.ts";
 import type { ScheduleSubscriberInput } from "../notifications/subscriptionInput.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
-import { workflowDb } from "../workflows/workflowsSchema.ts";
 import { assertNameFree, nameTaken } from "./createSchedule.ts";
 import { nextDueTime } from "./dueTimes.ts";
 import { assertScheduleId, getSchedule } from "./listSchedules.ts";
@@ -50,7 +49,7 @@ export async function updateSchedule(
   assertScheduleId(input.id);
   await db.transaction().execute(async (trx) => {
     // Waits for a scheduler tick that is firing this schedule, then holds it off.
-    const row = await workflowDb(trx)
+    const row = await trx
       .selectFrom("schedules")
       .selectAll()
       .where("id", "=", input.id)
@@ -79,7 +78,7 @@ export async function updateSchedule(
       : retimed || !row.active || row.next_due_at === null
         ? nextDueTime(fields.cron, fields.timezone, new Date())
         : row.next_due_at;
-    await workflowDb(trx)
+    await trx
       .updateTable("schedules")
       .set({
         name: fields.name,

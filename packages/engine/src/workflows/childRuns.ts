@@ -4,7 +4,6 @@ import type { PgBoss } from "pg-boss";
 import { type Database, isTerminal, type RunStatus } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { insertRun, validateParams, validateSet } from "../runs/startRun.ts";
-import { workflowDb } from "./workflowsSchema.ts";
 
 export interface ChildRunInput {
   readonly parentRunId: string;
@@ -65,7 +64,7 @@ export async function ensureChildRun(
         params,
         { ...(target ? { target } : {}) },
       );
-      await workflowDb(trx)
+      await trx
         .updateTable("runs")
         .set({ parent_run_id: input.parentRunId, child_key: input.childKey })
         .where("id", "=", run.id)
@@ -87,7 +86,7 @@ export async function findChildRun(
   db: Kysely<Database>,
   childKey: string,
 ): Promise<ChildRunState | undefined> {
-  const row = await workflowDb(db)
+  const row = await db
     .selectFrom("runs")
     .select(["id", "status", "error"])
     .where("child_key", "=", childKey)

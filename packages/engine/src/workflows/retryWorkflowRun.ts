@@ -9,7 +9,6 @@ import type { Run } from "../runs/run.ts";
 import { workflowMachineVersion } from "./compileWorkflow.ts";
 import type { WorkflowDefinition, WorkflowNode } from "./workflowDefinition.ts";
 import { workflowQueue } from "./workflowJob.ts";
-import { workflowDb } from "./workflowsSchema.ts";
 
 /**
  * Resumes a failed workflow run at the node that failed, keeping the outcomes
@@ -77,7 +76,7 @@ async function nodeNeedsFreshAttempt(
 ): Promise<boolean> {
   if (node.kind === "delay") return false; // a delay cannot fail: it sleeps what is left
   if (node.kind === "event") return true; // a wait that timed out waits again from now
-  const child = await workflowDb(trx)
+  const child = await trx
     .selectFrom("runs")
     .selectAll()
     .where("child_key", "=", childKey)
@@ -96,8 +95,7 @@ async function definitionOf(
   trx: Transaction<Database>,
   runId: string,
 ): Promise<WorkflowDefinition> {
-  const wdb = workflowDb(trx);
-  const version = await wdb
+  const version = await trx
     .selectFrom("runs")
     .innerJoin("workflow_versions", (join) =>
       join
@@ -111,5 +109,5 @@ async function definitionOf(
     throw new ConflictError(
       `Run ${runId} has no stored workflow version to resume from; start the workflow again.`,
     );
-  return version.definition as WorkflowDefinition;
+  return version.definition;
 }

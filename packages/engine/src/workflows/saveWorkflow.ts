@@ -5,7 +5,6 @@ import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { validateWorkflow } from "./validateWorkflow.ts";
 import type { Workflow } from "./workflow.ts";
 import { assertWorkflowId, getWorkflow } from "./workflowQueries.ts";
-import { workflowDb } from "./workflowsSchema.ts";
 
 export interface SaveWorkflowInput {
   /** The workflow to save a new version of; omitted: a new workflow. */
@@ -48,9 +47,8 @@ export async function saveWorkflow(
     );
   }
   const { definition } = validation;
-  const wdb = workflowDb(db);
   try {
-    const saved = await wdb.transaction().execute(async (trx) => {
+    const saved = await db.transaction().execute(async (trx) => {
       const existing =
         input.id === undefined
           ? undefined
@@ -125,8 +123,7 @@ export async function saveWorkflow(
  */
 export async function deleteWorkflow(db: Kysely<Database>, id: string): Promise<Workflow> {
   const workflow = await getWorkflow(db, id);
-  const wdb = workflowDb(db);
-  await wdb.transaction().execute(async (trx) => {
+  await db.transaction().execute(async (trx) => {
     await trx.selectFrom("workflows").select("id").where("id", "=", id).forUpdate().execute();
     const schedule = await trx
       .selectFrom("schedules")

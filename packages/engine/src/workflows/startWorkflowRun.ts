@@ -9,7 +9,6 @@ import { validateWorkflow } from "./validateWorkflow.ts";
 import { toWorkflowJob } from "./workflowJob.ts";
 import { getWorkflow } from "./workflowQueries.ts";
 import { createWorkflowSteps } from "./workflowSteps.ts";
-import { workflowDb } from "./workflowsSchema.ts";
 
 export interface StartWorkflowRunInput {
   readonly workflowId: string;
@@ -53,28 +52,19 @@ export async function startWorkflowRun(
     workflow.definition,
     createWorkflowSteps({ db, boss, registry }),
   );
-  const insert = async (trx: Kysely<Database>) => {
-    const run = await insertRun(
-      trx,
-      boss,
-      job,
-      {
-        jobId: job.id,
-        params: {},
-        createdBy: input.createdBy,
-        trigger: input.trigger ?? { kind: "manual" },
-        description: input.description ?? workflow.name,
-        ...(input.priority !== undefined ? { priority: input.priority } : {}),
-      },
-      {},
-      {},
-    );
-    await workflowDb(trx)
-      .updateTable("runs")
-      .set({ workflow_id: workflow.id, workflow_version: workflow.version })
-      .where("id", "=", run.id)
-      .execute();
-    return run;
-  };
-  return db.isTransaction ? insert(db) : db.transaction().execute(insert);
+  return insertRun(
+    db,
+    boss,
+    job,
+    {
+      jobId: job.id,
+      params: {},
+      createdBy: input.createdBy,
+      trigger: input.trigger ?? { kind: "manual" },
+      description: input.description ?? workflow.name,
+      ...(input.priority !== undefined ? { priority: input.priority } : {}),
+    },
+    {},
+    { workflow: { id: workflow.id, version: workflow.version } },
+  );
 }

@@ -1,3 +1,4 @@
+import { type RawBuilder, sql } from "kysely";
 import type { WorkflowDefinition } from "./workflowDefinition.ts";
 
 /** One version of a workflow, as callers see it. */
@@ -39,12 +40,16 @@ export interface WorkflowVersionSummary {
   readonly nodeCount: number;
 }
 
-/** Job id under which runs of a workflow are stored: `workflow:<workflowId>`. */
+/**
+ * Job id under which runs of a workflow are stored: `workflow:<workflowId>`.
+ * Built only in this module (here and in SQL below), never parsed: a run's workflow is its
+ * `workflow_id` column.
+ */
 export function workflowJobId(workflowId: string): string {
   return `workflow:${workflowId}`;
 }
 
-/** The workflow id of a run's job id, or `null` for a job type's run. */
-export function workflowIdOf(jobId: string): string | null {
-  return jobId.startsWith("workflow:") ? jobId.slice("workflow:".length) : null;
+/** {@link workflowJobId} in SQL, for a column or expression holding a workflow id. */
+export function workflowJobIdSql(workflowId: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`'workflow:' || ${workflowId}::text`;
 }

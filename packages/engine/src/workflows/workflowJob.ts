@@ -27,7 +27,7 @@ export function toWorkflowJob(
     description: definition.description,
     params: z.object({}).passthrough(),
     machine,
-  } as unknown as AnyJobDefinition;
+  } as unknown as AnyJobDefinition; // not branded by defineJob: the runner reads only these fields
   return {
     id: workflowJobId(workflowId),
     definition: jobDefinition,

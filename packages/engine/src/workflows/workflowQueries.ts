@@ -3,8 +3,6 @@ import { type Kysely, sql } from "kysely";
 import type { Database } from "../database/schema.ts";
 import { isUuid } from "../validation/isUuid.ts";
 import type { Workflow, WorkflowSummary, WorkflowVersionSummary } from "./workflow.ts";
-import type { WorkflowDefinition } from "./workflowDefinition.ts";
-import { workflowDb } from "./workflowsSchema.ts";
 
 /** Throws a NotFoundError for an id that cannot be a workflow's (before it reaches Postgres). */
 export function assertWorkflowId(id: string): void {
@@ -21,8 +19,7 @@ export async function getWorkflow(
   options: { version?: number; includeDeleted?: boolean } = {},
 ): Promise<Workflow> {
   assertWorkflowId(id);
-  const wdb = workflowDb(db);
-  const workflow = await wdb
+  const workflow = await db
     .selectFrom("workflows")
     .selectAll()
     .where("id", "=", id)
@@ -31,7 +28,7 @@ export async function getWorkflow(
     throw new NotFoundError(`Unknown workflow "${id}".`);
   }
   const version = options.version ?? workflow.latest_version;
-  const row = await wdb
+  const row = await db
     .selectFrom("workflow_versions")
     .selectAll()
     .where("workflow_id", "=", id)
@@ -42,7 +39,7 @@ export async function getWorkflow(
       `Workflow "${workflow.name}" has no version ${version}; its versions are 1 to ${workflow.latest_version}.`,
     );
   }
-  const definition = row.definition as WorkflowDefinition;
+  const definition = row.definition;
   return {
     id,
     name: definition.name,
@@ -60,7 +57,7 @@ export async function getWorkflow(
 
 /** Workflows not deleted, by name. */
 export async function listWorkflows(db: Kysely<Database>): Promise<WorkflowSummary[]> {
-  const rows = await workflowDb(db)
+  const rows = await db
     .selectFrom("workflows as w")
     .innerJoin("workflow_versions as v", (join) =>
       join.onRef("v.workflow_id", "=", "w.id").onRef("v.version", "=", "w.latest_version"),
@@ -71,7 +68,7 @@ export async function listWorkflows(db: Kysely<Database>): Promise<WorkflowSumma
     .limit(1000)
     .execute();
   return rows.map((row) => {
-    const definition = row.definition as WorkflowDefinition;
+    const definition = row.definition;
     return {
       id: row.id,
       name: definition.name,
@@ -93,7 +90,7 @@ export async function listWorkflowVersions(
   id: string,
 ): Promise<WorkflowVersionSummary[]> {
   await getWorkflow(db, id, { includeDeleted: true });
-  const rows = await workflowDb(db)
+  const rows = await db
     .selectFrom("workflow_versions")
     .select(["version", "created_by", "created_at", "definition"])
     .where("workflow_id", "=", id)
@@ -103,7 +100,7 @@ export async function listWorkflowVersions(
     version: row.version,
     savedBy: row.created_by,
     savedAt: row.created_at,
-    nodeCount: (row.definition as WorkflowDefinition).nodes.length,
+    nodeCount: row.definition.nodes.length,
   }));
 }
 
@@ -112,7 +109,7 @@ export async function listWorkflowsTriggeredBy(
   db: Kysely<Database>,
   eventName: string,
 ): Promise<string[]> {
-  const rows = await workflowDb(db)
+  const rows = await db
     .selectFrom("workflows as w")
     .innerJoin("workflow_versions as v", (join) =>
       join.onRef("v.workflow_id", "=", "w.id").onRef("v.version", "=", "w.latest_version"),

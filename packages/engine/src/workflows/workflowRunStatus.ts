@@ -5,7 +5,6 @@ import type { MachineGraph } from "../registry/machineGraph.ts";
 import type { NodeOutcome, WorkflowContext } from "./compileWorkflow.ts";
 import type { WorkflowDefinition } from "./workflowDefinition.ts";
 import { describeWorkflow } from "./workflowGraph.ts";
-import { workflowDb } from "./workflowsSchema.ts";
 
 /** Where a node of a workflow run stands. */
 export type WorkflowNodeStatus = "waiting" | "running" | "completed" | "failed" | "skipped";
@@ -46,9 +45,8 @@ export async function getWorkflowRunStatus(
   db: Kysely<Database>,
   runId: string,
 ): Promise<WorkflowRunStatus> {
-  const wdb = workflowDb(db);
   const run = /^[0-9a-f-]{36}$/i.test(runId)
-    ? await wdb
+    ? await db
         .selectFrom("runs")
         .select([
           "id",
@@ -66,14 +64,14 @@ export async function getWorkflowRunStatus(
   if (!run.workflow_id || run.workflow_version === null) {
     throw new NotFoundError(`Run ${runId} is not a workflow run; see runs.get for its state.`);
   }
-  const version = await wdb
+  const version = await db
     .selectFrom("workflow_versions")
     .select("definition")
     .where("workflow_id", "=", run.workflow_id)
     .where("version", "=", run.workflow_version)
     .executeTakeFirstOrThrow();
-  const definition = version.definition as WorkflowDefinition;
-  const children = await wdb
+  const definition = version.definition;
+  const children = await db
     .selectFrom("runs")
     .select(["id", "child_key", "status", "progress", "error"])
     .where("parent_run_id", "=", runId)

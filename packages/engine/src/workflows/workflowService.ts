@@ -13,7 +13,6 @@ import { type StartWorkflowRunInput, startWorkflowRun } from "./startWorkflowRun
 import { validateWorkflow } from "./validateWorkflow.ts";
 import { wakeParkedRun } from "./wakeParkedRun.ts";
 import type { Workflow, WorkflowSummary, WorkflowVersionSummary } from "./workflow.ts";
-import { workflowIdOf } from "./workflow.ts";
 import type { WorkflowDefinition } from "./workflowDefinition.ts";
 import { exportWorkflow, parseWorkflowExport } from "./workflowExport.ts";
 import { describeWorkflow } from "./workflowGraph.ts";
@@ -26,7 +25,6 @@ import {
 } from "./workflowQueries.ts";
 import { getWorkflowRunStatus, type WorkflowRunStatus } from "./workflowRunStatus.ts";
 import { createWorkflowSteps } from "./workflowSteps.ts";
-import { workflowDb } from "./workflowsSchema.ts";
 
 /** A workflow version with what the designer draws and whether it still validates. */
 export type WorkflowDetails = Workflow & {
@@ -88,8 +86,8 @@ export interface WorkflowInternals {
     name: string;
     emittedBy: string;
   }): Promise<{ workflowId: string; runId?: string; error?: string }[]>;
-  /** The title of a workflow run's job id (its workflow's name), for messages. */
-  titleOf(jobId: string): Promise<string | undefined>;
+  /** The title of a workflow run (its workflow's name), for messages; undefined for a job's run. */
+  titleOfRun(runId: string): Promise<string | undefined>;
 }
 
 export interface WorkflowServiceDependencies {
@@ -106,7 +104,6 @@ export function createWorkflowService(
   const { db, boss, registry } = deps;
   const steps = createWorkflowSteps({ db, boss, registry });
   const compiled = new Map<string, RegisteredJob>();
-  const wdb = workflowDb(db);
 
   const jobOf = (workflowId: string, version: number, definition: WorkflowDefinition) => {
     const key = `${workflowId}:${version}`;
@@ -175,7 +172,7 @@ export function createWorkflowService(
     compiledRuns: {
       queue: workflowQueue,
       jobFor: async (runId) => {
-        const run = await wdb
+        const run = await db
           .selectFrom("runs")
           .select(["workflow_id", "workflow_version"])
           .where("id", "=", runId)
@@ -192,18 +189,18 @@ export function createWorkflowService(
       },
     },
     runEnded: async (runId) => {
-      const run = await wdb
+      const run = await db
         .selectFrom("runs")
-        .select(["id", "status", "parent_run_id", "job_id"])
+        .select(["id", "status", "parent_run_id", "workflow_id"])
         .where("id", "=", runId)
         .executeTakeFirst();
       if (!run) return;
       if (run.parent_run_id) await wakeParkedRun(db, boss, run.parent_run_id, workflowQueue);
-      if (!workflowIdOf(run.job_id)) return;
+      if (!run.workflow_id) return;
       // An event wait left behind by a run that ended (aborted) while waiting.
-      await wdb.deleteFrom("run_event_waits").where("run_id", "=", runId).execute();
+      await db.deleteFrom("run_event_waits").where("run_id", "=", runId).execute();
       if (run.status === "aborted") {
-        const children = await wdb
+        const children = await db
           .selectFrom("runs")
           .select(["id", "status"])
           .where("parent_run_id", "=", runId)
@@ -215,7 +212,7 @@ export function createWorkflowService(
       }
     },
     abortChildrenOfAbortedRuns: async (graceMs = 60_000) => {
-      const orphans = await wdb
+      const orphans = await db
         .selectFrom("runs as child")
         .innerJoin("runs as parent", "parent.id", "child.parent_run_id")
         .select(["child.id", "child.parent_run_id"])
@@ -234,7 +231,7 @@ export function createWorkflowService(
       return aborted;
     },
     eventEmitted: async ({ name, emittedBy }) => {
-      const waiting = await wdb
+      const waiting = await db
         .selectFrom("run_event_waits")
         .select("run_id")
         .where("event_name", "=", name)
@@ -255,13 +252,12 @@ export function createWorkflowService(
       }
       return triggered;
     },
-    titleOf: async (jobId) => {
-      const workflowId = workflowIdOf(jobId);
-      if (!workflowId) return undefined;
-      const row = await wdb
-        .selectFrom("workflows")
-        .select("name")
-        .where("id", "=", workflowId)
+    titleOfRun: async (runId) => {
+      const row = await db
+        .selectFrom("runs")
+        .innerJoin("workflows", "workflows.id", "runs.workflow_id")
+        .select("workflows.name")
+        .where("runs.id", "=", runId)
         .executeTakeFirst()
         .catch(() => undefined);
       return row?.name;

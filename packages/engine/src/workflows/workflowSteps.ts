@@ -7,7 +7,6 @@ import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { suspendRun } from "../runner/runSuspension.ts";
 import { ensureChildRun, findChildRun, hasRunEnded } from "./childRuns.ts";
 import type { NodeOutcome, WorkflowSteps } from "./compileWorkflow.ts";
-import { workflowDb } from "./workflowsSchema.ts";
 
 export interface WorkflowStepDependencies {
   readonly db: Kysely<Database>;
@@ -77,7 +76,6 @@ export function createWorkflowSteps(deps: WorkflowStepDependencies): WorkflowSte
   const event = fromPromise<NodeOutcome, EventStepInput>(async ({ input, system, self }) => {
     const runtime = runtimeOf(system);
     const key = runtime.stepKey(self.id);
-    const wdb = workflowDb(db);
     const journaled = await runtime.readJournal(key);
     let since: Date;
     if (journaled) {
@@ -100,9 +98,9 @@ export function createWorkflowSteps(deps: WorkflowStepDependencies): WorkflowSte
         .limit(1)
         .executeTakeFirst();
     const stopWaiting = () =>
-      wdb.deleteFrom("run_event_waits").where("run_id", "=", runtime.runId).execute();
+      db.deleteFrom("run_event_waits").where("run_id", "=", runtime.runId).execute();
     // Registered before looking: an event emitted meanwhile is either found below or wakes us.
-    await wdb
+    await db
       .insertInto("run_event_waits")
       .values({ run_id: runtime.runId, event_name: input.eventName, since })
       .onConflict((c) => c.column("run_id").doUpdateSet({ event_name: input.eventName, since }))
