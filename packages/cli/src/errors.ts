@@ -1,4 +1,5 @@
 import { DocketError, InvalidParamsError } from "@docket/sdk";
+import { TRPCClientError } from "@trpc/client";
 
 /** Exit codes of `docket`. */
 export const exitCodes = {
@@ -68,6 +69,9 @@ export function describeError(error: unknown): DescribedError {
     const exitCode = error instanceof InvalidParamsError ? exitCodes.usage : exitCodes.failure;
     return { message: error.message, exitCode, unexpected: false };
   }
+  // In process the client error wraps the procedure's TRPCError; over HTTP the connection has explained it.
+  if (error instanceof TRPCClientError && error.cause !== undefined)
+    return describeError(error.cause);
   if (isTRPCError(error)) {
     if (error.cause instanceof DocketError) return describeError(error.cause);
     const issues = describeIssues(error.cause);

@@ -1,5 +1,5 @@
 import { isTerminal } from "@docket/sdk";
-import type { DocketClient, RunHistoryEvent, RunResult } from "./client.ts";
+import type { DocketConnection, RunHistoryEvent, RunResult } from "./connection.ts";
 import { RunProgressDisplay } from "./progressBar.ts";
 
 export interface FollowOutcome {
@@ -18,7 +18,10 @@ const historyPage = 500;
  * live line shows status, state value, progress and elapsed time. Ctrl-C ends
  * the following, never the run.
  */
-export async function followRun(client: DocketClient, runId: string): Promise<FollowOutcome> {
+export async function followRun(
+  connection: DocketConnection,
+  runId: string,
+): Promise<FollowOutcome> {
   const display = new RunProgressDisplay(process.stderr);
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort();
@@ -29,18 +32,21 @@ export async function followRun(client: DocketClient, runId: string): Promise<Fo
     for (;;) {
       let events: RunHistoryEvent[];
       do {
-        events = await client.runHistory(runId, afterId);
+        events = await connection.api.runs.history.query({
+          id: runId,
+          ...(afterId === undefined ? {} : { afterId }),
+        });
         for (const event of events) {
           afterId = event.id;
           const line = formatLogEvent(event);
           if (line) display.print(line);
         }
       } while (events.length === historyPage);
-      const run = await client.getRun(runId);
+      const run = await connection.api.runs.get.query({ id: runId });
       display.update(run);
       if (isTerminal(run.status)) return { run, interrupted: false };
       if (interrupt.signal.aborted) return { run, interrupted: true };
-      await client.waitForRunActivity(runId, pollIntervalMs, interrupt.signal);
+      await connection.waitForRunActivity(runId, pollIntervalMs, interrupt.signal);
     }
   } finally {
     display.finish();

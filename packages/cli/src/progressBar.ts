@@ -3,7 +3,7 @@ import { formatCount, formatDuration, formatStateValue } from "./output.ts";
 /** What the display shows of a run. */
 export interface RunProgressState {
   readonly status: string;
-  readonly stateValue: unknown;
+  readonly stateValue?: unknown;
   readonly progress: DisplayedProgress | null;
 }
 

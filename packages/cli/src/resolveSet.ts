@@ -1,5 +1,5 @@
 import { NotFoundError } from "@docket/sdk";
-import type { DocketClient } from "./client.ts";
+import type { DocketApi } from "./connection.ts";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Names listed in the error for an unknown set; the rest are counted. */
@@ -10,9 +10,9 @@ const namesShown = 10;
  * says if it is unknown), anything else is a set's exact name, looked up
  * through `sets.list`.
  */
-export async function resolveSetId(client: DocketClient, idOrName: string): Promise<string> {
+export async function resolveSetId(api: DocketApi, idOrName: string): Promise<string> {
   if (uuidPattern.test(idOrName)) return idOrName;
-  const sets = await client.listSets({});
+  const sets = await api.sets.list.query({});
   const match = sets.find((set) => set.name === idOrName);
   if (match) return match.id;
   if (sets.length === 0) {

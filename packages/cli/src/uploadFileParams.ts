@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { paramHints } from "@docket/sdk";
-import type { DocketClient, JobDetails } from "./client.ts";
+import type { DocketConnection, JobDetails } from "./connection.ts";
 import { UsageError } from "./errors.ts";
 import { formatCount } from "./output.ts";
 
@@ -10,12 +10,12 @@ import { formatCount } from "./output.ts";
  * a path that cannot be read, is a usage error before anything is uploaded.
  */
 export async function uploadFileParams(
-  client: DocketClient,
+  connection: DocketConnection,
   jobId: string,
   files: readonly string[],
 ): Promise<Record<string, string>> {
   if (files.length === 0) return {};
-  const job = await client.getJob(jobId);
+  const job = await connection.api.jobs.get.query({ id: jobId });
   const fileParams = fileParamsOf(job);
   const wanted = files.map((value) => toUpload(value, fileParams, jobId));
   for (const { path } of wanted) {
@@ -26,7 +26,7 @@ export async function uploadFileParams(
   for (const { param, path } of wanted) {
     const size = (await stat(path)).size;
     const progress = uploadProgress(path, size);
-    const upload = await client.uploadFile(path, progress.update);
+    const upload = await connection.uploadFile(path, progress.update);
     progress.done();
     params[param] = upload.id;
   }

@@ -1,4 +1,4 @@
-import type { DocketClient, RunResult } from "./client.ts";
+import type { DocketConnection, RunResult } from "./connection.ts";
 import { exitCodes } from "./errors.ts";
 import { followRun } from "./followRun.ts";
 import {
@@ -23,13 +23,13 @@ const failuresShown = 5;
  * works; the rest is for the person at the terminal, on stderr.
  */
 export async function waitForRun(
-  client: DocketClient,
+  connection: DocketConnection,
   run: RunResult,
   options: { readonly json: boolean },
 ): Promise<number> {
   if (!options.json) printLine(run.id);
   const startedAt = Date.now();
-  const { run: last, interrupted } = await followRun(client, run.id);
+  const { run: last, interrupted } = await followRun(connection, run.id);
   if (options.json) printJson(last);
   if (interrupted) {
     printNote(

@@ -1,5 +1,5 @@
-import { withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { withConnection } from "../connection.ts";
 import { printJson, printLine } from "../output.ts";
 
 export const abortCommand = defineCommand({
@@ -11,9 +11,9 @@ export const abortCommand = defineCommand({
   examples: ["docket abort 0b7c6a7e-1f7e-4c59-9d43-3c1c3a8f9d10"],
   async run({ values, positionals, json }) {
     const runId = positionals[0] ?? "";
-    const run = await withClient(
+    const run = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
-      (client) => client.abortRun(runId),
+      ({ api }) => api.runs.abort.mutate({ id: runId }),
     );
     if (json) {
       printJson(run);

@@ -1,5 +1,5 @@
-import { withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { withConnection } from "../connection.ts";
 import { formatTable, printJson, printLine } from "../output.ts";
 
 export const jobsCommand = defineCommand({
@@ -9,9 +9,9 @@ export const jobsCommand = defineCommand({
   options: { ...clientOptions },
   examples: ["docket jobs", "docket jobs --json"],
   async run({ values, json }) {
-    const jobs = await withClient(
+    const jobs = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
-      (client) => client.listJobs(),
+      ({ api }) => api.jobs.list.query(),
     );
     if (json) {
       printJson(jobs);

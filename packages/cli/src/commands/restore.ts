@@ -1,5 +1,5 @@
-import { connectClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { withConnection } from "../connection.ts";
 import { exitCodes } from "../errors.ts";
 import { printJson, printLine } from "../output.ts";
 import { waitForRun } from "../waitForRun.ts";
@@ -33,18 +33,16 @@ export const restoreCommand = defineCommand({
   ],
   async run({ values, positionals, json }) {
     const runId = positionals[0] ?? "";
-    const client = await connectClient({ databaseUrl: values["database-url"], url: values.url });
-    try {
-      const run = await client.restoreRun({
+    const options = { databaseUrl: values["database-url"], url: values.url };
+    return withConnection(options, async (connection) => {
+      const run = await connection.api.runs.restore.mutate({
         id: runId,
         overwriteLaterChanges: values["overwrite-later-changes"] === true,
       });
-      if (values.wait) return await waitForRun(client, run, { json });
+      if (values.wait) return await waitForRun(connection, run, { json });
       if (json) printJson(run);
       else printLine(run.id);
       return exitCodes.ok;
-    } finally {
-      await client.close();
-    }
+    });
   },
 });

@@ -1,5 +1,5 @@
-import { connectClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { withConnection } from "../connection.ts";
 import { exitCodes } from "../errors.ts";
 import { printJson, printLine } from "../output.ts";
 import { buildParams } from "../parseValues.ts";
@@ -65,22 +65,21 @@ export const runCommand = defineCommand({
     const jobId = positionals[0] ?? "";
     // Parsed before connecting: a malformed command line stores nothing.
     const params = buildParams(values["params-json"], values.param ?? []);
-    const client = await connectClient({ databaseUrl: values["database-url"], url: values.url });
-    try {
-      const setId = values.set === undefined ? undefined : await resolveSetId(client, values.set);
-      const files = await uploadFileParams(client, jobId, values.file ?? []);
-      const run = await client.startRun({
+    const options = { databaseUrl: values["database-url"], url: values.url };
+    return withConnection(options, async (connection) => {
+      const { api } = connection;
+      const setId = values.set === undefined ? undefined : await resolveSetId(api, values.set);
+      const files = await uploadFileParams(connection, jobId, values.file ?? []);
+      const run = await api.runs.start.mutate({
         jobId,
         params: { ...params, ...files },
         ...(setId === undefined ? {} : { setId }),
         ...(values.description === undefined ? {} : { description: values.description }),
       });
-      if (values.wait) return await waitForRun(client, run, { json });
+      if (values.wait) return await waitForRun(connection, run, { json });
       if (json) printJson(run);
       else printLine(run.id);
       return exitCodes.ok;
-    } finally {
-      await client.close();
-    }
+    });
   },
 });

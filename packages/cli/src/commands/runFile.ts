@@ -4,8 +4,8 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { NotFoundError } from "@docket/sdk";
-import { withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { withConnection } from "../connection.ts";
 import { UsageError } from "../errors.ts";
 import { formatCount, printJson, printLine } from "../output.ts";
 
@@ -39,39 +39,43 @@ export const runFileCommand = defineCommand({
     if (json && output === undefined) {
       throw new UsageError("--json needs --output: without it, stdout carries the file itself.");
     }
-    return withClient({ databaseUrl: values["database-url"], url: values.url }, async (client) => {
-      // Checked first, so an unknown file names the run's files and no output file is created.
-      const files = await client.listRunFiles(runId);
-      if (!files.some((file) => file.name === name)) {
-        const known = files.length
-          ? `Its files: ${files.map((file) => file.name).join(", ")}.`
-          : "It has no files.";
-        throw new NotFoundError(`Run ${runId} has no file "${name}". ${known}`);
-      }
-      let bytes = 0;
-      const chunks = Readable.from(
-        (async function* () {
-          for await (const chunk of client.readRunFile(runId, name)) {
-            bytes += Buffer.byteLength(chunk);
-            yield chunk;
-          }
-        })(),
-      );
-      if (output === undefined) {
-        // stdout stays open: main.ts flushes it before exiting.
-        await pipeline(chunks, process.stdout, { end: false });
+    return withConnection(
+      { databaseUrl: values["database-url"], url: values.url },
+      async ({ api, readRunFile }) => {
+        // Checked first, so an unknown file names the run's files and no output file is created.
+        const files = await api.runs.files.query({ id: runId });
+        if (!files.some((file) => file.name === name)) {
+          const known = files.length
+            ? `Its files: ${files.map((file) => file.name).join(", ")}.`
+            : "It has no files.";
+          throw new NotFoundError(`Run ${runId} has no file "${name}". ${known}`);
+        }
+        let bytes = 0;
+        const chunks = Readable.from(
+          (async function* () {
+            for await (const chunk of readRunFile(runId, name)) {
+              bytes += Buffer.byteLength(chunk);
+              yield chunk;
+            }
+          })(),
+        );
+        if (output === undefined) {
+          // stdout stays open: main.ts flushes it before exiting.
+          await pipeline(chunks, process.stdout, { end: false });
+          return 0;
+        }
+        try {
+          await pipeline(chunks, createWriteStream(output));
+        } catch (error) {
+          await rm(output, { force: true }); // no half-written file left behind
+          throw error;
+        }
+        const resolved = path.resolve(output);
+        if (json) printJson({ runId, name, path: resolved, bytes });
+        else
+          printLine(`Wrote ${name} of run ${runId} to ${resolved} (${formatCount(bytes)} bytes).`);
         return 0;
-      }
-      try {
-        await pipeline(chunks, createWriteStream(output));
-      } catch (error) {
-        await rm(output, { force: true }); // no half-written file left behind
-        throw error;
-      }
-      const resolved = path.resolve(output);
-      if (json) printJson({ runId, name, path: resolved, bytes });
-      else printLine(`Wrote ${name} of run ${runId} to ${resolved} (${formatCount(bytes)} bytes).`);
-      return 0;
-    });
+      },
+    );
   },
 });

@@ -1,5 +1,5 @@
-import { withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { withConnection } from "../connection.ts";
 import { UsageError } from "../errors.ts";
 import { formatTable, printJson, printLine } from "../output.ts";
 import { parseIntegerOption } from "../parseValues.ts";
@@ -43,10 +43,10 @@ export const runRecordsCommand = defineCommand({
     const outcomes = parseOutcomes(values.outcome ?? []);
     const limit =
       values.limit === undefined ? 100 : parseIntegerOption("--limit", values.limit, 1, 1000);
-    const page = await withClient(
+    const page = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
-      (client) =>
-        client.listRunRecords({
+      ({ api }) =>
+        api.runs.records.query({
           id: runId,
           limit,
           ...(outcomes.length ? { outcomes } : {}),

@@ -1,5 +1,5 @@
-import { withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { withConnection } from "../connection.ts";
 import {
   formatProgress,
   formatStateValue,
@@ -18,9 +18,9 @@ export const runStatusCommand = defineCommand({
   examples: ["docket run-status 0b7c6a7e-1f7e-4c59-9d43-3c1c3a8f9d10 --json"],
   async run({ values, positionals, json }) {
     const runId = positionals[0] ?? "";
-    const run = await withClient(
+    const run = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
-      (client) => client.getRun(runId),
+      ({ api }) => api.runs.get.query({ id: runId }),
     );
     if (json) {
       printJson(run);

@@ -1,6 +1,6 @@
 import { type RunStatus, runStatuses } from "@docket/sdk";
-import { withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { withConnection } from "../connection.ts";
 import { UsageError } from "../errors.ts";
 import { formatStateValue, formatTable, formatTimestamp, printJson, printLine } from "../output.ts";
 import { parseIntegerOption } from "../parseValues.ts";
@@ -27,10 +27,10 @@ export const runsCommand = defineCommand({
     const status = parseStatuses(values.status ?? []);
     const limit =
       values.limit === undefined ? 50 : parseIntegerOption("--limit", values.limit, 1, 500);
-    const page = await withClient(
+    const page = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
-      (client) =>
-        client.listRuns({
+      ({ api }) =>
+        api.runs.list.query({
           limit,
           ...(status.length ? { status } : {}),
           ...(values.job === undefined ? {} : { jobId: values.job }),

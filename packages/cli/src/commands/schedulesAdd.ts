@@ -1,6 +1,6 @@
 import { missedPolicies } from "@docket/sdk";
-import { withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { withConnection } from "../connection.ts";
 import { UsageError } from "../errors.ts";
 import { printJson, printLine, printNote } from "../output.ts";
 import { buildParams } from "../parseValues.ts";
@@ -72,10 +72,10 @@ export const schedulesAddCommand = defineCommand({
     if (values.tz === undefined)
       printNote(`Time zone: ${localTimezone} (this machine's; --tz to choose).`);
     const { name, job } = values;
-    const schedule = await withClient(
+    const schedule = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
-      async (client) =>
-        client.createSchedule({
+      async ({ api }) =>
+        api.schedules.create.mutate({
           name,
           jobId: job,
           params,
@@ -83,7 +83,7 @@ export const schedulesAddCommand = defineCommand({
           timezone: values.tz ?? localTimezone,
           missed: missed as (typeof missedPolicies)[number],
           active: !values.inactive,
-          ...(values.set === undefined ? {} : { setId: await resolveSetId(client, values.set) }),
+          ...(values.set === undefined ? {} : { setId: await resolveSetId(api, values.set) }),
         }),
     );
     if (json) {

@@ -1,5 +1,5 @@
-import { withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { withConnection } from "../connection.ts";
 import { formatTable, printJson, printLine } from "../output.ts";
 import { formatInZone } from "./schedulesOptions.ts";
 
@@ -18,10 +18,10 @@ export const schedulesListCommand = defineCommand({
   examples: ["docket schedules list", "docket schedules list --active --json"],
   async run({ values, json }) {
     const active = values.active ? true : values.inactive ? false : undefined;
-    const schedules = await withClient(
+    const schedules = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
-      (client) =>
-        client.listSchedules({
+      ({ api }) =>
+        api.schedules.list.query({
           ...(active === undefined ? {} : { active }),
           ...(values.job === undefined ? {} : { jobId: values.job }),
         }),

@@ -1,7 +1,7 @@
 import { maxPreviewCount } from "@docket/engine";
 import { NotFoundError, type ScheduleTiming, type Weekday, weekdays } from "@docket/sdk";
-import type { DocketClient } from "../client.ts";
 import type { OptionSpecs } from "../command.ts";
+import type { DocketApi } from "../connection.ts";
 import { UsageError } from "../errors.ts";
 import { parseIntegerOption } from "../parseValues.ts";
 
@@ -128,9 +128,9 @@ export function formatInZone(value: Date | string, timezone: string): string {
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The id of the schedule a command line names: a UUID as it is, else an exact name. */
-export async function resolveScheduleId(client: DocketClient, idOrName: string): Promise<string> {
+export async function resolveScheduleId(api: DocketApi, idOrName: string): Promise<string> {
   if (uuidPattern.test(idOrName)) return idOrName;
-  const schedules = await client.listSchedules({});
+  const schedules = await api.schedules.list.query({});
   const match = schedules.find((schedule) => schedule.name === idOrName);
   if (match) return match.id;
   if (schedules.length === 0) {

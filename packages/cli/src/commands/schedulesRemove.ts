@@ -1,5 +1,5 @@
-import { withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { withConnection } from "../connection.ts";
 import { printJson, printLine } from "../output.ts";
 import { resolveScheduleId } from "./schedulesOptions.ts";
 
@@ -10,10 +10,10 @@ export const schedulesRemoveCommand = defineCommand({
   options: { ...clientOptions },
   examples: ['docket schedules remove "Nightly loan anonymization"'],
   async run({ values, positionals, json }) {
-    const schedule = await withClient(
+    const schedule = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
-      async (client) =>
-        client.deleteSchedule(await resolveScheduleId(client, positionals[0] ?? "")),
+      async ({ api }) =>
+        api.schedules.delete.mutate({ id: await resolveScheduleId(api, positionals[0] ?? "") }),
     );
     if (json) printJson(schedule);
     else printLine(`Deleted schedule "${schedule.name}" (${schedule.id}).`);

@@ -1,5 +1,5 @@
-import { connectClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { withConnection } from "../connection.ts";
 import { exitCodes } from "../errors.ts";
 import { printJson, printLine } from "../output.ts";
 import { waitForRun } from "../waitForRun.ts";
@@ -22,17 +22,15 @@ export const schedulesRunNowCommand = defineCommand({
   ],
   examples: ['docket schedules run-now "Nightly loan anonymization" --wait'],
   async run({ values, positionals, json }) {
-    const client = await connectClient({ databaseUrl: values["database-url"], url: values.url });
-    try {
-      const run = await client.runScheduleNow(
-        await resolveScheduleId(client, positionals[0] ?? ""),
-      );
-      if (values.wait) return await waitForRun(client, run, { json });
+    const options = { databaseUrl: values["database-url"], url: values.url };
+    return withConnection(options, async (connection) => {
+      const run = await connection.api.schedules.runNow.mutate({
+        id: await resolveScheduleId(connection.api, positionals[0] ?? ""),
+      });
+      if (values.wait) return await waitForRun(connection, run, { json });
       if (json) printJson(run);
       else printLine(run.id);
       return exitCodes.ok;
-    } finally {
-      await client.close();
-    }
+    });
   },
 });

@@ -1,5 +1,5 @@
-import { withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { withConnection } from "../connection.ts";
 import { printJson, printLine } from "../output.ts";
 import { formatInZone, parseOnOff, resolveScheduleId } from "./schedulesOptions.ts";
 
@@ -21,10 +21,13 @@ export const schedulesSetActiveCommand = defineCommand({
   ],
   async run({ values, positionals, json }) {
     const active = parseOnOff(positionals[1] ?? "");
-    const schedule = await withClient(
+    const schedule = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
-      async (client) =>
-        client.setScheduleActive(await resolveScheduleId(client, positionals[0] ?? ""), active),
+      async ({ api }) =>
+        api.schedules.setActive.mutate({
+          id: await resolveScheduleId(api, positionals[0] ?? ""),
+          active,
+        }),
     );
     if (json) printJson(schedule);
     else if (schedule.nextDueAt)

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { text } from "node:stream/consumers";
 import { targetKinds } from "@docket/sdk";
-import { type CreateItemizedSetRequest, withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { type CreateItemizedSetRequest, withConnection } from "../connection.ts";
 import { UsageError } from "../errors.ts";
 import { formatCount, printJson, printLine, printNote } from "../output.ts";
 import { parseList, parseTarget } from "../parseValues.ts";
@@ -75,9 +75,9 @@ export const setsCreateItemizedCommand = defineCommand({
       ...(values.description === undefined ? {} : { description: values.description }),
       ...(values["skip-unknown"] ? { skipUnknown: true } : {}),
     };
-    const result = await withClient(
+    const result = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
-      (client) => client.createItemizedSet(request),
+      ({ api }) => api.sets.createItemized.mutate(request),
     );
     if (result.unknown.length > 0) {
       const one = result.unknown.length === 1;

@@ -1,7 +1,7 @@
 import { setFilterFields } from "@docket/engine";
 import { setOperators, targetKinds } from "@docket/sdk";
-import { type CreateLogicalSetRequest, withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { type CreateLogicalSetRequest, withConnection } from "../connection.ts";
 import { UsageError } from "../errors.ts";
 import { formatCount, printJson, printLine } from "../output.ts";
 import { parseTarget } from "../parseValues.ts";
@@ -51,9 +51,9 @@ export const setsCreateLogicalCommand = defineCommand({
       filter: parseFilter(values["filter-json"]),
       ...(values.description === undefined ? {} : { description: values.description }),
     };
-    const set = await withClient(
+    const set = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
-      (client) => client.createLogicalSet(request),
+      ({ api }) => api.sets.createLogical.mutate(request),
     );
     if (json) printJson(set);
     else

@@ -1,5 +1,5 @@
-import { withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { withConnection } from "../connection.ts";
 import { printJson, printLine } from "../output.ts";
 import { resolveSetId } from "../resolveSet.ts";
 
@@ -17,9 +17,9 @@ export const setsDeleteCommand = defineCommand({
   ],
   async run({ values, positionals, json }) {
     const idOrName = positionals[0] ?? "";
-    const set = await withClient(
+    const set = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
-      async (client) => client.deleteSet(await resolveSetId(client, idOrName)),
+      async ({ api }) => api.sets.delete.mutate({ id: await resolveSetId(api, idOrName) }),
     );
     if (json) printJson(set);
     else printLine(`Deleted set "${set.name}" (${set.id}).`);

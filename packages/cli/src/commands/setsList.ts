@@ -1,6 +1,6 @@
 import { targetKinds } from "@docket/sdk";
-import { withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { withConnection } from "../connection.ts";
 import { formatCount, formatTable, printJson, printLine } from "../output.ts";
 import { parseTarget } from "../parseValues.ts";
 
@@ -21,9 +21,9 @@ export const setsListCommand = defineCommand({
   examples: ["docket sets list", "docket sets list --target items --json"],
   async run({ values, json }) {
     const target = values.target === undefined ? undefined : parseTarget(values.target);
-    const sets = await withClient(
+    const sets = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
-      (client) => client.listSets(target === undefined ? {} : { target }),
+      ({ api }) => api.sets.list.query(target === undefined ? {} : { target }),
     );
     if (json) {
       printJson(sets);

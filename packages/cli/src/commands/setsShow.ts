@@ -1,5 +1,5 @@
-import { withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { withConnection } from "../connection.ts";
 import { formatCount, formatTable, formatTimestamp, printJson, printLine } from "../output.ts";
 import { parseIntegerOption } from "../parseValues.ts";
 import { resolveSetId } from "../resolveSet.ts";
@@ -30,11 +30,11 @@ export const setsShowCommand = defineCommand({
     const idOrName = positionals[0] ?? "";
     const limit =
       values.limit === undefined ? 20 : parseIntegerOption("--limit", values.limit, 1, 500);
-    const page = await withClient(
+    const page = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
-      async (client) =>
-        client.getSet({
-          id: await resolveSetId(client, idOrName),
+      async ({ api }) =>
+        api.sets.get.query({
+          id: await resolveSetId(api, idOrName),
           limit,
           ...(values.cursor === undefined ? {} : { cursor: values.cursor }),
         }),

@@ -1,7 +1,7 @@
 import { generatePassword } from "@docket/engine";
 import { type Role, roles } from "@docket/sdk";
-import { withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { withConnection } from "../connection.ts";
 import { UsageError } from "../errors.ts";
 import { formatTable, formatTimestamp, printJson, printLine } from "../output.ts";
 
@@ -28,8 +28,9 @@ export const usersListCommand = defineCommand({
   details: [adminsOnly],
   examples: ["docket users list"],
   async run({ values, json }) {
-    const users = await withClient({ databaseUrl: values["database-url"], url: values.url }, (c) =>
-      c.listUsers(),
+    const users = await withConnection(
+      { databaseUrl: values["database-url"], url: values.url },
+      ({ api }) => api.users.list.query(),
     );
     if (json) printJson(users);
     else if (users.length === 0)
@@ -76,13 +77,15 @@ export const usersAddCommand = defineCommand({
     const name = requireName(positionals);
     const role = parseRole(values.role);
     const password = values.password ?? generatePassword();
-    const user = await withClient({ databaseUrl: values["database-url"], url: values.url }, (c) =>
-      c.createUser({
-        name,
-        role,
-        password,
-        ...(values["display-name"] ? { displayName: values["display-name"] } : {}),
-      }),
+    const user = await withConnection(
+      { databaseUrl: values["database-url"], url: values.url },
+      ({ api }) =>
+        api.users.create.mutate({
+          name,
+          role,
+          password,
+          ...(values["display-name"] ? { displayName: values["display-name"] } : {}),
+        }),
     );
     if (json) printJson({ ...user, ...(values.password ? {} : { password }) });
     else {
@@ -106,8 +109,9 @@ export const usersSetRoleCommand = defineCommand({
   async run({ values, positionals, json }) {
     const name = requireName(positionals);
     const role = parseRole(positionals[1]);
-    const user = await withClient({ databaseUrl: values["database-url"], url: values.url }, (c) =>
-      c.setUserRole({ user: name, role }),
+    const user = await withConnection(
+      { databaseUrl: values["database-url"], url: values.url },
+      ({ api }) => api.users.setRole.mutate({ user: name, role }),
     );
     if (json) printJson(user);
     else printLine(`${user.name} is now ${user.role}.`);
@@ -132,8 +136,9 @@ export const usersResetPasswordCommand = defineCommand({
   async run({ values, positionals, json }) {
     const name = requireName(positionals);
     const password = values.password ?? generatePassword();
-    const user = await withClient({ databaseUrl: values["database-url"], url: values.url }, (c) =>
-      c.resetUserPassword({ user: name, password }),
+    const user = await withConnection(
+      { databaseUrl: values["database-url"], url: values.url },
+      ({ api }) => api.users.resetPassword.mutate({ user: name, password }),
     );
     if (json) printJson({ ...user, ...(values.password ? {} : { password }) });
     else {
@@ -173,10 +178,10 @@ export const tokensCreateCommand = defineCommand({
     if (days !== undefined && !/^\d+$/.test(days)) {
       throw new UsageError(`--expires-in-days takes a whole number of days (got "${days}").`);
     }
-    const created = await withClient(
+    const created = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
-      (c) =>
-        c.createToken({
+      ({ api }) =>
+        api.tokens.create.mutate({
           name: values.name ?? "",
           userName,
           ...(days === undefined ? {} : { expiresInDays: Number(days) }),

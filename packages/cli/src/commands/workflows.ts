@@ -1,17 +1,17 @@
 import { readFile } from "node:fs/promises";
 import { text } from "node:stream/consumers";
-import { type DocketClient, withClient } from "../client.ts";
 import { clientOptions, defineCommand } from "../command.ts";
+import { type DocketApi, withConnection } from "../connection.ts";
 import { UsageError } from "../errors.ts";
 import { formatTable, formatTimestamp, printJson, printLine } from "../output.ts";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A workflow's id from its id or exact name. */
-async function resolveWorkflowId(client: DocketClient, idOrName: string): Promise<string> {
+async function resolveWorkflowId(api: DocketApi, idOrName: string): Promise<string> {
   if (idOrName === "") throw new UsageError("Name the workflow: its id or exact name.");
   if (uuidPattern.test(idOrName)) return idOrName;
-  const workflows = await client.listWorkflows();
+  const workflows = await api.workflows.list.query();
   const found = workflows.find((workflow) => workflow.name === idOrName);
   if (!found) {
     const known = workflows.map((workflow) => `"${workflow.name}"`).join(", ") || "(none)";
@@ -26,9 +26,9 @@ export const workflowsListCommand = defineCommand({
   options: { ...clientOptions },
   examples: ["docket workflows list", "docket workflows list --json"],
   async run({ values, json }) {
-    const workflows = await withClient(
+    const workflows = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
-      (client) => client.listWorkflows(),
+      ({ api }) => api.workflows.list.query(),
     );
     if (json) printJson(workflows);
     else if (workflows.length === 0) {
@@ -73,10 +73,13 @@ export const workflowsExportCommand = defineCommand({
     if (version !== undefined && (!Number.isInteger(version) || version < 1)) {
       throw new UsageError(`--version takes a version number (1, 2, …), not "${values.version}".`);
     }
-    const json = await withClient(
+    const json = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
-      async (client) =>
-        client.exportWorkflow(await resolveWorkflowId(client, positionals[0] ?? ""), version),
+      async ({ api }) =>
+        api.workflows.export.query({
+          id: await resolveWorkflowId(api, positionals[0] ?? ""),
+          ...(version === undefined ? {} : { version }),
+        }),
     );
     process.stdout.write(json);
     return 0;
@@ -102,9 +105,9 @@ export const workflowsImportCommand = defineCommand({
       const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       throw new UsageError(`Cannot read "${file}" (${reason}).`);
     }
-    const workflow = await withClient(
+    const workflow = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
-      (client) => client.importWorkflow(content),
+      ({ api }) => api.workflows.import.mutate({ json: content }),
     );
     if (json) printJson(workflow);
     else

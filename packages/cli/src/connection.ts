@@ -1,0 +1,95 @@
+import type { AppRouter } from "@docket/api";
+import type { TRPCClient } from "@trpc/client";
+import { connectInProcess } from "./inProcessConnection.ts";
+import { connectRemote } from "./remoteConnection.ts";
+
+/**
+ * The Docket API as the commands call it: one tRPC client, the same over HTTP
+ * (`--url`) and in this process. Results are plain JSON either way (dates are
+ * ISO-8601 strings), typed by the router.
+ */
+export type DocketApi = TRPCClient<AppRouter>;
+
+/** What a procedure of {@link DocketApi} answers, e.g. `ApiOutput<"runs", "get">`. */
+type ApiOutput<
+  TArea extends keyof DocketApi,
+  TProcedure extends keyof DocketApi[TArea],
+> = DocketApi[TArea][TProcedure] extends { query: (...args: never[]) => Promise<infer TOut> }
+  ? TOut
+  : DocketApi[TArea][TProcedure] extends { mutate: (...args: never[]) => Promise<infer TOut> }
+    ? TOut
+    : never;
+
+/** What a mutation of {@link DocketApi} takes, e.g. `ApiInput<"sets", "createItemized">`. */
+type ApiInput<
+  TArea extends keyof DocketApi,
+  TProcedure extends keyof DocketApi[TArea],
+> = DocketApi[TArea][TProcedure] extends { mutate: (input: infer TIn, ...rest: never[]) => unknown }
+  ? TIn
+  : never;
+
+export type CreateItemizedSetRequest = ApiInput<"sets", "createItemized">;
+export type CreateLogicalSetRequest = ApiInput<"sets", "createLogical">;
+/** A job type with its params schema (JSON Schema), as `jobs.get` returns it. */
+export type JobDetails = ApiOutput<"jobs", "get">;
+/** A run as `runs.get` returns it. */
+export type RunResult = ApiOutput<"runs", "get">;
+export type RunHistoryEvent = ApiOutput<"runs", "history">[number];
+
+/** A stored upload, as `POST /api/uploads` answers. */
+export interface UploadedFile {
+  readonly id: string;
+  readonly name: string;
+  readonly bytes: number;
+}
+
+/**
+ * The API plus the three things that are not tRPC procedures: uploads and run
+ * files are raw bodies on their own routes, and waiting for a run listens to
+ * the database in process but can only poll over HTTP.
+ */
+export interface DocketConnection {
+  readonly api: DocketApi;
+  /** Streams a local file to the server; `onBytes` hears how many bytes have been sent so far. */
+  uploadFile(path: string, onBytes?: (sent: number) => void): Promise<UploadedFile>;
+  /** A run's file in chunks; an unknown run or file fails on the first chunk. */
+  readRunFile(runId: string, name: string): AsyncIterable<string>;
+  /** Resolves when the run's history may have grown, after `timeoutMs`, or when `signal` aborts. */
+  waitForRunActivity(runId: string, timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /** The Docket error (with the message the user sees) for what the API threw. */
+  explainError(error: unknown): unknown;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** `--database-url`; default `DATABASE_URL` or the embedded server. */
+  readonly databaseUrl: string | undefined;
+  /** `--url`: a Docket server to use over HTTP instead; default `DOCKET_URL`. */
+  readonly url?: string | undefined;
+}
+
+/**
+ * A remote server's API over HTTP when `--url` or `DOCKET_URL` names one (with
+ * `DOCKET_TOKEN`), else the API in this process on an engine without a worker,
+ * acting as the local administrator.
+ */
+export async function connect(options: ConnectOptions): Promise<DocketConnection> {
+  const url = options.url ?? process.env.DOCKET_URL;
+  if (url) return connectRemote(url, process.env.DOCKET_TOKEN);
+  return connectInProcess(options.databaseUrl);
+}
+
+/** Runs `body` with a connection, explains what the API threw, and always closes it. */
+export async function withConnection<T>(
+  options: ConnectOptions,
+  body: (connection: DocketConnection) => Promise<T>,
+): Promise<T> {
+  const connection = await connect(options);
+  try {
+    return await body(connection);
+  } catch (error) {
+    throw connection.explainError(error);
+  } finally {
+    await connection.close();
+  }
+}
