@@ -156,7 +156,7 @@ describe("permissions that match the harm", () => {
     await waitForStatus(t.engine, later.id, ["completed"]);
     await query(url, "update runs set ended_at = $2 where id = $1", [
       later.id,
-      new Date(count.endedBefore.getTime() + 1),
+      new Date(Date.parse(count.endedBefore) + 1),
     ]);
     const activity = await asStaff.runs.activity();
     const ticks = activity[Symbol.asyncIterator]();
@@ -254,7 +254,7 @@ describe("a run is restored once", () => {
 
     const again = await trpcError(asStaff.runs.restore({ id: run.id }));
     expect(again.code).toBe("CONFLICT");
-    const at = restore.createdAt.toISOString().slice(0, 16).replace("T", " ");
+    const at = restore.createdAt.slice(0, 16).replace("T", " ");
     const short = restore.id.slice(0, 8);
     expect(again.message).toBe(
       `This run was already restored by run ${short} on ${at} UTC. A run is restored once; open run ${short} to see what it put back.`,

@@ -8,6 +8,7 @@ import {
   sessionCookie,
 } from "../authentication.ts";
 import type { Caller } from "../context.ts";
+import { withIsoDates } from "../isoDates.ts";
 import { authedProcedure, publicProcedure, router } from "../trpc.ts";
 
 /** The signed-in user as the designer's header shows it. */
@@ -36,20 +37,22 @@ export const authRouter = router({
         })
         .strict(),
     )
-    .mutation(async ({ ctx, input }) => {
-      const req = ctx.http?.req;
-      const result = await ctx.engine.users.signIn(input, {
-        address: req ? clientAddress(req) : null,
-        userAgent: req?.headers["user-agent"] ?? null,
-      });
-      if (ctx.http) {
-        ctx.http.res.setHeader(
-          "set-cookie",
-          sessionCookie(result.sessionToken, result.expiresAt, isSecureRequest(ctx.http.req)),
-        );
-      }
-      return { user: result.user, expiresAt: result.expiresAt };
-    }),
+    .mutation(
+      withIsoDates(async ({ ctx, input }) => {
+        const req = ctx.http?.req;
+        const result = await ctx.engine.users.signIn(input, {
+          address: req ? clientAddress(req) : null,
+          userAgent: req?.headers["user-agent"] ?? null,
+        });
+        if (ctx.http) {
+          ctx.http.res.setHeader(
+            "set-cookie",
+            sessionCookie(result.sessionToken, result.expiresAt, isSecureRequest(ctx.http.req)),
+          );
+        }
+        return { user: result.user, expiresAt: result.expiresAt };
+      }),
+    ),
 
   /** Ends this session and clears its cookie. */
   logout: authedProcedure.mutation(async ({ ctx }) => {

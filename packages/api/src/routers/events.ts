@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withIsoDates } from "../isoDates.ts";
 import { assertCanStartJob } from "../permissions.ts";
 import { authedProcedure, router, staffProcedure } from "../trpc.ts";
 
@@ -13,22 +14,24 @@ export const eventsRouter = router({
         })
         .strict(),
     )
-    .mutation(async ({ ctx, input }) => {
-      // The runs an event starts are the caller's: they need create permission on each job it triggers.
-      for (const job of ctx.engine.registry.list()) {
-        if (job.definition.on?.includes(input.name)) assertCanStartJob(ctx.caller, job);
-      }
-      // …and on each job of the workflows it starts.
-      for (const jobId of await ctx.engine.workflows.jobIdsStartedBy(input.name)) {
-        const job = ctx.engine.registry.find(jobId);
-        if (job) assertCanStartJob(ctx.caller, job);
-      }
-      return ctx.engine.emitEvent({
-        name: input.name,
-        data: input.data,
-        emittedBy: ctx.caller.name,
-      });
-    }),
+    .mutation(
+      withIsoDates(async ({ ctx, input }) => {
+        // The runs an event starts are the caller's: they need create permission on each job it triggers.
+        for (const job of ctx.engine.registry.list()) {
+          if (job.definition.on?.includes(input.name)) assertCanStartJob(ctx.caller, job);
+        }
+        // …and on each job of the workflows it starts.
+        for (const jobId of await ctx.engine.workflows.jobIdsStartedBy(input.name)) {
+          const job = ctx.engine.registry.find(jobId);
+          if (job) assertCanStartJob(ctx.caller, job);
+        }
+        return ctx.engine.emitEvent({
+          name: input.name,
+          data: input.data,
+          emittedBy: ctx.caller.name,
+        });
+      }),
+    ),
 
   /** Recent events with the runs they started or why they could not. */
   list: authedProcedure
@@ -41,10 +44,12 @@ export const eventsRouter = router({
         .strict()
         .optional(),
     )
-    .query(({ ctx, input }) =>
-      ctx.engine.listEvents({
-        limit: input?.limit ?? 50,
-        ...(input?.name ? { name: input.name } : {}),
-      }),
+    .query(
+      withIsoDates(({ ctx, input }) =>
+        ctx.engine.listEvents({
+          limit: input?.limit ?? 50,
+          ...(input?.name ? { name: input.name } : {}),
+        }),
+      ),
     ),
 });

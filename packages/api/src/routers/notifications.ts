@@ -1,5 +1,6 @@
 import { notificationStatuses, subscriptionInputSchema } from "@docket/engine";
 import { z } from "zod";
+import { withIsoDates } from "../isoDates.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
 const subscriptionId = z.uuid({ message: "Subscription ids are UUIDs" });
@@ -13,12 +14,16 @@ export const notificationsRouter = router({
    */
   subscribe: adminProcedure
     .input(subscriptionInputSchema)
-    .mutation(({ ctx, input }) => ctx.engine.subscribe({ ...input, createdBy: ctx.caller.name })),
+    .mutation(
+      withIsoDates(({ ctx, input }) =>
+        ctx.engine.subscribe({ ...input, createdBy: ctx.caller.name }),
+      ),
+    ),
 
   /** Removes a subscription; mails already in the outbox are still delivered. */
   unsubscribe: adminProcedure
     .input(z.object({ id: subscriptionId }).strict())
-    .mutation(({ ctx, input }) => ctx.engine.unsubscribe(input.id)),
+    .mutation(withIsoDates(({ ctx, input }) => ctx.engine.unsubscribe(input.id))),
 
   /** Subscriptions of a job type or of a schedule, or all of them, oldest first. */
   list: adminProcedure
@@ -35,7 +40,7 @@ export const notificationsRouter = router({
         })
         .optional(),
     )
-    .query(({ ctx, input }) => ctx.engine.listSubscriptions(input ?? {})),
+    .query(withIsoDates(({ ctx, input }) => ctx.engine.listSubscriptions(input ?? {}))),
 
   /** Recent notifications, newest first, with their delivery status (pass `nextCursor` back as `cursor`). */
   outbox: adminProcedure
@@ -54,5 +59,5 @@ export const notificationsRouter = router({
         .strict()
         .optional(),
     )
-    .query(({ ctx, input }) => ctx.engine.listNotifications(input ?? {})),
+    .query(withIsoDates(({ ctx, input }) => ctx.engine.listNotifications(input ?? {}))),
 });

@@ -5,6 +5,7 @@ import { ForbiddenError, InvalidParamsError, isTerminal } from "@docket/sdk";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import type { Caller } from "../context.ts";
+import { withIsoDates } from "../isoDates.ts";
 import { assertCanCancelRun, assertCanSeeRun, assertCanStartJob } from "../permissions.ts";
 import {
   runHistoryFiltersSchema,
@@ -99,18 +100,20 @@ export const runsRouter = router({
         })
         .strict(),
     )
-    .mutation(({ ctx, input }) => {
-      startableJob(ctx.engine, ctx.caller, input.jobId);
-      return ctx.engine.startRun({
-        ...(input.setId === undefined ? {} : { setId: input.setId }),
-        jobId: input.jobId,
-        params: input.params,
-        createdBy: ctx.caller.name,
-        trigger: { kind: "manual" },
-        ...(input.description === undefined ? {} : { description: input.description }),
-        ...(input.priority === undefined ? {} : { priority: input.priority }),
-      });
-    }),
+    .mutation(
+      withIsoDates(({ ctx, input }) => {
+        startableJob(ctx.engine, ctx.caller, input.jobId);
+        return ctx.engine.startRun({
+          ...(input.setId === undefined ? {} : { setId: input.setId }),
+          jobId: input.jobId,
+          params: input.params,
+          createdBy: ctx.caller.name,
+          trigger: { kind: "manual" },
+          ...(input.description === undefined ? {} : { description: input.description }),
+          ...(input.priority === undefined ? {} : { priority: input.priority }),
+        });
+      }),
+    ),
 
   /**
    * Checks a start without starting (the form's "Check" button): params against
@@ -144,14 +147,16 @@ export const runsRouter = router({
         .strict()
         .optional(),
     )
-    .query(({ ctx, input }) => {
-      const { cursor, limit, ...filters } = input ?? { limit: 50 };
-      return ctx.engine.listRuns({
-        ...toRunFilters(ctx.caller, filters),
-        limit,
-        ...(cursor === undefined ? {} : { cursor }),
-      });
-    }),
+    .query(
+      withIsoDates(({ ctx, input }) => {
+        const { cursor, limit, ...filters } = input ?? { limit: 50 };
+        return ctx.engine.listRuns({
+          ...toRunFilters(ctx.caller, filters),
+          limit,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+      }),
+    ),
 
   /**
    * The address of a CSV export of the runs `list` would show with these
@@ -165,7 +170,7 @@ export const runsRouter = router({
   /** Status, current state value, context, progress and error of one run. */
   get: authedProcedure
     .input(z.object({ id: runId }).strict())
-    .query(({ ctx, input }) => visibleRun(ctx.engine, ctx.caller, input.id)),
+    .query(withIsoDates(({ ctx, input }) => visibleRun(ctx.engine, ctx.caller, input.id))),
 
   /** A page of a run's history (transitions, logs, progress, status changes), oldest first. */
   history: authedProcedure
@@ -179,15 +184,17 @@ export const runsRouter = router({
         })
         .strict(),
     )
-    .query(async ({ ctx, input }) => {
-      await visibleRun(ctx.engine, ctx.caller, input.id);
-      return ctx.engine.listRunEvents({
-        runId: input.id,
-        limit: input.limit,
-        ...(input.afterId === undefined ? {} : { afterId: input.afterId }),
-        ...(input.types === undefined ? {} : { types: input.types }),
-      });
-    }),
+    .query(
+      withIsoDates(async ({ ctx, input }) => {
+        await visibleRun(ctx.engine, ctx.caller, input.id);
+        return ctx.engine.listRunEvents({
+          runId: input.id,
+          limit: input.limit,
+          ...(input.afterId === undefined ? {} : { afterId: input.afterId }),
+          ...(input.types === undefined ? {} : { types: input.types }),
+        });
+      }),
+    ),
 
   /**
    * The run's console (details page): log lines, errors, status changes,
@@ -208,15 +215,17 @@ export const runsRouter = router({
         })
         .strict(),
     )
-    .query(async ({ ctx, input }) => {
-      await visibleRun(ctx.engine, ctx.caller, input.id);
-      return ctx.engine.listRunLogs({
-        runId: input.id,
-        limit: input.limit,
-        ...(input.afterId === undefined ? {} : { afterId: input.afterId }),
-        ...(input.search === undefined ? {} : { search: input.search }),
-      });
-    }),
+    .query(
+      withIsoDates(async ({ ctx, input }) => {
+        await visibleRun(ctx.engine, ctx.caller, input.id);
+        return ctx.engine.listRunLogs({
+          runId: input.id,
+          limit: input.limit,
+          ...(input.afterId === undefined ? {} : { afterId: input.afterId }),
+          ...(input.search === undefined ? {} : { search: input.search }),
+        });
+      }),
+    ),
 
   /**
    * A run's report once it ended on records: counts, duration, the first
@@ -256,14 +265,16 @@ export const runsRouter = router({
    */
   restore: staffProcedure
     .input(z.object({ id: runId, overwriteLaterChanges: z.boolean().default(false) }).strict())
-    .mutation(async ({ ctx, input }) => {
-      await visibleRun(ctx.engine, ctx.caller, input.id);
-      return ctx.engine.restoreRun({
-        runId: input.id,
-        overwriteLaterChanges: input.overwriteLaterChanges,
-        createdBy: ctx.caller.name,
-      });
-    }),
+    .mutation(
+      withIsoDates(async ({ ctx, input }) => {
+        await visibleRun(ctx.engine, ctx.caller, input.id);
+        return ctx.engine.restoreRun({
+          runId: input.id,
+          overwriteLaterChanges: input.overwriteLaterChanges,
+          createdBy: ctx.caller.name,
+        });
+      }),
+    ),
 
   /** Per-record outcomes of a run on a set, e.g. its failed records with reasons; keyset-paginated. */
   records: authedProcedure
@@ -304,20 +315,24 @@ export const runsRouter = router({
   }),
 
   /** Aborts a run: at once if no worker holds it, else within seconds on whatever worker runs it. */
-  abort: staffProcedure.input(z.object({ id: runId }).strict()).mutation(async ({ ctx, input }) => {
-    await cancellableRun(ctx.engine, ctx.caller, input.id);
-    return ctx.engine.abortRun(input.id, ctx.caller.name);
-  }),
+  abort: staffProcedure.input(z.object({ id: runId }).strict()).mutation(
+    withIsoDates(async ({ ctx, input }) => {
+      await cancellableRun(ctx.engine, ctx.caller, input.id);
+      return ctx.engine.abortRun(input.id, ctx.caller.name);
+    }),
+  ),
 
   /**
    * Resumes a failed run from the state it failed in (steps before it are not
    * run again): it goes back to pending and is re-enqueued. A workflow run
    * resumes at its failed node, retrying that node's child run. Other runs: CONFLICT.
    */
-  retry: staffProcedure.input(z.object({ id: runId }).strict()).mutation(async ({ ctx, input }) => {
-    await cancellableRun(ctx.engine, ctx.caller, input.id);
-    return ctx.engine.retryRun(input.id, ctx.caller.name);
-  }),
+  retry: staffProcedure.input(z.object({ id: runId }).strict()).mutation(
+    withIsoDates(async ({ ctx, input }) => {
+      await cancellableRun(ctx.engine, ctx.caller, input.id);
+      return ctx.engine.retryRun(input.id, ctx.caller.name);
+    }),
+  ),
 
   /**
    * Deletes ended runs (completed, with errors, failed, aborted) with their
@@ -336,7 +351,11 @@ export const runsRouter = router({
    */
   countInactive: staffProcedure
     .input(clearInput)
-    .query(({ ctx, input }) => ctx.engine.countInactiveRuns(clearFilter(ctx.caller, input))),
+    .query(
+      withIsoDates(({ ctx, input }) =>
+        ctx.engine.countInactiveRuns(clearFilter(ctx.caller, input)),
+      ),
+    ),
 });
 
 /** Least time between two `runs.activity` ticks: a busy queue must not make lists reload non-stop. */

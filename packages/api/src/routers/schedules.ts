@@ -8,6 +8,7 @@ import {
 } from "@docket/engine";
 import { missedPolicies, weekdays } from "@docket/sdk";
 import { z } from "zod";
+import { withIsoDates } from "../isoDates.ts";
 import { adminProcedure, authedProcedure, router } from "../trpc.ts";
 
 const scheduleId = z.uuid({ message: "Schedule ids are UUIDs" });
@@ -55,11 +56,11 @@ export const schedulesRouter = router({
     .input(
       z.object({ active: z.boolean().optional(), jobId: jobId.optional() }).strict().optional(),
     )
-    .query(({ ctx, input }) => ctx.engine.listSchedules(input ?? {})),
+    .query(withIsoDates(({ ctx, input }) => ctx.engine.listSchedules(input ?? {}))),
 
   get: authedProcedure
     .input(z.object({ id: scheduleId }).strict())
-    .query(({ ctx, input }) => ctx.engine.getSchedule(input.id)),
+    .query(withIsoDates(({ ctx, input }) => ctx.engine.getSchedule(input.id))),
 
   /**
    * Saves a schedule created by the caller, whose runs it starts, with its
@@ -87,8 +88,10 @@ export const schedulesRouter = router({
         })
         .strict(),
     )
-    .mutation(({ ctx, input }) =>
-      ctx.engine.createSchedule({ ...input, createdBy: ctx.caller.name }),
+    .mutation(
+      withIsoDates(({ ctx, input }) =>
+        ctx.engine.createSchedule({ ...input, createdBy: ctx.caller.name }),
+      ),
     ),
 
   /**
@@ -113,19 +116,23 @@ export const schedulesRouter = router({
         })
         .strict(),
     )
-    .mutation(({ ctx, input }) =>
-      ctx.engine.updateSchedule({ ...input, updatedBy: ctx.caller.name }),
+    .mutation(
+      withIsoDates(({ ctx, input }) =>
+        ctx.engine.updateSchedule({ ...input, updatedBy: ctx.caller.name }),
+      ),
     ),
 
   /** Activates (due next at the first due time after now) or deactivates a schedule. */
   setActive: adminProcedure
     .input(z.object({ id: scheduleId, active: z.boolean() }).strict())
-    .mutation(({ ctx, input }) => ctx.engine.setScheduleActive(input.id, input.active)),
+    .mutation(
+      withIsoDates(({ ctx, input }) => ctx.engine.setScheduleActive(input.id, input.active)),
+    ),
 
   /** Deletes a schedule; its runs stay. */
   delete: adminProcedure
     .input(z.object({ id: scheduleId }).strict())
-    .mutation(({ ctx, input }) => ctx.engine.deleteSchedule(input.id)),
+    .mutation(withIsoDates(({ ctx, input }) => ctx.engine.deleteSchedule(input.id))),
 
   /** The next due instants of a timing in a time zone, exactly as the scheduler will fire them. */
   preview: authedProcedure
@@ -139,17 +146,19 @@ export const schedulesRouter = router({
         })
         .strict(),
     )
-    .query(({ ctx, input }) =>
-      ctx.engine.previewSchedule({
-        cron: timingToCron(input.timing),
-        timezone: input.timezone,
-        count: input.count,
-        from: input.from,
-      }),
+    .query(
+      withIsoDates(({ ctx, input }) =>
+        ctx.engine.previewSchedule({
+          cron: timingToCron(input.timing),
+          timezone: input.timezone,
+          count: input.count,
+          from: input.from,
+        }),
+      ),
     ),
 
   /** Starts a run of the schedule now (its params, set and creator; trigger `schedule`). */
   runNow: adminProcedure
     .input(z.object({ id: scheduleId }).strict())
-    .mutation(({ ctx, input }) => ctx.engine.runScheduleNow(input.id)),
+    .mutation(withIsoDates(({ ctx, input }) => ctx.engine.runScheduleNow(input.id))),
 });

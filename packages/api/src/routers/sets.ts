@@ -8,6 +8,7 @@ import {
 } from "@docket/engine";
 import { ForbiddenError, targetKinds } from "@docket/sdk";
 import { z } from "zod";
+import { withIsoDates } from "../isoDates.ts";
 import { authedProcedure, router, staffProcedure } from "../trpc.ts";
 
 const setId = z.uuid({ message: "Set ids are UUIDs" });
@@ -21,7 +22,7 @@ export const setsRouter = router({
   /** Sets by name with their current member counts, optionally of one target. */
   list: authedProcedure
     .input(z.object({ target: target.optional() }).strict().optional())
-    .query(({ ctx, input }) => ctx.engine.listSets(input ?? {})),
+    .query(withIsoDates(({ ctx, input }) => ctx.engine.listSets(input ?? {}))),
 
   /** One set, its member count and a page of its members (pass `nextCursor` back as `cursor`). */
   get: authedProcedure
@@ -37,12 +38,14 @@ export const setsRouter = router({
         })
         .strict(),
     )
-    .query(({ ctx, input }) =>
-      ctx.engine.getSet({
-        id: input.id,
-        limit: input.limit,
-        ...(input.cursor === undefined ? {} : { cursor: input.cursor }),
-      }),
+    .query(
+      withIsoDates(({ ctx, input }) =>
+        ctx.engine.getSet({
+          id: input.id,
+          limit: input.limit,
+          ...(input.cursor === undefined ? {} : { cursor: input.cursor }),
+        }),
+      ),
     ),
 
   /** The fields a filter over each target may test, with their operators (the designer's pickers). */
@@ -83,31 +86,35 @@ export const setsRouter = router({
           },
         ),
     )
-    .mutation(({ ctx, input }) => {
-      const barcodes =
-        input.barcodesText === undefined ? input.barcodes : parseBarcodeList(input.barcodesText);
-      return ctx.engine.createItemizedSet({
-        name: input.name,
-        target: input.target,
-        createdBy: ctx.caller.name,
-        ...(input.description === undefined ? {} : { description: input.description }),
-        ...(input.memberIds === undefined ? {} : { memberIds: input.memberIds }),
-        ...(barcodes === undefined ? {} : { barcodes }),
-        ...(input.skipUnknown === undefined ? {} : { skipUnknown: input.skipUnknown }),
-      });
-    }),
+    .mutation(
+      withIsoDates(({ ctx, input }) => {
+        const barcodes =
+          input.barcodesText === undefined ? input.barcodes : parseBarcodeList(input.barcodesText);
+        return ctx.engine.createItemizedSet({
+          name: input.name,
+          target: input.target,
+          createdBy: ctx.caller.name,
+          ...(input.description === undefined ? {} : { description: input.description }),
+          ...(input.memberIds === undefined ? {} : { memberIds: input.memberIds }),
+          ...(barcodes === undefined ? {} : { barcodes }),
+          ...(input.skipUnknown === undefined ? {} : { skipUnknown: input.skipUnknown }),
+        });
+      }),
+    ),
 
   /** Saves a logical set; a filter naming unknown fields or bad values is refused with field paths. */
   createLogical: staffProcedure
     .input(z.object({ name, description, target, filter: setFilterInputSchema }).strict())
-    .mutation(({ ctx, input }) =>
-      ctx.engine.createLogicalSet({
-        name: input.name,
-        target: input.target,
-        filter: input.filter,
-        createdBy: ctx.caller.name,
-        ...(input.description === undefined ? {} : { description: input.description }),
-      }),
+    .mutation(
+      withIsoDates(({ ctx, input }) =>
+        ctx.engine.createLogicalSet({
+          name: input.name,
+          target: input.target,
+          filter: input.filter,
+          createdBy: ctx.caller.name,
+          ...(input.description === undefined ? {} : { description: input.description }),
+        }),
+      ),
     ),
 
   /** How many records a filter matches now, without saving it (the designer's live count). */
@@ -116,9 +123,8 @@ export const setsRouter = router({
     .query(async ({ ctx, input }) => ({ count: await ctx.engine.countSetFilter(input) })),
 
   /** Deletes a set (staff: their own); refused while a run that has not ended uses it. */
-  delete: staffProcedure
-    .input(z.object({ id: setId }).strict())
-    .mutation(async ({ ctx, input }) => {
+  delete: staffProcedure.input(z.object({ id: setId }).strict()).mutation(
+    withIsoDates(async ({ ctx, input }) => {
       const { set } = await ctx.engine.getSet({ id: input.id, limit: 1 });
       if (ctx.caller.role !== "admin" && set.createdBy !== ctx.caller.name) {
         throw new ForbiddenError(
@@ -128,4 +134,5 @@ export const setsRouter = router({
       }
       return ctx.engine.deleteSet(input.id);
     }),
+  ),
 });

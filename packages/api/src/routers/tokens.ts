@@ -1,6 +1,7 @@
 import { ForbiddenError } from "@docket/sdk";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { withIsoDates } from "../isoDates.ts";
 import { authedProcedure, router } from "../trpc.ts";
 
 /**
@@ -16,16 +17,18 @@ export const tokensRouter = router({
         .strict()
         .optional(),
     )
-    .query(({ ctx, input }) => {
-      if (input?.all && ctx.caller.role === "admin") return ctx.engine.users.listTokens();
-      if (input?.all) {
-        throw new TRPCError({
-          code: "FORBIDDEN",
-          message: "Only admins list other users' tokens.",
-        });
-      }
-      return ctx.engine.users.listTokens(ctx.caller.userId ? { userId: ctx.caller.userId } : {});
-    }),
+    .query(
+      withIsoDates(({ ctx, input }) => {
+        if (input?.all && ctx.caller.role === "admin") return ctx.engine.users.listTokens();
+        if (input?.all) {
+          throw new TRPCError({
+            code: "FORBIDDEN",
+            message: "Only admins list other users' tokens.",
+          });
+        }
+        return ctx.engine.users.listTokens(ctx.caller.userId ? { userId: ctx.caller.userId } : {});
+      }),
+    ),
 
   /**
    * Creates a token acting as the caller (admins: as `userName`, e.g. a service
@@ -41,34 +44,38 @@ export const tokensRouter = router({
         })
         .strict(),
     )
-    .mutation(async ({ ctx, input }) => {
-      const { userName, ...token } = input;
-      if (userName !== undefined && userName !== ctx.caller.name) {
-        if (ctx.caller.role !== "admin") {
-          throw new ForbiddenError(
-            'Permission "create tokens for others" is missing: only admins create tokens for other users.',
-            "tokens.create-for-others",
-          );
+    .mutation(
+      withIsoDates(async ({ ctx, input }) => {
+        const { userName, ...token } = input;
+        if (userName !== undefined && userName !== ctx.caller.name) {
+          if (ctx.caller.role !== "admin") {
+            throw new ForbiddenError(
+              'Permission "create tokens for others" is missing: only admins create tokens for other users.',
+              "tokens.create-for-others",
+            );
+          }
+          return ctx.engine.users.createToken((await ctx.engine.users.get(userName)).id, token);
         }
-        return ctx.engine.users.createToken((await ctx.engine.users.get(userName)).id, token);
-      }
-      if (!ctx.caller.userId) {
-        throw new TRPCError({
-          code: "BAD_REQUEST",
-          message:
-            "The local administrator has no tokens of its own: pass userName to create one for a user.",
-        });
-      }
-      return ctx.engine.users.createToken(ctx.caller.userId, token);
-    }),
+        if (!ctx.caller.userId) {
+          throw new TRPCError({
+            code: "BAD_REQUEST",
+            message:
+              "The local administrator has no tokens of its own: pass userName to create one for a user.",
+          });
+        }
+        return ctx.engine.users.createToken(ctx.caller.userId, token);
+      }),
+    ),
 
   /** Revokes one of the caller's tokens (admins: anyone's). */
   revoke: authedProcedure
     .input(z.object({ id: z.uuid({ message: "Token ids are UUIDs" }) }).strict())
-    .mutation(({ ctx, input }) =>
-      ctx.engine.users.revokeToken(input.id, {
-        userId: ctx.caller.userId ?? null,
-        asAdmin: ctx.caller.role === "admin",
-      }),
+    .mutation(
+      withIsoDates(({ ctx, input }) =>
+        ctx.engine.users.revokeToken(input.id, {
+          userId: ctx.caller.userId ?? null,
+          asAdmin: ctx.caller.role === "admin",
+        }),
+      ),
     ),
 });

@@ -1,5 +1,6 @@
 import { passwordSchema, roleSchema, userNameSchema } from "@docket/engine";
 import { z } from "zod";
+import { withIsoDates } from "../isoDates.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
 /** A user id (UUID) or user name. */
@@ -7,11 +8,11 @@ const userRef = z.string().trim().min(1).max(100);
 
 /** Admins manage users; every procedure here needs the admin role. */
 export const usersRouter = router({
-  list: adminProcedure.query(({ ctx }) => ctx.engine.users.list()),
+  list: adminProcedure.query(withIsoDates(({ ctx }) => ctx.engine.users.list())),
 
   get: adminProcedure
     .input(z.object({ user: userRef }).strict())
-    .query(({ ctx, input }) => ctx.engine.users.get(input.user)),
+    .query(withIsoDates(({ ctx, input }) => ctx.engine.users.get(input.user))),
 
   create: adminProcedure
     .input(
@@ -24,18 +25,22 @@ export const usersRouter = router({
         })
         .strict(),
     )
-    .mutation(({ ctx, input }) => ctx.engine.users.create(input)),
+    .mutation(withIsoDates(({ ctx, input }) => ctx.engine.users.create(input))),
 
   setRole: adminProcedure
     .input(z.object({ user: userRef, role: roleSchema }).strict())
-    .mutation(({ ctx, input }) => ctx.engine.users.setRole(input.user, input.role)),
+    .mutation(withIsoDates(({ ctx, input }) => ctx.engine.users.setRole(input.user, input.role))),
 
   setDisabled: adminProcedure
     .input(z.object({ user: userRef, disabled: z.boolean() }).strict())
-    .mutation(({ ctx, input }) => ctx.engine.users.setDisabled(input.user, input.disabled)),
+    .mutation(
+      withIsoDates(({ ctx, input }) => ctx.engine.users.setDisabled(input.user, input.disabled)),
+    ),
 
   /** Sets a user's password; all their sessions end. */
   resetPassword: adminProcedure
     .input(z.object({ user: userRef, password: passwordSchema }).strict())
-    .mutation(({ ctx, input }) => ctx.engine.users.resetPassword(input.user, input.password)),
+    .mutation(
+      withIsoDates(({ ctx, input }) => ctx.engine.users.resetPassword(input.user, input.password)),
+    ),
 });

@@ -3,6 +3,7 @@ import { ForbiddenError, type Role } from "@docket/sdk";
 import { z } from "zod";
 import type { Caller } from "../context.ts";
 import { toTRPCError } from "../errors.ts";
+import { withIsoDates } from "../isoDates.ts";
 import { assertCanSeeRun, assertCanStartJob } from "../permissions.ts";
 import { adminProcedure, authedProcedure, router } from "../trpc.ts";
 
@@ -50,7 +51,7 @@ const editorProcedure = authedProcedure.use(({ ctx, next, path }) => {
 
 export const workflowsRouter = router({
   /** Workflows by name, with their latest version and the job types they use. */
-  list: authedProcedure.query(({ ctx }) => ctx.engine.workflows.list()),
+  list: authedProcedure.query(withIsoDates(({ ctx }) => ctx.engine.workflows.list())),
 
   /** One version (default the latest): definition, graph (as jobs.get draws machines), validation today. */
   get: authedProcedure
@@ -59,12 +60,12 @@ export const workflowsRouter = router({
         .object({ id: workflowId, version: z.number().int().min(1).max(1_000_000).optional() })
         .strict(),
     )
-    .query(({ ctx, input }) => ctx.engine.workflows.get(input.id, input.version)),
+    .query(withIsoDates(({ ctx, input }) => ctx.engine.workflows.get(input.id, input.version))),
 
   /** Saved versions, newest first. */
   versions: authedProcedure
     .input(z.object({ id: workflowId }).strict())
-    .query(({ ctx, input }) => ctx.engine.workflows.versions(input.id)),
+    .query(withIsoDates(({ ctx, input }) => ctx.engine.workflows.versions(input.id))),
 
   /**
    * Checks a definition without saving it: `{ valid, issues }`, each issue with
@@ -81,31 +82,35 @@ export const workflowsRouter = router({
    */
   save: editorProcedure
     .input(z.object({ id: workflowId.optional(), definition }).strict())
-    .mutation(({ ctx, input }) =>
-      ctx.engine.workflows.save({
-        ...(input.id ? { id: input.id } : {}),
-        definition: input.definition,
-        savedBy: ctx.caller.name,
-      }),
+    .mutation(
+      withIsoDates(({ ctx, input }) =>
+        ctx.engine.workflows.save({
+          ...(input.id ? { id: input.id } : {}),
+          definition: input.definition,
+          savedBy: ctx.caller.name,
+        }),
+      ),
     ),
 
   /** Deletes a workflow (its versions stay for past runs); refused while a schedule starts it. */
   delete: editorProcedure
     .input(z.object({ id: workflowId }).strict())
-    .mutation(({ ctx, input }) => ctx.engine.workflows.delete(input.id)),
+    .mutation(withIsoDates(({ ctx, input }) => ctx.engine.workflows.delete(input.id))),
 
   /** Starts a run of the latest version; needs create permission on every job type in it. */
   start: authedProcedure
     .input(z.object({ id: workflowId, description: z.string().max(500).optional() }).strict())
-    .mutation(async ({ ctx, input }) => {
-      const workflow = await ctx.engine.workflows.get(input.id);
-      assertCanStartWorkflow(ctx.caller, ctx.engine.registry, workflow.definition.nodes);
-      return ctx.engine.workflows.start({
-        workflowId: input.id,
-        createdBy: ctx.caller.name,
-        ...(input.description ? { description: input.description } : {}),
-      });
-    }),
+    .mutation(
+      withIsoDates(async ({ ctx, input }) => {
+        const workflow = await ctx.engine.workflows.get(input.id);
+        assertCanStartWorkflow(ctx.caller, ctx.engine.registry, workflow.definition.nodes);
+        return ctx.engine.workflows.start({
+          workflowId: input.id,
+          createdBy: ctx.caller.name,
+          ...(input.description ? { description: input.description } : {}),
+        });
+      }),
+    ),
 
   /** Per-node status of a workflow run: waiting, running (with progress), completed, failed, skipped. */
   runStatus: authedProcedure
@@ -128,8 +133,10 @@ export const workflowsRouter = router({
   /** Saves an exported workflow; malformed JSON is BAD_REQUEST and saves nothing. */
   import: editorProcedure
     .input(z.object({ json: z.string().max(2 * 1024 * 1024) }).strict())
-    .mutation(({ ctx, input }) =>
-      ctx.engine.workflows.import({ json: input.json, savedBy: ctx.caller.name }),
+    .mutation(
+      withIsoDates(({ ctx, input }) =>
+        ctx.engine.workflows.import({ json: input.json, savedBy: ctx.caller.name }),
+      ),
     ),
 
   /** Mails an address when runs of the workflow end (default: on error). */
@@ -144,14 +151,16 @@ export const workflowsRouter = router({
         })
         .strict(),
     )
-    .mutation(({ ctx, input }) =>
-      ctx.engine.workflows.subscribe({
-        workflowId: input.id,
-        email: input.email,
-        ...(input.onSuccess !== undefined ? { onSuccess: input.onSuccess } : {}),
-        ...(input.onError !== undefined ? { onError: input.onError } : {}),
-        createdBy: ctx.caller.name,
-      }),
+    .mutation(
+      withIsoDates(({ ctx, input }) =>
+        ctx.engine.workflows.subscribe({
+          workflowId: input.id,
+          email: input.email,
+          ...(input.onSuccess !== undefined ? { onSuccess: input.onSuccess } : {}),
+          ...(input.onError !== undefined ? { onError: input.onError } : {}),
+          createdBy: ctx.caller.name,
+        }),
+      ),
     ),
 });
 
