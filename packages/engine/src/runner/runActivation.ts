@@ -1,69 +1,27 @@
 import { randomUUID } from "node:crypto";
 import { messageOf } from "@docket/sdk";
-import { bindRunRuntime, type LogLevel, type RunRuntime } from "@docket/sdk/runtime";
-import type { Kysely } from "kysely";
-import type { PgBoss } from "pg-boss";
+import { bindRunRuntime } from "@docket/sdk/runtime";
 import { type Actor, type AnyStateMachine, createActor, type InspectionEvent } from "xstate";
-import type { Database, RunError, RunRow, RunStatus } from "../database/schema.ts";
-import { checkGates } from "../gates/checkGates.ts";
-import { type GatePolicy, isUngated } from "../gates/gatePolicy.ts";
-import { importRows } from "../records/importRows.ts";
-import { runRecordStep } from "../records/recordStep.ts";
-import { buildReport, type RunReport } from "../records/report.ts";
+import type { RunError, RunRow, RunStatus } from "../database/schema.ts";
+import type { RunReport } from "../records/report.ts";
 import type { RegisteredJob } from "../registry/jobRegistry.ts";
-import type { CheckpointWriter, RunPatch } from "./checkpointWriter.ts";
+import type { ActivationContext, ActivationOutcome, Settlement } from "./activationContext.ts";
+import { createActivationRuntime } from "./activationRuntime.ts";
+import type { RunPatch } from "./checkpointWriter.ts";
+import { claimActivation } from "./claimActivation.ts";
+import { populateActivation } from "./populateActivation.ts";
 import { ProgressThrottle } from "./progressThrottle.ts";
+import { reportedStatus } from "./reportedStatus.ts";
+import { declaredEndOf, machineChangedMessage, nameOf, timeoutMessage } from "./runEndDetails.ts";
 import { outputFilesToFinalize } from "./runFinalization.ts";
-import { bindRunSuspension, type RunSuspension } from "./runSuspension.ts";
-import { claimRun } from "./sql/claimRun.ts";
+import { bindRunSuspension } from "./runSuspension.ts";
 import { commitFinalizedEnd } from "./sql/commitFinalizedEnd.ts";
 import { type HandOverWake, handOverRun } from "./sql/handOverRun.ts";
-import { leaveRunWaiting } from "./sql/leaveRunWaiting.ts";
-import { lockRunAtGates } from "./sql/lockRunAtGates.ts";
-import { readJournalEntry, writeJournalEntry } from "./sql/runJournal.ts";
-import { analyzeRunMembers, writePopulation } from "./sql/writePopulation.ts";
-import { inFlightInvokeIds, isActiveSnapshot, StepVisits, stepKeyOf } from "./stepVisits.ts";
+import { StepsInFlight } from "./stepsInFlight.ts";
+import { inFlightInvokeIds, isActiveSnapshot, StepVisits } from "./stepVisits.ts";
 
-export interface ActivationContext {
-  readonly db: Kysely<Database>;
-  readonly boss: PgBoss;
-  readonly writer: CheckpointWriter;
-  readonly workerId: string;
-  readonly parkThresholdMs: number;
-  /** Gates of a job type (conflicts, exclusivity, waits). */
-  readonly gatesOf: (job: RegisteredJob) => GatePolicy;
-  /** Most runs executing at once across all workers; `null`: no limit. */
-  readonly maxRunningRuns: number | null;
-  readonly titleOf: (jobId: string) => string;
-  /** Called after a run ended: lets runs waiting at gates re-check them. */
-  readonly runEnded: (runId: string, jobId: string) => void;
-}
-
-/** How one activation of a run ended. */
-export type ActivationOutcome =
-  | "waiting"
-  | "completed"
-  | "completed_with_errors"
-  | "failed"
-  | "aborted"
-  | "parked"
-  | "released"
-  | "lease-lost"
-  | "skipped";
-
-type Settlement =
-  | { kind: "done" }
-  | { kind: "error"; error: unknown }
-  | { kind: "abort" }
-  | { kind: "timeout" }
-  | { kind: "park"; until: Date }
-  | { kind: "await-parts" }
-  | { kind: "suspend"; suspension: RunSuspension }
-  | { kind: "release" }
-  | { kind: "lease-lost" };
-
-/** A run waiting at a gate re-checks it this often even if no ending run wakes it. */
-const gateRecheckMs = 15_000;
+/** Re-exported: the engine's public types name the outcome of an activation here. */
+export type { ActivationOutcome } from "./activationContext.ts";
 
 /**
  * One stretch of a run on one worker: claim the run, restore its actor from the
@@ -86,9 +44,10 @@ export class RunActivation {
   #lastActive: unknown = null;
   #lastValue: unknown = null;
   #visits = new StepVisits({}, new Set());
-  #stepsInFlight = 0;
-  #parkOffers = new Set<{ deadline: Date }>();
-  #shuttingDown = false;
+  readonly #steps = new StepsInFlight(
+    (settlement) => this.#settle(settlement),
+    () => this.#settled,
+  );
   readonly #progress = new ProgressThrottle(
     (value) => {
       this.#update({ progress: value });
@@ -107,7 +66,11 @@ export class RunActivation {
 
   /** Runs until the run ends or leaves this worker. Never throws for a run's own failure. */
   async execute(): Promise<ActivationOutcome> {
-    const row = await this.#claim();
+    const row = await claimActivation(this.#ctx, this.#job, {
+      runId: this.runId,
+      queueJobId: this.#queueJobId,
+      lease: this.#lease,
+    });
     if (!row) return "skipped";
     if (row === "waiting") return "waiting";
     this.#row = row;
@@ -117,20 +80,18 @@ export class RunActivation {
     if (row.status === "finalizing") return this.#resumeFinalizing(row);
     if (row.machine_version !== this.#job.version) {
       return this.#endWithoutActor("failed", {
-        message:
-          `Job "${this.#job.id}" changed since this run started (machine version ${row.machine_version}, ` +
-          `now ${this.#job.version}); the run cannot resume on a different machine. Start a new run.`,
+        message: machineChangedMessage(this.#job, row.machine_version),
         state: row.state_value,
       });
     }
     if (row.deadline_at && row.deadline_at.getTime() <= Date.now()) {
       return this.#endWithoutActor("failed", {
-        message: this.#timeoutMessage(),
+        message: timeoutMessage(this.#job.timeoutMs),
         state: row.state_value,
       });
     }
     if (row.population === null && (row.set_id !== null || row.restores_run_id !== null)) {
-      const populated = await this.#populate(row);
+      const populated = await populateActivation(this.#ctx, row, this.#lease);
       if (populated === "lease-lost") return "lease-lost";
       if (populated instanceof Error)
         return this.#endWithoutActor("failed", { message: populated.message });
@@ -171,7 +132,23 @@ export class RunActivation {
       });
     }
     this.#actor = actor;
-    bindRunRuntime(actor.system, this.#runtime());
+    bindRunRuntime(
+      actor.system,
+      createActivationRuntime({
+        ctx: this.#ctx,
+        job: this.#job,
+        runId: this.runId,
+        visits: () => this.#visits,
+        row: () => this.#row!,
+        setRow: (row) => {
+          this.#row = row;
+        },
+        append: (type, data) => this.#append(type, data),
+        progress: this.#progress,
+        steps: this.#steps,
+        awaitParts: () => this.#settle({ kind: "await-parts" }),
+      }),
+    );
     bindRunSuspension(actor.system, (suspension) => this.#settle({ kind: "suspend", suspension }));
     actor.subscribe({
       complete: () => this.#settle({ kind: "done" }),
@@ -207,71 +184,9 @@ export class RunActivation {
 
   /** Worker stopping: let in-flight steps finish for up to `graceMs`, then hand the run over. */
   beginShutdown(graceMs: number): void {
-    this.#shuttingDown = true;
+    this.#steps.beginShutdown();
     this.#timers.push(setTimeout(() => this.#settle({ kind: "release" }), graceMs));
-    this.#checkQuiet();
-  }
-
-  /**
-   * Claims the run for this activation. A run that has not started yet first
-   * passes its job's gates, under a global lock, in the same transaction as the
-   * claim; a blocked run is left `queued` (or `pending`) with its reason.
-   */
-  async #claim(): Promise<RunRow | "waiting" | undefined> {
-    const policy = this.#ctx.gatesOf(this.#job);
-    const claim = {
-      runId: this.runId,
-      queueJobId: this.#queueJobId,
-      lease: this.#lease,
-      workerId: this.#ctx.workerId,
-      timeoutMs: this.#job.timeoutMs,
-    };
-    if (isUngated(policy, this.#ctx.maxRunningRuns)) return claimRun(this.#ctx.db, claim);
-    return this.#ctx.db.transaction().execute(async (trx) => {
-      const current = await lockRunAtGates(trx, this.runId, this.#queueJobId);
-      if (!current) return undefined;
-      if (current.status === "pending" || current.status === "queued") {
-        const decision = await checkGates(
-          trx,
-          { id: current.id, jobId: current.job_id, createdAt: current.created_at },
-          policy,
-          this.#ctx.maxRunningRuns,
-          this.#ctx.titleOf,
-        );
-        if (decision.kind !== "pass") {
-          // A backstop re-check, in case no ending run wakes it.
-          await leaveRunWaiting(trx, this.#ctx.boss, {
-            runId: this.runId,
-            queue: this.#job.queue,
-            decision,
-            priority: current.priority,
-            recheckAfterMs: gateRecheckMs,
-          });
-          return "waiting" as const;
-        }
-      }
-      return claimRun(trx, claim);
-    });
-  }
-
-  /**
-   * Fixes the run's population (status `initializing`) in one transaction with
-   * the run's `population` count, under this activation's lease.
-   */
-  async #populate(row: RunRow): Promise<number | Error | "lease-lost"> {
-    this.#append("status", { status: "initializing" });
-    this.#update({ status: "initializing" });
-    await this.#ctx.writer.flush();
-    try {
-      const population = await writePopulation(this.#ctx.db, row, this.#lease);
-      if (population !== "lease-lost") {
-        this.#append("population", { members: population });
-        await analyzeRunMembers(this.#ctx.db);
-      }
-      return population;
-    } catch (error) {
-      return error instanceof Error ? error : new Error(String(error));
-    }
+    this.#steps.checkQuiet();
   }
 
   #onInspect(event: InspectionEvent): void {
@@ -301,86 +216,6 @@ export class RunActivation {
     });
   }
 
-  #runtime(): RunRuntime {
-    const { db } = this.#ctx;
-    const runId = this.runId;
-    return {
-      runId,
-      retry: this.#job.definition.retry,
-      parkThresholdMs: this.#ctx.parkThresholdMs,
-      stepKey: (invokeId) => stepKeyOf(runId, invokeId, this.#visits.enter(invokeId)),
-      log: (level: LogLevel, message: string, data?: unknown) =>
-        this.#append("log", data === undefined ? { level, message } : { level, message, data }),
-      progress: (progress) => this.#progress.report(progress),
-      readJournal: (key) => readJournalEntry(db, runId, key),
-      writeJournal: async (key, value) => {
-        await writeJournalEntry(db, runId, key, value);
-        return value;
-      },
-      offerPark: (deadline, withdraw) => {
-        const offer = { deadline };
-        this.#parkOffers.add(offer);
-        withdraw.addEventListener("abort", () => this.#parkOffers.delete(offer), { once: true });
-        setImmediate(() => this.#checkPark());
-      },
-      stepStarted: () => {
-        this.#stepsInFlight++;
-      },
-      stepEnded: () => {
-        this.#stepsInFlight--;
-        setImmediate(() => this.#checkQuiet());
-      },
-      processRecords: async (invokeId, processor, input, signal) => {
-        const row = this.#row!;
-        const result = await runRecordStep({
-          db,
-          boss: this.#ctx.boss,
-          job: this.#job,
-          run: {
-            id: runId,
-            target: row.target,
-            population: row.population,
-            restoresRunId: row.restores_run_id,
-            params: row.params,
-          },
-          invokeKey: `${invokeId}:${this.#visits.enter(invokeId)}`,
-          processor,
-          input,
-          signal,
-        });
-        if (result !== "await-parts") return result;
-        // Parts run on any workers; this worker parks the run until the last part wakes it.
-        this.#settle({ kind: "await-parts" });
-        return new Promise<never>(() => {});
-      },
-      importRecords: async (invokeId, importer, input) => {
-        const summary = await importRows(db, {
-          runId,
-          invokeKey: `${invokeId}:${this.#visits.enter(invokeId)}`,
-          importer,
-          input,
-        });
-        // The report is built at the end from the outcomes this import recorded.
-        this.#row = { ...this.#row!, population: summary.rows, target: importer.target };
-        return summary;
-      },
-    };
-  }
-
-  /** Park when every in-flight step is a sleep long enough to be worth freeing the worker. */
-  #checkPark(): void {
-    if (this.#settled || this.#parkOffers.size === 0 || this.#parkOffers.size < this.#stepsInFlight)
-      return;
-    const until = new Date(
-      Math.min(...[...this.#parkOffers].map((offer) => offer.deadline.getTime())),
-    );
-    this.#settle({ kind: "park", until });
-  }
-
-  #checkQuiet(): void {
-    if (this.#shuttingDown && this.#stepsInFlight === 0) this.#settle({ kind: "release" });
-  }
-
   async #conclude(settlement: Settlement): Promise<ActivationOutcome> {
     const actor = this.#actor!;
     const stop = () => {
@@ -407,7 +242,10 @@ export class RunActivation {
         return this.#end("aborted", null);
       case "timeout":
         stop();
-        return this.#end("failed", { message: this.#timeoutMessage(), state: this.#lastValue });
+        return this.#end("failed", {
+          message: timeoutMessage(this.#job.timeoutMs),
+          state: this.#lastValue,
+        });
       case "park": {
         stop();
         // Wake for the run's timeout too, so a parked run cannot outlive it.
@@ -486,20 +324,10 @@ export class RunActivation {
   ): Promise<ActivationOutcome> {
     const activation = this.#row?.activations;
     const runError = error ? { ...error, activation } : null;
-    let report: RunReport | null = null;
-    if (this.#row && this.#row.population !== null) {
-      report = await buildReport(this.#ctx.db, this.runId, this.#row.started_at);
-      // Finished, but some records failed: the report lists them.
-      if (status === "completed" && report.failed > 0) status = "completed_with_errors";
-      // Its input had records and it processed none: never "completed" for work not done.
-      if (status === "completed" && report.total > 0 && report.processed === 0) {
-        status = "completed_with_errors";
-        this.#append("log", {
-          level: "warn",
-          message: `The run ended without processing any of its ${report.total} records.`,
-        });
-      }
-    }
+    let report: RunReport | null;
+    ({ status, report } = await reportedStatus(this.#ctx.db, this.#row, status, (message) =>
+      this.#append("log", { level: "warn", message }),
+    ));
     const event = { status, ...(runError ? { error: runError } : {}), ...extra };
     if (finalizing) {
       await this.#ctx.writer.flush();
@@ -565,27 +393,4 @@ export class RunActivation {
   #append(type: string, data: unknown): void {
     this.#ctx.writer.append(this.runId, this.#lease, { type, data });
   }
-
-  #timeoutMessage(): string {
-    return `Timed out: the run did not end within the job's timeout of ${formatDuration(this.#job.timeoutMs ?? 0)}.`;
-  }
-}
-
-/** How a workflow's finished machine says it ended (failed at a node, or with errors); null: completed. */
-function declaredEndOf(
-  output: unknown,
-): { status: "failed" | "completed_with_errors"; message: string } | null {
-  const declared = output as { $status?: RunStatus; $error?: string } | null | undefined;
-  if (declared?.$status !== "failed" && declared?.$status !== "completed_with_errors") return null;
-  return { status: declared.$status, message: declared.$error ?? "Failed" };
-}
-
-function nameOf(error: unknown): { name?: string } {
-  return error instanceof Error && error.name !== "Error" ? { name: error.name } : {};
-}
-
-function formatDuration(ms: number): string {
-  if (ms >= 3_600_000) return `${Math.round(ms / 360_000) / 10} h`;
-  if (ms >= 60_000) return `${Math.round(ms / 6_000) / 10} min`;
-  return `${Math.round(ms / 100) / 10} s`;
 }

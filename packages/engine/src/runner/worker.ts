@@ -8,9 +8,11 @@ import { type GatePolicy, gatePolicyOf } from "../gates/gatePolicy.ts";
 import { processPartJob, WorkerStoppingError } from "../records/partWorker.ts";
 import { type PartJobData, partsQueue } from "../records/recordParts.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
+import type { ActivationOutcome } from "./activationContext.ts";
 import { CheckpointWriter } from "./checkpointWriter.ts";
-import { type ActivationOutcome, RunActivation } from "./runActivation.ts";
+import { RunActivation } from "./runActivation.ts";
 import { Semaphore } from "./semaphore.ts";
+import { selectAbortingRuns } from "./sql/selectAbortingRuns.ts";
 
 export interface WorkerOptions {
   /** Runs this worker executes at once. Default 10. */
@@ -98,11 +100,7 @@ export async function startWorker(
   // …and through a poll, in case a notification was missed while reconnecting.
   const abortPoll = setInterval(() => {
     if (activations.size === 0) return;
-    db.selectFrom("runs")
-      .select("id")
-      .where("id", "in", [...activations.keys()])
-      .where("status", "=", "aborting")
-      .execute()
+    selectAbortingRuns(db, [...activations.keys()])
       .then((rows) => {
         for (const row of rows) activations.get(row.id)?.requestAbort();
       })

@@ -1,0 +1,47 @@
+/** What a run's activation needs of its worker, and how an activation ends: shared by the worker and `RunActivation`. */
+import type { Kysely } from "kysely";
+import type { PgBoss } from "pg-boss";
+import type { Database } from "../database/schema.ts";
+import type { GatePolicy } from "../gates/gatePolicy.ts";
+import type { RegisteredJob } from "../registry/jobRegistry.ts";
+import type { CheckpointWriter } from "./checkpointWriter.ts";
+import type { RunSuspension } from "./runSuspension.ts";
+
+export interface ActivationContext {
+  readonly db: Kysely<Database>;
+  readonly boss: PgBoss;
+  readonly writer: CheckpointWriter;
+  readonly workerId: string;
+  readonly parkThresholdMs: number;
+  /** Gates of a job type (conflicts, exclusivity, waits). */
+  readonly gatesOf: (job: RegisteredJob) => GatePolicy;
+  /** Most runs executing at once across all workers; `null`: no limit. */
+  readonly maxRunningRuns: number | null;
+  readonly titleOf: (jobId: string) => string;
+  /** Called after a run ended: lets runs waiting at gates re-check them. */
+  readonly runEnded: (runId: string, jobId: string) => void;
+}
+
+/** How one activation of a run ended. */
+export type ActivationOutcome =
+  | "waiting"
+  | "completed"
+  | "completed_with_errors"
+  | "failed"
+  | "aborted"
+  | "parked"
+  | "released"
+  | "lease-lost"
+  | "skipped";
+
+/** Why an activation stops running its actor; `RunActivation` concludes each kind its own way. */
+export type Settlement =
+  | { kind: "done" }
+  | { kind: "error"; error: unknown }
+  | { kind: "abort" }
+  | { kind: "timeout" }
+  | { kind: "park"; until: Date }
+  | { kind: "await-parts" }
+  | { kind: "suspend"; suspension: RunSuspension }
+  | { kind: "release" }
+  | { kind: "lease-lost" };
