@@ -94,6 +94,12 @@ export { purgeHistoryJobId } from "./runs/purgeHistoryJob.ts";
 export type { ListRunEventsInput, ListRunsInput, RunEvent, RunPage } from "./runs/queries.ts";
 export type { RunHistoryRow } from "./runs/readRunHistory.ts";
 export type { Run } from "./runs/run.ts";
+export type {
+  RunEventDataByType,
+  RunEventEntry,
+  RunEventOf,
+  RunEventType,
+} from "./runs/runEventKinds.ts";
 export type { RunFilters } from "./runs/runFilters.ts";
 export { maxParamsBytes, type StartRunInput, validateParams } from "./runs/startRun.ts";
 export type { CreateScheduleInput } from "./schedules/createSchedule.ts";

@@ -1,6 +1,7 @@
 import type { RunStatus, TargetKind } from "@docket/sdk";
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 import type { RunReport } from "../records/report.ts";
+import type { RunEventData, RunEventType } from "../runs/runEventKinds.ts";
 import type { UsersDatabase } from "../users/usersSchema.ts";
 import type { WorkflowDefinition } from "../workflows/workflowDefinition.ts";
 
@@ -87,12 +88,13 @@ export interface RunsTable {
   workflow_version: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
+/** A run's history; each `type` with its own `data` (see RunEventDataByType). */
 export interface RunEventsTable {
   id: ColumnType<string, never, never>;
   run_id: string;
   at: Timestamp;
-  type: string;
-  data: Json;
+  type: RunEventType;
+  data: JsonOf<RunEventData>;
 }
 
 export interface RunJournalTable {

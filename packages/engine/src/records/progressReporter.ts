@@ -1,5 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../database/schema.ts";
+import type { RunEventOf } from "../runs/runEventKinds.ts";
 
 /** Progress of a run on records, as its events and `runs.progress` carry it. */
 export interface RecordProgress {
@@ -54,10 +55,11 @@ export class ProgressReporter {
     // The event is selected from the update, so its id is drawn only once the run's row
     // is locked: a run's events commit in id order, and a live reader resuming after
     // the last id it saw can never skip one that was still committing.
+    const event: RunEventOf<"progress"> = { type: "progress", data: progress };
     await sql`
       with updated as (update runs set progress = ${JSON.stringify(progress)}::jsonb where id = ${this.#runId} returning id)
       insert into run_events (run_id, at, type, data)
-      select id, now(), 'progress', ${JSON.stringify(progress)}::jsonb from updated`.execute(
+      select id, now(), ${event.type}::text, ${JSON.stringify(event.data)}::jsonb from updated`.execute(
       this.#db,
     );
     await sql`select pg_notify('docket_run_events', ${this.#runId})`.execute(this.#db);

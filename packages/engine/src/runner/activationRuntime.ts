@@ -4,6 +4,7 @@ import type { RunRow } from "../database/schema.ts";
 import { importRows } from "../records/importRows.ts";
 import { runRecordStep } from "../records/recordStep.ts";
 import type { RegisteredJob } from "../registry/jobRegistry.ts";
+import type { RunEventEntry } from "../runs/runEventKinds.ts";
 import type { ActivationContext } from "./activationContext.ts";
 import type { ProgressThrottle } from "./progressThrottle.ts";
 import { readJournalEntry, writeJournalEntry } from "./sql/runJournal.ts";
@@ -19,7 +20,7 @@ export interface ActivationRuntimeHost {
   /** The claimed run, as the activation knows it. */
   readonly row: () => RunRow;
   readonly setRow: (row: RunRow) => void;
-  readonly append: (type: string, data: unknown) => void;
+  readonly append: (event: RunEventEntry) => void;
   readonly progress: ProgressThrottle;
   readonly steps: StepsInFlight;
   /** A record step handed its parts to the queue: the run parks until the last part wakes it. */
@@ -35,7 +36,10 @@ export function createActivationRuntime(host: ActivationRuntimeHost): RunRuntime
     parkThresholdMs: host.ctx.parkThresholdMs,
     stepKey: (invokeId) => stepKeyOf(runId, invokeId, host.visits().enter(invokeId)),
     log: (level: LogLevel, message: string, data?: unknown) =>
-      host.append("log", data === undefined ? { level, message } : { level, message, data }),
+      host.append({
+        type: "log",
+        data: data === undefined ? { level, message } : { level, message, data },
+      }),
     progress: (progress) => host.progress.report(progress),
     readJournal: (key) => readJournalEntry(db, runId, key),
     writeJournal: async (key, value) => {

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database, RunStatus } from "../database/schema.ts";
+import type { RunEventEntry } from "../runs/runEventKinds.ts";
 import { commitCheckpoints } from "./sql/commitCheckpoints.ts";
 
 /** Columns of `runs` an activation may change. `null` clears a column. */
@@ -18,17 +19,13 @@ export interface RunPatch {
   queue_job_id?: string | null;
 }
 
-export interface RunEventInput {
-  readonly type: string;
-  readonly data: unknown;
-  /** When it happened; defaults to when it was queued. */
-  readonly at?: Date;
-}
+/** An event for the run's history; `at` (when it happened) defaults to when it was queued. */
+export type RunEventInput = RunEventEntry & { readonly at?: Date };
 
 interface PendingRun {
   lease: string;
   patch: RunPatch;
-  events: { type: string; data: unknown; at: string }[];
+  events: (RunEventEntry & { at: string })[];
 }
 
 /**
@@ -60,11 +57,8 @@ export class CheckpointWriter {
 
   /** Queues an event for the run's history. */
   append(runId: string, lease: string, event: RunEventInput): void {
-    this.#entry(runId, lease).events.push({
-      type: event.type,
-      data: event.data ?? null,
-      at: (event.at ?? new Date()).toISOString(),
-    });
+    const { at, ...entry } = event;
+    this.#entry(runId, lease).events.push({ ...entry, at: (at ?? new Date()).toISOString() });
     this.#schedule();
   }
 

@@ -5,6 +5,7 @@ import { type Actor, type AnyStateMachine, createActor, type InspectionEvent } f
 import type { RunError, RunRow, RunStatus } from "../database/schema.ts";
 import type { RunReport } from "../records/report.ts";
 import type { RegisteredJob } from "../registry/jobRegistry.ts";
+import type { RunEventDataByType, RunEventEntry } from "../runs/runEventKinds.ts";
 import type { ActivationContext, ActivationOutcome, Settlement } from "./activationContext.ts";
 import { createActivationRuntime } from "./activationRuntime.ts";
 import type { RunPatch } from "./checkpointWriter.ts";
@@ -16,7 +17,7 @@ import { declaredEndOf, machineChangedMessage, nameOf, timeoutMessage } from "./
 import { outputFilesToFinalize } from "./runFinalization.ts";
 import { bindRunSuspension } from "./runSuspension.ts";
 import { commitFinalizedEnd } from "./sql/commitFinalizedEnd.ts";
-import { type HandOverWake, handOverRun } from "./sql/handOverRun.ts";
+import { type HandOverInput, type HandOverWake, handOverRun } from "./sql/handOverRun.ts";
 import { StepsInFlight } from "./stepsInFlight.ts";
 import { inFlightInvokeIds, isActiveSnapshot, StepVisits } from "./stepVisits.ts";
 
@@ -51,7 +52,7 @@ export class RunActivation {
   readonly #progress = new ProgressThrottle(
     (value) => {
       this.#update({ progress: value });
-      this.#append("progress", value);
+      this.#append({ type: "progress", data: value });
     },
     () => this.#settled,
   );
@@ -113,9 +114,9 @@ export class RunActivation {
     this.#lastPersisted = row.snapshot;
     this.#lastActive = isActiveSnapshot(row.snapshot) ? row.snapshot : null;
     this.#lastValue = row.state_value;
-    this.#append(restored ? "resumed" : "started", {
-      activation: row.activations,
-      worker: this.#ctx.workerId,
+    this.#append({
+      type: restored ? "resumed" : "started",
+      data: { activation: row.activations, worker: this.#ctx.workerId },
     });
 
     let actor: Actor<AnyStateMachine>;
@@ -143,7 +144,7 @@ export class RunActivation {
         setRow: (row) => {
           this.#row = row;
         },
-        append: (type, data) => this.#append(type, data),
+        append: (event) => this.#append(event),
         progress: this.#progress,
         steps: this.#steps,
         awaitParts: () => this.#settle({ kind: "await-parts" }),
@@ -209,10 +210,13 @@ export class RunActivation {
       state_value: this.#lastValue,
       step_visits: this.#visits.toJSON(),
     });
-    this.#append("transition", {
-      event: event.event.type,
-      value: snapshot.value,
-      ...(isRoot ? {} : { actor: (event.actorRef as { id?: string }).id }),
+    this.#append({
+      type: "transition",
+      data: {
+        event: event.event.type,
+        value: snapshot.value,
+        ...(isRoot ? {} : { actor: (event.actorRef as { id?: string }).id }),
+      },
     });
   }
 
@@ -251,7 +255,7 @@ export class RunActivation {
         // Wake for the run's timeout too, so a parked run cannot outlive it.
         const deadline = this.#row?.deadline_at?.getTime() ?? Number.POSITIVE_INFINITY;
         const until = new Date(Math.min(settlement.until.getTime(), deadline));
-        await this.#handOver(until, "parked", { until: until.toISOString() });
+        await this.#handOver(until, { type: "parked", data: { until: until.toISOString() } });
         return "parked";
       }
       case "suspend": {
@@ -259,20 +263,21 @@ export class RunActivation {
         const { until, ready, reason } = settlement.suspension;
         const deadline = this.#row?.deadline_at?.getTime() ?? Number.POSITIVE_INFINITY;
         const wakeAt = new Date(Math.min(until.getTime(), deadline));
-        await this.#handOver({ until: wakeAt, ready }, "suspended", {
-          until: wakeAt.toISOString(),
-          reason,
-        });
+        await this.#handOver(
+          { until: wakeAt, ready },
+          { type: "suspended", data: { until: wakeAt.toISOString(), reason } },
+        );
         return "parked";
       }
       case "await-parts":
         stop();
-        await this.#handOver("when-parts-end", "awaiting-parts", {});
+        await this.#handOver("when-parts-end", { type: "awaiting-parts", data: {} });
         return "parked";
       case "release":
         stop();
-        await this.#handOver(null, "released", {
-          reason: "The worker is shutting down; another worker resumes the run.",
+        await this.#handOver(null, {
+          type: "released",
+          data: { reason: "The worker is shutting down; another worker resumes the run." },
         });
         return "released";
       case "lease-lost":
@@ -291,7 +296,7 @@ export class RunActivation {
     const finalizing = files.length > 0;
     if (finalizing) {
       this.#update({ status: "finalizing" });
-      this.#append("status", { status: "finalizing", files });
+      this.#append({ type: "status", data: { status: "finalizing", files } });
       await this.#ctx.writer.flush();
     }
     // A workflow's machine says how it ended (failed at a node, or with errors).
@@ -312,23 +317,30 @@ export class RunActivation {
     this.#lastPersisted = row.snapshot;
     this.#lastValue = row.state_value;
     this.#visits = new StepVisits(row.step_visits, new Set());
-    this.#append("resumed", { activation: row.activations, worker: this.#ctx.workerId });
+    this.#append({
+      type: "resumed",
+      data: { activation: row.activations, worker: this.#ctx.workerId },
+    });
     return this.#finish((row.snapshot as { output?: unknown } | null)?.output);
   }
 
   async #end(
     status: RunStatus,
     error: RunError | null,
-    extra: Record<string, unknown> = {},
+    extra: { readonly output?: unknown } = {},
     finalizing = false,
   ): Promise<ActivationOutcome> {
     const activation = this.#row?.activations;
     const runError = error ? { ...error, activation } : null;
     let report: RunReport | null;
     ({ status, report } = await reportedStatus(this.#ctx.db, this.#row, status, (message) =>
-      this.#append("log", { level: "warn", message }),
+      this.#append({ type: "log", data: { level: "warn", message } }),
     ));
-    const event = { status, ...(runError ? { error: runError } : {}), ...extra };
+    const event: RunEventDataByType["status"] = {
+      status,
+      ...(runError ? { error: runError } : {}),
+      ...extra,
+    };
     if (finalizing) {
       await this.#ctx.writer.flush();
       const ended = await commitFinalizedEnd(this.#ctx.db, {
@@ -355,7 +367,7 @@ export class RunActivation {
         lease: null,
         ...(report ? { report } : {}),
       });
-      this.#append("status", event);
+      this.#append({ type: "status", data: event });
       await this.#ctx.writer.flush();
     }
     this.#ctx.runEnded(this.runId, this.#job.id);
@@ -370,7 +382,7 @@ export class RunActivation {
   }
 
   /** Hands the run to its next activation (see `handOverRun`) once its queued checkpoints are committed. */
-  async #handOver(wakeAt: HandOverWake, eventType: string, data: unknown): Promise<void> {
+  async #handOver(wakeAt: HandOverWake, event: HandOverInput["event"]): Promise<void> {
     await this.#ctx.writer.flush();
     await handOverRun(this.#ctx.db, this.#ctx.boss, {
       runId: this.runId,
@@ -381,8 +393,7 @@ export class RunActivation {
       snapshot: this.#lastPersisted,
       stateValue: this.#lastValue,
       stepVisits: this.#visits.toJSON(),
-      eventType,
-      data,
+      event,
     });
   }
 
@@ -390,7 +401,7 @@ export class RunActivation {
     this.#ctx.writer.update(this.runId, this.#lease, patch);
   }
 
-  #append(type: string, data: unknown): void {
-    this.#ctx.writer.append(this.runId, this.#lease, { type, data });
+  #append(event: RunEventEntry): void {
+    this.#ctx.writer.append(this.runId, this.#lease, event);
   }
 }

@@ -1,14 +1,15 @@
 import { NotFoundError } from "@docket/sdk";
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../database/schema.ts";
-import type { RunEvent } from "./queries.ts";
+import { type RunEvent, toRunEvent } from "./queries.ts";
+import type { RunEventType } from "./runEventKinds.ts";
 import { containsPattern } from "./runFilters.ts";
 
 /**
  * Event types of a run's console: everything in its history but progress
  * ticks, which the progress bar shows and which would drown the log lines.
  */
-export const logEventTypesExcluded: readonly string[] = ["progress"];
+export const logEventTypesExcluded: readonly RunEventType[] = ["progress"];
 
 export interface ListRunLogsInput {
   readonly runId: string;
@@ -49,22 +50,20 @@ export async function listRunLogs(
   const search = input.search?.trim();
   if (search) {
     const pattern = containsPattern(search);
-    // data::text is the JSON text: messages, error texts, state values and statuses all match.
+    // data::text is the JSON text: messages, error texts, state values and statuses all match;
+    // the type is read as text too, since a search matches part of it.
     query = query.where((eb) =>
-      eb.or([eb("type", "ilike", pattern), eb(sql<string>`data::text`, "ilike", pattern)]),
+      eb.or([
+        eb(sql<string>`type`, "ilike", pattern),
+        eb(sql<string>`data::text`, "ilike", pattern),
+      ]),
     );
   }
   const rows = await query
     .orderBy("id")
     .limit(limit + 1)
     .execute();
-  const page = rows.slice(0, limit).map((row) => ({
-    id: String(row.id),
-    runId: row.run_id,
-    at: row.at,
-    type: row.type,
-    data: row.data,
-  }));
+  const page = rows.slice(0, limit).map(toRunEvent);
   return {
     events: page,
     nextAfterId: page.at(-1)?.id ?? input.afterId ?? null,

@@ -1,10 +1,11 @@
 import { ConflictError, NotFoundError } from "@docket/sdk";
-import { type Kysely, type SelectQueryBuilder, sql } from "kysely";
-import { type Database, isTerminal } from "../database/schema.ts";
+import { type Kysely, type Selectable, type SelectQueryBuilder, sql } from "kysely";
+import { type Database, isTerminal, type RunEventsTable } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { abortChannel } from "../runner/worker.ts";
 import { isUuid } from "../validation/isUuid.ts";
 import { type Run, restoredByColumn, toRun } from "./run.ts";
+import { type RunEventEntry, type RunEventType, runEventRow } from "./runEventKinds.ts";
 import { applyRunFilters, type RunFilters } from "./runFilters.ts";
 
 function assertRunId(runId: string): void {
@@ -93,14 +94,27 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   }
 }
 
-/** One entry of a run's history. */
-export interface RunEvent {
+/** One entry of a run's history: its kind (`type`) and the data of that kind. */
+export type RunEvent = RunEventEntry & {
   /** Increasing across all runs; resume a stream after the last id seen. */
   readonly id: string;
   readonly runId: string;
   readonly at: Date;
-  readonly type: string;
-  readonly data: unknown;
+};
+
+/** A `run_events` row as a run event. */
+export function toRunEvent(
+  row: Pick<Selectable<RunEventsTable>, "id" | "run_id" | "at" | "type" | "data">,
+): RunEvent {
+  // Every writer pairs a type with its data (runEventRow, the checkpoint writer);
+  // the two columns cannot say so, so the pair is asserted here, in one place.
+  return {
+    id: String(row.id),
+    runId: row.run_id,
+    at: row.at,
+    type: row.type,
+    data: row.data,
+  } as RunEvent;
 }
 
 export interface ListRunEventsInput {
@@ -126,16 +140,12 @@ export async function listRunEvents(
       throw new NotFoundError(`Invalid event id "${input.afterId}".`);
     query = query.where("id", ">", input.afterId);
   }
-  if (input.types?.length) query = query.where("type", "in", input.types);
+  // Any text is accepted (as before): a type no event has matches nothing.
+  if (input.types?.length)
+    query = query.where("type", "in", input.types as readonly RunEventType[]);
   const limit = Math.min(Math.max(input.limit ?? 500, 1), 5000);
   const rows = await query.orderBy("id").limit(limit).execute();
-  return rows.map((row) => ({
-    id: String(row.id),
-    runId: row.run_id,
-    at: row.at,
-    type: row.type,
-    data: row.data,
-  }));
+  return rows.map(toRunEvent);
 }
 
 /**
@@ -186,22 +196,8 @@ export async function abortRun(
     await trx
       .insertInto("run_events")
       .values([
-        {
-          run_id: runId,
-          at: new Date(),
-          type: "abort-requested",
-          data: JSON.stringify({ by: requestedBy }),
-        },
-        ...(held
-          ? []
-          : [
-              {
-                run_id: runId,
-                at: new Date(),
-                type: "status",
-                data: JSON.stringify({ status: "aborted" }),
-              },
-            ]),
+        runEventRow(runId, { type: "abort-requested", data: { by: requestedBy } }),
+        ...(held ? [] : [runEventRow(runId, { type: "status", data: { status: "aborted" } })]),
       ])
       .execute();
     await sql`select pg_notify(${abortChannel}, ${runId}), pg_notify('docket_run_events', ${runId})`.execute(

@@ -13,6 +13,7 @@ import {
   restoredByColumn,
   toRun,
 } from "./run.ts";
+import { runEventRow } from "./runEventKinds.ts";
 import { alreadyRestoredMessage, withoutFullStop } from "./runMessages.ts";
 
 /** A run's row, locked for a retry (with its restore run, when the lock selected it). */
@@ -159,13 +160,12 @@ export async function requeueRun(
   await trx
     .insertInto("run_events")
     .values([
-      {
-        run_id: runId,
+      runEventRow(
+        runId,
+        { type: "retried", data: { by: requestedBy, error: row.error, state: row.state_value } },
         at,
-        type: "retried",
-        data: JSON.stringify({ by: requestedBy, error: row.error, state: row.state_value }),
-      },
-      { run_id: runId, at, type: "status", data: JSON.stringify({ status: "pending" }) },
+      ),
+      runEventRow(runId, { type: "status", data: { status: "pending" } }, at),
     ])
     .execute();
   await boss.send(

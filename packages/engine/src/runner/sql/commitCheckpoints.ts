@@ -1,6 +1,7 @@
 /** Commits queued checkpoints of many runs in ONE statement (one transaction), each run only while it still holds its lease. */
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../../database/schema.ts";
+import type { RunEventEntry } from "../../runs/runEventKinds.ts";
 import type { RunPatch } from "../checkpointWriter.ts";
 
 /** A run's queued column changes, applied only while `lease` still holds the run. */
@@ -11,13 +12,11 @@ export interface CheckpointRun {
 }
 
 /** A queued run event; `n` keeps the order in which events were queued. */
-export interface CheckpointEvent {
+export type CheckpointEvent = RunEventEntry & {
   readonly run_id: string;
-  readonly type: string;
-  readonly data: unknown;
   readonly at: string;
   readonly n: number;
-}
+};
 
 /**
  * Updates the runs, inserts the events of the runs updated, and notifies

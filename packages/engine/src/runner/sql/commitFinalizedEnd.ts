@@ -3,6 +3,7 @@ import { type Kysely, sql } from "kysely";
 import type { Database, RunError, RunStatus } from "../../database/schema.ts";
 import { enqueueRunNotifications } from "../../notifications/enqueueRunNotifications.ts";
 import type { RunReport } from "../../records/report.ts";
+import { type RunEventDataByType, runEventRow } from "../../runs/runEventKinds.ts";
 
 /** The end of a finalized run, as the runner writes it. */
 export interface FinalizedEnd {
@@ -16,7 +17,7 @@ export interface FinalizedEnd {
   readonly stateValue: unknown;
   readonly stepVisits: Record<string, number>;
   /** Data of the run's `status` event. */
-  readonly event: Record<string, unknown>;
+  readonly event: RunEventDataByType["status"];
   readonly jobTitle: string;
 }
 
@@ -55,12 +56,7 @@ export async function commitFinalizedEnd(
     if (updated.numUpdatedRows === 0n) return false;
     await trx
       .insertInto("run_events")
-      .values({
-        run_id: end.runId,
-        at: new Date(),
-        type: "status",
-        data: JSON.stringify(end.event),
-      })
+      .values(runEventRow(end.runId, { type: "status", data: end.event }))
       .execute();
     await enqueueRunNotifications(trx, end.runId, { jobTitle: end.jobTitle });
     await sql`select pg_notify('docket_run_events', ${end.runId})`.execute(trx);

@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
 import type { Database } from "../../database/schema.ts";
 import { hasOpenParts } from "../../records/recordParts.ts";
+import { type RunEventOf, runEventRow } from "../../runs/runEventKinds.ts";
 import type { RunSuspension } from "../runSuspension.ts";
 
 /**
@@ -24,9 +25,8 @@ export interface HandOverInput {
   readonly snapshot: unknown;
   readonly stateValue: unknown;
   readonly stepVisits: Record<string, number>;
-  /** The run event recording the hand-over (`parked`, `suspended`, `awaiting-parts`, `released`). */
-  readonly eventType: string;
-  readonly data: unknown;
+  /** The run event recording the hand-over. */
+  readonly event: RunEventOf<"parked" | "suspended" | "awaiting-parts" | "released">;
 }
 
 export async function handOverRun(
@@ -65,15 +65,7 @@ export async function handOverRun(
       .where("lease", "=", lease)
       .executeTakeFirst();
     if (updated.numUpdatedRows === 0n) return; // taken over meanwhile: the new holder owns the run
-    await trx
-      .insertInto("run_events")
-      .values({
-        run_id: runId,
-        at: new Date(),
-        type: input.eventType,
-        data: JSON.stringify(input.data),
-      })
-      .execute();
+    await trx.insertInto("run_events").values(runEventRow(runId, input.event)).execute();
     if (nextJobId === null) return; // the last part to end sends it
     await boss.send(
       input.queue,

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { sql, type Transaction } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
 import type { Database } from "../../database/schema.ts";
+import { runEventRow } from "../../runs/runEventKinds.ts";
 
 export interface LeaveRunWaitingInput {
   readonly runId: string;
@@ -32,12 +33,7 @@ export async function leaveRunWaiting(
     .execute();
   await trx
     .insertInto("run_events")
-    .values({
-      run_id: runId,
-      at: new Date(),
-      type: "waiting",
-      data: JSON.stringify(decision),
-    })
+    .values(runEventRow(runId, { type: "waiting", data: decision }))
     .execute();
   await boss.send(
     queue,
