@@ -1,9 +1,11 @@
 "use client";
 
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
+import { createContext, type ReactNode, useContext, useEffect } from "react";
 import { isUnauthorized, toApiError } from "../_lib/apiError.ts";
-import { type CurrentUser, trpc } from "../_lib/trpcClient.ts";
+import { type CurrentUser, useTRPC } from "../_lib/trpcClient.ts";
+import { RunActivityFollower } from "./RunActivityFollower.tsx";
 
 /** The signed-in user and how to sign out; every page under the shell may read it. */
 export interface Session {
@@ -25,11 +27,6 @@ export function signInHref(path: string): string {
   return path === "/" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(path)}`;
 }
 
-type AuthState =
-  | { readonly kind: "checking" }
-  | { readonly kind: "signed-in"; readonly user: CurrentUser }
-  | { readonly kind: "failed"; readonly message: string };
-
 /**
  * The client-side guard: asks `auth.me` who is signed in and sends anonymous
  * readers to `/sign-in?next=<this page>`. The server checks every call anyway;
@@ -44,31 +41,27 @@ export function AuthProvider({
   readonly fallback: ReactNode;
 }) {
   const router = useRouter();
-  const [state, setState] = useState<AuthState>({ kind: "checking" });
+  const trpc = useTRPC();
+  // Who is signed in does not change while the page is open (signing in clears the cache).
+  const me = useQuery(
+    trpc.auth.me.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY }),
+  );
+  const logout = useMutation(trpc.auth.logout.mutationOptions());
+  const anonymous = me.error !== null && isUnauthorized(me.error);
 
   useEffect(() => {
-    const controller = new AbortController();
-    trpc.auth.me
-      .query(undefined, { signal: controller.signal })
-      .then((user) => setState({ kind: "signed-in", user }))
-      .catch((error: unknown) => {
-        if (controller.signal.aborted) return;
-        if (isUnauthorized(error)) {
-          router.replace(signInHref(`${window.location.pathname}${window.location.search}`));
-        } else {
-          setState({ kind: "failed", message: toApiError(error).message });
-        }
-      });
-    return () => controller.abort();
-  }, [router]);
+    if (anonymous) {
+      router.replace(signInHref(`${window.location.pathname}${window.location.search}`));
+    }
+  }, [anonymous, router]);
 
-  if (state.kind === "checking") return fallback;
-  if (state.kind === "failed") {
+  if (me.isPending || anonymous) return fallback;
+  if (me.isError) {
     return (
       <div className="center-screen">
         <div className="notice notice--error" role="alert">
           <p className="notice__title">Cannot reach Docket</p>
-          <p>{state.message}</p>
+          <p>{toApiError(me.error).message}</p>
           <button type="button" className="button" onClick={() => window.location.reload()}>
             Try again
           </button>
@@ -77,14 +70,21 @@ export function AuthProvider({
     );
   }
   const session: Session = {
-    user: state.user,
+    user: me.data,
     signOut: async () => {
       try {
-        await trpc.auth.logout.mutate();
+        await logout.mutateAsync();
       } finally {
+        // The sign-in form clears the cache once someone signs in: clearing it here would
+        // have this page ask who is signed in again, and race this navigation.
         router.replace("/sign-in");
       }
     },
   };
-  return <SessionContext value={session}>{children(session)}</SessionContext>;
+  return (
+    <SessionContext value={session}>
+      <RunActivityFollower />
+      {children(session)}
+    </SessionContext>
+  );
 }

@@ -1,9 +1,11 @@
 "use client";
 
+import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { issuesByField, toApiError } from "../_lib/apiError.ts";
 import { formatNumber } from "../_lib/formatters.ts";
-import { type SetSummaryView, trpc } from "../_lib/trpcClient.ts";
+import { type SetSummaryView, useTRPC } from "../_lib/trpcClient.ts";
+import { useInvalidate } from "../_lib/useInvalidate.ts";
 import { Field } from "./Field.tsx";
 import { FormErrorNotice } from "./FormErrorNotice.tsx";
 
@@ -33,6 +35,11 @@ export function ItemizedSetForm({
   onCreated,
   submitLabel = "Create set",
 }: ItemizedSetFormProps) {
+  const trpc = useTRPC();
+  const invalidate = useInvalidate();
+  const creation = useMutation(
+    trpc.sets.createItemized.mutationOptions({ onSuccess: () => invalidate(trpc.sets.pathKey()) }),
+  );
   const [name, setName] = useState("");
   const [target, setTarget] = useState<Target>(fixedTarget ?? "items");
   const [text, setText] = useState("");
@@ -66,7 +73,7 @@ export function ItemizedSetForm({
     }
     setPending(true);
     try {
-      const result = await trpc.sets.createItemized.mutate({
+      const result = await creation.mutateAsync({
         name: name.trim(),
         target,
         ...(byBarcode

@@ -1,14 +1,14 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { EmptyState } from "../_components/EmptyState.tsx";
 import { ErrorNotice } from "../_components/ErrorNotice.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
 import { RunsTable, type RunsTableColumn } from "../_components/RunsTable.tsx";
-import type { RunStatusName } from "../_lib/trpcClient.ts";
-import { trpc } from "../_lib/trpcClient.ts";
-import { useQuery } from "../_lib/useQuery.ts";
+import { liveMeta } from "../_lib/liveQueries.ts";
+import { type RunStatusName, useTRPC } from "../_lib/trpcClient.ts";
 
 interface RunListProps {
   readonly id: string;
@@ -36,10 +36,17 @@ export function RunList({
   limit = 6,
   compact = false,
 }: RunListProps) {
-  const { data, error, loading } = useQuery(
-    (signal) => trpc.runs.list.query({ status: [...statuses], limit }, { signal }),
-    // Live: reloads as runs change; the timer only backs up a lost stream.
-    { live: true, refreshMs: 30_000 },
+  const trpc = useTRPC();
+  const {
+    data,
+    error,
+    isLoading: loading,
+  } = useQuery(
+    trpc.runs.list.queryOptions(
+      { status: [...statuses], limit },
+      // Live: reloads as runs change; the timer only backs up a lost stream.
+      { meta: liveMeta, refetchInterval: 30_000 },
+    ),
   );
   return (
     <section className="panel panel--flush" aria-labelledby={id}>

@@ -1,14 +1,14 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSession } from "../_components/AuthProvider.tsx";
 import { EmptyState } from "../_components/EmptyState.tsx";
 import { ErrorNotice } from "../_components/ErrorNotice.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
-import { trpc } from "../_lib/trpcClient.ts";
-import { useQuery } from "../_lib/useQuery.ts";
+import { type RouterOutputs, useTRPC } from "../_lib/trpcClient.ts";
 
-type SummaryDay = Awaited<ReturnType<typeof trpc.dashboard.summary.query>>[number];
+type SummaryDay = RouterOutputs["dashboard"]["summary"][number];
 
 const days = 7;
 
@@ -31,10 +31,12 @@ const dayOfMonth = new Intl.DateTimeFormat("en-US", { day: "numeric", timeZone: 
  */
 export function StatusWidget() {
   const isAdmin = useSession().user.role === "admin";
-  const { data, error, loading } = useQuery(
-    (signal) => trpc.dashboard.summary.query({ days }, { signal }),
-    { refreshMs: 30_000 },
-  );
+  const trpc = useTRPC();
+  const {
+    data,
+    error,
+    isLoading: loading,
+  } = useQuery(trpc.dashboard.summary.queryOptions({ days }, { refetchInterval: 30_000 }));
   const dates = lastDays();
   const categories = [...new Set((data ?? []).map((d) => d.category))].sort((a, b) =>
     a.localeCompare(b),

@@ -1,10 +1,10 @@
 "use client";
 
 import { terminalStatuses } from "@docket/sdk/vocabulary";
+import { useQuery } from "@tanstack/react-query";
 import { ErrorNotice } from "../_components/ErrorNotice.tsx";
 import { formatNumber } from "../_lib/formatters.ts";
-import { type RunView, trpc } from "../_lib/trpcClient.ts";
-import { useQuery } from "../_lib/useQuery.ts";
+import { type RunView, useTRPC, useTRPCClient } from "../_lib/trpcClient.ts";
 
 const hours = 24;
 const hourMs = 3_600_000;
@@ -41,18 +41,23 @@ export function throughputByHour(
 const hourLabel = new Intl.DateTimeFormat(undefined, { hour: "2-digit", hourCycle: "h23" });
 
 export function ThroughputChart() {
-  const { data, error, loading } = useQuery(
-    (signal) =>
-      trpc.runs.list.query(
-        {
-          status: [...terminalStatuses],
-          from: new Date(Date.now() - hours * hourMs).toISOString(),
-          limit: 500,
-        },
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const input = { status: [...terminalStatuses], limit: 500 };
+  const {
+    data,
+    error,
+    isLoading: loading,
+  } = useQuery({
+    // The window's start moves with each read, so it is not part of the key.
+    queryKey: [...trpc.runs.list.queryKey(input), { lastHours: hours }],
+    queryFn: ({ signal }) =>
+      client.runs.list.query(
+        { ...input, from: new Date(Date.now() - hours * hourMs).toISOString() },
         { signal },
       ),
-    { refreshMs: 60_000 },
-  );
+    refetchInterval: 60_000,
+  });
   const now = Date.now();
   const buckets = throughputByHour(data?.runs ?? [], now);
   const max = Math.max(...buckets, 1);

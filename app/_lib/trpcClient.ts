@@ -6,7 +6,9 @@ import {
   splitLink,
   type TRPCLink,
 } from "@trpc/client";
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { observable } from "@trpc/server/observable";
+import { createTRPCContext } from "@trpc/tanstack-react-query";
 
 /**
  * A session that expired while a page was open sends the reader to sign in
@@ -44,7 +46,7 @@ const signInWhenUnauthorized: TRPCLink<AppRouter> =
  * the session cookie and resume after the last event id on reconnect; queries
  * and mutations are batched over plain HTTP.
  */
-export const trpc = createTRPCClient<AppRouter>({
+export const trpcClient = createTRPCClient<AppRouter>({
   links: [
     signInWhenUnauthorized,
     splitLink({
@@ -55,19 +57,29 @@ export const trpc = createTRPCClient<AppRouter>({
   ],
 });
 
-type Output<T extends (...args: never[]) => unknown> = Awaited<ReturnType<T>>;
+/**
+ * Components read and change Docket through TanStack Query: `useTRPC()` gives
+ * each procedure's `queryOptions` / `mutationOptions` / `subscriptionOptions`
+ * and its keys for invalidation. The provider sits in QueryProvider.tsx.
+ */
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+/** What each procedure answers (dates arrive as ISO strings). */
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+/** What each procedure takes. */
+export type RouterInputs = inferRouterInputs<AppRouter>;
 
 /** A job type as `jobs.list` returns it. */
-export type JobSummary = Output<typeof trpc.jobs.list.query>[number];
+export type JobSummary = RouterOutputs["jobs"]["list"][number];
 /** One job type with schema, policy and graph, as `jobs.get` returns it. */
-export type JobDetail = Output<typeof trpc.jobs.get.query>;
+export type JobDetail = RouterOutputs["jobs"]["get"];
 /** A run as the API returns it (dates arrive as ISO strings). */
-export type RunView = Output<typeof trpc.runs.get.query>;
+export type RunView = RouterOutputs["runs"]["get"];
 /** One entry of a run's history. */
-export type RunEventView = Output<typeof trpc.runs.history.query>[number];
+export type RunEventView = RouterOutputs["runs"]["history"][number];
 /** A run status. */
 export type RunStatusName = RunView["status"];
 /** A set with its member count, as `sets.list` returns it. */
-export type SetSummaryView = Output<typeof trpc.sets.list.query>[number];
+export type SetSummaryView = RouterOutputs["sets"]["list"][number];
 /** The signed-in user. */
-export type CurrentUser = Output<typeof trpc.auth.me.query>;
+export type CurrentUser = RouterOutputs["auth"]["me"];

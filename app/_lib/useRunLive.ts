@@ -1,9 +1,10 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { onRunActivity } from "./runActivity.ts";
+import { liveMeta } from "./liveQueries.ts";
 import { isRunEnded } from "./runStatus.ts";
-import { type RunEventView, type RunView, trpc } from "./trpcClient.ts";
+import { type RunEventView, type RunView, useTRPC, useTRPCClient } from "./trpcClient.ts";
 
 export interface RunLiveState {
   readonly run: RunView | undefined;
@@ -42,62 +43,45 @@ const rowChangingEvents = new Set([
  * Follows a run live through the `runs.events` subscription (Server-Sent
  * Events, resumed after the last event id on reconnect): transitions and
  * progress update the run in place; status changes re-read its row once.
- * Once the run ended and its stream closed, runs' activity (`runs.activity`)
- * re-reads the row: it can still be restored, or retried from elsewhere (the
- * stream then follows it again). Nothing is polled.
+ * The row is a live query: runs' activity (`runs.activity`) re-reads it, so an
+ * ended run whose stream closed still shows being restored or retried from
+ * elsewhere (the stream then follows it again). Nothing is polled. The stream
+ * stays on the tRPC client itself: TanStack's `useSubscription` does not say
+ * when a stream completes, and a completed stream is how this page learns the
+ * run ended.
  */
 export function useRunLive(runId: string): RunLiveState {
+  const trpc = useTRPC();
+  const client = useTRPCClient();
   const [run, setRun] = useState<RunView | undefined>(undefined);
   const [events, setEvents] = useState<readonly RunEventView[]>([]);
   const [eventCount, setEventCount] = useState(0);
-  const [error, setError] = useState<unknown>(undefined);
-  const [loading, setLoading] = useState(true);
+  const [streamError, setStreamError] = useState<unknown>(null);
   const [live, setLive] = useState(false);
-  const [generation, setGeneration] = useState(0);
   const [streamGeneration, setStreamGeneration] = useState(0);
-  const readRow = useRef<() => void>(() => {});
   const lastEventId = useRef<string | null>(null);
   const streaming = useRef(false);
   /** The stream ended with the run; a row read that shows the run going again reopens it. */
   const streamEnded = useRef(false);
 
-  // The row: on mount, on request, and whenever the stream says it changed.
+  // The row: on mount, on request, whenever the stream says it changed, and
+  // (live) when runs change: an ended run can still be restored or retried elsewhere.
+  const row = useQuery(trpc.runs.get.queryOptions({ id: runId }, { meta: liveMeta }));
+  const readRow = useRef(() => {});
+  // A new read cancels one in flight: bursts of status events end in one fresh read.
+  readRow.current = () => void row.refetch();
+
   useEffect(() => {
-    void generation; // refresh() reads the row again
-    const controller = new AbortController();
-    let pending = false;
-    let again = false;
-    const read = async () => {
-      if (pending) {
-        again = true; // coalesce bursts of status events into one extra read
-        return;
-      }
-      pending = true;
-      try {
-        const next = await trpc.runs.get.query({ id: runId }, { signal: controller.signal });
-        if (controller.signal.aborted) return;
-        // Progress and state streamed in meanwhile may be newer than the row.
-        setRun((previous) => mergeRow(previous, next));
-        setError(undefined);
-        if (streamEnded.current && !isRunEnded(next.status)) {
-          streamEnded.current = false; // retried elsewhere: follow it from where it stopped
-          setStreamGeneration((n) => n + 1);
-        }
-      } catch (cause) {
-        if (!controller.signal.aborted) setError(cause);
-      } finally {
-        pending = false;
-        if (!controller.signal.aborted) setLoading(false);
-        if (again && !controller.signal.aborted) {
-          again = false;
-          void read();
-        }
-      }
-    };
-    readRow.current = () => void read();
-    void read();
-    return () => controller.abort();
-  }, [runId, generation]);
+    void row.dataUpdatedAt;
+    const next = row.data;
+    if (!next) return;
+    // Progress and state streamed in meanwhile may be newer than the row.
+    setRun((previous) => mergeRow(previous, next));
+    if (streamEnded.current && !isRunEnded(next.status)) {
+      streamEnded.current = false; // retried elsewhere: follow it from where it stopped
+      setStreamGeneration((n) => n + 1);
+    }
+  }, [row.data, row.dataUpdatedAt]); // a read equal to the last still undoes a `show`
 
   // The stream: every history entry, from the first (or after the last one seen, when restarted).
   useEffect(() => {
@@ -117,13 +101,14 @@ export function useRunLive(runId: string): RunLiveState {
       setRun((previous) => (previous ? applyEvents(previous, batch) : previous));
       if (batch.some((event) => rowChangingEvents.has(event.type))) readRow.current();
     };
-    const subscription = trpc.runs.events.subscribe(
+    const subscription = client.runs.events.subscribe(
       { id: runId, lastEventId: lastEventId.current },
       {
         onStarted: () => {
           streaming.current = true;
           streamEnded.current = false;
           setLive(true);
+          setStreamError(null);
         },
         onData: (tracked) => {
           lastEventId.current = tracked.id;
@@ -134,7 +119,7 @@ export function useRunLive(runId: string): RunLiveState {
         onError: (cause) => {
           streaming.current = false;
           setLive(false);
-          setError(cause);
+          setStreamError(cause);
         },
         onComplete: () => {
           streaming.current = false;
@@ -153,27 +138,18 @@ export function useRunLive(runId: string): RunLiveState {
       subscription.unsubscribe();
       clearTimeout(flushTimer);
     };
-  }, [runId, streamGeneration]);
-
-  // An ended run's row still changes (restored, retried elsewhere): read it when runs change.
-  useEffect(
-    () =>
-      onRunActivity(() => {
-        if (streamEnded.current) readRow.current();
-      }),
-    [],
-  );
+  }, [client, runId, streamGeneration]);
 
   return {
     run,
     events,
     eventCount,
-    error,
-    loading,
+    error: row.error ?? streamError,
+    loading: row.isLoading,
     live,
     show: (row) => setRun((previous) => mergeRow(previous, row)),
     refresh: () => {
-      setGeneration((n) => n + 1);
+      readRow.current();
       // A retried run lives again after its stream ended: follow it from where it stopped.
       if (!streaming.current) {
         streamEnded.current = false;

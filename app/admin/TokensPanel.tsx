@@ -1,5 +1,6 @@
 "use client";
 
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ConfirmDialog } from "../_components/ConfirmDialog.tsx";
 import { EmptyState } from "../_components/EmptyState.tsx";
@@ -8,13 +9,23 @@ import { Field } from "../_components/Field.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
 import { issuesByField, toApiError } from "../_lib/apiError.ts";
 import { formatAgo, formatDateTime } from "../_lib/formatters.ts";
-import { trpc } from "../_lib/trpcClient.ts";
-import { useQuery } from "../_lib/useQuery.ts";
+import { useTRPC } from "../_lib/trpcClient.ts";
+import { useInvalidate } from "../_lib/useInvalidate.ts";
 
 /** API tokens: create (the secret is shown once) and revoke. Admins see everyone's. */
 export function TokensPanel({ isAdmin }: { readonly isAdmin: boolean }) {
-  const { data, error, loading, reload } = useQuery((signal) =>
-    trpc.tokens.list.query(isAdmin ? { all: true } : undefined, { signal }),
+  const trpc = useTRPC();
+  const invalidate = useInvalidate();
+  const {
+    data,
+    error,
+    isLoading: loading,
+  } = useQuery(trpc.tokens.list.queryOptions(isAdmin ? { all: true } : undefined));
+  const creation = useMutation(
+    trpc.tokens.create.mutationOptions({ onSuccess: () => invalidate(trpc.tokens.pathKey()) }),
+  );
+  const revocation = useMutation(
+    trpc.tokens.revoke.mutationOptions({ onSuccess: () => invalidate(trpc.tokens.pathKey()) }),
   );
   const [name, setName] = useState("");
   const [nameError, setNameError] = useState<string | null>(null);
@@ -30,11 +41,10 @@ export function TokensPanel({ isAdmin }: { readonly isAdmin: boolean }) {
     if (!name.trim())
       return setNameError("Name the token after what uses it, e.g. “nightly export script”.");
     try {
-      const created = await trpc.tokens.create.mutate({ name: name.trim() });
+      const created = await creation.mutateAsync({ name: name.trim() });
       setSecret({ name: created.token.name, value: created.secret });
       setCopied(false);
       setName("");
-      reload();
     } catch (cause) {
       const apiError = toApiError(cause);
       setNameError(issuesByField(apiError.issues).name ?? apiError.message);
@@ -44,8 +54,7 @@ export function TokensPanel({ isAdmin }: { readonly isAdmin: boolean }) {
   const revoke = async () => {
     if (!revoking) return;
     try {
-      await trpc.tokens.revoke.mutate({ id: revoking.id });
-      reload();
+      await revocation.mutateAsync({ id: revoking.id });
     } catch (cause) {
       setActionError(toApiError(cause).message);
     } finally {

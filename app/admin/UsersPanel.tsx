@@ -1,6 +1,7 @@
 "use client";
 
 import { type Role, roles } from "@docket/sdk/vocabulary";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useSession } from "../_components/AuthProvider.tsx";
 import { ConfirmDialog } from "../_components/ConfirmDialog.tsx";
@@ -10,8 +11,8 @@ import { FormErrorNotice } from "../_components/FormErrorNotice.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
 import { issuesByField, toApiError } from "../_lib/apiError.ts";
 import { formatAgo } from "../_lib/formatters.ts";
-import { trpc } from "../_lib/trpcClient.ts";
-import { useQuery } from "../_lib/useQuery.ts";
+import { useTRPC } from "../_lib/trpcClient.ts";
+import { useInvalidate } from "../_lib/useInvalidate.ts";
 
 const roleHints: Readonly<Record<Role, string>> = {
   admin: "everything: schedules, users, every run",
@@ -22,8 +23,14 @@ const roleHints: Readonly<Record<Role, string>> = {
 /** Users with their roles: create, change role, reset password. */
 export function UsersPanel() {
   const { user: me } = useSession();
-  const { data, error, loading, reload } = useQuery((signal) =>
-    trpc.users.list.query(undefined, { signal }),
+  const trpc = useTRPC();
+  const invalidate = useInvalidate();
+  const { data, error, isLoading: loading } = useQuery(trpc.users.list.queryOptions());
+  const roleChange = useMutation(
+    trpc.users.setRole.mutationOptions({ onSuccess: () => invalidate(trpc.users.pathKey()) }),
+  );
+  const passwordReset = useMutation(
+    trpc.users.resetPassword.mutationOptions({ onSuccess: () => invalidate(trpc.users.pathKey()) }),
   );
   const [rowError, setRowError] = useState<{ user: string; message: string } | null>(null);
   const [resetFor, setResetFor] = useState<string | null>(null);
@@ -34,9 +41,8 @@ export function UsersPanel() {
   const setRole = async (name: string, role: Role) => {
     setRowError(null);
     try {
-      await trpc.users.setRole.mutate({ user: name, role });
+      await roleChange.mutateAsync({ user: name, role });
       setNotice(`${name} is now ${role}.`);
-      reload();
     } catch (cause) {
       setRowError({ user: name, message: toApiError(cause).message });
     }
@@ -47,7 +53,7 @@ export function UsersPanel() {
     const name = resetFor;
     setPasswordError(null);
     try {
-      await trpc.users.resetPassword.mutate({ user: name, password: newPassword });
+      await passwordReset.mutateAsync({ user: name, password: newPassword });
       setNotice(`Password of ${name} reset; their sessions ended.`);
       setResetFor(null);
       setNewPassword("");
@@ -142,7 +148,6 @@ export function UsersPanel() {
         <CreateUserForm
           onCreated={(name) => {
             setNotice(`Created ${name}.`);
-            reload();
           }}
         />
       </section>
@@ -180,6 +185,11 @@ export function UsersPanel() {
 }
 
 function CreateUserForm({ onCreated }: { readonly onCreated: (name: string) => void }) {
+  const trpc = useTRPC();
+  const invalidate = useInvalidate();
+  const creation = useMutation(
+    trpc.users.create.mutationOptions({ onSuccess: () => invalidate(trpc.users.pathKey()) }),
+  );
   const [name, setName] = useState("");
   const [displayName, setDisplayName] = useState("");
   const [role, setRole] = useState<Role>("staff");
@@ -194,7 +204,7 @@ function CreateUserForm({ onCreated }: { readonly onCreated: (name: string) => v
     setErrors({});
     setFormError(null);
     try {
-      await trpc.users.create.mutate({
+      await creation.mutateAsync({
         name: name.trim(),
         role,
         password,

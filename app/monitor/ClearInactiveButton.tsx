@@ -1,13 +1,13 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { ConfirmDialog } from "../_components/ConfirmDialog.tsx";
 import { toApiError } from "../_lib/apiError.ts";
 import { formatNumber } from "../_lib/formatters.ts";
-import { announceRunChange } from "../_lib/runActivity.ts";
-import { trpc } from "../_lib/trpcClient.ts";
-
-type InactiveCount = Awaited<ReturnType<typeof trpc.runs.countInactive.query>>;
+import { refreshLiveQueries } from "../_lib/liveQueries.ts";
+import { useTRPC } from "../_lib/trpcClient.ts";
+import { useInvalidate } from "../_lib/useInvalidate.ts";
 
 /** `1 ended run`, `1,204 ended runs`. */
 function endedRuns(count: number): string {
@@ -21,41 +21,41 @@ function endedRuns(count: number): string {
  * the confirmation showed; the history list follows at once.
  */
 export function ClearInactiveButton({ isAdmin }: { readonly isAdmin: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const invalidate = useInvalidate();
   const [open, setOpen] = useState(false);
+  /** When the dialog opened: a count read before then is not shown (nor cleared by). */
+  const [openedAt, setOpenedAt] = useState(0);
   const [everyone, setEveryone] = useState(false);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
-  const [counted, setCounted] = useState<InactiveCount | undefined>(undefined);
-  const [countError, setCountError] = useState<unknown>(undefined);
   const scope = everyone ? "all" : "mine";
 
   // Counted afresh whenever the dialog opens or the scope changes: never an earlier count.
-  useEffect(() => {
-    if (!open) return;
-    const controller = new AbortController();
-    setCounted(undefined);
-    setCountError(undefined);
-    trpc.runs.countInactive.query({ scope }, { signal: controller.signal }).then(
-      (count) => {
-        if (!controller.signal.aborted) setCounted(count);
+  const count = useQuery(
+    trpc.runs.countInactive.queryOptions({ scope }, { enabled: open, refetchOnMount: "always" }),
+  );
+  const fresh = count.dataUpdatedAt >= openedAt && !count.isFetching;
+  const counted = open && fresh ? count.data : undefined;
+  const countError = open && count.errorUpdatedAt >= openedAt ? count.error : null;
+  const clearing = useMutation(
+    trpc.runs.clearInactive.mutationOptions({
+      onSuccess: async () => {
+        await Promise.all([invalidate(trpc.runs.pathKey()), refreshLiveQueries(queryClient)]);
       },
-      (cause: unknown) => {
-        if (!controller.signal.aborted) setCountError(cause);
-      },
-    );
-    return () => controller.abort();
-  }, [open, scope]);
+    }),
+  );
 
   const clear = async () => {
     if (!counted) return;
     setBusy(true);
     try {
-      const { cleared } = await trpc.runs.clearInactive.mutate({
+      const { cleared } = await clearing.mutateAsync({
         scope,
         before: counted.endedBefore,
       });
       setMessage({ tone: "ok", text: `Cleared ${endedRuns(cleared)}.` });
-      announceRunChange();
     } catch (cause) {
       setMessage({ tone: "error", text: toApiError(cause).message });
     } finally {
@@ -71,6 +71,7 @@ export function ClearInactiveButton({ isAdmin }: { readonly isAdmin: boolean }) 
         className="button"
         onClick={() => {
           setMessage(null);
+          setOpenedAt(Date.now());
           setOpen(true);
         }}
       >

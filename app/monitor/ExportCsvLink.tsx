@@ -1,17 +1,15 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { Icon } from "../_components/Icon.tsx";
-import { trpc } from "../_lib/trpcClient.ts";
-import { useQuery } from "../_lib/useQuery.ts";
+import { type RouterInputs, useTRPC } from "../_lib/trpcClient.ts";
 
-type HistoryFilters = NonNullable<Parameters<typeof trpc.runs.exportHistoryCsv.query>[0]>;
+type HistoryFilters = NonNullable<RouterInputs["runs"]["exportHistoryCsv"]>;
 
 /** A download of every run the History tab's filters match (all pages), as CSV. */
 export function ExportCsvLink({ filters }: { readonly filters: HistoryFilters }) {
-  const key = JSON.stringify(filters);
-  const { data } = useQuery((signal) => trpc.runs.exportHistoryCsv.query(filters, { signal }), {
-    key,
-  });
+  const trpc = useTRPC();
+  const { data } = useQuery(trpc.runs.exportHistoryCsv.queryOptions(filters));
   return (
     <a
       className={`button${data ? "" : " is-disabled"}`}

@@ -1,13 +1,13 @@
 "use client";
 
 import { terminalStatuses } from "@docket/sdk/vocabulary";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useSession } from "../_components/AuthProvider.tsx";
 import { PageHeader } from "../_components/PageHeader.tsx";
 import { statusLabel, unendedStatuses } from "../_lib/runStatus.ts";
-import { trpc } from "../_lib/trpcClient.ts";
-import { useQuery } from "../_lib/useQuery.ts";
+import { useTRPC } from "../_lib/trpcClient.ts";
 import { ClearInactiveButton } from "./ClearInactiveButton.tsx";
 import { ExportCsvLink } from "./ExportCsvLink.tsx";
 import { FilterBar } from "./FilterBar.tsx";
@@ -37,9 +37,8 @@ export function MonitorView() {
   const pathname = usePathname();
   const filters = readMonitorFilters(new URLSearchParams(useSearchParams().toString()));
   const { user } = useSession();
-  const { data: jobs } = useQuery((signal) =>
-    trpc.jobs.list.query({ includeInternal: true }, { signal }),
-  );
+  const trpc = useTRPC();
+  const { data: jobs } = useQuery(trpc.jobs.list.queryOptions({ includeInternal: true }));
 
   const update = (next: Partial<MonitorFilters>) => {
     router.replace(`${pathname}?${writeMonitorFilters({ ...filters, ...next })}`, {

@@ -1,16 +1,17 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { EmptyState } from "../_components/EmptyState.tsx";
 import { ErrorNotice } from "../_components/ErrorNotice.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
 import { Pager, useCursorPages } from "../_components/Pager.tsx";
 import { RunsTable } from "../_components/RunsTable.tsx";
-import { trpc } from "../_lib/trpcClient.ts";
-import { useQuery } from "../_lib/useQuery.ts";
+import { liveMeta } from "../_lib/liveQueries.ts";
+import { type RouterInputs, useTRPC } from "../_lib/trpcClient.ts";
 import type { MonitorTab } from "./monitorFilters.ts";
 
-type RunQuery = NonNullable<Parameters<typeof trpc.runs.list.query>[0]>;
+type RunQuery = NonNullable<RouterInputs["runs"]["list"]>;
 
 const pageSize = 25;
 
@@ -30,14 +31,17 @@ export function RunsPanel({
 }) {
   const queryKey = JSON.stringify(query);
   const pages = useCursorPages(queryKey);
-  const { data, error, loading } = useQuery(
-    (signal) =>
-      trpc.runs.list.query(
-        { ...query, limit: pageSize, ...(pages.cursor ? { cursor: pages.cursor } : {}) },
-        { signal },
-      ),
-    // Live: reloads as runs change; the timer only backs up a lost stream.
-    { key: `${queryKey}:${pages.cursor ?? ""}`, live: true, refreshMs: 30_000 },
+  const trpc = useTRPC();
+  const {
+    data,
+    error,
+    isLoading: loading,
+  } = useQuery(
+    trpc.runs.list.queryOptions(
+      { ...query, limit: pageSize, ...(pages.cursor ? { cursor: pages.cursor } : {}) },
+      // Live: reloads as runs change; the timer only backs up a lost stream.
+      { meta: liveMeta, refetchInterval: 30_000 },
+    ),
   );
 
   return (

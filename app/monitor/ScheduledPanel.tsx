@@ -1,20 +1,22 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { EmptyState } from "../_components/EmptyState.tsx";
 import { ErrorNotice } from "../_components/ErrorNotice.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
 import { StatusBadge } from "../_components/StatusBadge.tsx";
 import { formatDateTime, formatIn } from "../_lib/formatters.ts";
-import { trpc } from "../_lib/trpcClient.ts";
-import { useQuery } from "../_lib/useQuery.ts";
+import { useTRPC } from "../_lib/trpcClient.ts";
 
 /** Active schedules in the order they fire next, with each one's last run. */
 export function ScheduledPanel() {
-  const { data, error, loading } = useQuery(
-    (signal) => trpc.schedules.list.query({ active: true }, { signal }),
-    { refreshMs: 15_000 },
-  );
+  const trpc = useTRPC();
+  const {
+    data,
+    error,
+    isLoading: loading,
+  } = useQuery(trpc.schedules.list.queryOptions({ active: true }, { refetchInterval: 15_000 }));
   const schedules = [...(data ?? [])].sort(
     (a, b) => Date.parse(a.nextDueAt ?? "9999") - Date.parse(b.nextDueAt ?? "9999"),
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { ConfirmDialog } from "../_components/ConfirmDialog.tsx";
@@ -20,8 +21,13 @@ import {
   toParams,
 } from "../_lib/paramValues.ts";
 import { schemaFields } from "../_lib/schemaFields.ts";
-import { type JobDetail, type SetSummaryView, trpc } from "../_lib/trpcClient.ts";
-import { useQuery } from "../_lib/useQuery.ts";
+import {
+  type JobDetail,
+  type RouterOutputs,
+  type SetSummaryView,
+  useTRPC,
+} from "../_lib/trpcClient.ts";
+import { useRunsChanged } from "../_lib/useInvalidate.ts";
 import { SelectJobStep } from "./SelectJobStep.tsx";
 import { SelectSetStep } from "./SelectSetStep.tsx";
 import { type WizardStep, WizardSteps } from "./WizardSteps.tsx";
@@ -33,6 +39,10 @@ import { type WizardStep, WizardSteps } from "./WizardSteps.tsx";
  */
 export function RunWizard() {
   const router = useRouter();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const runsChanged = useRunsChanged();
+  const startRun = useMutation(trpc.runs.start.mutationOptions({ onSuccess: runsChanged }));
   const preselected = useSearchParams().get("jobId");
   const [step, setStep] = useState<WizardStep>(preselected ? "Set" : "Job");
   const [jobId, setJobId] = useState<string | null>(preselected);
@@ -54,11 +64,8 @@ export function RunWizard() {
   const {
     data: job,
     error: jobError,
-    loading: jobLoading,
-  } = useQuery((signal) => trpc.jobs.get.query({ id: jobId ?? "" }, { signal }), {
-    key: jobId ?? "",
-    enabled: jobId !== null,
-  });
+    isLoading: jobLoading,
+  } = useQuery(trpc.jobs.get.queryOptions({ id: jobId ?? "" }, { enabled: jobId !== null }));
   const fields = job ? schemaFields(job.paramsSchema) : [];
 
   // A newly chosen job starts with its defaults and its title as the description.
@@ -97,11 +104,13 @@ export function RunWizard() {
     setFieldErrors({});
     setFormError(null);
     try {
-      const result = await trpc.runs.dryRun.query({
-        jobId: job.id,
-        params: converted.params,
-        ...(set ? { setId: set.id } : {}),
-      });
+      const result = await queryClient.fetchQuery(
+        trpc.runs.dryRun.queryOptions({
+          jobId: job.id,
+          params: converted.params,
+          ...(set ? { setId: set.id } : {}),
+        }),
+      );
       setParams(converted.params);
       setPopulation(result.populationSize);
       setDeletesRuns(result.deletesRuns ?? null);
@@ -128,7 +137,7 @@ export function RunWizard() {
     setFormError(null);
     try {
       const trimmed = description.trim();
-      const run = await trpc.runs.start.mutate({
+      const run = await startRun.mutateAsync({
         jobId: job.id,
         params,
         ...(set ? { setId: set.id } : {}),
@@ -283,7 +292,7 @@ export function RunWizard() {
   );
 }
 
-type RunsToDelete = NonNullable<Awaited<ReturnType<typeof trpc.runs.dryRun.query>>["deletesRuns"]>;
+type RunsToDelete = NonNullable<RouterOutputs["runs"]["dryRun"]["deletesRuns"]>;
 
 /** What a history purge deletes, counted by its dry run: every user's runs, with restore data. */
 function RunsToDeleteNote({ deletes }: { readonly deletes: RunsToDelete }) {
@@ -349,7 +358,7 @@ function WizardNav({
   );
 }
 
-type CsvSummary = Awaited<ReturnType<typeof trpc.runs.dryRun.query>>["csv"][number];
+type CsvSummary = RouterOutputs["runs"]["dryRun"]["csv"][number];
 
 /** "3 rows from new-books.csv (1 with the wrong number of cells will be reported)". */
 function describeCsv(summary: CsvSummary): string {

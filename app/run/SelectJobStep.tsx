@@ -1,12 +1,12 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { EmptyState } from "../_components/EmptyState.tsx";
 import { ErrorNotice } from "../_components/ErrorNotice.tsx";
 import { Icon } from "../_components/Icon.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
-import { type JobSummary, trpc } from "../_lib/trpcClient.ts";
-import { useQuery } from "../_lib/useQuery.ts";
+import { type JobSummary, useTRPC } from "../_lib/trpcClient.ts";
 
 /** Step 1: the job types the reader may run, by category, with a search. */
 export function SelectJobStep({
@@ -17,9 +17,8 @@ export function SelectJobStep({
   readonly onSelect: (job: JobSummary) => void;
 }) {
   const [search, setSearch] = useState("");
-  const { data, error, loading } = useQuery((signal) =>
-    trpc.jobs.list.query(undefined, { signal }),
-  );
+  const trpc = useTRPC();
+  const { data, error, isLoading: loading } = useQuery(trpc.jobs.list.queryOptions());
   const query = search.trim().toLowerCase();
   // Only what the reader may start: a job for admins is not offered to staff only to be refused.
   const startable = (data ?? []).filter((job) => job.canStart);

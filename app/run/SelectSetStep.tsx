@@ -1,5 +1,6 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { EmptyState } from "../_components/EmptyState.tsx";
@@ -7,8 +8,7 @@ import { ErrorNotice } from "../_components/ErrorNotice.tsx";
 import { ItemizedSetForm } from "../_components/ItemizedSetForm.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
 import { formatNumber } from "../_lib/formatters.ts";
-import { type SetSummaryView, trpc } from "../_lib/trpcClient.ts";
-import { useQuery } from "../_lib/useQuery.ts";
+import { type SetSummaryView, useTRPC } from "../_lib/trpcClient.ts";
 
 /** Step 2: a set of the job's target, with member counts; or a new one from pasted barcodes. */
 export function SelectSetStep({
@@ -20,10 +20,8 @@ export function SelectSetStep({
   readonly selected: string | null;
   readonly onSelect: (set: SetSummaryView) => void;
 }) {
-  const { data, error, loading, reload } = useQuery(
-    (signal) => trpc.sets.list.query({ target }, { signal }),
-    { key: target },
-  );
+  const trpc = useTRPC();
+  const { data, error, isLoading: loading } = useQuery(trpc.sets.list.queryOptions({ target }));
   const [creating, setCreating] = useState(false);
   const [unknownNote, setUnknownNote] = useState<string | null>(null);
 
@@ -115,8 +113,7 @@ export function SelectSetStep({
                   ? null
                   : `${formatNumber(unknown.length)} of the pasted entries match nothing and are not in “${set.name}”: ${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ", …" : ""}`,
               );
-              reload();
-              onSelect(set);
+              onSelect(set); // the form refreshed the sets
             }}
           />
         ) : (

@@ -1,16 +1,17 @@
 "use client";
 
 import { type SetOperator, type TargetKind, targetKinds } from "@docket/sdk/vocabulary";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
 import { Field } from "../_components/Field.tsx";
 import { FormErrorNotice } from "../_components/FormErrorNotice.tsx";
 import { Icon } from "../_components/Icon.tsx";
 import { type ApiIssue, issuesByField, toApiError } from "../_lib/apiError.ts";
 import { formatNumber } from "../_lib/formatters.ts";
-import { type SetSummaryView, trpc } from "../_lib/trpcClient.ts";
-import { useQuery } from "../_lib/useQuery.ts";
+import { type RouterOutputs, type SetSummaryView, useTRPC } from "../_lib/trpcClient.ts";
+import { useInvalidate } from "../_lib/useInvalidate.ts";
 
-type FieldDescription = Awaited<ReturnType<typeof trpc.sets.fields.query>>[number];
+type FieldDescription = RouterOutputs["sets"]["fields"][number];
 
 interface Condition {
   readonly key: number;
@@ -69,9 +70,12 @@ export function LogicalSetForm({
   const [saveIssues, setSaveIssues] = useState<readonly ApiIssue[]>([]);
   const [formError, setFormError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
-  const { data: fields } = useQuery((signal) => trpc.sets.fields.query({ target }, { signal }), {
-    key: target,
-  });
+  const trpc = useTRPC();
+  const invalidate = useInvalidate();
+  const { data: fields } = useQuery(trpc.sets.fields.queryOptions({ target }));
+  const creation = useMutation(
+    trpc.sets.createLogical.mutationOptions({ onSuccess: () => invalidate(trpc.sets.pathKey()) }),
+  );
 
   const fieldOf = (name: string) => fields?.find((f) => f.name === name);
   const filter = {
@@ -90,11 +94,9 @@ export function LogicalSetForm({
     return () => clearTimeout(timer);
   }, [filterKey]);
   const count = useQuery(
-    (signal) =>
-      trpc.sets.count.query(JSON.parse(countKey) as { target: TargetKind; filter: typeof filter }, {
-        signal,
-      }),
-    { key: countKey },
+    trpc.sets.count.queryOptions(
+      JSON.parse(countKey) as { target: TargetKind; filter: typeof filter },
+    ),
   );
   const countIssues = {
     ...issuesByField(toApiError(count.error).issues, `filter.${match}`),
@@ -122,7 +124,7 @@ export function LogicalSetForm({
     if (!name.trim()) return setErrors({ name: "Give the set a name." });
     setPending(true);
     try {
-      const set = await trpc.sets.createLogical.mutate({ name: name.trim(), target, filter });
+      const set = await creation.mutateAsync({ name: name.trim(), target, filter });
       setName("");
       setConditions([]);
       onCreated(set);

@@ -1,5 +1,6 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { useSession } from "../_components/AuthProvider.tsx";
@@ -9,8 +10,7 @@ import { ItemizedSetForm } from "../_components/ItemizedSetForm.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
 import { PageHeader } from "../_components/PageHeader.tsx";
 import { formatAgo, formatNumber } from "../_lib/formatters.ts";
-import { trpc } from "../_lib/trpcClient.ts";
-import { useQuery } from "../_lib/useQuery.ts";
+import { useTRPC } from "../_lib/trpcClient.ts";
 import { LogicalSetForm } from "./LogicalSetForm.tsx";
 
 type NewSetKind = "itemized" | "logical";
@@ -18,16 +18,14 @@ type NewSetKind = "itemized" | "logical";
 /** Every set with its member count, and forms to create itemized and logical ones. */
 export function SetsView() {
   const { user } = useSession();
-  const { data, error, loading, reload } = useQuery((signal) =>
-    trpc.sets.list.query(undefined, { signal }),
-  );
+  const trpc = useTRPC();
+  const { data, error, isLoading: loading } = useQuery(trpc.sets.list.queryOptions());
   const [kind, setKind] = useState<NewSetKind>("itemized");
   const [created, setCreated] = useState<string | null>(null);
   const canCreate = user.role !== "viewer";
 
   const onCreated = (name: string, note?: string) => {
-    setCreated(`Saved “${name}”.${note ? ` ${note}` : ""}`);
-    reload();
+    setCreated(`Saved “${name}”.${note ? ` ${note}` : ""}`); // the forms refreshed the list
   };
 
   return (

@@ -1,11 +1,12 @@
 "use client";
 
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { BrandMark } from "../_components/AppShell.tsx";
 import { Field } from "../_components/Field.tsx";
 import { toApiError } from "../_lib/apiError.ts";
-import { trpc } from "../_lib/trpcClient.ts";
+import { useTRPC } from "../_lib/trpcClient.ts";
 
 /** Only paths on this site: `next=https://elsewhere` must not turn sign-in into a redirector. */
 function safeNext(next: string | null): string {
@@ -14,6 +15,9 @@ function safeNext(next: string | null): string {
 
 export function SignInForm() {
   const router = useRouter();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const login = useMutation(trpc.auth.login.mutationOptions());
   const searchParams = useSearchParams();
   const next = safeNext(searchParams.get("next"));
   // Sent here from an open page whose session ran out (trpcClient.ts).
@@ -32,7 +36,8 @@ export function SignInForm() {
     setPending(true);
     setError(null);
     try {
-      await trpc.auth.login.mutate({ name: name.trim(), password });
+      await login.mutateAsync({ name: name.trim(), password });
+      queryClient.clear(); // who is signed in changed: nothing read before holds
       router.replace(next);
     } catch (cause) {
       const apiError = toApiError(cause);

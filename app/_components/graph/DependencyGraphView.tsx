@@ -1,10 +1,10 @@
 "use client";
 
+import { type QueryClient, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo } from "react";
-import { trpc } from "../../_lib/trpcClient.ts";
-import { usePolling } from "../../_lib/usePolling.ts";
-import { useQuery } from "../../_lib/useQuery.ts";
+import { liveMeta } from "../../_lib/liveQueries.ts";
+import { useTRPC } from "../../_lib/trpcClient.ts";
 import { useSession } from "../AuthProvider.tsx";
 import { EmptyState } from "../EmptyState.tsx";
 import { ErrorNotice } from "../ErrorNotice.tsx";
@@ -29,13 +29,19 @@ const runningFallbackMs = 30_000;
  */
 export function DependencyGraphView() {
   const { user } = useSession();
-  const structure = usePolling((signal) => loadDependencies(signal), {
-    intervalMs: 3000,
-    until: () => true,
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const structure = useQuery({
+    queryKey: [...trpc.jobs.pathKey(), "dependencies"],
+    queryFn: () => loadDependencies(queryClient, trpc),
+    // Loaded once; retried while the API cannot be reached.
+    refetchInterval: (query) => (query.state.data ? false : 3000),
   });
   const runs = useQuery(
-    (signal) => trpc.runs.list.query({ status: ["running"], limit: 200 }, { signal }),
-    { live: true, refreshMs: runningFallbackMs },
+    trpc.runs.list.queryOptions(
+      { status: ["running"], limit: 200 },
+      { meta: liveMeta, refetchInterval: runningFallbackMs },
+    ),
   );
   const model = useMemo(
     () => (structure.data ? buildDependencyModel(structure.data.input) : null),
@@ -64,7 +70,7 @@ export function DependencyGraphView() {
           ) : null
         }
       />
-      {structure.loading ? <LoadingRows rows={6} label="Loading the job types" /> : null}
+      {structure.isLoading ? <LoadingRows rows={6} label="Loading the job types" /> : null}
       {!structure.data && structure.error ? (
         <ErrorNotice
           title="Could not load the job types"
@@ -99,18 +105,20 @@ export function DependencyGraphView() {
   );
 }
 
+/** Everything the graph ties together, each read through (and cached under) its own procedure. */
 async function loadDependencies(
-  signal: AbortSignal,
+  queryClient: QueryClient,
+  trpc: ReturnType<typeof useTRPC>,
 ): Promise<{ input: DependencyInput; workflowsUnavailable: boolean }> {
   const [summaries, schedules, workflows] = await Promise.all([
-    trpc.jobs.list.query({ includeInternal: false }, { signal }),
-    trpc.schedules.list.query(undefined, { signal }),
+    queryClient.fetchQuery(trpc.jobs.list.queryOptions({ includeInternal: false })),
+    queryClient.fetchQuery(trpc.schedules.list.queryOptions()),
     // Workflows are optional here: the graph is still worth showing without them.
-    trpc.workflows.list.query(undefined, { signal }).catch(() => null),
+    queryClient.fetchQuery(trpc.workflows.list.queryOptions()).catch(() => null),
   ]);
   // One batched request for every job's policy.
   const jobs = await Promise.all(
-    summaries.map((job) => trpc.jobs.get.query({ id: job.id }, { signal })),
+    summaries.map((job) => queryClient.fetchQuery(trpc.jobs.get.queryOptions({ id: job.id }))),
   );
   return {
     input: {

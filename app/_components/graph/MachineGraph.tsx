@@ -48,7 +48,7 @@ export interface MachineGraphData {
 }
 
 export interface MachineGraphProps {
-  /** The machine to draw: `(await trpc.jobs.get.query({ id })).graph`. */
+  /** The machine to draw: the `graph` of `jobs.get`. */
   readonly graph: MachineGraphData;
   /**
    * Ids of the active states (`graph.nodes[].id`, e.g. `withdraw.withdrawing`),

@@ -1,9 +1,9 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useDeferredValue, useMemo, useState } from "react";
-import { trpc } from "../../_lib/trpcClient.ts";
-import { usePolling } from "../../_lib/usePolling.ts";
+import { type JobSummary, useTRPC } from "../../_lib/trpcClient.ts";
 import { EmptyState } from "../EmptyState.tsx";
 import { ErrorNotice } from "../ErrorNotice.tsx";
 import { Icon } from "../Icon.tsx";
@@ -11,18 +11,19 @@ import { LoadingRows } from "../LoadingRows.tsx";
 import { PageHeader } from "../PageHeader.tsx";
 import styles from "./jobs.module.css";
 
-type JobSummary = Awaited<ReturnType<typeof trpc.jobs.list.query>>[number];
-
 /** The job catalog: every job type by category, with a search over title, id and description. */
 export function JobCatalogView() {
+  const trpc = useTRPC();
   const {
     data: jobs,
     error,
-    loading,
-  } = usePolling(
-    (signal) => trpc.jobs.list.query({ includeInternal: false }, { signal }),
-    // The catalog changes only on deploy: loaded once, retried while the API cannot be reached.
-    { intervalMs: 3000, until: () => true },
+    isLoading: loading,
+  } = useQuery(
+    trpc.jobs.list.queryOptions(
+      { includeInternal: false },
+      // The catalog changes only on deploy: loaded once, retried while the API cannot be reached.
+      { refetchInterval: (query) => (query.state.data ? false : 3000) },
+    ),
   );
   const [search, setSearch] = useState("");
   const query = useDeferredValue(search.trim().toLowerCase());

@@ -1,9 +1,9 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { formatDateTime } from "../../_lib/formatters.ts";
-import { trpc } from "../../_lib/trpcClient.ts";
-import { usePolling } from "../../_lib/usePolling.ts";
+import { useTRPC } from "../../_lib/trpcClient.ts";
 import { ErrorNotice } from "../ErrorNotice.tsx";
 import { Icon } from "../Icon.tsx";
 import { LoadingRows } from "../LoadingRows.tsx";
@@ -17,10 +17,12 @@ export function JobSchedules({
   readonly jobId: string;
   readonly canEdit: boolean;
 }) {
-  const { data, error, loading } = usePolling(
-    (signal) => trpc.schedules.list.query({ jobId }, { signal }),
-    { intervalMs: 30_000, key: jobId },
-  );
+  const trpc = useTRPC();
+  const {
+    data,
+    error,
+    isLoading: loading,
+  } = useQuery(trpc.schedules.list.queryOptions({ jobId }, { refetchInterval: 30_000 }));
   return (
     <section className="panel" aria-labelledby="job-schedules-title">
       <div className="panel__header">

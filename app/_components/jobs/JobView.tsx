@@ -1,10 +1,10 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { isNotFound } from "../../_lib/apiError.ts";
 import { schemaFields } from "../../_lib/schemaFields.ts";
-import { trpc } from "../../_lib/trpcClient.ts";
-import { usePolling } from "../../_lib/usePolling.ts";
+import { useTRPC } from "../../_lib/trpcClient.ts";
 import { useSession } from "../AuthProvider.tsx";
 import { ErrorNotice } from "../ErrorNotice.tsx";
 import { MachineGraph } from "../graph/MachineGraph.tsx";
@@ -19,14 +19,20 @@ import styles from "./jobs.module.css";
 /** One job type: what it does, its state machine, parameters and policy, and where to run it. */
 export function JobView({ jobId }: { readonly jobId: string }) {
   const { user } = useSession();
+  const trpc = useTRPC();
   const {
     data: job,
     error,
-    loading,
-  } = usePolling(
-    (signal) => trpc.jobs.get.query({ id: jobId }, { signal }),
-    // Loaded once; retried while the API cannot be reached, not for an unknown job.
-    { intervalMs: 3000, key: jobId, until: () => true, giveUpOn: isNotFound },
+    isLoading: loading,
+  } = useQuery(
+    trpc.jobs.get.queryOptions(
+      { id: jobId },
+      // Loaded once; retried while the API cannot be reached, not for an unknown job.
+      {
+        refetchInterval: (query) =>
+          query.state.data || isNotFound(query.state.error) ? false : 3000,
+      },
+    ),
   );
   const eyebrow = (
     <Link href="/jobs">

@@ -1,6 +1,7 @@
 "use client";
 
 import type { MissedPolicy, ScheduleTiming } from "@docket/sdk/vocabulary";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
@@ -11,9 +12,10 @@ import {
   splitParamIssues,
   toParams,
 } from "../../_lib/paramValues.ts";
+import { retryUntilLoaded } from "../../_lib/retryUntilLoaded.ts";
 import { schemaFields } from "../../_lib/schemaFields.ts";
-import { trpc } from "../../_lib/trpcClient.ts";
-import { usePolling } from "../../_lib/usePolling.ts";
+import { type RouterOutputs, useTRPC } from "../../_lib/trpcClient.ts";
+import { useInvalidate, useRunsChanged } from "../../_lib/useInvalidate.ts";
 import { useSession } from "../AuthProvider.tsx";
 import { ConfirmDialog } from "../ConfirmDialog.tsx";
 import { ErrorNotice } from "../ErrorNotice.tsx";
@@ -36,7 +38,7 @@ import styles from "./schedules.module.css";
 import { describeTiming, localTimeZone, timeZones } from "./scheduleTime.ts";
 import { type TimingDraft, TimingFields } from "./TimingFields.tsx";
 
-type ScheduleView = Awaited<ReturnType<typeof trpc.schedules.get.query>>;
+type ScheduleView = RouterOutputs["schedules"]["get"];
 
 interface Draft {
   readonly name: string;
@@ -73,12 +75,14 @@ export interface ScheduleEditorProps {
  * or nothing (`subscribers.1.email` marks that subscriber's row).
  */
 export function ScheduleEditor({ scheduleId, initialJobId }: ScheduleEditorProps) {
-  const existing = usePolling(
-    (signal) =>
-      scheduleId ? trpc.schedules.get.query({ id: scheduleId }, { signal }) : Promise.resolve(null),
-    { intervalMs: 3000, key: scheduleId ?? "new", until: () => true, giveUpOn: isNotFound },
+  const trpc = useTRPC();
+  const existing = useQuery(
+    trpc.schedules.get.queryOptions(
+      { id: scheduleId ?? "" },
+      { enabled: scheduleId !== undefined, refetchInterval: retryUntilLoaded(3000, isNotFound) },
+    ),
   );
-  if (scheduleId && existing.loading) {
+  if (scheduleId && existing.isLoading) {
     return (
       <>
         <PageHeader eyebrow={<BackLink />} title="Schedule" />
@@ -150,24 +154,51 @@ function EditorForm({
   const isWorkflow = Boolean(current?.workflowId);
   const readOnly = !isAdmin;
 
-  const jobs = usePolling(
-    (signal) => trpc.jobs.list.query({ includeInternal: false }, { signal }),
-    {
-      intervalMs: 3000,
-      until: () => true,
-    },
+  const trpc = useTRPC();
+  const invalidate = useInvalidate();
+  const runsChanged = useRunsChanged();
+  const schedulesChanged = () => invalidate(trpc.schedules.pathKey(), trpc.notifications.pathKey());
+  const creation = useMutation(
+    trpc.schedules.create.mutationOptions({ onSuccess: schedulesChanged }),
   );
-  const job = usePolling(
-    (signal) =>
-      draft.jobId && !isWorkflow
-        ? trpc.jobs.get.query({ id: draft.jobId }, { signal })
-        : Promise.resolve(null),
-    { intervalMs: 3000, key: draft.jobId, until: () => true, giveUpOn: isNotFound },
+  const scheduleUpdate = useMutation(
+    trpc.schedules.update.mutationOptions({ onSuccess: schedulesChanged }),
+  );
+  const activation = useMutation(
+    trpc.schedules.setActive.mutationOptions({ onSuccess: schedulesChanged }),
+  );
+  const runNowCall = useMutation(
+    trpc.schedules.runNow.mutationOptions({
+      onSuccess: async () => {
+        await Promise.all([schedulesChanged(), runsChanged()]);
+      },
+    }),
+  );
+  const deletion = useMutation(
+    trpc.schedules.delete.mutationOptions({ onSuccess: schedulesChanged }),
+  );
+
+  const jobs = useQuery(
+    trpc.jobs.list.queryOptions(
+      { includeInternal: false },
+      { refetchInterval: retryUntilLoaded(3000) },
+    ),
+  );
+  const job = useQuery(
+    trpc.jobs.get.queryOptions(
+      { id: draft.jobId },
+      {
+        enabled: draft.jobId !== "" && !isWorkflow,
+        refetchInterval: retryUntilLoaded(3000, isNotFound),
+      },
+    ),
   );
   const target = job.data?.target ?? null;
-  const sets = usePolling(
-    (signal) => (target ? trpc.sets.list.query({ target }, { signal }) : Promise.resolve([])),
-    { intervalMs: 3000, key: target ?? "none", until: () => true },
+  const sets = useQuery(
+    trpc.sets.list.queryOptions(
+      { target: target ?? "items" },
+      { enabled: target !== null, refetchInterval: retryUntilLoaded(3000) },
+    ),
   );
   const fields = useMemo(() => schemaFields(job.data?.paramsSchema), [job.data]);
 
@@ -182,27 +213,23 @@ function EditorForm({
     setParamsFor(job.data.id);
   }, [job.data, fields, paramsFor, schedule]);
 
-  // Subscribers of a saved schedule; changes to them are saved with the schedule.
-  const [subscribersLoad, setSubscribersLoad] = useState(0);
+  // Subscribers of a saved schedule (read again after each save); changes to
+  // them are edited here and saved with the schedule.
+  const stored = useQuery(
+    trpc.notifications.list.queryOptions(
+      { scheduleId: schedule?.id ?? "" },
+      { enabled: schedule !== null && isAdmin },
+    ),
+  );
   useEffect(() => {
-    if (!schedule || !isAdmin) return;
-    void subscribersLoad; // a reload after each save
-    let cancelled = false;
-    trpc.notifications.list
-      .query({ scheduleId: schedule.id })
-      .then((list) => {
-        if (cancelled) return;
-        setSubscribers(list.map(toSubscriber));
-        setSubscribersLoaded(true);
-        setSubscribersError(null);
-      })
-      .catch((error: unknown) => {
-        if (!cancelled) setSubscribersError(toApiError(error).message);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [schedule, isAdmin, subscribersLoad]);
+    if (stored.data) {
+      setSubscribers(stored.data.map(toSubscriber));
+      setSubscribersLoaded(true);
+      setSubscribersError(null);
+    } else if (stored.error) {
+      setSubscribersError(toApiError(stored.error).message);
+    }
+  }, [stored.data, stored.error]);
 
   const timing = useMemo(() => toTiming(draft.timing), [draft.timing]);
   const preview = useSchedulePreview(timing, draft.timezone);
@@ -299,7 +326,7 @@ function EditorForm({
     setSaving(true);
     try {
       if (!current) {
-        const created = await trpc.schedules.create.mutate({
+        const created = await creation.mutateAsync({
           name: draft.name,
           jobId: draft.jobId,
           params: converted.params,
@@ -313,7 +340,7 @@ function EditorForm({
         router.push(`/schedules?created=${created.id}`);
         return;
       }
-      const updated = await trpc.schedules.update.mutate({
+      const updated = await scheduleUpdate.mutateAsync({
         id: current.id,
         name: draft.name,
         ...(isWorkflow ? {} : { jobId: draft.jobId, params: converted.params }),
@@ -326,7 +353,6 @@ function EditorForm({
       });
       setSaved(updated);
       setEntry(blankSubscriber);
-      setSubscribersLoad((n) => n + 1);
     } catch (error) {
       const apiError = toApiError(error);
       setIssues(apiError.issues);
@@ -347,7 +373,7 @@ function EditorForm({
     }
     setActionError(null);
     try {
-      const updated = await trpc.schedules.setActive.mutate({ id: current.id, active });
+      const updated = await activation.mutateAsync({ id: current.id, active });
       setSaved(updated);
       setDraft((previous) => ({ ...previous, active: updated.active }));
     } catch (error) {
@@ -361,7 +387,7 @@ function EditorForm({
     if (!current) return;
     setActionError(null);
     try {
-      const run = await trpc.schedules.runNow.mutate({ id: current.id });
+      const run = await runNowCall.mutateAsync({ id: current.id });
       setRanNow(run.id);
     } catch (error) {
       setActionError(`Could not start a run: ${toApiError(error).message}`);
@@ -371,7 +397,7 @@ function EditorForm({
   const remove = async () => {
     if (!current) return;
     try {
-      await trpc.schedules.delete.mutate({ id: current.id });
+      await deletion.mutateAsync({ id: current.id });
       router.push("/schedules");
     } catch (error) {
       setConfirmDelete(false);
@@ -575,7 +601,7 @@ function EditorForm({
             {isWorkflow ? (
               <p className="muted">A workflow's parameters are part of the workflow.</p>
             ) : null}
-            {draft.jobId && job.loading ? (
+            {draft.jobId && job.isLoading ? (
               <LoadingRows rows={2} label="Loading the job's parameters" />
             ) : null}
             {!job.data && job.error ? (
@@ -600,10 +626,10 @@ function EditorForm({
                   <select
                     {...control}
                     value={draft.setId}
-                    disabled={readOnly || sets.loading}
+                    disabled={readOnly || sets.isLoading}
                     onChange={(event) => update({ setId: event.target.value })}
                   >
-                    <option value="">{sets.loading ? "Loading sets…" : "Choose a set…"}</option>
+                    <option value="">{sets.isLoading ? "Loading sets…" : "Choose a set…"}</option>
                     {(sets.data ?? []).map((set) => (
                       <option key={set.id} value={set.id}>
                         {set.name} ({set.kind}, {set.memberCount.toLocaleString("en")} {target})

@@ -1,11 +1,13 @@
 "use client";
 
+import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { toApiError } from "../../_lib/apiError.ts";
-import { trpc } from "../../_lib/trpcClient.ts";
-import { useQuery } from "../../_lib/useQuery.ts";
+import { liveMeta } from "../../_lib/liveQueries.ts";
+import { type RouterOutputs, useTRPC } from "../../_lib/trpcClient.ts";
+import { useInvalidate } from "../../_lib/useInvalidate.ts";
 import { useSession } from "../AuthProvider.tsx";
 import { EmptyState } from "../EmptyState.tsx";
 import { ErrorNotice } from "../ErrorNotice.tsx";
@@ -17,7 +19,7 @@ import { ActiveSwitch } from "./ActiveSwitch.tsx";
 import styles from "./schedules.module.css";
 import { formatFromNow, formatInZone } from "./scheduleTime.ts";
 
-type ScheduleView = Awaited<ReturnType<typeof trpc.schedules.list.query>>[number];
+type ScheduleView = RouterOutputs["schedules"]["list"][number];
 type Filter = "all" | "active" | "inactive";
 
 /**
@@ -35,9 +37,19 @@ export function ScheduleListView() {
   // Toggled rows show their new state at once, before the next refresh.
   const [patched, setPatched] = useState<ReadonlyMap<string, ScheduleView>>(new Map());
   const [toggleError, setToggleError] = useState<string | null>(null);
-  const { data, error, loading, reload } = useQuery(
-    (signal) => trpc.schedules.list.query(undefined, { signal }),
-    { live: true, refreshMs },
+  const trpc = useTRPC();
+  const invalidate = useInvalidate();
+  const {
+    data,
+    error,
+    isLoading: loading,
+  } = useQuery(
+    trpc.schedules.list.queryOptions(undefined, { meta: liveMeta, refetchInterval: refreshMs }),
+  );
+  const activation = useMutation(
+    trpc.schedules.setActive.mutationOptions({
+      onSuccess: () => invalidate(trpc.schedules.pathKey()),
+    }),
   );
   const schedules = (data ?? []).map((schedule) => patched.get(schedule.id) ?? schedule);
   const shown = schedules.filter(
@@ -50,9 +62,8 @@ export function ScheduleListView() {
   const toggle = async (schedule: ScheduleView, active: boolean) => {
     setToggleError(null);
     try {
-      const updated = await trpc.schedules.setActive.mutate({ id: schedule.id, active });
+      const updated = await activation.mutateAsync({ id: schedule.id, active });
       setPatched((previous) => new Map(previous).set(schedule.id, { ...schedule, ...updated }));
-      reload();
     } catch (caught) {
       setToggleError(
         `Could not ${active ? "activate" : "deactivate"} “${schedule.name}”: ${toApiError(caught).message}`,

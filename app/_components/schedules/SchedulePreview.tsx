@@ -1,9 +1,10 @@
 "use client";
 
 import type { ScheduleTiming } from "@docket/sdk/vocabulary";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { type ApiIssue, toApiError } from "../../_lib/apiError.ts";
-import { trpc } from "../../_lib/trpcClient.ts";
+import { useTRPC } from "../../_lib/trpcClient.ts";
 import styles from "./schedules.module.css";
 import { formatFromNow, formatInZone } from "./scheduleTime.ts";
 
@@ -23,48 +24,29 @@ export interface PreviewState {
  * (exactly as the scheduler will fire them), asked for once typing pauses.
  */
 export function useSchedulePreview(timing: ScheduleTiming | null, timezone: string): PreviewState {
-  const [state, setState] = useState<PreviewState>({
-    loading: true,
-    dates: null,
-    issues: [],
-    message: null,
-  });
+  const trpc = useTRPC();
   const key = JSON.stringify([timing, timezone]);
+  const [askedKey, setAskedKey] = useState(key);
   useEffect(() => {
-    // Read back from the key: the effect re-runs when the values change, not their identity.
-    const [timing, timezone] = JSON.parse(key) as [ScheduleTiming | null, string];
-    if (!timing) {
-      setState({ loading: false, dates: null, issues: [], message: null });
-      return;
-    }
-    const controller = new AbortController();
-    setState((previous) => ({ ...previous, loading: true }));
-    const timer = setTimeout(async () => {
-      try {
-        const dates = await trpc.schedules.preview.query(
-          { timing, timezone, count: 5 },
-          { signal: controller.signal },
-        );
-        if (!controller.signal.aborted) {
-          setState({ loading: false, dates: dates.map(String), issues: [], message: null });
-        }
-      } catch (error) {
-        if (controller.signal.aborted) return;
-        const apiError = toApiError(error);
-        setState({
-          loading: false,
-          dates: null,
-          issues: apiError.issues,
-          message: apiError.message,
-        });
-      }
-    }, debounceMs);
-    return () => {
-      controller.abort();
-      clearTimeout(timer);
-    };
+    const timer = setTimeout(() => setAskedKey(key), debounceMs);
+    return () => clearTimeout(timer);
   }, [key]);
-  return state;
+  // Read back from the key: the query follows the values, not their identity.
+  const [askedTiming, askedZone] = JSON.parse(askedKey) as [ScheduleTiming | null, string];
+  const preview = useQuery(
+    trpc.schedules.preview.queryOptions(
+      { timing: askedTiming ?? { kind: "hourly", minute: 0 }, timezone: askedZone, count: 5 },
+      // The last answer stays on screen while the next one is asked for.
+      { enabled: askedTiming !== null, placeholderData: keepPreviousData },
+    ),
+  );
+  if (!timing) return { loading: false, dates: null, issues: [], message: null };
+  const loading = key !== askedKey || preview.isFetching || preview.isPending;
+  if (preview.error) {
+    const apiError = toApiError(preview.error);
+    return { loading, dates: null, issues: apiError.issues, message: apiError.message };
+  }
+  return { loading, dates: preview.data?.map(String) ?? null, issues: [], message: null };
 }
 
 /** The preview as a list in words, in the schedule's zone. */

@@ -1,11 +1,13 @@
 "use client";
 
+import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { toApiError } from "../../_lib/apiError.ts";
-import { trpc } from "../../_lib/trpcClient.ts";
+import { type RouterOutputs, useTRPC } from "../../_lib/trpcClient.ts";
+import { useInvalidate } from "../../_lib/useInvalidate.ts";
 import styles from "./workflows.module.css";
 
-type Imported = Awaited<ReturnType<typeof trpc.workflows.import.mutate>>;
+type Imported = RouterOutputs["workflows"]["import"];
 
 interface ImportWorkflowPanelProps {
   readonly onImported: (workflow: Imported) => void;
@@ -21,6 +23,13 @@ const maxBytes = 2 * 1024 * 1024;
  * and saves nothing when anything is wrong.
  */
 export function ImportWorkflowPanel({ onImported, onCancel }: ImportWorkflowPanelProps) {
+  const trpc = useTRPC();
+  const invalidate = useInvalidate();
+  const importing = useMutation(
+    trpc.workflows.import.mutationOptions({
+      onSuccess: () => invalidate(trpc.workflows.pathKey()),
+    }),
+  );
   const [json, setJson] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [issues, setIssues] = useState<readonly { path: string; message: string }[]>([]);
@@ -50,7 +59,7 @@ export function ImportWorkflowPanel({ onImported, onCancel }: ImportWorkflowPane
     setPending(true);
     setError(null);
     try {
-      onImported(await trpc.workflows.import.mutate({ json }));
+      onImported(await importing.mutateAsync({ json }));
     } catch (caught) {
       const apiError = toApiError(caught);
       setError(`Not imported: ${apiError.message}`);

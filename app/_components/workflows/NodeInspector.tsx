@@ -1,5 +1,6 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import {
@@ -9,8 +10,7 @@ import {
   toParams,
 } from "../../_lib/paramValues.ts";
 import { schemaFields } from "../../_lib/schemaFields.ts";
-import { trpc } from "../../_lib/trpcClient.ts";
-import { useQuery } from "../../_lib/useQuery.ts";
+import { useTRPC } from "../../_lib/trpcClient.ts";
 import { ParamInput } from "../ParamInput.tsx";
 import { paramIssues, type WorkflowNodeView } from "./workflowDraft.ts";
 import styles from "./workflows.module.css";
@@ -120,14 +120,11 @@ function JobFields({
   readonly serverErrors: FieldErrors;
   readonly onChange: (node: WorkflowNodeView, group: string) => void;
 }) {
-  const { data: job, error } = useQuery(
-    (signal) => trpc.jobs.get.query({ id: node.jobId }, { signal }),
-    { key: node.jobId },
-  );
+  const trpc = useTRPC();
+  const { data: job, error } = useQuery(trpc.jobs.get.queryOptions({ id: node.jobId }));
   const target = job?.target ?? null;
   const { data: sets } = useQuery(
-    (signal) => trpc.sets.list.query(target ? { target } : undefined, { signal }),
-    { key: target ?? "", enabled: target !== null },
+    trpc.sets.list.queryOptions(target ? { target } : undefined, { enabled: target !== null }),
   );
   if (error) {
     return (

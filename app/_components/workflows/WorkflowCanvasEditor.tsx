@@ -1,5 +1,6 @@
 "use client";
 
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import {
   applyNodeChanges,
   Background,
@@ -16,7 +17,8 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { type ApiIssue, toApiError } from "../../_lib/apiError.ts";
 import { formatDateTime } from "../../_lib/formatters.ts";
-import { type JobSummary, trpc } from "../../_lib/trpcClient.ts";
+import { type JobSummary, type RouterOutputs, useTRPC } from "../../_lib/trpcClient.ts";
+import { useInvalidate, useRunsChanged } from "../../_lib/useInvalidate.ts";
 import { useSession } from "../AuthProvider.tsx";
 import { ConfirmDialog } from "../ConfirmDialog.tsx";
 import { Field } from "../Field.tsx";
@@ -47,8 +49,8 @@ import {
 import { describeNode, toFlowEdges, toFlowNodes } from "./workflowFlow.ts";
 import styles from "./workflows.module.css";
 
-type VersionView = Awaited<ReturnType<typeof trpc.workflows.versions.query>>[number];
-type Saved = Awaited<ReturnType<typeof trpc.workflows.save.mutate>>;
+type VersionView = RouterOutputs["workflows"]["versions"][number];
+type Saved = RouterOutputs["workflows"]["save"];
 
 interface WorkflowCanvasEditorProps {
   readonly workflow: WorkflowDetailView | null;
@@ -87,6 +89,17 @@ export function WorkflowCanvasEditor({
   onSaved,
 }: WorkflowCanvasEditorProps) {
   const router = useRouter();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const invalidate = useInvalidate();
+  const runsChanged = useRunsChanged();
+  const workflowsChanged = () => invalidate(trpc.workflows.pathKey());
+  const validation = useMutation(trpc.workflows.validate.mutationOptions());
+  const saving = useMutation(trpc.workflows.save.mutationOptions({ onSuccess: workflowsChanged }));
+  const starting = useMutation(trpc.workflows.start.mutationOptions({ onSuccess: runsChanged }));
+  const deletion = useMutation(
+    trpc.workflows.delete.mutationOptions({ onSuccess: workflowsChanged }),
+  );
   const savedVersion = useSearchParams().get("saved");
   const { user } = useSession();
   const flow = useReactFlow<WorkflowFlowNode>();
@@ -290,7 +303,7 @@ export function WorkflowCanvasEditor({
     setBusy("validate");
     setNotice(null);
     try {
-      const result = await trpc.workflows.validate.mutate({ definition: toDefinition(draft) });
+      const result = await validation.mutateAsync({ definition: toDefinition(draft) });
       setIssueList(result.issues);
       setNotice(
         result.valid
@@ -316,12 +329,12 @@ export function WorkflowCanvasEditor({
   const showingIssues = issueList.length > 0;
   useEffect(() => {
     if (!showingIssues) return;
-    const controller = new AbortController();
+    let stale = false;
     const timer = setTimeout(() => {
-      trpc.workflows.validate
-        .mutate({ definition: toDefinition(draft) }, { signal: controller.signal })
+      validation
+        .mutateAsync({ definition: toDefinition(draft) })
         .then((result) => {
-          if (controller.signal.aborted) return;
+          if (stale) return; // edited again meanwhile: the next check answers
           setIssueList(result.issues);
           if (result.valid) setNotice({ tone: "success", text: "All problems fixed." });
         })
@@ -329,15 +342,15 @@ export function WorkflowCanvasEditor({
     }, 700);
     return () => {
       clearTimeout(timer);
-      controller.abort();
+      stale = true;
     };
-  }, [draft, showingIssues]);
+  }, [draft, showingIssues, validation.mutateAsync]);
 
   const save = async () => {
     setBusy("save");
     setNotice(null);
     try {
-      const saved = await trpc.workflows.save.mutate({
+      const saved = await saving.mutateAsync({
         ...(workflow ? { id: workflow.id } : {}),
         definition: toDefinition(draft),
       });
@@ -365,7 +378,7 @@ export function WorkflowCanvasEditor({
     setBusy("run");
     setNotice(null);
     try {
-      const run = await trpc.workflows.start.mutate({ id: workflow.id });
+      const run = await starting.mutateAsync({ id: workflow.id });
       router.push(`/runs/${run.id}`);
     } catch (error) {
       setNotice({ tone: "error", text: `Could not start: ${toApiError(error).message}` });
@@ -377,7 +390,7 @@ export function WorkflowCanvasEditor({
     if (!workflow) return;
     setBusy("delete");
     try {
-      await trpc.workflows.delete.mutate({ id: workflow.id });
+      await deletion.mutateAsync({ id: workflow.id });
       router.push("/workflows");
     } catch (error) {
       setConfirmDelete(false);
@@ -389,10 +402,9 @@ export function WorkflowCanvasEditor({
   const exportJson = async () => {
     if (!workflow) return;
     try {
-      const json = await trpc.workflows.export.query({
-        id: workflow.id,
-        version: workflow.version,
-      });
+      const json = await queryClient.fetchQuery(
+        trpc.workflows.export.queryOptions({ id: workflow.id, version: workflow.version }),
+      );
       downloadText(json, workflowFileName(workflow.name, workflow.version));
     } catch (error) {
       setNotice({ tone: "error", text: `Could not export: ${toApiError(error).message}` });

@@ -1,12 +1,12 @@
 "use client";
 
 import "@xyflow/react/dist/style.css";
+import { useQuery } from "@tanstack/react-query";
 import { ReactFlowProvider } from "@xyflow/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { isNotFound } from "../../_lib/apiError.ts";
-import { trpc } from "../../_lib/trpcClient.ts";
-import { useQuery } from "../../_lib/useQuery.ts";
+import { useTRPC } from "../../_lib/trpcClient.ts";
 import { ErrorNotice } from "../ErrorNotice.tsx";
 import { LoadingRows } from "../LoadingRows.tsx";
 import { PageHeader } from "../PageHeader.tsx";
@@ -26,23 +26,20 @@ interface WorkflowEditorProps {
  */
 export function WorkflowEditor({ workflowId, version }: WorkflowEditorProps) {
   const router = useRouter();
-  const {
-    data: workflow,
-    error,
-    reload,
-  } = useQuery(
-    (signal) =>
-      trpc.workflows.get.query(
-        { id: workflowId ?? "", ...(version ? { version } : {}) },
-        { signal },
-      ),
-    { key: `${workflowId}:${version}`, enabled: workflowId !== undefined },
+  const trpc = useTRPC();
+  const { data: workflow, error } = useQuery(
+    trpc.workflows.get.queryOptions(
+      { id: workflowId ?? "", ...(version ? { version } : {}) },
+      { enabled: workflowId !== undefined },
+    ),
   );
-  const { data: versions, reload: reloadVersions } = useQuery(
-    (signal) => trpc.workflows.versions.query({ id: workflowId ?? "" }, { signal }),
-    { key: workflowId ?? "", enabled: workflowId !== undefined },
+  const { data: versions } = useQuery(
+    trpc.workflows.versions.queryOptions(
+      { id: workflowId ?? "" },
+      { enabled: workflowId !== undefined },
+    ),
   );
-  const { data: jobs } = useQuery((signal) => trpc.jobs.list.query(undefined, { signal }));
+  const { data: jobs } = useQuery(trpc.jobs.list.queryOptions());
 
   if (workflowId && !workflow) {
     const notFound = isNotFound(error);
@@ -79,11 +76,8 @@ export function WorkflowEditor({ workflowId, version }: WorkflowEditorProps) {
         jobs={jobs}
         readOnly={readOnly}
         onSaved={(saved, created) => {
+          // An update needs nothing here: the save refreshed the workflow and its versions.
           if (created) router.replace(`/workflows/${saved.id}?saved=${saved.version}`);
-          else {
-            reload();
-            reloadVersions();
-          }
         }}
       />
     </ReactFlowProvider>

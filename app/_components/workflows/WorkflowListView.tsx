@@ -1,11 +1,11 @@
 "use client";
 
+import { useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { toApiError } from "../../_lib/apiError.ts";
 import { formatAgo, formatDateTime } from "../../_lib/formatters.ts";
-import { trpc } from "../../_lib/trpcClient.ts";
-import { useQuery } from "../../_lib/useQuery.ts";
+import { type RouterOutputs, useTRPC } from "../../_lib/trpcClient.ts";
 import { useSession } from "../AuthProvider.tsx";
 import { EmptyState } from "../EmptyState.tsx";
 import { ErrorNotice } from "../ErrorNotice.tsx";
@@ -17,7 +17,7 @@ import { downloadText, workflowFileName } from "./downloadText.ts";
 import { ImportWorkflowPanel } from "./ImportWorkflowPanel.tsx";
 import styles from "./workflows.module.css";
 
-type WorkflowSummaryView = Awaited<ReturnType<typeof trpc.workflows.list.query>>[number];
+type WorkflowSummaryView = RouterOutputs["workflows"]["list"][number];
 
 /** The workflows: name, latest version, description, last update and last run; import and export. */
 export function WorkflowListView() {
@@ -25,32 +25,30 @@ export function WorkflowListView() {
   const canEdit = user.role !== "viewer";
   const [importing, setImporting] = useState(false);
   const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string } | null>(null);
-  const { data, error, loading, reload } = useQuery(
-    (signal) => trpc.workflows.list.query(undefined, { signal }),
-    { refreshMs: 30_000 },
-  );
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const {
+    data,
+    error,
+    isLoading: loading,
+  } = useQuery(trpc.workflows.list.queryOptions(undefined, { refetchInterval: 30_000 }));
   const ids = (data ?? []).map((workflow) => workflow.id);
   // One small query per workflow; the HTTP link batches them into one request.
-  const { data: lastRuns } = useQuery(
-    async (signal) =>
-      new Map(
-        await Promise.all(
-          ids.map(
-            async (id) =>
-              [
-                id,
-                (await trpc.runs.list.query({ workflowId: id, limit: 1 }, { signal })).runs[0] ??
-                  null,
-              ] as const,
-          ),
-        ),
-      ),
-    { key: ids.join(","), enabled: ids.length > 0, refreshMs: 30_000 },
-  );
+  const lastRuns = useQueries({
+    queries: ids.map((id) =>
+      trpc.runs.list.queryOptions({ workflowId: id, limit: 1 }, { refetchInterval: 30_000 }),
+    ),
+    combine: (results) =>
+      results.every((result) => result.data)
+        ? new Map(results.map((result, index) => [ids[index], result.data?.runs[0] ?? null]))
+        : undefined,
+  });
 
   const exportWorkflow = async (workflow: WorkflowSummaryView) => {
     try {
-      const json = await trpc.workflows.export.query({ id: workflow.id });
+      const json = await queryClient.fetchQuery(
+        trpc.workflows.export.queryOptions({ id: workflow.id }),
+      );
       downloadText(json, workflowFileName(workflow.name));
     } catch (caught) {
       setNotice({
@@ -100,8 +98,7 @@ export function WorkflowListView() {
             setNotice({
               tone: "success",
               text: `Imported “${workflow.name}” as version ${workflow.version}.`,
-            });
-            reload();
+            }); // the import refreshed the list
           }}
           onCancel={() => setImporting(false)}
         />

@@ -1,6 +1,7 @@
 "use client";
 
 import "@xyflow/react/dist/style.css";
+import { useQuery } from "@tanstack/react-query";
 import {
   applyNodeChanges,
   Background,
@@ -11,10 +12,9 @@ import {
 } from "@xyflow/react";
 import Link from "next/link";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { liveMeta } from "../../_lib/liveQueries.ts";
 import { isRunEnded } from "../../_lib/runStatus.ts";
-import { type RunStatusName, trpc } from "../../_lib/trpcClient.ts";
-import { usePolling } from "../../_lib/usePolling.ts";
-import { useQuery } from "../../_lib/useQuery.ts";
+import { type RouterOutputs, type RunStatusName, useTRPC } from "../../_lib/trpcClient.ts";
 import { ErrorNotice } from "../ErrorNotice.tsx";
 import { LoadingRows } from "../LoadingRows.tsx";
 import { layoutWorkflow, needsLayout } from "./layoutWorkflow.ts";
@@ -30,7 +30,7 @@ import { moveNodes, noIssues, toDraft, type WorkflowDraft } from "./workflowDraf
 import { toFlowEdges, toFlowNodes } from "./workflowFlow.ts";
 import styles from "./workflows.module.css";
 
-type RunStatusView = Awaited<ReturnType<typeof trpc.workflows.runStatus.query>>;
+type RunStatusView = RouterOutputs["workflows"]["runStatus"];
 
 const nodeTypes = { workflowNode: WorkflowNodeBox };
 const edgeTypes = { outcome: OutcomeEdge };
@@ -59,25 +59,28 @@ export function WorkflowRunGraph({
   readonly runStatus: RunStatusName;
 }) {
   const ended = isRunEnded(runStatus);
+  const trpc = useTRPC();
   const {
     data: status,
     error,
-    reload,
-  } = useQuery((signal) => trpc.workflows.runStatus.query({ runId }, { signal }), {
-    key: runId,
-    live: !ended,
-    ...(ended ? {} : { refreshMs: fallbackRefreshMs }),
-  });
+    refetch,
+  } = useQuery(
+    trpc.workflows.runStatus.queryOptions(
+      { runId },
+      ended ? {} : { meta: liveMeta, refetchInterval: fallbackRefreshMs },
+    ),
+  );
   // The end itself: one more load, so the graph shows how the run ended.
   const wasEnded = useRef(ended);
   useEffect(() => {
-    if (ended && !wasEnded.current) reload();
+    if (ended && !wasEnded.current) void refetch();
     wasEnded.current = ended;
-  }, [ended, reload]);
-  const { data: jobs } = usePolling((signal) => trpc.jobs.list.query(undefined, { signal }), {
-    intervalMs: 60_000,
-    until: () => true,
-  });
+  }, [ended, refetch]);
+  const { data: jobs } = useQuery(
+    trpc.jobs.list.queryOptions(undefined, {
+      refetchInterval: (query) => (query.state.data ? false : 60_000),
+    }),
+  );
   const jobTitles = useMemo(
     () => new Map((jobs ?? []).map((job) => [job.id, job.title] as const)),
     [jobs],

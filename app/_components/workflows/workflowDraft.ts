@@ -1,10 +1,8 @@
 import type { ApiIssue } from "../../_lib/apiError.ts";
-import type { trpc } from "../../_lib/trpcClient.ts";
-
-type Output<T extends (...args: never[]) => unknown> = Awaited<ReturnType<T>>;
+import type { RouterOutputs } from "../../_lib/trpcClient.ts";
 
 /** A saved workflow version as `workflows.get` returns it. */
-export type WorkflowDetailView = Output<typeof trpc.workflows.get.query>;
+export type WorkflowDetailView = RouterOutputs["workflows"]["get"];
 /** The stored definition: name, description, nodes, edges. */
 export type WorkflowDefinitionView = WorkflowDetailView["definition"];
 export type WorkflowNodeView = WorkflowDefinitionView["nodes"][number];

@@ -1,13 +1,14 @@
 "use client";
 
+import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ConfirmDialog } from "../../_components/ConfirmDialog.tsx";
 import { toApiError } from "../../_lib/apiError.ts";
 import { formatNumber } from "../../_lib/formatters.ts";
-import { announceRunChange } from "../../_lib/runActivity.ts";
 import { canAbort, isRunEnded } from "../../_lib/runStatus.ts";
-import { type CurrentUser, type JobDetail, type RunView, trpc } from "../../_lib/trpcClient.ts";
+import { type CurrentUser, type JobDetail, type RunView, useTRPC } from "../../_lib/trpcClient.ts";
+import { useRunsChanged } from "../../_lib/useInvalidate.ts";
 
 type Dialog = "abort" | "restore" | "again" | null;
 
@@ -32,6 +33,14 @@ interface RunActionsProps {
  */
 export function RunActions({ run, job, workflowId, user, onShow, onChanged }: RunActionsProps) {
   const router = useRouter();
+  const trpc = useTRPC();
+  const runsChanged = useRunsChanged();
+  const onSuccess = () => runsChanged();
+  const abortRun = useMutation(trpc.runs.abort.mutationOptions({ onSuccess }));
+  const retryRun = useMutation(trpc.runs.retry.mutationOptions({ onSuccess }));
+  const restoreRun = useMutation(trpc.runs.restore.mutationOptions({ onSuccess }));
+  const startRun = useMutation(trpc.runs.start.mutationOptions({ onSuccess }));
+  const startWorkflow = useMutation(trpc.workflows.start.mutationOptions({ onSuccess }));
   const [dialog, setDialog] = useState<Dialog>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -73,8 +82,7 @@ export function RunActions({ run, job, workflowId, user, onShow, onChanged }: Ru
     setBusy(true);
     setError(null);
     try {
-      await action();
-      announceRunChange(); // lists on this page show the change now
+      await action(); // each mutation has every list on this page read again
       setDialog(null);
     } catch (cause) {
       setError(toApiError(cause).message);
@@ -90,7 +98,7 @@ export function RunActions({ run, job, workflowId, user, onShow, onChanged }: Ru
       // the stream may bring `aborted` before the answer does.
       onShow({ ...run, status: "aborting" });
       try {
-        onShow(await trpc.runs.abort.mutate({ id: run.id }));
+        onShow(await abortRun.mutateAsync({ id: run.id }));
       } catch (cause) {
         onChanged(run); // read the run again: it was not aborted
         throw cause;
@@ -98,24 +106,24 @@ export function RunActions({ run, job, workflowId, user, onShow, onChanged }: Ru
     });
   const retry = () =>
     act(async () => {
-      onChanged(await trpc.runs.retry.mutate({ id: run.id }));
+      onChanged(await retryRun.mutateAsync({ id: run.id }));
     });
   const restore = () =>
     act(async () => {
-      const restoreRun = await trpc.runs.restore.mutate({
+      const restored = await restoreRun.mutateAsync({
         id: run.id,
         overwriteLaterChanges: overwrite,
       });
-      router.push(`/runs/${restoreRun.id}`);
+      router.push(`/runs/${restored.id}`);
     });
   const runAgain = () =>
     act(async () => {
       const again = workflowId
-        ? await trpc.workflows.start.mutate({
+        ? await startWorkflow.mutateAsync({
             id: workflowId,
             ...(run.description ? { description: run.description } : {}),
           })
-        : await trpc.runs.start.mutate({
+        : await startRun.mutateAsync({
             jobId: run.jobId,
             params: (run.params ?? {}) as Record<string, unknown>,
             ...(run.setId ? { setId: run.setId } : {}),

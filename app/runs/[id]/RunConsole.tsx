@@ -1,12 +1,12 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useMemo, useState } from "react";
 import { Icon } from "../../_components/Icon.tsx";
 import { describeEvent, logLevel } from "../../_lib/describeEvent.ts";
 import { formatTime } from "../../_lib/formatters.ts";
-import { type RunEventView, trpc } from "../../_lib/trpcClient.ts";
+import { type RunEventView, useTRPC } from "../../_lib/trpcClient.ts";
 import { useFollowTail } from "../../_lib/useFollowTail.ts";
-import { useQuery } from "../../_lib/useQuery.ts";
 
 /** Rendering tens of thousands of rows would freeze the page; older ones are summarized. */
 const shownEntries = 400;
@@ -33,9 +33,12 @@ export function RunConsole({
 
   // Older entries than the page keeps are searched on the server (runs.logs).
   const searchServer = query !== "" && eventCount > events.length;
+  const trpc = useTRPC();
   const found = useQuery(
-    (signal) => trpc.runs.logs.query({ id: runId, search: query, limit: 1000 }, { signal }),
-    { key: `${runId}:${query}`, enabled: searchServer },
+    trpc.runs.logs.queryOptions(
+      { id: runId, search: query, limit: 1000 },
+      { enabled: searchServer },
+    ),
   );
   const source = searchServer ? (found.data?.events ?? []) : events;
   // Long runs keep thousands of entries: describe them again only when they or the filters change.

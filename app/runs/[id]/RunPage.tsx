@@ -1,5 +1,6 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSession } from "../../_components/AuthProvider.tsx";
 import { ErrorNotice } from "../../_components/ErrorNotice.tsx";
@@ -11,8 +12,7 @@ import { WorkflowRunGraph } from "../../_components/workflows/WorkflowRunGraph.t
 import { isNotFound } from "../../_lib/apiError.ts";
 import { formatDateTime, formatJson, formatStateValue } from "../../_lib/formatters.ts";
 import { isRunEnded, statusLabel } from "../../_lib/runStatus.ts";
-import { trpc } from "../../_lib/trpcClient.ts";
-import { useQuery } from "../../_lib/useQuery.ts";
+import { useTRPC } from "../../_lib/trpcClient.ts";
 import { useRunLive } from "../../_lib/useRunLive.ts";
 import { RunActions } from "./RunActions.tsx";
 import { RunConsole } from "./RunConsole.tsx";
@@ -28,15 +28,17 @@ export function RunPage({ runId }: { readonly runId: string }) {
   const jobId = run?.jobId;
   // Workflow runs draw their steps, not a job's machine.
   const workflowId = run?.workflowId ?? null;
-  const { data: job } = useQuery((signal) => trpc.jobs.get.query({ id: jobId ?? "" }, { signal }), {
-    key: jobId ?? "",
-    enabled: jobId !== undefined && workflowId === null,
-  });
+  const trpc = useTRPC();
+  const { data: job } = useQuery(
+    trpc.jobs.get.queryOptions(
+      { id: jobId ?? "" },
+      { enabled: jobId !== undefined && workflowId === null },
+    ),
+  );
 
   const setId = run?.setId ?? null;
   const { data: setPage } = useQuery(
-    (signal) => trpc.sets.get.query({ id: setId ?? "", limit: 1 }, { signal }),
-    { key: setId ?? "", enabled: setId !== null },
+    trpc.sets.get.queryOptions({ id: setId ?? "", limit: 1 }, { enabled: setId !== null }),
   );
 
   if (loading && !run) {

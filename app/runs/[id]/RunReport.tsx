@@ -1,5 +1,6 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { ErrorNotice } from "../../_components/ErrorNotice.tsx";
 import { Icon } from "../../_components/Icon.tsx";
@@ -7,8 +8,7 @@ import { LoadingRows } from "../../_components/LoadingRows.tsx";
 import { Pager, useCursorPages } from "../../_components/Pager.tsx";
 import { formatDuration, formatNumber } from "../../_lib/formatters.ts";
 import { isRunEnded } from "../../_lib/runStatus.ts";
-import { type RunView, trpc } from "../../_lib/trpcClient.ts";
-import { useQuery } from "../../_lib/useQuery.ts";
+import { type RunView, useTRPC } from "../../_lib/trpcClient.ts";
 
 /**
  * What an ended run did: for a run on records its counts and the failed and
@@ -136,18 +136,18 @@ function Tile({
 
 function FailedRecords({ runId }: { readonly runId: string }) {
   const pages = useCursorPages(runId);
-  const { data, error, loading } = useQuery(
-    (signal) =>
-      trpc.runs.records.query(
-        {
-          id: runId,
-          outcomes: ["failed", "skipped"],
-          limit: 20,
-          ...(pages.cursor ? { cursor: pages.cursor } : {}),
-        },
-        { signal },
-      ),
-    { key: `${runId}:${pages.cursor ?? ""}` },
+  const trpc = useTRPC();
+  const {
+    data,
+    error,
+    isLoading: loading,
+  } = useQuery(
+    trpc.runs.records.queryOptions({
+      id: runId,
+      outcomes: ["failed", "skipped"],
+      limit: 20,
+      ...(pages.cursor ? { cursor: pages.cursor } : {}),
+    }),
   );
   return (
     <div className="subsection">
@@ -190,9 +190,8 @@ function FailedRecords({ runId }: { readonly runId: string }) {
 }
 
 function RunFiles({ runId }: { readonly runId: string }) {
-  const { data, error } = useQuery((signal) => trpc.runs.files.query({ id: runId }, { signal }), {
-    key: runId,
-  });
+  const trpc = useTRPC();
+  const { data, error } = useQuery(trpc.runs.files.queryOptions({ id: runId }));
   if (error) return <ErrorNotice title="Could not list the run's files" error={error} />;
   if (!data) return null;
   return (

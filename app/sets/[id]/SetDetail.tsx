@@ -1,5 +1,6 @@
 "use client";
 
+import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -12,8 +13,8 @@ import { PageHeader } from "../../_components/PageHeader.tsx";
 import { Pager, useCursorPages } from "../../_components/Pager.tsx";
 import { isNotFound, toApiError } from "../../_lib/apiError.ts";
 import { formatDateTime, formatNumber } from "../../_lib/formatters.ts";
-import { trpc } from "../../_lib/trpcClient.ts";
-import { useQuery } from "../../_lib/useQuery.ts";
+import { useTRPC } from "../../_lib/trpcClient.ts";
+import { useInvalidate } from "../../_lib/useInvalidate.ts";
 
 const pageSize = 50;
 
@@ -22,13 +23,21 @@ export function SetDetail({ setId }: { readonly setId: string }) {
   const router = useRouter();
   const { user } = useSession();
   const pages = useCursorPages(setId);
-  const { data, error, loading } = useQuery(
-    (signal) =>
-      trpc.sets.get.query(
-        { id: setId, limit: pageSize, ...(pages.cursor ? { cursor: pages.cursor } : {}) },
-        { signal },
-      ),
-    { key: `${setId}:${pages.cursor ?? ""}` },
+  const trpc = useTRPC();
+  const invalidate = useInvalidate();
+  const {
+    data,
+    error,
+    isLoading: loading,
+  } = useQuery(
+    trpc.sets.get.queryOptions({
+      id: setId,
+      limit: pageSize,
+      ...(pages.cursor ? { cursor: pages.cursor } : {}),
+    }),
+  );
+  const deletion = useMutation(
+    trpc.sets.delete.mutationOptions({ onSuccess: () => invalidate(trpc.sets.pathKey()) }),
   );
   const [confirming, setConfirming] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
@@ -36,7 +45,7 @@ export function SetDetail({ setId }: { readonly setId: string }) {
   const remove = async () => {
     setConfirming(false);
     try {
-      await trpc.sets.delete.mutate({ id: setId });
+      await deletion.mutateAsync({ id: setId });
       router.push("/sets");
     } catch (cause) {
       setDeleteError(toApiError(cause).message);
