@@ -4,9 +4,15 @@ import { promisify } from "node:util";
 import { describeSchedule, previewSchedule, timingFromCron, timingToCron } from "@docket/engine";
 import { InvalidParamsError, type ScheduleTiming } from "@docket/sdk";
 import { describe, expect, it } from "vitest";
+import { createTestDatabase } from "./support/testDatabase.ts";
 
 const docketBin = fileURLToPath(new URL("../packages/cli/bin/docket.js", import.meta.url));
 const run = promisify(execFile);
+
+/** Options of a `docket` child process working on `databaseUrl`. */
+function onDatabase(databaseUrl: string) {
+  return { env: { ...process.env, DATABASE_URL: databaseUrl } };
+}
 
 function iso(dates: readonly Date[]): string[] {
   return dates.map((date) => date.toISOString());
@@ -203,21 +209,27 @@ describe("schedule preview (the scheduler's own arithmetic)", () => {
   });
 
   it("`docket schedules preview --json` prints exactly the engine's instants, as ISO-8601 UTC", async () => {
+    // It asks the API (`schedules.preview`), here in process on a database of its own.
+    await using database = await createTestDatabase();
     const from = "2026-03-27T00:00:00Z";
-    const { stdout } = await run(process.execPath, [
-      docketBin,
-      "schedules",
-      "preview",
-      "--cron",
-      "30 2 * * *",
-      "--tz",
-      "Europe/Berlin",
-      "--from",
-      from,
-      "--count",
-      "7",
-      "--json",
-    ]);
+    const { stdout } = await run(
+      process.execPath,
+      [
+        docketBin,
+        "schedules",
+        "preview",
+        "--cron",
+        "30 2 * * *",
+        "--tz",
+        "Europe/Berlin",
+        "--from",
+        from,
+        "--count",
+        "7",
+        "--json",
+      ],
+      onDatabase(database.url),
+    );
     const expected = iso(
       previewSchedule({
         cron: "30 2 * * *",
@@ -229,34 +241,34 @@ describe("schedule preview (the scheduler's own arithmetic)", () => {
     expect(JSON.parse(stdout)).toEqual(expected);
     expect(expected).toHaveLength(7);
     // The predefined choice gives the same instants.
-    const daily = await run(process.execPath, [
-      docketBin,
-      "schedules",
-      "preview",
-      "--daily",
-      "02:30",
-      "--tz",
-      "Europe/Berlin",
-      "--from",
-      from,
-      "--count",
-      "7",
-      "--json",
-    ]);
+    const daily = await run(
+      process.execPath,
+      [
+        docketBin,
+        "schedules",
+        "preview",
+        "--daily",
+        "02:30",
+        "--tz",
+        "Europe/Berlin",
+        "--from",
+        from,
+        "--count",
+        "7",
+        "--json",
+      ],
+      onDatabase(database.url),
+    );
     expect(JSON.parse(daily.stdout)).toEqual(expected);
   });
 
   it("`docket schedules preview` with a bad expression exits 2, names the problem, prints nothing on stdout", async () => {
-    const failure = await run(process.execPath, [
-      docketBin,
-      "schedules",
-      "preview",
-      "--cron",
-      "61 * * * *",
-      "--tz",
-      "UTC",
-      "--json",
-    ]).then(
+    await using database = await createTestDatabase();
+    const failure = await run(
+      process.execPath,
+      [docketBin, "schedules", "preview", "--cron", "61 * * * *", "--tz", "UTC", "--json"],
+      onDatabase(database.url),
+    ).then(
       () => null,
       (error: { code: number; stdout: string; stderr: string }) => error,
     );

@@ -1,4 +1,4 @@
-import { maxPreviewCount } from "@docket/engine";
+import { maxPreviewCount } from "@docket/api";
 import { NotFoundError, type ScheduleTiming, type Weekday, weekdays } from "@docket/sdk";
 import type { OptionSpecs } from "../command.ts";
 import type { DocketApi } from "../connection.ts";
