@@ -3,8 +3,12 @@
  * Procedures are tested without HTTP through {@link createCaller}.
  */
 
-/** The most due times `schedules.preview` lists at once. */
-export { maxPreviewCount } from "@docket/engine";
+/**
+ * Limits and vocabulary the API checks input against, for clients that
+ * describe them without asking (the CLI's help): the most due times
+ * `schedules.preview` lists, the fields a logical set's filter may test.
+ */
+export { maxPreviewCount, setFilterFields } from "@docket/engine";
 export { type ApiContext, type Caller, createApiContext, localCaller } from "./context.ts";
 export type { DocketErrorData } from "./errors.ts";
 export { historyCsvColumns, streamHistoryCsv } from "./historyCsv.ts";

@@ -1,4 +1,4 @@
-import { setFilterFields } from "@docket/engine";
+import { setFilterFields } from "@docket/api";
 import { setOperators, targetKinds } from "@docket/sdk";
 import { clientOptions, defineCommand } from "../command.ts";
 import { type CreateLogicalSetRequest, withConnection } from "../connection.ts";
