@@ -35,10 +35,10 @@ export function formatTable(
   return [line(headers), ...rows.map(line)].join("\n");
 }
 
-/** `2026-11-21 14:03:07` in local time; over HTTP dates arrive as ISO strings. */
-export function formatTimestamp(value: Date | string | null | undefined): string {
+/** `2026-11-21 14:03:07` in local time, from the ISO-8601 instant the API sends. */
+export function formatTimestamp(value: string | null | undefined): string {
   if (value === null || value === undefined) return "-";
-  const date = typeof value === "string" ? new Date(value) : value;
+  const date = new Date(value);
   if (Number.isNaN(date.getTime())) return String(value);
   const pad = (n: number) => String(n).padStart(2, "0");
   return (

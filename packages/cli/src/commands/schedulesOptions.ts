@@ -108,9 +108,9 @@ export function parseOnOff(text: string): boolean {
   throw new UsageError(`Say "on" or "off", got "${text}".`);
 }
 
-/** An instant in its schedule's zone: `Mon 30 Mar 2026 02:30`. */
-export function formatInZone(value: Date | string, timezone: string): string {
-  const date = typeof value === "string" ? new Date(value) : value;
+/** An ISO-8601 instant (as the API sends it) in its schedule's zone: `Mon 30 Mar 2026 02:30`. */
+export function formatInZone(instant: string, timezone: string): string {
+  const date = new Date(instant);
   return new Intl.DateTimeFormat("en-GB", {
     timeZone: timezone,
     weekday: "short",
