@@ -37,7 +37,7 @@ async function refusal(call: Promise<unknown>) {
 
 /** A schedule's subscribers by address (those saved in one transaction share their creation time). */
 async function subscribersOf(t: TestEngine, scheduleId: string) {
-  const list = await t.engine.listSubscriptions({ scheduleId });
+  const list = await t.engine.notifications.listSubscriptions({ scheduleId });
   return list.sort((a, b) => a.email.localeCompare(b.email));
 }
 

@@ -95,7 +95,7 @@ describe("authentication", () => {
 
   it("signs in with an httpOnly SameSite cookie, knows the user, and signs out for good", async () => {
     await using t = await createTestEngine();
-    await t.engine.createUser({ name: "ana", displayName: "Ana López", role: "staff", password });
+    await t.engine.users.create({ name: "ana", displayName: "Ana López", role: "staff", password });
     await using server = await startServer(t.engine);
     const login = await server.call("auth.login", {
       input: { name: "ana", password },
@@ -130,7 +130,7 @@ describe("authentication", () => {
 
   it("refuses wrong passwords with one message and slows down repeated failures", async () => {
     await using t = await createTestEngine();
-    await t.engine.createUser({ name: "ana", role: "staff", password });
+    await t.engine.users.create({ name: "ana", role: "staff", password });
     await using server = await startServer(t.engine);
     const wrong = await server.call("auth.login", {
       input: { name: "ana", password: "nope-nope-nope" },
@@ -177,7 +177,7 @@ describe("authentication", () => {
 
   it("refuses cross-site state changes that carry the session cookie", async () => {
     await using t = await createTestEngine();
-    await t.engine.createUser({ name: "ana", role: "staff", password });
+    await t.engine.users.create({ name: "ana", role: "staff", password });
     await using server = await startServer(t.engine);
     const cookie = await server.signIn("ana", password);
     const forged = await server.call("runs.start", {
@@ -195,19 +195,19 @@ describe("authentication", () => {
       input: { jobId: "fixtures.noop" },
     });
     expect(noOrigin.status).toBe(403);
-    expect((await t.engine.listRuns()).runs).toEqual([]);
+    expect((await t.engine.runs.list()).runs).toEqual([]);
     const sameSite = await server.call("runs.start", {
       cookie,
       mutation: true,
       input: { jobId: "fixtures.noop" },
     });
     expect(sameSite.status).toBe(200);
-    expect((await t.engine.listRuns()).runs.map((run) => run.createdBy)).toEqual(["ana"]);
+    expect((await t.engine.runs.list()).runs.map((run) => run.createdBy)).toEqual(["ana"]);
   });
 
   it("issues API tokens shown once, stored hashed, with last-used time, and revocable", async () => {
     await using t = await createTestEngine();
-    await t.engine.createUser({ name: "ana", role: "staff", password });
+    await t.engine.users.create({ name: "ana", role: "staff", password });
     await using server = await startServer(t.engine);
     const cookie = await server.signIn("ana", password);
     const created = await server.call("tokens.create", {
@@ -235,7 +235,7 @@ describe("authentication", () => {
       input: { jobId: "fixtures.noop" },
     });
     expect(started.status).toBe(200);
-    expect((await t.engine.listRuns()).runs[0]?.createdBy).toBe("ana");
+    expect((await t.engine.runs.list()).runs[0]?.createdBy).toBe("ana");
     const listed = await server.call("tokens.list", { cookie });
     expect(
       (listed.body.result!.data as { lastUsedAt: string | null }[])[0]?.lastUsedAt,
@@ -258,7 +258,7 @@ describe("authentication", () => {
 
   it("ends other sessions on a password change, and expired sessions are refused", async () => {
     await using t = await createTestEngine();
-    await t.engine.createUser({ name: "ana", role: "staff", password });
+    await t.engine.users.create({ name: "ana", role: "staff", password });
     await using server = await startServer(t.engine);
     const laptop = await server.signIn("ana", password);
     const phone = await server.signIn("ana", password);

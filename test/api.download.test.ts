@@ -14,13 +14,13 @@ interface Reading {
 }
 
 /**
- * The engine as the API sees it, with `method`'s generators watched: the real
+ * The engine as the API sees it, with `engine.runs[method]`'s generators watched: the real
  * generator does the reading; this only records how far it got and that it was
  * closed (its `finally` ran), which is what a released download looks like.
  */
 function watchGenerators(
   engine: Engine,
-  method: "readRunFile" | "readRunHistory",
+  method: "readFile" | "readHistory",
 ): { engine: Engine; readings: Reading[] } {
   const readings: Reading[] = [];
   async function* watch<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
@@ -36,12 +36,15 @@ function watchGenerators(
       reading.closed = true;
     }
   }
-  const watched = new Proxy(engine, {
+  const runs = new Proxy(engine.runs, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver);
       if (key !== method || typeof value !== "function") return value;
       return (...args: unknown[]) => watch(value.apply(target, args));
     },
+  });
+  const watched = new Proxy(engine, {
+    get: (target, key, receiver) => (key === "runs" ? runs : Reflect.get(target, key, receiver)),
   });
   return { engine: watched, readings };
 }
@@ -78,7 +81,7 @@ describe("api: downloads a client abandons", () => {
   it("closes the run file's reader when the client goes away mid-download", async () => {
     await using t = await createTestEngine();
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.startRun({ jobId: "fixtures.noop", params: {}, createdBy: "ana" });
+    const run = await t.engine.runs.start({ jobId: "fixtures.noop", params: {}, createdBy: "ana" });
     await waitForStatus(t.engine, run.id, ["completed"]);
     // 1,000 chunks of 64 KiB: 64 MiB, far more than the socket buffers between us hold.
     // Keyed as record chunks are (by their first member id, 1, 2001, 4001 …), each
@@ -92,7 +95,7 @@ describe("api: downloads a client abandons", () => {
        from generate_series(1, $2::int) g`,
       [run.id, chunkCount, chunkBytes],
     );
-    const { engine, readings } = watchGenerators(t.engine, "readRunFile");
+    const { engine, readings } = watchGenerators(t.engine, "readFile");
     await using server = await startApiServer(engine);
     const fileUrl = `${server.origin}/api/runs/${run.id}/files/big.csv`;
 
@@ -130,7 +133,7 @@ describe("api: downloads a client abandons", () => {
        from generate_series(1, $1::int) g`,
       [runCount],
     );
-    const { engine, readings } = watchGenerators(t.engine, "readRunHistory");
+    const { engine, readings } = watchGenerators(t.engine, "readHistory");
     await using server = await startApiServer(engine);
 
     const { status } = await readAndHangUp(

@@ -153,12 +153,12 @@ describe("every procedure, fed random input", () => {
   it("never answers with a server error", async () => {
     await using t = await createTestEngine();
     await insertCatalog(t.database.url, { items: 20 });
-    const admin = await t.engine.createUser({
+    const admin = await t.engine.users.create({
       name: "fuzz-admin",
       role: "admin",
       password: "fuzz password 1",
     });
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "fixtures.noop",
       params: {},
       createdBy: admin.name,

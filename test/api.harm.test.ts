@@ -53,11 +53,11 @@ describe("permissions that match the harm", () => {
     expect(body.error.message).toBe(
       'Permission "create docket.purge-history" is missing: runs of "Purge old run history" may be started by admin; you are staff.',
     );
-    expect((await t.engine.listRuns()).runs).toEqual([]);
+    expect((await t.engine.runs.list()).runs).toEqual([]);
 
     const started = await start(asAdmin);
     expect(started.status).toBe(200);
-    expect((await t.engine.listRuns()).runs.map((run) => run.createdBy)).toEqual([
+    expect((await t.engine.runs.list()).runs.map((run) => run.createdBy)).toEqual([
       asAdmin.userName,
     ]);
   });
@@ -84,7 +84,11 @@ describe("permissions that match the harm", () => {
     const url = t.database.url;
     await using _worker = await t.engine.startWorker();
     const greet = (createdBy: string) =>
-      t.engine.startRun({ jobId: "examples.greet", params: { name: "Ada", times: 1 }, createdBy });
+      t.engine.runs.start({
+        jobId: "examples.greet",
+        params: { name: "Ada", times: 1 },
+        createdBy,
+      });
     const runs = [await greet("sam"), await greet("ben"), await greet("sam"), await greet("sam")];
     await Promise.all(runs.map((run) => waitForStatus(t.engine, run.id, ["completed"])));
     const [old1, old2, old3, recent] = runs.map((run) => run.id);
@@ -122,7 +126,7 @@ describe("permissions that match the harm", () => {
     });
     const done = await waitForStatus(t.engine, purge.id, ended);
     expect(done).toMatchObject({ status: "completed", context: { deleted: 3 } });
-    expect((await t.engine.listRuns()).runs.map((run) => run.id).sort()).toEqual(
+    expect((await t.engine.runs.list()).runs.map((run) => run.id).sort()).toEqual(
       [recent, purge.id].sort(),
     );
   });
@@ -132,7 +136,11 @@ describe("permissions that match the harm", () => {
     const url = t.database.url;
     await using _worker = await t.engine.startWorker();
     const greet = (createdBy: string) =>
-      t.engine.startRun({ jobId: "examples.greet", params: { name: "Ada", times: 1 }, createdBy });
+      t.engine.runs.start({
+        jobId: "examples.greet",
+        params: { name: "Ada", times: 1 },
+        createdBy,
+      });
     const mine = [await greet("sam"), await greet("sam")];
     const others = await greet("ben");
     await Promise.all(
@@ -165,7 +173,7 @@ describe("permissions that match the harm", () => {
     expect(await asStaff.runs.clearInactive({ scope: "mine", before: count.endedBefore })).toEqual({
       cleared: 2,
     });
-    expect((await t.engine.listRuns()).runs.map((run) => run.id).sort()).toEqual(
+    expect((await t.engine.runs.list()).runs.map((run) => run.id).sort()).toEqual(
       [others.id, later.id].sort(),
     );
     // Live lists hear of the deletion at once, not at the next quiet-minute tick.
@@ -204,11 +212,11 @@ describe("retrying what retrying cannot fix", () => {
     expect(refused.message).toBe(
       "This run failed with an error that retrying cannot fix: ISBN 0000000000 does not exist. Fix what it reports, then start a new run.",
     );
-    expect(await t.engine.getRun(missing.id)).toMatchObject({
+    expect(await t.engine.runs.get(missing.id)).toMatchObject({
       status: "failed",
       updatedAt: failed.updatedAt,
     });
-    expect(await t.engine.listRunEvents({ runId: missing.id, types: ["retried"] })).toEqual([]);
+    expect(await t.engine.runs.listEvents({ runId: missing.id, types: ["retried"] })).toEqual([]);
 
     // A failure retrying may fix (the service was down) is offered, and retried.
     expect((await waitForStatus(t.engine, transient.id, ended)).error).toMatchObject({
@@ -261,7 +269,7 @@ describe("a run is restored once", () => {
     );
     expect(again.message).not.toMatch(uuid);
     expect(
-      (await t.engine.listRuns()).runs.filter((listed) => listed.restoresRunId === run.id),
+      (await t.engine.runs.list()).runs.filter((listed) => listed.restoresRunId === run.id),
     ).toHaveLength(1);
   });
 });

@@ -56,13 +56,13 @@ describe("api over HTTP", () => {
       headers: server.authHeaders,
     });
     expect(unknownProcedure.status).toBe(404);
-    expect((await t.engine.listRuns()).runs).toEqual([]);
+    expect((await t.engine.runs.list()).runs).toEqual([]);
   });
 
   it("streams a run's events over Server-Sent Events and resumes after the last seen id", async () => {
     await using t = await createTestEngine();
     await using server = await startApiServer(t.engine);
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "fixtures.side-effect",
       params: { label: "sse" },
       createdBy: server.userName,
@@ -116,7 +116,7 @@ describe("api over HTTP", () => {
     };
     try {
       await ticks(1); // tick 0: the server listens for run changes from now on
-      const run = await t.engine.startRun({
+      const run = await t.engine.runs.start({
         jobId: "fixtures.noop",
         params: {},
         createdBy: server.userName,
@@ -136,7 +136,7 @@ describe("history CSV over HTTP", () => {
     await using t = await createTestEngine();
     await using staffServer = await startApiServer(t.engine, { role: "staff" });
     for (const createdBy of [staffServer.userName, "someone-else", staffServer.userName]) {
-      await t.engine.startRun({ jobId: "fixtures.noop", params: {}, createdBy });
+      await t.engine.runs.start({ jobId: "fixtures.noop", params: {}, createdBy });
     }
     const url = `${staffServer.origin}/api/runs/history.csv`;
     expect((await fetch(url)).status).toBe(401);

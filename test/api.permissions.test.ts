@@ -270,7 +270,7 @@ const matrix: Record<string, Row> = {
   "schedules.delete": {
     access: adminsOnly,
     call: async (api, fx) => {
-      const schedule = await fx.engine.createSchedule({
+      const schedule = await fx.engine.schedules.create({
         name: `del-${randomUUID()}`,
         jobId: "fixtures.noop",
         timing: { kind: "daily", time: "04:00" },
@@ -379,13 +379,13 @@ async function createFixture(engine: Engine): Promise<Fixture> {
   for (const role of ["admin", "staff", "viewer"] as const) {
     const pair = [];
     for (const suffix of ["1", "2"]) {
-      const user = await engine.createUser({ name: `${role}${suffix}`, role, password });
+      const user = await engine.users.create({ name: `${role}${suffix}`, role, password });
       pair.push({ name: user.name, role, userId: user.id, via: "session" } as Caller);
     }
     users[role] = { self: pair[0]!, other: pair[1]! };
   }
   const { db } = engine.internals;
-  const schedule = await engine.createSchedule({
+  const schedule = await engine.schedules.create({
     name: "matrix schedule",
     jobId: "fixtures.noop",
     timing: { kind: "daily", time: "02:30" },
@@ -397,10 +397,10 @@ async function createFixture(engine: Engine): Promise<Fixture> {
     engine,
     users,
     run: async (createdBy) =>
-      (await engine.startRun({ jobId: "fixtures.noop", params: {}, createdBy })).id,
+      (await engine.runs.start({ jobId: "fixtures.noop", params: {}, createdBy })).id,
     endedRun: async (createdBy) => {
-      const run = await engine.startRun({ jobId: "fixtures.noop", params: {}, createdBy });
-      return (await engine.abortRun(run.id, createdBy)).id;
+      const run = await engine.runs.start({ jobId: "fixtures.noop", params: {}, createdBy });
+      return (await engine.runs.abort(run.id, createdBy)).id;
     },
     set: async (createdBy) =>
       (
@@ -420,12 +420,17 @@ async function createFixture(engine: Engine): Promise<Fixture> {
       return (await engine.users.createToken(user.id, { name: "matrix" })).token.id;
     },
     user: async () =>
-      (await engine.createUser({ name: `t-${randomUUID().slice(0, 8)}`, role: "viewer", password }))
-        .name,
+      (
+        await engine.users.create({
+          name: `t-${randomUUID().slice(0, 8)}`,
+          role: "viewer",
+          password,
+        })
+      ).name,
     scheduleId: schedule.id,
     subscriptionId: async () =>
       (
-        await engine.subscribe({
+        await engine.notifications.subscribe({
           jobId: "fixtures.noop",
           email: `${randomUUID().slice(0, 8)}@example.edu`,
           createdBy: "admin1",
@@ -486,13 +491,13 @@ describe("permission matrix", () => {
     expect(error).toBeInstanceOf(TRPCError);
     expect((error as TRPCError).code).toBe("FORBIDDEN");
     expect((error as TRPCError).message).toMatch(/^Permission "see other users' runs" is missing/);
-    expect((await t.engine.getRun(runId)).status).toBe("pending");
+    expect((await t.engine.runs.get(runId)).status).toBe("pending");
     const viewer = createCaller(createApiContext(t.engine, fx.users.viewer.self));
     const start = await viewer.runs.start({ jobId: "fixtures.noop" }).catch((e: unknown) => e);
     expect((start as TRPCError).message).toMatch(
       /^Permission "runs\.start" is missing: it needs the staff or admin role; you are signed in as viewer\.$/,
     );
-    expect((await t.engine.listRuns()).runs).toHaveLength(1);
+    expect((await t.engine.runs.list()).runs).toHaveLength(1);
   });
 });
 
@@ -566,7 +571,7 @@ describe("job permissions", () => {
     }
     expect(failures).toEqual([]);
     // A refused start stores nothing: the one purge run is the admin's, and no restore run exists.
-    const runs = (await t.engine.listRuns({ limit: 500 })).runs;
+    const runs = (await t.engine.runs.list({ limit: 500 })).runs;
     expect(runs.map((run) => run.jobId)).not.toContain("docket.restore");
     expect(
       runs.filter((run) => run.jobId === "docket.purge-history").map((run) => run.createdBy),

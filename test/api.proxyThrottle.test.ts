@@ -6,17 +6,6 @@ import { createTestEngine } from "./support/testEngine.ts";
 
 const password = "correct horse battery staple";
 
-/** Sets `DOCKET_TRUST_PROXY` (undefined deletes it) until disposed. */
-function trustProxy(value: "1" | undefined): Disposable {
-  const saved = process.env.DOCKET_TRUST_PROXY;
-  const apply = (next: string | undefined) => {
-    if (next === undefined) delete process.env.DOCKET_TRUST_PROXY;
-    else process.env.DOCKET_TRUST_PROXY = next;
-  };
-  apply(value);
-  return { [Symbol.dispose]: () => apply(saved) };
-}
-
 /**
  * `auth.login` over HTTP as a browser behind a proxy sends it. `forwardedFor`
  * may be several header lines, as a chain of proxies can send them.
@@ -54,8 +43,10 @@ function signIn(
 describe("api: the client address behind a proxy", () => {
   it("is the entry our proxy appended to X-Forwarded-For when it is trusted, else the socket's", async () => {
     await using t = await createTestEngine();
-    await t.engine.createUser({ name: "ana", role: "staff", password });
-    await using server = await startApiServer(t.engine);
+    await t.engine.users.create({ name: "ana", role: "staff", password });
+    // The API behind a proxy it trusts (DOCKET_TRUST_PROXY=1), and one serving clients directly.
+    await using behindProxy = await startApiServer(t.engine, { api: { trustProxy: true } });
+    await using direct = await startApiServer(t.engine);
     const cases: {
       trust: "1" | undefined;
       forwardedFor?: string | string[];
@@ -70,10 +61,9 @@ describe("api: the client address behind a proxy", () => {
       { trust: undefined, forwardedFor: "203.0.113.10", address: "127.0.0.1" },
     ];
     for (const [index, { trust, forwardedFor, address }] of cases.entries()) {
-      using _trust = trustProxy(trust);
       const userAgent = `case ${index}`;
       const response = await signIn(
-        server.origin,
+        (trust ? behindProxy : direct).origin,
         { name: "ana", password },
         { userAgent, ...(forwardedFor === undefined ? {} : { forwardedFor }) },
       );
@@ -92,10 +82,9 @@ describe("api: the client address behind a proxy", () => {
   });
 
   it("blocks an address whose client rotates the X-Forwarded-For value it writes itself", async () => {
-    using _trust = trustProxy("1");
     await using t = await createTestEngine();
-    await t.engine.createUser({ name: "ana", role: "staff", password });
-    await using server = await startApiServer(t.engine);
+    await t.engine.users.create({ name: "ana", role: "staff", password });
+    await using server = await startApiServer(t.engine, { api: { trustProxy: true } });
     const proxyAppended = "203.0.113.7";
     // Guesses at ever new user names (so no one user is throttled) from ever new
     // "addresses" the client wrote, all arriving through our proxy from one address.

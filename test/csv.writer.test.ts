@@ -65,7 +65,7 @@ describe("the CSV writer", () => {
       memberIds: { from: 1, to: titles.length },
     });
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "records.export-csv",
       params: {},
       setId,
@@ -75,7 +75,7 @@ describe("the CSV writer", () => {
       "completed",
     );
     let csv = "";
-    for await (const chunk of t.engine.readRunFile(run.id, "records.csv")) csv += chunk;
+    for await (const chunk of t.engine.runs.readFile(run.id, "records.csv")) csv += chunk;
 
     const [header, ...rows] = parseCsv(csv);
     expect(header).toEqual(["id", "title", "author", "year", "subjects"]);
@@ -107,7 +107,7 @@ describe("the CSV writer", () => {
       memberIds: { from: 1, to: records },
     });
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "records.export-csv",
       params: { includeSubjects: false },
       setId,
@@ -117,7 +117,7 @@ describe("the CSV writer", () => {
       "completed",
     );
     let csv = "";
-    for await (const chunk of t.engine.readRunFile(run.id, "records.csv")) csv += chunk;
+    for await (const chunk of t.engine.runs.readFile(run.id, "records.csv")) csv += chunk;
     const [header, ...rows] = parseCsv(csv);
     expect(header?.[0]).toBe("id");
     expect(rows.map((row) => Number(row[0]))).toEqual(

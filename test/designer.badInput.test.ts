@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 async function storedSubscriptions(): Promise<string[]> {
-  const rows = await server.engine.listSubscriptions();
+  const rows = await server.engine.notifications.listSubscriptions();
   return rows.map((row) => row.email).sort();
 }
 
@@ -34,7 +34,7 @@ test("the schedule editor refuses bad input next to each field, subscribers incl
   const page = await newPage(browser, server.url);
   await signIn(page, "ada", "ada-password-1");
   // A set that will be deleted while the editor has it chosen.
-  const doomed = await server.engine.createLogicalSet({
+  const doomed = await server.engine.sets.createLogical({
     name: "Loans to be deleted",
     target: "loans",
     filter: { all: [] },
@@ -50,7 +50,7 @@ test("the schedule editor refuses bad input next to each field, subscribers incl
   await page.getByRole("button", { name: "Create schedule" }).click();
   expect(await errorNextTo(name)).toBe("Give the schedule a name, e.g. Nightly loan anonymization");
   expect(await errorNextTo(job)).toBe("Choose the job it starts");
-  expect(await server.engine.listSchedules()).toEqual([]);
+  expect(await server.engine.schedules.list()).toEqual([]);
 
   // Several bad values at once: each is named next to its own field.
   await name.fill("Nightly anonymization");
@@ -59,7 +59,7 @@ test("the schedule editor refuses bad input next to each field, subscribers incl
   const doomedOption = setSelect.locator("option", { hasText: "Loans to be deleted" });
   await doomedOption.waitFor({ state: "attached" });
   await setSelect.selectOption(doomed.id);
-  await server.engine.deleteSet(doomed.id);
+  await server.engine.sets.delete(doomed.id);
   await page.getByLabel("Time zone").fill("Mars/Olympus");
   const days = page.getByLabel("Older than days");
   await days.fill("5");
@@ -96,7 +96,7 @@ test("the schedule editor refuses bad input next to each field, subscribers incl
   );
   await page.getByRole("alert").filter({ hasText: "The schedule was not saved" }).waitFor();
   await screenshot(page, "bad-input-schedule");
-  expect(await server.engine.listSchedules()).toEqual([]);
+  expect(await server.engine.schedules.list()).toEqual([]);
   expect(await storedSubscriptions()).toEqual([]);
 
   // Corrected: the schedule and its subscribers are saved together.
@@ -108,7 +108,7 @@ test("the schedule editor refuses bad input next to each field, subscribers incl
   await email.fill("systems@example.org");
   await page.getByRole("button", { name: "Create schedule" }).click();
   await page.waitForURL("**/schedules?created=*");
-  const [saved] = await server.engine.listSchedules();
+  const [saved] = await server.engine.schedules.list();
   expect(saved).toMatchObject({ name: "Nightly anonymization", params: { olderThanDays: 730 } });
   expect(await storedSubscriptions()).toEqual(["circulation@example.org", "systems@example.org"]);
 
@@ -124,7 +124,7 @@ test("the schedule editor refuses bad input next to each field, subscribers incl
   await badEdit.locator(".field__error").waitFor();
   expect(await errorNextTo(name)).toMatch(/Give the schedule a name/);
   await screenshot(page, "bad-input-schedule-edit");
-  expect((await server.engine.getSchedule(saved?.id ?? "")).name).toBe("Nightly anonymization");
+  expect((await server.engine.schedules.get(saved?.id ?? "")).name).toBe("Nightly anonymization");
   expect(await storedSubscriptions()).toEqual(["circulation@example.org", "systems@example.org"]);
 
   // Fixed: the removal and the new name are stored together.
@@ -132,7 +132,7 @@ test("the schedule editor refuses bad input next to each field, subscribers incl
   await name.fill("Nightly loan anonymization");
   await page.getByRole("button", { name: "Save changes" }).click();
   await page.getByRole("status").filter({ hasText: "Saved" }).waitFor();
-  expect((await server.engine.getSchedule(saved?.id ?? "")).name).toBe(
+  expect((await server.engine.schedules.get(saved?.id ?? "")).name).toBe(
     "Nightly loan anonymization",
   );
   expect(await storedSubscriptions()).toEqual(["systems@example.org"]);
@@ -143,7 +143,7 @@ test("the set forms refuse bad input next to each field and store nothing", asyn
   await signIn(page, "sam", "sam-password-1");
   await page.goto("/sets");
   await page.getByRole("table", { name: "Sets" }).waitFor();
-  const setNames = async () => (await server.engine.listSets()).map((set) => set.name).sort();
+  const setNames = async () => (await server.engine.sets.list()).map((set) => set.name).sort();
   const before = await setNames();
 
   // Itemized: no name; then a name taken; then an id that can never be a record's.

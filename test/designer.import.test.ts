@@ -72,7 +72,7 @@ test("staff paste a 3-row CSV into the import form and 3 records are created", a
   await screenshot(page, "import-review");
   const runId = await submitAndWaitForRun(page);
   expect(await titlesAfter(before)).toEqual(["Moby-Dick", "Flatland, a Romance", 'The 12" single']);
-  const run = await server.engine.getRun(runId);
+  const run = await server.engine.runs.get(runId);
   expect(run).toMatchObject({ status: "completed", createdBy: "sam" });
   expect(run.report).toMatchObject({ processed: 3, changed: 3, failed: 0 });
   await page.close();
@@ -80,7 +80,7 @@ test("staff paste a 3-row CSV into the import form and 3 records are created", a
 
 test("a CSV that cannot be read whole is refused next to its field, naming the line; nothing is stored", async () => {
   const page = await signedInStaff();
-  const runsBefore = (await server.engine.listRuns({})).runs.length;
+  const runsBefore = (await server.engine.runs.list({})).runs.length;
   await page.goto("/run?jobId=records.import-csv");
   await page.getByLabel("CSV text").fill('title,author\nOne,A\n"The 12 single,Band\nTwo,B\n');
   await page.getByRole("button", { name: "Next" }).click();
@@ -88,7 +88,7 @@ test("a CSV that cannot be read whole is refused next to its field, naming the l
   await expect.poll(() => error.innerText(), eventually).toMatch(/^Line 3: .*never closed/);
   await screenshot(page, "import-refused");
   expect(await page.getByLabel("CSV text").getAttribute("aria-invalid")).toBe("true");
-  expect((await server.engine.listRuns({})).runs.length).toBe(runsBefore);
+  expect((await server.engine.runs.list({})).runs.length).toBe(runsBefore);
   await page.close();
 });
 

@@ -82,16 +82,16 @@ describe("the job page", () => {
 
 describe("the dependency graph", () => {
   test("shows job types by category, their conflicts, waits, events and schedules, and what runs now", async () => {
-    const [set] = await server.engine.listSets({ target: "records" });
+    const [set] = await server.engine.sets.list({ target: "records" });
     if (!set) throw new Error("the demo catalog has no set of records");
-    const run = await server.engine.startRun({
+    const run = await server.engine.runs.start({
       jobId: "authorities.link-headings",
       params: { ticks: 3000 },
       setId: set.id,
       createdBy: "ada",
     });
     await pollUntil("the heading linking run to be running", async () =>
-      (await server.engine.getRun(run.id)).status === "running" ? true : undefined,
+      (await server.engine.runs.get(run.id)).status === "running" ? true : undefined,
     );
     try {
       await page.goto("/graph");
@@ -115,7 +115,7 @@ describe("the dependency graph", () => {
       await page.keyboard.press("Enter");
       await page.waitForURL("**/jobs/authorities.correct-preferred-terms");
     } finally {
-      await server.engine.abortRun(run.id, "ada");
+      await server.engine.runs.abort(run.id, "ada");
     }
   });
 });

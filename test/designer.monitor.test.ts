@@ -16,7 +16,7 @@ let browser: TestBrowser;
 
 /** Runs that end within a second or so: a shelf scan of `shelves` ticks. */
 function startQuickScan(engine: Engine, createdBy: string, description: string): Promise<Run> {
-  return engine.startRun({
+  return engine.runs.start({
     jobId: "fixtures.shelf-scan",
     params: { shelves: 2, perTick: 1 },
     createdBy,
@@ -29,7 +29,7 @@ async function waitForEnd(engine: Engine, ids: readonly string[]): Promise<void>
   await pollUntil(
     `${ids.length} runs to end`,
     async () => {
-      const runs = await Promise.all(ids.map((id) => engine.getRun(id)));
+      const runs = await Promise.all(ids.map((id) => engine.runs.get(id)));
       return runs.every((run) => run.endedAt !== null) ? true : undefined;
     },
     { timeoutMs: 60_000, intervalMs: 200 },
@@ -49,7 +49,7 @@ beforeAll(async () => {
     );
   }
   // Scheduled runs for the dashboard's status widget: two complete, one fails.
-  const schedule = await engine.createSchedule({
+  const schedule = await engine.schedules.create({
     name: "Nightly shelf scan",
     jobId: "fixtures.shelf-scan",
     params: { shelves: 2, perTick: 1 },
@@ -58,7 +58,7 @@ beforeAll(async () => {
     active: true,
     createdBy: "ada",
   });
-  const failing = await engine.createSchedule({
+  const failing = await engine.schedules.create({
     name: "Weekly stacks audit",
     jobId: "fixtures.shelf-scan",
     params: { shelves: 4, perTick: 1, failAt: 2 },
@@ -67,9 +67,9 @@ beforeAll(async () => {
     active: false,
     createdBy: "ada",
   });
-  runs.push(await engine.runScheduleNow(schedule.id));
-  runs.push(await engine.runScheduleNow(schedule.id));
-  runs.push(await engine.runScheduleNow(failing.id));
+  runs.push(await engine.schedules.runNow(schedule.id));
+  runs.push(await engine.schedules.runNow(schedule.id));
+  runs.push(await engine.schedules.runNow(failing.id));
   await waitForEnd(
     engine,
     runs.map((run) => run.id),
@@ -152,7 +152,7 @@ test("the history pages by cursor, filters, exports CSV and clears inactive runs
   await dialog.getByRole("button", { name: "Clear runs" }).click();
   await page.getByText("Cleared 33 ended runs.").waitFor();
   await page.getByText("No runs have ended yet").waitFor();
-  expect((await server.engine.listRuns({ limit: 500 })).runs).toHaveLength(0);
+  expect((await server.engine.runs.list({ limit: 500 })).runs).toHaveLength(0);
 }, 180_000);
 
 test("the running tab updates by itself as runs start and end", async () => {
@@ -161,7 +161,7 @@ test("the running tab updates by itself as runs start and end", async () => {
   await page.goto("/monitor?tab=running");
   await page.getByText("Nothing is running or waiting").waitFor();
 
-  const run = await server.engine.startRun({
+  const run = await server.engine.runs.start({
     jobId: "fixtures.shelf-scan",
     params: {},
     createdBy: "sam",
@@ -178,6 +178,6 @@ test("the running tab updates by itself as runs start and end", async () => {
   await expect.poll(() => row.getByRole("progressbar").count(), live).toBe(1);
   await screenshot(page, "monitor-running");
 
-  await server.engine.abortRun(run.id, "ada");
+  await server.engine.runs.abort(run.id, "ada");
   await page.getByText("Nothing is running or waiting").waitFor(live);
 }, 120_000);

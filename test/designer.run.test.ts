@@ -186,7 +186,7 @@ test("a staff user runs change item policy on a set through the wizard and watch
     .poll(() => page.getByTestId("run-graph").getAttribute("data-current"), eventually)
     .toBe("changePolicy.done");
 
-  const run = await server.engine.getRun(runId);
+  const run = await server.engine.runs.get(runId);
   expect(run).toMatchObject({
     status: "completed",
     createdBy: "sam",
@@ -215,14 +215,14 @@ test("a staff user runs change item policy on a set through the wizard and watch
   );
   const restoreId = page.url().split("/").at(-1) ?? "";
   await expect.poll(() => statusText(page), { timeout: 60_000, interval: 200 }).toBe("completed");
-  const restore = await server.engine.getRun(restoreId);
+  const restore = await server.engine.runs.get(restoreId);
   expect(restore.restoresRunId).toBe(runId);
   expect(restore.report?.changed).toBe(changed);
 }, 180_000);
 
 test("a staff user aborts a long run from its page: it shows aborting, then aborted", async () => {
   await ensureWorker();
-  const run = await server.engine.startRun({
+  const run = await server.engine.runs.start({
     jobId: "fixtures.shelf-scan",
     params: {},
     createdBy: "sam",
@@ -257,7 +257,7 @@ test("a staff user aborts a long run from its page: it shows aborting, then abor
     "aborting",
     "aborted",
   ]);
-  expect((await server.engine.getRun(run.id)).status).toBe("aborted");
+  expect((await server.engine.runs.get(run.id)).status).toBe("aborted");
   await expect
     .poll(() => page.getByRole("button", { name: "Abort run" }).count(), eventually)
     .toBe(0);
@@ -273,7 +273,7 @@ test("a staff user aborts a long run from its page: it shows aborting, then abor
 }, 120_000);
 
 test("invalid parameters in the wizard show field errors and start nothing", async () => {
-  const before = (await server.engine.listRuns({ limit: 500 })).runs.length;
+  const before = (await server.engine.runs.list({ limit: 500 })).runs.length;
   const page = await newPage(browser, server.url);
   await signIn(page, "sam", "sam-password-1");
   await page.goto("/run");
@@ -296,7 +296,7 @@ test("invalid parameters in the wizard show field errors and start nothing", asy
   expect(new URL(page.url()).pathname).toBe("/run");
   await screenshot(page, "run-wizard-invalid-params");
   expect(await page.getByRole("button", { name: "Submit" }).count()).toBe(0);
-  expect((await server.engine.listRuns({ limit: 500 })).runs.length).toBe(before);
+  expect((await server.engine.runs.list({ limit: 500 })).runs.length).toBe(before);
 }, 120_000);
 
 test("a run with record errors lists the failed records with their reasons", async () => {
@@ -310,13 +310,13 @@ test("a run with record errors lists the failed records with their reasons", asy
     .execute();
   const withdrawn = items.slice(0, 2).map((item) => item.id);
   await db.updateTable("items").set({ status: "withdrawn" }).where("id", "in", withdrawn).execute();
-  const { set } = await server.engine.createItemizedSet({
+  const { set } = await server.engine.sets.createItemized({
     name: "Returned from the bindery",
     target: "items",
     memberIds: items.map((item) => item.id),
     createdBy: "sam",
   });
-  const run = await server.engine.startRun({
+  const run = await server.engine.runs.start({
     jobId: "items.change-policy",
     params: { policy: "Reference only" },
     setId: set.id,
@@ -417,7 +417,7 @@ test("a staff user signs in and starts a run with the keyboard alone", async () 
   await tabTo(page, dialog.getByRole("button", { name: "Confirm" }));
   await page.keyboard.press("Enter");
   await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
-  const run = await server.engine.getRun(page.url().split("/").at(-1) ?? "");
+  const run = await server.engine.runs.get(page.url().split("/").at(-1) ?? "");
   expect(run).toMatchObject({
     jobId: "items.change-policy",
     createdBy: "sam",

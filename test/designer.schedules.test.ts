@@ -72,7 +72,7 @@ test("an admin schedules a job with the visual editor, previews its next runs in
   const toggle = row.getByRole("switch", { name: "Active: Nightly loan anonymization" });
   expect(await toggle.getAttribute("aria-checked")).toBe("true");
 
-  const [saved] = await server.engine.listSchedules({});
+  const [saved] = await server.engine.schedules.list({});
   expect(saved).toMatchObject({
     name: "Nightly loan anonymization",
     jobId: "loans.anonymize",
@@ -81,14 +81,14 @@ test("an admin schedules a job with the visual editor, previews its next runs in
     params: { olderThanDays: 730 },
     active: true,
   });
-  expect(await server.engine.listSubscriptions({ scheduleId: saved?.id })).toMatchObject([
-    { email: "circulation@example.org", onSuccess: true, onError: true },
-  ]);
+  expect(
+    await server.engine.notifications.listSubscriptions({ scheduleId: saved?.id }),
+  ).toMatchObject([{ email: "circulation@example.org", onSuccess: true, onError: true }]);
 
   await toggle.click();
   await expect.poll(() => toggle.getAttribute("aria-checked"), eventually).toBe("false");
   await row.getByText("inactive", { exact: true }).waitFor();
-  expect((await server.engine.getSchedule(saved?.id ?? "")).active).toBe(false);
+  expect((await server.engine.schedules.get(saved?.id ?? "")).active).toBe(false);
 
   // Still inactive after a reload, and listed under Inactive.
   await page.goto("/schedules");
@@ -112,7 +112,7 @@ test("an admin schedules a job with the visual editor, previews its next runs in
   await page.getByLabel("At", { exact: true }).fill("07:15");
   await page.getByRole("button", { name: "Save changes" }).click();
   await page.getByText("Every Monday at 07:15 (Europe/Berlin); inactive.").waitFor();
-  expect((await server.engine.getSchedule(saved?.id ?? "")).cron).toBe("15 7 * * 1");
+  expect((await server.engine.schedules.get(saved?.id ?? "")).cron).toBe("15 7 * * 1");
 
   // A viewer reads schedules but changes none.
   const viewer = await newPage(browser, server.url);

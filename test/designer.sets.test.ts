@@ -54,7 +54,7 @@ test("staff make an itemized set from pasted barcodes and a logical one with a l
     .locator(".field__error")
     .filter({ hasText: 'No item has the barcode "NOT-A-BARCODE"' })
     .waitFor();
-  expect((await server.engine.listSets()).map((set) => set.name)).not.toContain(
+  expect((await server.engine.sets.list()).map((set) => set.name)).not.toContain(
     "Bay 12 shelf read",
   );
   // …until leaving it out is chosen.
@@ -72,7 +72,7 @@ test("staff make an itemized set from pasted barcodes and a logical one with a l
   await page.getByRole("button", { name: "Add condition" }).click();
   await page.getByLabel("Field of condition 1").selectOption("library");
   await page.getByLabel("Value of condition 1").fill("Music Library");
-  const expected = await server.engine.countSetFilter({
+  const expected = await server.engine.sets.countFilter({
     target: "items",
     filter: { all: [{ field: "library", op: "eq", value: "Music Library" }] },
   });

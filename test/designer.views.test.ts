@@ -60,7 +60,7 @@ async function waitForEnd(engine: Engine, run: Run): Promise<Run> {
   return pollUntil(
     `run ${run.id} to end`,
     async () => {
-      const now = await engine.getRun(run.id);
+      const now = await engine.runs.get(run.id);
       return ended.includes(now.status) ? now : undefined;
     },
     { timeoutMs: 60_000, intervalMs: 100 },
@@ -68,7 +68,7 @@ async function waitForEnd(engine: Engine, run: Run): Promise<Run> {
 }
 
 function withdraw(createdBy: string, reason: string, setId: string): Promise<Run> {
-  return server.engine.startRun({
+  return server.engine.runs.start({
     jobId: "items.withdraw",
     params: { reason },
     setId,
@@ -79,7 +79,7 @@ function withdraw(createdBy: string, reason: string, setId: string): Promise<Run
 }
 
 function greet(createdBy: string, name: string): Promise<Run> {
-  return server.engine.startRun({
+  return server.engine.runs.start({
     jobId: "examples.greet",
     params: { name, times: 1 },
     createdBy,
@@ -120,7 +120,7 @@ test("clearing inactive runs confirms with their count and restore data, and the
   await page.getByText("No runs have ended yet").waitFor(atOnce);
   await screenshot(page, "views-cleared");
   // Only Sue's runs went.
-  expect((await server.engine.listRuns()).runs.map((run) => run.id)).toEqual([others.id]);
+  expect((await server.engine.runs.list()).runs.map((run) => run.id)).toEqual([others.id]);
 }, 180_000);
 
 test("a restored run says so and links to its restore, with no second Restore; it follows a restore made elsewhere", async () => {
@@ -168,7 +168,7 @@ test("a restored run says so and links to its restore, with no second Restore; i
   await waitForEnd(server.engine, second);
   await page.goto(`/runs/${second.id}`);
   await page.getByRole("button", { name: "Restore…" }).waitFor();
-  const elsewhere = await server.engine.restoreRun({ runId: second.id, createdBy: "ada" });
+  const elsewhere = await server.engine.runs.restore({ runId: second.id, createdBy: "ada" });
   await page.getByTestId("restored-notice").waitFor(atOnce);
   expect(await page.getByTestId("restored-notice").getByRole("link").getAttribute("href")).toBe(
     `/runs/${elsewhere.id}`,
@@ -178,7 +178,7 @@ test("a restored run says so and links to its restore, with no second Restore; i
 
 test("a run that failed with an error retrying cannot fix offers no Retry; one that may be fixed does", async () => {
   const lookup = (isbn: string, failures: number) =>
-    server.engine.startRun({
+    server.engine.runs.start({
       jobId: "examples.flaky-lookup",
       params: { isbn, failures },
       createdBy: "sam",
@@ -233,8 +233,8 @@ test("starting a history purge confirms with the count of runs it will delete, a
   await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
   const purgeId = page.url().split("/").at(-1) ?? "";
   await expect.poll(() => statusText(page), eventually).toBe("completed");
-  expect((await server.engine.getRun(purgeId)).context).toMatchObject({ deleted: 2 });
-  const left = (await server.engine.listRuns({ limit: 500 })).runs.map((run) => run.id);
+  expect((await server.engine.runs.get(purgeId)).context).toMatchObject({ deleted: 2 });
+  const left = (await server.engine.runs.list({ limit: 500 })).runs.map((run) => run.id);
   expect(left).not.toContain(old[0]?.id);
   expect(left).not.toContain(old[1]?.id);
 }, 180_000);

@@ -177,7 +177,7 @@ test("an admin composes a workflow with a failure branch by drag and drop, saves
   const children = status.nodes.flatMap((n) => (n.childRunId ? [n.childRunId] : []));
   expect(children).toHaveLength(2);
   for (const child of children) {
-    expect(await server.engine.getRun(child)).toMatchObject({
+    expect(await server.engine.runs.get(child)).toMatchObject({
       status: "completed",
       trigger: { kind: "workflow", parentRunId: runId },
     });
@@ -237,7 +237,7 @@ test("an admin composes a workflow with a failure branch by drag and drop, saves
       timeout: 60_000,
     })
     .toBe("completed");
-  expect(await server.engine.getRun(againId)).toMatchObject({
+  expect(await server.engine.runs.get(againId)).toMatchObject({
     jobId: `workflow:${workflow?.id}`,
     createdBy: "ada",
     description: "Nightly shelf check",

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { loadJobRegistry } from "@docket/engine";
+import { loadJobRegistry } from "@docket/engine/testing";
 import { InvalidJobDefinitionError } from "@docket/sdk";
 import { describe, expect, it } from "vitest";
 

@@ -7,7 +7,7 @@ describe("runs", () => {
     await using t = await createTestEngine();
     const { engine } = t;
     await using _worker = await engine.startWorker();
-    const run = await engine.startRun({
+    const run = await engine.runs.start({
       jobId: "fixtures.side-effect",
       params: { label: "abc" },
       createdBy: "ana",
@@ -22,7 +22,7 @@ describe("runs", () => {
       trail: ["prepared", "applied"],
     });
     expect(done.stateValue).toBe("done");
-    const events = await engine.listRunEvents({ runId: run.id });
+    const events = await engine.runs.listEvents({ runId: run.id });
     const transitions = events
       .filter((e) => e.type === "transition")
       .map((e) => (e.data as { value: unknown }).value);
@@ -34,9 +34,9 @@ describe("runs", () => {
     await using t = await createTestEngine();
     const { engine } = t;
     await expect(
-      engine.startRun({ jobId: "fixtures.nope", params: {}, createdBy: "ana" }),
+      engine.runs.start({ jobId: "fixtures.nope", params: {}, createdBy: "ana" }),
     ).rejects.toThrow(/Unknown job "fixtures.nope". Known jobs: .*fixtures.side-effect/);
-    const invalid = engine.startRun({
+    const invalid = engine.runs.start({
       jobId: "fixtures.side-effect",
       params: { label: 5, gated: "yes" },
       createdBy: "ana",
@@ -45,7 +45,7 @@ describe("runs", () => {
     const error = (await invalid.catch((e: unknown) => e)) as InvalidParamsError;
     expect(error.issues.map((i) => i.path).sort()).toEqual(["params.gated", "params.label"]);
     expect(error.message).toMatch(/Invalid parameters for job "fixtures.side-effect"/);
-    expect((await engine.listRuns()).runs).toHaveLength(0);
+    expect((await engine.runs.list()).runs).toHaveLength(0);
     const { rows } = await t.engine.internals.boss
       .getDb()
       .executeSql("select count(*)::int as n from pgboss.job");
@@ -55,7 +55,7 @@ describe("runs", () => {
   it("retries a failing step with backoff and logs each retry", async () => {
     await using t = await createTestEngine();
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "fixtures.flaky",
       params: { failures: 2 },
       createdBy: "ana",
@@ -63,7 +63,7 @@ describe("runs", () => {
     const done = await waitForStatus(t.engine, run.id, ["completed", "failed"]);
     expect(done.status).toBe("completed");
     expect(done.context).toMatchObject({ succeededOnTry: 3 });
-    const logs = await t.engine.listRunEvents({ runId: run.id, types: ["log"] });
+    const logs = await t.engine.runs.listEvents({ runId: run.id, types: ["log"] });
     expect(logs.map((e) => (e.data as { message: string }).message)).toEqual([
       expect.stringMatching(
         /^Try 1 of 4 failed: Transient failure on try 1\. Retrying in 10 ms\.$/,
@@ -77,7 +77,7 @@ describe("runs", () => {
   it("fails the run at once when a step throws NonRetriableError", async () => {
     await using t = await createTestEngine();
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "fixtures.flaky",
       params: { failures: 0, fatal: true },
       createdBy: "ana",
@@ -89,13 +89,13 @@ describe("runs", () => {
       state: "trying",
       name: "NonRetriableError",
     });
-    expect(await t.engine.listRunEvents({ runId: run.id, types: ["log"] })).toHaveLength(0);
+    expect(await t.engine.runs.listEvents({ runId: run.id, types: ["log"] })).toHaveLength(0);
   });
 
   it("fails a run that exceeds its job's timeout", async () => {
     await using t = await createTestEngine();
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.startRun({ jobId: "fixtures.slow", params: {}, createdBy: "ana" });
+    const run = await t.engine.runs.start({ jobId: "fixtures.slow", params: {}, createdBy: "ana" });
     const done = await waitForStatus(t.engine, run.id, ["completed", "failed"]);
     expect(done.status).toBe("failed");
     expect(done.error?.message).toMatch(
@@ -105,44 +105,44 @@ describe("runs", () => {
 
   it("aborts a pending run at once and refuses to abort an ended run", async () => {
     await using t = await createTestEngine();
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "fixtures.blocking",
       params: {},
       createdBy: "ana",
     });
-    const aborted = await t.engine.abortRun(run.id, "ana");
+    const aborted = await t.engine.runs.abort(run.id, "ana");
     expect(aborted.status).toBe("aborted");
-    await expect(t.engine.abortRun(run.id, "ana")).rejects.toBeInstanceOf(ConflictError);
+    await expect(t.engine.runs.abort(run.id, "ana")).rejects.toBeInstanceOf(ConflictError);
     await expect(
-      t.engine.abortRun("5a4c9d56-0000-4000-8000-000000000000", "ana"),
+      t.engine.runs.abort("5a4c9d56-0000-4000-8000-000000000000", "ana"),
     ).rejects.toBeInstanceOf(NotFoundError);
-    await expect(t.engine.getRun("not-a-uuid")).rejects.toThrow(/Unknown run "not-a-uuid"/);
+    await expect(t.engine.runs.get("not-a-uuid")).rejects.toThrow(/Unknown run "not-a-uuid"/);
     // A worker started later skips the stale queue job.
     await using _worker = await t.engine.startWorker();
     const { rows } = await t.engine.internals.boss
       .getDb()
       .executeSql("select state from pgboss.job where data->>'runId' = $1", [run.id]);
     expect(rows).toHaveLength(1);
-    expect((await t.engine.getRun(run.id)).status).toBe("aborted");
+    expect((await t.engine.runs.get(run.id)).status).toBe("aborted");
   });
 
   it("aborts a running run: the step's AbortSignal fires and the run ends aborted", async () => {
     await using t = await createTestEngine();
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "fixtures.blocking",
       params: {},
       createdBy: "ana",
     });
     await waitForStatus(t.engine, run.id, ["running"]);
-    await t.engine.abortRun(run.id, "ana");
+    await t.engine.runs.abort(run.id, "ana");
     const done = await waitForStatus(t.engine, run.id, ["aborted", "failed", "completed"]);
     expect(done).toMatchObject({ status: "aborted", error: null });
   });
 
   it("fails clearly when the job's machine changed since the run started", async () => {
     await using t = await createTestEngine();
-    const run = await t.engine.startRun({ jobId: "fixtures.noop", params: {}, createdBy: "ana" });
+    const run = await t.engine.runs.start({ jobId: "fixtures.noop", params: {}, createdBy: "ana" });
     await t.engine.internals.db
       .updateTable("runs")
       .set({ machine_version: "0123456789abcdef" })

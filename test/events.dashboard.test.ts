@@ -37,7 +37,7 @@ describe("event-triggered jobs", () => {
     const listed = await api.events.list();
     expect(listed.map((event) => event.id)).toEqual([invalid.id, valid.id]);
     expect(listed[0]!.triggered).toEqual(invalid.triggered);
-    expect((await t.engine.listRuns()).runs).toHaveLength(1);
+    expect((await t.engine.runs.list()).runs).toHaveLength(1);
 
     const nobody = await api.events.emit({ name: "nobody.listens", data: {} });
     expect(nobody.triggered).toEqual([]);
@@ -58,7 +58,7 @@ describe("dashboard summary", () => {
       ["fixtures.flaky", { failures: 0, fatal: true }],
     ] as const) {
       runs.push(
-        await t.engine.startRun({
+        await t.engine.runs.start({
           jobId,
           params,
           createdBy: "scheduler",
@@ -66,7 +66,7 @@ describe("dashboard summary", () => {
         }),
       );
     }
-    const manual = await t.engine.startRun({
+    const manual = await t.engine.runs.start({
       jobId: "fixtures.noop",
       params: {},
       createdBy: "ana",

@@ -27,7 +27,7 @@ describe("gates", () => {
     const started: Run[] = [];
     for (let i = 0; i < 20; i++) {
       started.push(
-        await t.engine.startRun({
+        await t.engine.runs.start({
           jobId: "fixtures.solo",
           params: { holdMs: 150 },
           createdBy: "ana",
@@ -35,7 +35,7 @@ describe("gates", () => {
       );
     }
     const queued = await pollUntil("a run to wait at the gate", async () =>
-      (await t.engine.listRuns({ status: ["queued"] })).runs.at(0),
+      (await t.engine.runs.list({ status: ["queued"] })).runs.at(0),
     );
     expect(queued.waitingReason).toMatch(/^Waiting for run [0-9a-f-]{36} of Solo$/);
     const runs = await Promise.all(
@@ -51,13 +51,13 @@ describe("gates", () => {
     await using t = await createTestEngine();
     await using _worker = await t.engine.startWorker();
     // A holds long enough that B is seen waiting even on a machine stalled for seconds.
-    const a = await t.engine.startRun({
+    const a = await t.engine.runs.start({
       jobId: "fixtures.conflict-a",
       params: { holdMs: 4_000 },
       createdBy: "ana",
     });
     await waitForStatus(t.engine, a.id, ["running"]);
-    const b = await t.engine.startRun({
+    const b = await t.engine.runs.start({
       jobId: "fixtures.conflict-b",
       params: { holdMs: 300 },
       createdBy: "ana",
@@ -65,18 +65,18 @@ describe("gates", () => {
     const waiting = await waitForStatus(t.engine, b.id, ["queued"]);
     expect(waiting.waitingReason).toBe(`Conflicts with run ${a.id} of Conflict A`);
     // and the other way round: a second A waits for that B
-    const b2 = await t.engine.startRun({
+    const b2 = await t.engine.runs.start({
       jobId: "fixtures.conflict-b",
       params: { holdMs: 600 },
       createdBy: "ana",
     });
     const runs = await Promise.all([a, b, b2].map((run) => waitForStatus(t.engine, run.id, ended)));
-    const a2 = await t.engine.startRun({
+    const a2 = await t.engine.runs.start({
       jobId: "fixtures.conflict-a",
       params: { holdMs: 100 },
       createdBy: "ana",
     });
-    const b3 = await t.engine.startRun({
+    const b3 = await t.engine.runs.start({
       jobId: "fixtures.conflict-b",
       params: { holdMs: 600 },
       createdBy: "ana",
@@ -95,13 +95,13 @@ describe("gates", () => {
   it("starts a waitsFor run within 2 s of its blocker ending, and releases it when the blocker is aborted", async () => {
     await using t = await createTestEngine();
     await using _worker = await t.engine.startWorker();
-    const solo = await t.engine.startRun({
+    const solo = await t.engine.runs.start({
       jobId: "fixtures.solo",
       params: { holdMs: 800 },
       createdBy: "ana",
     });
     await waitForStatus(t.engine, solo.id, ["running"]);
-    const waiter = await t.engine.startRun({
+    const waiter = await t.engine.runs.start({
       jobId: "fixtures.waiter",
       params: { holdMs: 10 },
       createdBy: "ana",
@@ -115,19 +115,19 @@ describe("gates", () => {
     expect(waiterDone!.startedAt!.getTime() - soloDone!.endedAt!.getTime()).toBeLessThan(2_000);
     expect(waiterDone!.startedAt!.getTime()).toBeGreaterThanOrEqual(soloDone!.endedAt!.getTime());
 
-    const blocker = await t.engine.startRun({
+    const blocker = await t.engine.runs.start({
       jobId: "fixtures.solo",
       params: { holdMs: 60_000 },
       createdBy: "ana",
     });
     await waitForStatus(t.engine, blocker.id, ["running"]);
-    const released = await t.engine.startRun({
+    const released = await t.engine.runs.start({
       jobId: "fixtures.waiter",
       params: { holdMs: 10 },
       createdBy: "ana",
     });
     await waitForStatus(t.engine, released.id, ["queued"]);
-    await t.engine.abortRun(blocker.id, "ana");
+    await t.engine.runs.abort(blocker.id, "ana");
     expect((await waitForStatus(t.engine, released.id, ended, 10_000)).status).toBe("completed");
   });
 
@@ -135,13 +135,13 @@ describe("gates", () => {
     await using t = await createTestEngine();
     const doomed = spawnWorker(t.database.url);
     await doomed.ready;
-    const blocker = await t.engine.startRun({
+    const blocker = await t.engine.runs.start({
       jobId: "fixtures.solo",
       params: { holdMs: 3_000 },
       createdBy: "ana",
     });
     await waitForStatus(t.engine, blocker.id, ["running"]);
-    const waiter = await t.engine.startRun({
+    const waiter = await t.engine.runs.start({
       jobId: "fixtures.waiter",
       params: { holdMs: 10 },
       createdBy: "ana",
@@ -165,14 +165,14 @@ describe("gates", () => {
     const low = [];
     for (let i = 0; i < 3; i++)
       low.push(
-        await t.engine.startRun({
+        await t.engine.runs.start({
           jobId: "fixtures.conflict-b",
           params: { holdMs: 50 },
           createdBy: "ana",
           priority: 0,
         }),
       );
-    const high = await t.engine.startRun({
+    const high = await t.engine.runs.start({
       jobId: "fixtures.conflict-b",
       params: { holdMs: 50 },
       createdBy: "ana",
@@ -189,19 +189,19 @@ describe("gates", () => {
   it("holds runs over the global cap as pending with a reason", async () => {
     await using t = await createTestEngine({ maxRunningRuns: 1 });
     await using _worker = await t.engine.startWorker({ concurrency: 5 });
-    const first = await t.engine.startRun({
+    const first = await t.engine.runs.start({
       jobId: "fixtures.conflict-b",
       params: { holdMs: 800 },
       createdBy: "ana",
     });
     await waitForStatus(t.engine, first.id, ["running"]);
-    const second = await t.engine.startRun({
+    const second = await t.engine.runs.start({
       jobId: "fixtures.conflict-b",
       params: { holdMs: 10 },
       createdBy: "ana",
     });
     const pending = await pollUntil("the second run to wait for a slot", async () => {
-      const run = await t.engine.getRun(second.id);
+      const run = await t.engine.runs.get(second.id);
       return run.waitingReason ? run : undefined;
     });
     expect(pending.status).toBe("pending");

@@ -8,22 +8,22 @@ describe("example jobs in jobs/", () => {
   it("run to completion on the engine", async () => {
     await using t = await createTestEngine({ jobsDir });
     await using _worker = await t.engine.startWorker({ parkThresholdMs: 1_000 });
-    const greet = await t.engine.startRun({
+    const greet = await t.engine.runs.start({
       jobId: "examples.greet",
       params: { name: "Ada", times: 3 },
       createdBy: "ana",
     });
-    const reminder = await t.engine.startRun({
+    const reminder = await t.engine.runs.start({
       jobId: "examples.reminder",
       params: { message: "Shelf read", delaySeconds: 2 },
       createdBy: "ana",
     });
-    const lookup = await t.engine.startRun({
+    const lookup = await t.engine.runs.start({
       jobId: "examples.flaky-lookup",
       params: { isbn: "9780306406157", failures: 1 },
       createdBy: "ana",
     });
-    const missing = await t.engine.startRun({
+    const missing = await t.engine.runs.start({
       jobId: "examples.flaky-lookup",
       params: { isbn: "0000000000" },
       createdBy: "ana",

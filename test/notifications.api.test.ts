@@ -1,5 +1,5 @@
 import { type AppRouter, createApiContext, createCaller } from "@docket/api";
-import { enqueueRunNotifications } from "@docket/engine";
+import { enqueueRunNotifications } from "@docket/engine/testing";
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it, onTestFinished } from "vitest";

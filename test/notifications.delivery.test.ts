@@ -1,11 +1,10 @@
+import { createEngine, type Engine } from "@docket/engine";
 import {
-  createEngine,
-  type Engine,
   enqueueRunNotifications,
   type Notification,
   notifyMissedRuns,
   startNotificationSender,
-} from "@docket/engine";
+} from "@docket/engine/testing";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { query } from "./support/catalogFixture.ts";
@@ -32,7 +31,7 @@ function setEnv(values: Record<string, string | undefined>): Disposable {
  * (unique run, email, kind), which the assertions also show.
  */
 async function enqueueAfterEnd(engine: Engine, runId: string): Promise<number> {
-  const run = await engine.getRun(runId);
+  const run = await engine.runs.get(runId);
   const jobTitle = engine.registry.get(run.jobId).definition.title;
   return engine.internals.db
     .transaction()
@@ -40,7 +39,7 @@ async function enqueueAfterEnd(engine: Engine, runId: string): Promise<number> {
 }
 
 async function notificationsOf(engine: Engine, runId: string): Promise<Notification[]> {
-  return (await engine.listNotifications({ runId })).notifications;
+  return (await engine.notifications.list({ runId })).notifications;
 }
 
 /** Waits until none of the run's notifications is pending. */
@@ -63,7 +62,7 @@ describe("notifications delivery", () => {
       jobsDir: fixtureJobsDir,
     });
     const subscribe = (jobId: string, email: string, onSuccess: boolean, onError: boolean) =>
-      t.engine.subscribe({ jobId, email, onSuccess, onError, createdBy: "ana" });
+      t.engine.notifications.subscribe({ jobId, email, onSuccess, onError, createdBy: "ana" });
     await subscribe("fixtures.flaky", "Errors@Example.org ", false, true);
     await subscribe("fixtures.flaky", "flaky-success@example.org", true, false);
     await subscribe("fixtures.noop", "success@example.org", true, false);
@@ -72,12 +71,12 @@ describe("notifications delivery", () => {
 
     await using _worker = await t.engine.startWorker();
     await using _secondWorker = await second.startWorker();
-    const failing = await t.engine.startRun({
+    const failing = await t.engine.runs.start({
       jobId: "fixtures.flaky",
       params: fatal,
       createdBy: "ana",
     });
-    const passing = await t.engine.startRun({
+    const passing = await t.engine.runs.start({
       jobId: "fixtures.noop",
       params: {},
       createdBy: "ana",
@@ -122,7 +121,7 @@ describe("notifications delivery", () => {
     await using sink = await startSmtpSink();
     using _env = setEnv({ SMTP_URL: sink.url });
     await using t = await createTestEngine();
-    await t.engine.subscribe({
+    await t.engine.notifications.subscribe({
       jobId: "fixtures.noop",
       email: "success@example.org",
       onSuccess: true,
@@ -130,7 +129,7 @@ describe("notifications delivery", () => {
     });
     sink.refuseNext(1);
     await using _worker = await t.engine.startWorker();
-    const started = await t.engine.startRun({
+    const started = await t.engine.runs.start({
       jobId: "fixtures.noop",
       params: {},
       createdBy: "ana",
@@ -163,7 +162,7 @@ describe("notifications delivery", () => {
     const [sent] = await settled(t.engine, started.id);
     expect(sent).toMatchObject({ status: "sent", attempts: 2, lastError: null });
 
-    const run = await t.engine.getRun(started.id);
+    const run = await t.engine.runs.get(started.id);
     expect(run).toMatchObject({ status: "completed", error: null });
     expect(run.endedAt).toEqual(ended.endedAt);
     expect(run.endedAt!.getTime()).toBeLessThanOrEqual(sent!.sentAt!.getTime());
@@ -173,7 +172,7 @@ describe("notifications delivery", () => {
     await using sink = await startSmtpSink();
     using _env = setEnv({ SMTP_URL: undefined });
     await using t = await createTestEngine();
-    const started = await t.engine.startRun({
+    const started = await t.engine.runs.start({
       jobId: "fixtures.noop",
       params: {},
       createdBy: "ana",
@@ -187,7 +186,7 @@ describe("notifications delivery", () => {
       .where("id", "=", started.id)
       .execute();
     // Subscribed after the run ended, so only this test writes its notification, `pending`.
-    await t.engine.subscribe({
+    await t.engine.notifications.subscribe({
       jobId: "fixtures.noop",
       email: "ops@example.org",
       createdBy: "ana",
@@ -214,12 +213,13 @@ describe("notifications delivery", () => {
     using _env = setEnv({ SMTP_URL: undefined });
     await using t = await createTestEngine();
     const db = t.engine.internals.db;
-    await t.engine.subscribe({
+    await t.engine.notifications.subscribe({
       jobId: "fixtures.noop",
       email: "ops@example.org",
       createdBy: "ana",
     });
-    const start = () => t.engine.startRun({ jobId: "fixtures.noop", params: {}, createdBy: "ana" });
+    const start = () =>
+      t.engine.runs.start({ jobId: "fixtures.noop", params: {}, createdBy: "ana" });
     const [orphaned, notified, recent] = [await start(), await start(), await start()];
     // Each ended as a dying worker leaves it: the end committed, its notifications not written.
     const endAs = async (runId: string, endedAt: unknown, notifiedAt: unknown) => {
@@ -261,12 +261,13 @@ describe("notifications delivery", () => {
     using _env = setEnv({ SMTP_URL: undefined });
     await using t = await createTestEngine();
     const db = t.engine.internals.db;
-    await t.engine.subscribe({
+    await t.engine.notifications.subscribe({
       jobId: "fixtures.noop",
       email: "ops@example.org",
       createdBy: "ana",
     });
-    const start = () => t.engine.startRun({ jobId: "fixtures.noop", params: {}, createdBy: "ana" });
+    const start = () =>
+      t.engine.runs.start({ jobId: "fixtures.noop", params: {}, createdBy: "ana" });
     const [first, second] = [await start(), await start()];
     await db
       .updateTable("runs")
@@ -290,7 +291,7 @@ describe("notifications delivery", () => {
   it("every end of a retried run is notified: a second failure, then the success", async () => {
     using _env = setEnv({ SMTP_URL: undefined, DOCKET_PUBLIC_URL: undefined });
     await using t = await createTestEngine();
-    await t.engine.subscribe({
+    await t.engine.notifications.subscribe({
       jobId: "fixtures.retryable",
       email: "desk@example.org",
       onSuccess: true,
@@ -298,7 +299,7 @@ describe("notifications delivery", () => {
       createdBy: "ana",
     });
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "fixtures.retryable",
       params: { label: "mailed-thrice" },
       createdBy: "ana",
@@ -311,12 +312,12 @@ describe("notifications delivery", () => {
     await waitForStatus(t.engine, run.id, ["failed"]);
     await notified(1);
     // Retried before the cause is fixed: it fails again, and that end is news too.
-    await t.engine.retryRun(run.id, "ana");
+    await t.engine.runs.retry(run.id, "ana");
     await waitForStatus(t.engine, run.id, ["failed"]);
     await notified(2);
     expect(await enqueueAfterEnd(t.engine, run.id)).toBe(0); // the same end is not told twice
     await query(t.database.url, "insert into fixture_gates (label) values ('mailed-thrice')");
-    await t.engine.retryRun(run.id, "ana");
+    await t.engine.runs.retry(run.id, "ana");
     await waitForStatus(t.engine, run.id, ["completed"]);
     const all = await notified(3);
     const short = run.id.slice(0, 8);
@@ -344,27 +345,33 @@ describe("notifications delivery", () => {
       .returning("id")
       .executeTakeFirstOrThrow();
     const subscribe = (scope: { jobId: string } | { scheduleId: string }, email: string) =>
-      t.engine.subscribe({ ...scope, email, onSuccess: false, onError: true, createdBy: "ana" });
+      t.engine.notifications.subscribe({
+        ...scope,
+        email,
+        onSuccess: false,
+        onError: true,
+        createdBy: "ana",
+      });
     await subscribe({ jobId: "fixtures.flaky" }, "ops@example.org");
     await subscribe({ scheduleId: schedule.id }, "ops@example.org");
     await subscribe({ scheduleId: schedule.id }, "night@example.org");
     await subscribe({ jobId: "fixtures.noop" }, "noop@example.org");
 
     // A run that has not ended gets nothing; aborted, it goes to the error subscribers.
-    const pending = await t.engine.startRun({
+    const pending = await t.engine.runs.start({
       jobId: "fixtures.noop",
       params: {},
       createdBy: "ana",
     });
     expect(await enqueueAfterEnd(t.engine, pending.id)).toBe(0);
-    await t.engine.abortRun(pending.id, "ana");
+    await t.engine.runs.abort(pending.id, "ana");
     expect(await enqueueAfterEnd(t.engine, pending.id)).toBeLessThanOrEqual(1);
     const [aborted] = await notificationsOf(t.engine, pending.id);
     expect(aborted).toMatchObject({ email: "noop@example.org", kind: "error", status: "recorded" });
     expect(aborted?.subject).toBe(`[Docket] Aborted: No-op (run ${pending.id.slice(0, 8)})`);
 
     await using _worker = await t.engine.startWorker();
-    const scheduled = await t.engine.startRun({
+    const scheduled = await t.engine.runs.start({
       jobId: "fixtures.flaky",
       params: fatal,
       createdBy: "scheduler",
@@ -382,9 +389,9 @@ describe("notifications delivery", () => {
     expect(recorded[0]?.body).toContain(`Trigger:      schedule "Nightly flakes" (${schedule.id})`);
     expect(recorded[0]?.body).toContain(`http://localhost:3000/runs/${scheduled.id}`);
 
-    const outbox = await t.engine.listNotifications({ status: ["recorded"], limit: 2 });
+    const outbox = await t.engine.notifications.list({ status: ["recorded"], limit: 2 });
     expect(outbox.notifications).toHaveLength(2);
-    const rest = await t.engine.listNotifications({ cursor: outbox.nextCursor! });
+    const rest = await t.engine.notifications.list({ cursor: outbox.nextCursor! });
     expect(rest.notifications.map((n) => n.runId)).toEqual([pending.id]);
     expect(rest.nextCursor).toBeNull();
   });

@@ -5,7 +5,7 @@ import {
   enqueueRunNotifications,
   type Notification,
   startNotificationSender,
-} from "@docket/engine";
+} from "@docket/engine/testing";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { pollUntil } from "./support/poll.ts";
@@ -71,20 +71,24 @@ async function startHangingGate(target: string) {
 /** A `pending` error notification of an ended run, written as the engine writes it. */
 async function pendingNotification(t: TestEngine): Promise<string> {
   const db = t.engine.internals.db;
-  const run = await t.engine.startRun({ jobId: "fixtures.noop", params: {}, createdBy: "ana" });
+  const run = await t.engine.runs.start({ jobId: "fixtures.noop", params: {}, createdBy: "ana" });
   // Ended in the database directly, so no process enqueues its notifications but this test.
   await db
     .updateTable("runs")
     .set({ status: "aborted", ended_at: new Date(), queue_job_id: null })
     .where("id", "=", run.id)
     .execute();
-  await t.engine.subscribe({ jobId: "fixtures.noop", email: "ops@example.org", createdBy: "ana" });
+  await t.engine.notifications.subscribe({
+    jobId: "fixtures.noop",
+    email: "ops@example.org",
+    createdBy: "ana",
+  });
   await db.transaction().execute((trx) => enqueueRunNotifications(trx, run.id, { deliver: true }));
   return run.id;
 }
 
 async function notificationOf(t: TestEngine, runId: string): Promise<Notification | undefined> {
-  return (await t.engine.listNotifications({ runId })).notifications[0];
+  return (await t.engine.notifications.list({ runId })).notifications[0];
 }
 
 describe("notifications: a mail server that hangs", () => {

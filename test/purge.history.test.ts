@@ -7,8 +7,8 @@ describe("purge old run history (built-in job)", () => {
     await using t = await createTestEngine();
     const url = t.database.url;
     await using _worker = await t.engine.startWorker();
-    const old = await t.engine.startRun({ jobId: "fixtures.noop", params: {}, createdBy: "ana" });
-    const recent = await t.engine.startRun({
+    const old = await t.engine.runs.start({ jobId: "fixtures.noop", params: {}, createdBy: "ana" });
+    const recent = await t.engine.runs.start({
       jobId: "fixtures.noop",
       params: {},
       createdBy: "ana",
@@ -23,14 +23,14 @@ describe("purge old run history (built-in job)", () => {
       [old.id],
     );
 
-    const purge = await t.engine.startRun({
+    const purge = await t.engine.runs.start({
       jobId: "docket.purge-history",
       params: { olderThanDays: 30 },
       createdBy: "admin",
     });
     const done = await waitForStatus(t.engine, purge.id, ["completed", "failed"]);
     expect(done).toMatchObject({ status: "completed", context: { deleted: 1 } });
-    expect((await t.engine.listRuns()).runs.map((run) => run.id).sort()).toEqual(
+    expect((await t.engine.runs.list()).runs.map((run) => run.id).sort()).toEqual(
       [recent.id, purge.id].sort(),
     );
     expect(

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { csvParseOptions } from "@docket/engine";
+import { csvParseOptions } from "@docket/engine/testing";
 import { InvalidParamsError } from "@docket/sdk";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
@@ -66,7 +66,7 @@ describe("CSV import", () => {
         t.database,
         "select max(id)::text as n from bib_records",
       );
-      const run = await t.engine.startRun({
+      const run = await t.engine.runs.start({
         jobId: "records.import-csv",
         params: { csv },
         createdBy: "ana",
@@ -91,8 +91,8 @@ describe("CSV import", () => {
       "select count(*)::int as n from bib_records",
     );
     for (const [name, { csv, line, says }] of Object.entries(unreadable)) {
-      const refusal = await t.engine
-        .startRun({ jobId: "records.import-csv", params: { csv }, createdBy: "ana" })
+      const refusal = await t.engine.runs
+        .start({ jobId: "records.import-csv", params: { csv }, createdBy: "ana" })
         .then(
           () => null,
           (error: unknown) => error,
@@ -121,9 +121,9 @@ describe("CSV import", () => {
     await using t = await createTestEngine({ jobsDir });
     await using _worker = await t.engine.startWorker();
     const csv = `${header}\nGood one,A,1990\nToo many,B,1991,extra\n"Two\nlines",C,1992\nToo few\nGood two,D,1993\n`;
-    const dry = await t.engine.dryRunStart({ jobId: "records.import-csv", params: { csv } });
+    const dry = await t.engine.runs.dryRun({ jobId: "records.import-csv", params: { csv } });
     expect(dry.csv).toEqual([{ param: "csv", fileName: null, rows: 5, badRows: 2 }]);
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "records.import-csv",
       params: { csv },
       createdBy: "ana",
@@ -166,16 +166,16 @@ describe("CSV import", () => {
     });
     expect(anonymous.status).toBe(401);
 
-    process.env.DOCKET_UPLOAD_MAX_BYTES = "1000";
-    try {
-      const tooLarge = await upload(staff, "x".repeat(5_000));
-      expect(tooLarge.status).toBe(413);
-      expect(((await tooLarge.json()) as { error: string }).error).toMatch(
-        /upload limit of 1000 bytes/,
-      );
-    } finally {
-      delete process.env.DOCKET_UPLOAD_MAX_BYTES;
-    }
+    // A server whose limit is 1,000 bytes (DOCKET_UPLOAD_MAX_BYTES=1000).
+    await using small = await startApiServer(t.engine, {
+      role: "staff",
+      api: { uploadMaxBytes: 1000 },
+    });
+    const tooLarge = await upload(small, "x".repeat(5_000));
+    expect(tooLarge.status).toBe(413);
+    expect(((await tooLarge.json()) as { error: string }).error).toMatch(
+      /upload limit of 1000 bytes/,
+    );
     expect(await queryRows(t.database, "select name from uploads order by created_at")).toEqual([
       { name: "books.csv" },
     ]);
@@ -185,8 +185,8 @@ describe("CSV import", () => {
     ).json()) as {
       id: string;
     };
-    const refusal = await t.engine
-      .startRun({
+    const refusal = await t.engine.runs
+      .start({
         jobId: "records.import-csv",
         params: { file: broken.id },
         createdBy: staff.userName,
@@ -198,8 +198,8 @@ describe("CSV import", () => {
     expect(refusal?.issues).toEqual([
       { path: "params.file", message: expect.stringMatching(/^Line 3: /) },
     ]);
-    const neither = await t.engine
-      .startRun({ jobId: "records.import-csv", params: {}, createdBy: staff.userName })
+    const neither = await t.engine.runs
+      .start({ jobId: "records.import-csv", params: {}, createdBy: staff.userName })
       .then(
         () => null,
         (error: unknown) => error as InvalidParamsError,

@@ -17,7 +17,7 @@ describe("a worker that stops gracefully while a multi-part run's parts are unde
       memberIds: { from: 1, to: 200_000 },
     });
     const first = await t.engine.startWorker({ pollingIntervalSeconds: 1 });
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "records.normalize",
       params: {},
       setId,

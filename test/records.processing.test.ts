@@ -17,7 +17,7 @@ describe("record processing", () => {
       memberIds: { from: 1, to: 5_000 },
     });
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "items.change-policy",
       params: { policy: "Short loan" },
       setId,
@@ -53,16 +53,20 @@ describe("record processing", () => {
       "select count(*) filter (where item_policy = 'Short loan')::int as short, count(*) filter (where version = 2)::int as version2 from items",
     );
     expect(policies).toEqual({ short: 4_995, version2: 4_995 });
-    const failed = await t.engine.listRunRecords({ runId: run.id, outcomes: ["failed"], limit: 2 });
+    const failed = await t.engine.runs.listRecords({
+      runId: run.id,
+      outcomes: ["failed"],
+      limit: 2,
+    });
     expect(failed.records.map((r) => r.memberId)).toEqual(["1000", "2000"]);
-    const next = await t.engine.listRunRecords({
+    const next = await t.engine.runs.listRecords({
       runId: run.id,
       outcomes: ["failed"],
       limit: 2,
       cursor: failed.nextCursor!,
     });
     expect(next.records.map((r) => r.memberId)).toEqual(["3000", "4000"]);
-    const progress = await t.engine.listRunEvents({ runId: run.id, types: ["progress"] });
+    const progress = await t.engine.runs.listEvents({ runId: run.id, types: ["progress"] });
     expect(progress.at(-1)?.data).toMatchObject({ done: 5_000, total: 5_000, failed: 5 });
   });
 
@@ -76,7 +80,7 @@ describe("record processing", () => {
       memberIds: { from: 1, to: 200 },
     });
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "items.change-policy",
       params: { policy: "Reference only" },
       setId,
@@ -92,7 +96,7 @@ describe("record processing", () => {
       "update items set item_policy = 'Non-circulating', version = version + 1 where id = 7",
     );
 
-    const restore = await t.engine.restoreRun({ runId: run.id, createdBy: "ana" });
+    const restore = await t.engine.runs.restore({ runId: run.id, createdBy: "ana" });
     const restored = await waitForStatus(t.engine, restore.id, [
       "completed",
       "completed_with_errors",
@@ -116,15 +120,15 @@ describe("record processing", () => {
       { item_policy: "Regular loan", n: 299 },
     ]);
 
-    await expect(t.engine.restoreRun({ runId: run.id, createdBy: "ana" })).rejects.toThrow(
+    await expect(t.engine.runs.restore({ runId: run.id, createdBy: "ana" })).rejects.toThrow(
       `This run was already restored by run ${restore.id.slice(0, 8)} on `,
     );
-    await expect(t.engine.restoreRun({ runId: restore.id, createdBy: "ana" })).rejects.toThrow(
+    await expect(t.engine.runs.restore({ runId: restore.id, createdBy: "ana" })).rejects.toThrow(
       /is itself a restore/,
     );
 
     // A second change run; item 8 is changed again after it, and the restore overwrites that change.
-    const again = await t.engine.startRun({
+    const again = await t.engine.runs.start({
       jobId: "items.change-policy",
       params: { policy: "Short loan" },
       setId,
@@ -135,7 +139,7 @@ describe("record processing", () => {
       url,
       "update items set item_policy = 'Non-circulating', version = version + 1 where id = 8",
     );
-    const overwrite = await t.engine.restoreRun({
+    const overwrite = await t.engine.runs.restore({
       runId: again.id,
       overwriteLaterChanges: true,
       createdBy: "ana",
@@ -168,28 +172,28 @@ describe("record processing", () => {
       target: "items",
       memberIds: { from: 1, to: 10 },
     });
-    const exported = await t.engine.startRun({
+    const exported = await t.engine.runs.start({
       jobId: "records.export-csv",
       params: {},
       setId: records,
       createdBy: "ana",
     });
     await expect(
-      t.engine.restoreRun({ runId: exported.id, createdBy: "ana" }),
+      t.engine.runs.restore({ runId: exported.id, createdBy: "ana" }),
     ).rejects.toBeInstanceOf(ConflictError);
-    await expect(t.engine.restoreRun({ runId: exported.id, createdBy: "ana" })).rejects.toThrow(
+    await expect(t.engine.runs.restore({ runId: exported.id, createdBy: "ana" })).rejects.toThrow(
       /is not restorable/,
     );
-    const pending = await t.engine.startRun({
+    const pending = await t.engine.runs.start({
       jobId: "items.change-policy",
       params: { policy: "Short loan" },
       setId: items,
       createdBy: "ana",
     });
-    await expect(t.engine.restoreRun({ runId: pending.id, createdBy: "ana" })).rejects.toThrow(
+    await expect(t.engine.runs.restore({ runId: pending.id, createdBy: "ana" })).rejects.toThrow(
       /is still pending/,
     );
-    const wrongKind = t.engine.startRun({
+    const wrongKind = t.engine.runs.start({
       jobId: "items.change-policy",
       params: { policy: "Short loan" },
       setId: records,
@@ -200,7 +204,7 @@ describe("record processing", () => {
       'Set "Records" holds records; job "items.change-policy" runs on items.',
     );
     await expect(
-      t.engine.startRun({
+      t.engine.runs.start({
         jobId: "items.change-policy",
         params: { policy: "Short loan" },
         createdBy: "ana",
@@ -218,7 +222,7 @@ describe("record processing", () => {
       memberIds: { from: 1, to: 3 },
     });
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "records.export-csv",
       params: {},
       setId,
@@ -227,9 +231,9 @@ describe("record processing", () => {
     expect((await waitForStatus(t.engine, run.id, ["completed", "failed"])).status).toBe(
       "completed",
     );
-    expect(await t.engine.listRunFiles(run.id)).toEqual(["records.csv"]);
+    expect(await t.engine.runs.listFiles(run.id)).toEqual(["records.csv"]);
     let csv = "";
-    for await (const chunk of t.engine.readRunFile(run.id, "records.csv")) csv += chunk;
+    for await (const chunk of t.engine.runs.readFile(run.id, "records.csv")) csv += chunk;
     expect(csv).toBe(
       [
         "id,title,author,year,subjects",
@@ -253,7 +257,7 @@ describe("record import", () => {
       '"Flatland, a Romance",Edwin Abbott,1884,Geometry',
       "Bad year,Someone,19x9,",
     ].join("\n");
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "records.import-csv",
       params: { csv },
       createdBy: "ana",

@@ -19,13 +19,13 @@ describe("record processing at scale, across worker processes", () => {
       target: "items",
       memberIds: { from: 1, to: items },
     });
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "items.change-policy",
       params: { policy: "Short loan" },
       setId,
       createdBy: "ana",
     });
-    const processed = async () => (await t.engine.getRun(run.id)).progress?.done ?? 0;
+    const processed = async () => (await t.engine.runs.get(run.id)).progress?.done ?? 0;
 
     // Kill each of the first two workers once it has committed more chunks than before.
     let killedAfter = 0;
@@ -87,7 +87,7 @@ describe("record processing at scale, across worker processes", () => {
     );
     const restorer = spawnWorker(url, env);
     await restorer.ready;
-    const restore = await t.engine.restoreRun({ runId: run.id, createdBy: "ana" });
+    const restore = await t.engine.runs.restore({ runId: run.id, createdBy: "ana" });
     const restored = await waitForStatus(
       t.engine,
       restore.id,
@@ -132,7 +132,7 @@ describe("record processing at scale, across worker processes", () => {
     });
     const workers = [spawnWorker(url, env), spawnWorker(url, env)];
     await Promise.all(workers.map((worker) => worker.ready));
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "records.normalize",
       params: {},
       setId,
@@ -189,7 +189,7 @@ describe("aborting a multi-part run", () => {
     });
     const worker = spawnWorker(url, env);
     await worker.ready;
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "records.normalize",
       params: {},
       setId,
@@ -203,7 +203,7 @@ describe("aborting a multi-part run", () => {
       );
       return (rows[0]?.n ?? 0) > 0 ? true : undefined;
     });
-    await t.engine.abortRun(run.id, "ana");
+    await t.engine.runs.abort(run.id, "ana");
     const done = await waitForStatus(t.engine, run.id, ["aborted", "completed", "failed"], 10_000);
     expect(done.status).toBe("aborted");
     // Each part stops at its next chunk and its pg-boss job ends, well short of the population.
@@ -255,7 +255,7 @@ describe("retrying a multi-part run", () => {
        for each row when (new.id = 4500) execute function refuse_update()`,
     );
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "records.normalize",
       params: {},
       setId,
@@ -278,7 +278,7 @@ describe("retrying a multi-part run", () => {
     ]);
 
     await query(url, "drop trigger refuse_4500 on bib_records"); // the cause, fixed
-    await t.engine.retryRun(run.id, "ana");
+    await t.engine.runs.retry(run.id, "ana");
     const done = await waitForStatus(t.engine, run.id, ended, 120_000);
     expect(done.status).toBe("completed");
     expect(done.report).toMatchObject({ total: 20_000, processed: 20_000, failed: 0 });

@@ -1,4 +1,5 @@
-import { type Engine, loadJobRegistry, type WorkerHandle } from "@docket/engine";
+import type { Engine, WorkerHandle } from "@docket/engine";
+import { loadJobRegistry } from "@docket/engine/testing";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { createActor, toPromise } from "xstate";
@@ -42,7 +43,7 @@ describe("durable runner across processes", () => {
     const url = t.database.url;
     await exec(url, fixtureTables);
     const params = { label: "crash", gated: true };
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "fixtures.side-effect",
       params,
       createdBy: "ana",
@@ -78,7 +79,7 @@ describe("durable runner across processes", () => {
         expect(await worker.exited).toBe("SIGKILL");
       }
     }
-    const done = await t.engine.getRun(run.id);
+    const done = await t.engine.runs.get(run.id);
     expect(done.status).toBe("completed");
     expect(done.activations).toBe(3);
     for (const delay of resumeDelays) expect(delay).toBeLessThan(30_000);
@@ -97,7 +98,7 @@ describe("durable runner across processes", () => {
     await toPromise(inMemory);
     expect(done.context).toEqual(inMemory.getSnapshot().context);
 
-    const events = await t.engine.listRunEvents({ runId: run.id, types: ["started", "resumed"] });
+    const events = await t.engine.runs.listEvents({ runId: run.id, types: ["started", "resumed"] });
     expect(events.map((e) => [e.type, (e.data as { activation: number }).activation])).toEqual([
       ["started", 1],
       ["resumed", 2],
@@ -110,17 +111,17 @@ describe("durable runner across processes", () => {
     const url = t.database.url;
     const worker = spawnWorker(url);
     await worker.ready;
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "fixtures.blocking",
       params: {},
       createdBy: "ana",
     });
     await pollUntil("the blocking step to be in flight", async () => {
-      const transitions = await t.engine.listRunEvents({ runId: run.id, types: ["transition"] });
+      const transitions = await t.engine.runs.listEvents({ runId: run.id, types: ["transition"] });
       return transitions.length > 0 ? true : undefined;
     });
     const requestedAt = Date.now();
-    const aborting = await t.engine.abortRun(run.id, "ana");
+    const aborting = await t.engine.runs.abort(run.id, "ana");
     expect(aborting.status).toBe("aborting");
     const done = await waitForStatus(t.engine, run.id, ["aborted", "failed", "completed"], 10_000);
     const elapsed = Date.now() - requestedAt;
@@ -143,7 +144,7 @@ describe("durable runner across processes", () => {
     await exec(url, fixtureTables);
     const worker = spawnWorker(url, { DOCKET_SHUTDOWN_GRACE_MS: "20000" });
     await worker.ready;
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "fixtures.side-effect",
       params: { label: "term", gated: true },
       createdBy: "ana",
@@ -158,7 +159,7 @@ describe("durable runner across processes", () => {
     // The worker waits for the in-flight step; opening the gate lets it finish the run.
     await exec(url, "insert into fixture_gates (label) values ($1)", ["term"]);
     expect(await worker.exited).toBe(0);
-    const done = await t.engine.getRun(run.id);
+    const done = await t.engine.runs.get(run.id);
     expect(done.status).toBe("completed");
     expect(done.activations).toBe(1);
   });
@@ -169,7 +170,7 @@ describe("durable runner across processes", () => {
     await exec(url, fixtureTables);
     const worker = spawnWorker(url, { DOCKET_SHUTDOWN_GRACE_MS: "300" });
     await worker.ready;
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "fixtures.side-effect",
       params: { label: "handover", gated: true },
       createdBy: "ana",
@@ -182,10 +183,10 @@ describe("durable runner across processes", () => {
     );
     worker.process.kill("SIGTERM");
     expect(await worker.exited).toBe(0);
-    const released = await t.engine.getRun(run.id);
+    const released = await t.engine.runs.get(run.id);
     expect(released.status).toBe("running");
     expect(released.stateValue).toBe("applying");
-    expect((await t.engine.listRunEvents({ runId: run.id, types: ["released"] })).length).toBe(1);
+    expect((await t.engine.runs.listEvents({ runId: run.id, types: ["released"] })).length).toBe(1);
     // Released, not lost: the next worker takes it at once, without waiting for a heartbeat to expire.
     await exec(url, "insert into fixture_gates (label) values ($1)", ["handover"]);
     await using _next = await t.engine.startWorker();
@@ -221,13 +222,13 @@ describe("parked delays", () => {
       pollingIntervalSeconds: 1,
     });
     const startedAt = Date.now();
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "fixtures.sleepy",
       params: { napMs: 3_000 },
       createdBy: "ana",
     });
     const parked = await pollUntil("the run to park", async () => {
-      const current = await t.engine.getRun(run.id);
+      const current = await t.engine.runs.get(run.id);
       return current.wakeAt ? current : undefined;
     });
     expect(parked.status).toBe("running");
@@ -254,13 +255,13 @@ describe("parked delays", () => {
   it("parks a one-hour delay until its due time", async () => {
     await using t = await createTestEngine();
     await using worker = await t.engine.startWorker();
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "fixtures.sleepy",
       params: { napMs: 3_600_000 },
       createdBy: "ana",
     });
     const parked = await pollUntil("the run to park", async () => {
-      const current = await t.engine.getRun(run.id);
+      const current = await t.engine.runs.get(run.id);
       return current.wakeAt ? current : undefined;
     });
     expect(parked.wakeAt!.getTime() - parked.startedAt!.getTime()).toBeGreaterThanOrEqual(
@@ -278,6 +279,6 @@ describe("parked delays", () => {
       );
     expect(waiting.rows).toEqual([{ state: "created", start_after: parked.wakeAt }]);
     // Abort reaches a parked run at once: no worker needs to wake it.
-    expect((await t.engine.abortRun(run.id, "ana")).status).toBe("aborted");
+    expect((await t.engine.runs.abort(run.id, "ana")).status).toBe("aborted");
   });
 });

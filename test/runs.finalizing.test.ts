@@ -15,7 +15,7 @@ const ended = ["completed", "completed_with_errors", "failed", "aborted"];
 
 /** The statuses a run's history recorded, in order. */
 async function statusesOf(engine: Engine, runId: string): Promise<string[]> {
-  const events = await engine.listRunEvents({ runId, types: ["status"] });
+  const events = await engine.runs.listEvents({ runId, types: ["status"] });
   return events.map((event) => (event.data as { status: string }).status);
 }
 
@@ -49,14 +49,14 @@ describe("finalizing", () => {
   it("a run that wrote an output file is finalizing before it completes; its notification is written with its end", async () => {
     await using t = await createTestEngine({ jobsDir });
     const setId = await recordSet(t.database.url);
-    await t.engine.subscribe({
+    await t.engine.notifications.subscribe({
       jobId: "records.export-csv",
       email: "ana@example.org",
       onSuccess: true,
       createdBy: "ana",
     });
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "records.export-csv",
       params: {},
       setId,
@@ -66,8 +66,8 @@ describe("finalizing", () => {
 
     expect(done.status).toBe("completed");
     expect(await statusesOf(t.engine, run.id)).toEqual(["initializing", "finalizing", "completed"]);
-    const [finalizing] = await t.engine
-      .listRunEvents({ runId: run.id, types: ["status"] })
+    const [finalizing] = await t.engine.runs
+      .listEvents({ runId: run.id, types: ["status"] })
       .then((events) =>
         events.filter((event) => (event.data as { status: string }).status === "finalizing"),
       );
@@ -81,11 +81,11 @@ describe("finalizing", () => {
       [run.id],
     );
     expect(row).toEqual({ notified: true, same: true });
-    const { notifications } = await t.engine.listNotifications({ runId: run.id });
+    const { notifications } = await t.engine.notifications.list({ runId: run.id });
     expect(notifications.map((n) => [n.email, n.kind])).toEqual([["ana@example.org", "success"]]);
-    expect(await t.engine.listRunFiles(run.id)).toEqual(["records.csv"]);
+    expect(await t.engine.runs.listFiles(run.id)).toEqual(["records.csv"]);
     let csv = "";
-    for await (const chunk of t.engine.readRunFile(run.id, "records.csv")) csv += chunk;
+    for await (const chunk of t.engine.runs.readFile(run.id, "records.csv")) csv += chunk;
     expect(csv.trimEnd().split("\r\n")).toHaveLength(101);
   });
 
@@ -98,7 +98,7 @@ describe("finalizing", () => {
       memberIds: { from: 1, to: 50 },
     });
     await using _worker = await t.engine.startWorker();
-    const onSet = await t.engine.startRun({
+    const onSet = await t.engine.runs.start({
       jobId: "items.change-policy",
       params: { policy: "Short loan" },
       setId,
@@ -106,9 +106,9 @@ describe("finalizing", () => {
     });
     expect((await waitForStatus(t.engine, onSet.id, ended)).status).toBe("completed");
     expect(await statusesOf(t.engine, onSet.id)).toEqual(["initializing", "completed"]);
-    expect(await t.engine.listRunFiles(onSet.id)).toEqual([]);
+    expect(await t.engine.runs.listFiles(onSet.id)).toEqual([]);
 
-    const withoutSet = await t.engine.startRun({
+    const withoutSet = await t.engine.runs.start({
       jobId: "examples.greet",
       params: { name: "Ana", times: 1 },
       createdBy: "ana",
@@ -121,7 +121,7 @@ describe("finalizing", () => {
     await using t = await createTestEngine({ jobsDir });
     const url = t.database.url;
     const setId = await recordSet(url);
-    await t.engine.subscribe({
+    await t.engine.notifications.subscribe({
       jobId: "records.export-csv",
       email: "ana@example.org",
       onSuccess: true,
@@ -143,7 +143,7 @@ describe("finalizing", () => {
     try {
       const first = spawnWorker(url, { DOCKET_JOBS_DIR: jobsDir });
       await first.ready;
-      const run = await t.engine.startRun({
+      const run = await t.engine.runs.start({
         jobId: "records.export-csv",
         params: {},
         setId,
@@ -152,7 +152,7 @@ describe("finalizing", () => {
       const blockedPid = await pollUntil(
         "the run finalizing, its end waiting at the notifications",
         async () => {
-          if ((await t.engine.getRun(run.id)).status !== "finalizing") return undefined;
+          if ((await t.engine.runs.get(run.id)).status !== "finalizing") return undefined;
           const [waiting] = await query<{ pid: number }>(
             url,
             "select pid from pg_locks where relation = 'notifications'::regclass and not granted",
@@ -162,7 +162,7 @@ describe("finalizing", () => {
       );
 
       // What the monitor and the run page see: the status, its event, the Running list.
-      const finalizing = await t.engine.listRuns({ status: ["finalizing"] });
+      const finalizing = await t.engine.runs.list({ status: ["finalizing"] });
       expect(finalizing.runs.map((r) => r.id)).toEqual([run.id]);
       expect(await statusesOf(t.engine, run.id)).toEqual(["initializing", "finalizing"]);
 
@@ -178,12 +178,12 @@ describe("finalizing", () => {
         );
         return left?.n === 0 ? true : undefined;
       });
-      const orphaned = await t.engine.getRun(run.id);
+      const orphaned = await t.engine.runs.get(run.id);
       expect(orphaned.status).toBe("finalizing");
       expect(orphaned.endedAt).toBeNull();
 
       // No worker holds it now. The work is done: an abort is refused, and says why.
-      const abort = await rejection(t.engine.abortRun(run.id, "ana"));
+      const abort = await rejection(t.engine.runs.abort(run.id, "ana"));
       expect(abort).toBeInstanceOf(ConflictError);
       expect(abort.message).toBe(
         `Run ${run.id} is finalizing: its work is done and its report, files and notifications are being written, so it can no longer be aborted. It ends by itself shortly.`,
@@ -193,14 +193,14 @@ describe("finalizing", () => {
       expect(apiAbort).toBeInstanceOf(TRPCError);
       expect((apiAbort as TRPCError).code).toBe("CONFLICT");
       // Its file is written but not handed out before the run has ended.
-      const listing = await rejection(t.engine.listRunFiles(run.id));
+      const listing = await rejection(t.engine.runs.listFiles(run.id));
       expect(listing).toBeInstanceOf(ConflictError);
       expect(listing.message).toBe(
         `Run ${run.id} is still finalizing: its file records.csv is not complete yet. Download once the run has ended (its page lists the files then).`,
       );
-      const reading = await rejection(t.engine.readRunFile(run.id, "records.csv").next());
+      const reading = await rejection(t.engine.runs.readFile(run.id, "records.csv").next());
       expect(reading).toBeInstanceOf(ConflictError);
-      expect((await t.engine.getRun(run.id)).status).toBe("finalizing");
+      expect((await t.engine.runs.get(run.id)).status).toBe("finalizing");
 
       // The run page's live history, followed from here until the run ends.
       const streamed = streamedStatuses(await api.runs.events({ id: run.id }));
@@ -227,13 +227,13 @@ describe("finalizing", () => {
         "completed",
       ]);
       expect(await streamed).toEqual(["initializing", "finalizing", "finalizing", "completed"]);
-      const resumed = await t.engine.listRunEvents({ runId: run.id, types: ["resumed"] });
+      const resumed = await t.engine.runs.listEvents({ runId: run.id, types: ["resumed"] });
       expect(resumed.map((event) => (event.data as { activation: number }).activation)).toEqual([
         2,
       ]);
-      const { notifications } = await t.engine.listNotifications({ runId: run.id });
+      const { notifications } = await t.engine.notifications.list({ runId: run.id });
       expect(notifications).toHaveLength(1);
-      expect(await t.engine.listRunFiles(run.id)).toEqual(["records.csv"]);
+      expect(await t.engine.runs.listFiles(run.id)).toEqual(["records.csv"]);
     } finally {
       await release();
     }

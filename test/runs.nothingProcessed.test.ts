@@ -14,7 +14,7 @@ describe("a run that processed none of its records", () => {
       target: "items",
       memberIds: { from: 1, to: 10 },
     });
-    const run = await t.engine.startRun({
+    const run = await t.engine.runs.start({
       jobId: "fixtures.skips-records",
       params: {},
       setId,
@@ -23,7 +23,7 @@ describe("a run that processed none of its records", () => {
     const done = await waitForStatus(t.engine, run.id, ended);
     expect(done.status).toBe("completed_with_errors");
     expect(done.report).toMatchObject({ total: 10, processed: 0 });
-    const logs = await t.engine.listRunLogs({ runId: run.id });
+    const logs = await t.engine.runs.listLogs({ runId: run.id });
     expect(JSON.stringify(logs)).toContain(
       "The run ended without processing any of its 10 records.",
     );
@@ -34,7 +34,7 @@ describe("a run that processed none of its records", () => {
       target: "items",
       memberIds: { from: 1, to: 0 },
     });
-    const empty = await t.engine.startRun({
+    const empty = await t.engine.runs.start({
       jobId: "fixtures.skips-records",
       params: {},
       setId: emptySetId,

@@ -113,8 +113,8 @@ describe("schedules through the API (createCaller)", () => {
     expect(nextDueAt.getTime()).toBeGreaterThan(before);
     expect(nextDueAt.getTime()).toBeLessThanOrEqual(before + 25 * 3600_000);
     expect(nightly.upcoming).toEqual(
-      t.engine
-        .previewSchedule({
+      t.engine.schedules
+        .preview({
           cron: "30 2 * * *",
           timezone: "Europe/Berlin",
           from: new Date(nextDueAt.getTime() - 1),
@@ -345,8 +345,8 @@ describe("schedules through the API (createCaller)", () => {
 
   it("seeds the example schedules once, inactive, on the example sets", async () => {
     await using t = await createTestEngine({ jobsDir });
-    await t.engine.seedExampleSets("admin");
-    const created = await t.engine.seedExampleSchedules("admin");
+    await t.engine.sets.seedExamples("admin");
+    const created = await t.engine.schedules.seedExamples("admin");
     expect(created.map((s) => [s.name, s.jobId, s.setName, s.description, s.active])).toEqual([
       [
         "Nightly loan anonymization",
@@ -371,7 +371,7 @@ describe("schedules through the API (createCaller)", () => {
       ],
     ]);
     expect(created.every((s) => s.createdBy === "admin" && s.problem === null)).toBe(true);
-    expect(await t.engine.seedExampleSchedules("admin")).toEqual([]);
-    expect(await t.engine.listSchedules()).toHaveLength(3);
+    expect(await t.engine.schedules.seedExamples("admin")).toEqual([]);
+    expect(await t.engine.schedules.list()).toHaveLength(3);
   });
 });

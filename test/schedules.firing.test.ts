@@ -1,4 +1,5 @@
-import { type Engine, fireDueSchedules } from "@docket/engine";
+import type { Engine } from "@docket/engine";
+import { fireDueSchedules } from "@docket/engine/testing";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { type ChildWorker, spawnWorker } from "./support/childWorker.ts";
@@ -43,7 +44,7 @@ describe("the scheduler", () => {
     const hourAgo = new Date(Date.now() - 60 * minute);
     const daily = `${hourAgo.getUTCMinutes()} ${hourAgo.getUTCHours()} * * *`;
     const create = (name: string, missed: "skip" | "once", cron = daily) =>
-      engine.createSchedule({
+      engine.schedules.create({
         name,
         jobId: "fixtures.noop",
         timing: { kind: "cron", cron },
@@ -56,7 +57,7 @@ describe("the scheduler", () => {
     // Due every minute: its latest due time (this minute) is on time even under `skip`.
     const everyMinute = await create("Every minute, skip", "skip", "* * * * *");
     const jobGone = await create("Job gone", "once");
-    const paramsBad = await engine.createSchedule({
+    const paramsBad = await engine.schedules.create({
       name: "Params gone bad",
       jobId: "fixtures.sleepy",
       params: { napMs: 1 },
@@ -66,7 +67,7 @@ describe("the scheduler", () => {
       createdBy: "ana",
     });
     const off = await create("Inactive", "once");
-    await engine.setScheduleActive(off.id, false);
+    await engine.schedules.setActive(off.id, false);
     const db = engine.internals.db;
     await db
       .updateTable("schedules")
@@ -132,11 +133,11 @@ describe("the scheduler", () => {
     expect(await scheduleRow(engine, once.id)).toMatchObject({ last_run_id: onceRun?.id });
     expect((await scheduleRow(engine, jobGone.id)).last_run_id).toBeNull();
     expect((await scheduleRow(engine, off.id)).active).toBe(false);
-    expect((await engine.getSchedule(jobGone.id)).problem).toMatch(/no longer exists/);
-    expect((await engine.getSchedule(paramsBad.id)).problem).toMatch(/params\.napMs/);
+    expect((await engine.schedules.get(jobGone.id)).problem).toMatch(/no longer exists/);
+    expect((await engine.schedules.get(paramsBad.id)).problem).toMatch(/params\.napMs/);
 
     // Nothing is due any more (the every-minute one is switched off, or the next minute could come).
-    await engine.setScheduleActive(everyMinute.id, false);
+    await engine.schedules.setActive(everyMinute.id, false);
     expect((await fireDueSchedules(depsOf(engine))).handled).toBe(0);
 
     // Ticks racing for the same due time start one run between them.
@@ -166,14 +167,14 @@ describe("the scheduler", () => {
       );
       try {
         await Promise.all(workers.map((worker) => worker.ready));
-        const active = await engine.createSchedule({
+        const active = await engine.schedules.create({
           name: "Every minute",
           jobId: "fixtures.noop",
           timing: { kind: "cron", cron: "* * * * *" },
           timezone: "Europe/Berlin",
           createdBy: "ana",
         });
-        const inactive = await engine.createSchedule({
+        const inactive = await engine.schedules.create({
           name: "Every minute, switched off",
           jobId: "fixtures.noop",
           timing: { kind: "cron", cron: "* * * * *" },
@@ -210,7 +211,7 @@ describe("the scheduler", () => {
           expect(await runsOf(engine, active.id)).toHaveLength(index + 1);
         }
         // Stop the schedule so a sixth due time cannot come.
-        await engine.setScheduleActive(active.id, false);
+        await engine.schedules.setActive(active.id, false);
 
         const runs = await runsOf(engine, active.id);
         const delays = firedAt.map((fired, index) => fired - (dueTimes[index] ?? Number.NaN));
@@ -233,7 +234,7 @@ describe("the scheduler", () => {
               : undefined,
           { timeoutMs: 30_000, intervalMs: 200 },
         );
-        expect((await engine.getSchedule(active.id)).lastRunId).toBe(runs[4]?.id);
+        expect((await engine.schedules.get(active.id)).lastRunId).toBe(runs[4]?.id);
         expect(runs.every((run) => run.created_by === "ana")).toBe(true);
       } finally {
         for (const worker of workers) worker.process.kill("SIGTERM");

@@ -11,7 +11,7 @@ describe("notifications of scheduled runs", () => {
     try {
       await using t = await createTestEngine();
       const every = { kind: "cron", cron: "0 3 * * *" } as const;
-      const failing = await t.engine.createSchedule({
+      const failing = await t.engine.schedules.create({
         name: "Nightly failure",
         jobId: "fixtures.flaky",
         params: { failures: 0, fatal: true },
@@ -19,7 +19,7 @@ describe("notifications of scheduled runs", () => {
         timezone: "Europe/Berlin",
         createdBy: "admin",
       });
-      const passing = await t.engine.createSchedule({
+      const passing = await t.engine.schedules.create({
         name: "Nightly success",
         jobId: "fixtures.noop",
         timing: every,
@@ -32,13 +32,19 @@ describe("notifications of scheduled runs", () => {
         [passing.id, "errors@library.example", false, true],
         [passing.id, "successes@library.example", true, false],
       ] as const) {
-        await t.engine.subscribe({ scheduleId, email, onSuccess, onError, createdBy: "admin" });
+        await t.engine.notifications.subscribe({
+          scheduleId,
+          email,
+          onSuccess,
+          onError,
+          createdBy: "admin",
+        });
       }
       // Both fall due now: the worker's scheduler fires them.
       await query(t.database.url, "update schedules set next_due_at = now()");
       await using _worker = await t.engine.startWorker();
       const mails = await sink.waitForMails(2);
-      const runs = (await t.engine.listRuns()).runs;
+      const runs = (await t.engine.runs.list()).runs;
       expect(runs.map((run) => [run.jobId, run.trigger.kind]).sort()).toEqual([
         ["fixtures.flaky", "schedule"],
         ["fixtures.noop", "schedule"],

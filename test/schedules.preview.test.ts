@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { describeSchedule, previewSchedule, timingFromCron, timingToCron } from "@docket/engine";
+import { previewSchedule, timingToCron } from "@docket/engine";
+import { describeSchedule, timingFromCron } from "@docket/engine/testing";
 import { InvalidParamsError, type ScheduleTiming } from "@docket/sdk";
 import { describe, expect, it } from "vitest";
 import { createTestDatabase } from "./support/testDatabase.ts";

@@ -1,5 +1,6 @@
 import { appRouter, createApiContext, createCaller } from "@docket/api";
-import { countSetFilter, createLogicalSet, type Engine, snapshotSetMembers } from "@docket/engine";
+import type { Engine } from "@docket/engine";
+import { countSetFilter, createLogicalSet, snapshotSetMembers } from "@docket/engine/testing";
 import { ConflictError, InvalidParamsError, NotFoundError, type RunStatus } from "@docket/sdk";
 import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { type RawBuilder, sql } from "kysely";
@@ -11,7 +12,7 @@ const asOf = new Date("2026-03-01T00:00:00Z");
 /** An engine on a fresh database holding the demo catalog of 2000 items. */
 async function seededEngine(): Promise<TestEngine> {
   const t = await createTestEngine();
-  await t.engine.seedCatalog({ records: 2000, asOf });
+  await t.engine.catalog.seed({ records: 2000, asOf });
   return t;
 }
 
@@ -81,7 +82,7 @@ describe("itemized sets", () => {
       createdBy: "ana",
     };
     // All or nothing: each unknown barcode is an issue at its index, and no set is stored.
-    const refused = await failure(t.engine.createItemizedSet(input), InvalidParamsError);
+    const refused = await failure(t.engine.sets.createItemized(input), InvalidParamsError);
     expect(refused.issues).toEqual([
       { path: "barcodes.1", message: 'No item has the barcode "nope"' },
       { path: "barcodes.6", message: 'No item has the barcode "also-bad"' },
@@ -89,10 +90,10 @@ describe("itemized sets", () => {
     expect(refused.message).toMatch(
       /^2 barcodes match no item: nope, also-bad\. Nothing was saved/,
     );
-    expect(await t.engine.listSets()).toEqual([]);
+    expect(await t.engine.sets.list()).toEqual([]);
     expect(await dbOf(t.engine).selectFrom("set_members").selectAll().execute()).toEqual([]);
 
-    const { set, unknown } = await t.engine.createItemizedSet({ ...input, skipUnknown: true });
+    const { set, unknown } = await t.engine.sets.createItemized({ ...input, skipUnknown: true });
     expect(unknown).toEqual(["nope", "also-bad"]);
     expect(set).toMatchObject({
       name: "Damaged items",
@@ -125,18 +126,18 @@ describe("itemized sets", () => {
       memberIds: [Number(a), `00${a}`, "abc", "99999999", "-1", b!, "1.5"],
       createdBy: "ana",
     };
-    const refusedIds = await failure(t.engine.createItemizedSet(loanInput), InvalidParamsError);
+    const refusedIds = await failure(t.engine.sets.createItemized(loanInput), InvalidParamsError);
     expect(refusedIds.issues).toEqual([
       { path: "memberIds.2", message: '"abc" is not a loan id: ids are whole numbers' },
       { path: "memberIds.3", message: "No loan has the id 99999999" },
       { path: "memberIds.4", message: '"-1" is not a loan id: ids are whole numbers' },
       { path: "memberIds.6", message: '"1.5" is not a loan id: ids are whole numbers' },
     ]);
-    expect((await t.engine.listSets()).map((s) => s.name)).toEqual(["Damaged items"]);
-    const fromIds = await t.engine.createItemizedSet({ ...loanInput, skipUnknown: true });
+    expect((await t.engine.sets.list()).map((s) => s.name)).toEqual(["Damaged items"]);
+    const fromIds = await t.engine.sets.createItemized({ ...loanInput, skipUnknown: true });
     expect(fromIds.set.memberCount).toBe(2);
     expect(fromIds.unknown).toEqual(["abc", "99999999", "-1", "1.5"]);
-    expect((await t.engine.getSet({ id: fromIds.set.id })).members.map((m) => m.id)).toEqual([
+    expect((await t.engine.sets.get({ id: fromIds.set.id })).members.map((m) => m.id)).toEqual([
       a,
       b,
     ]);
@@ -145,9 +146,9 @@ describe("itemized sets", () => {
   it("refuse a taken name, an empty list, and a list where nothing matches, saving nothing", async () => {
     await using t = await seededEngine();
     const input = { name: "Reserve", target: "items" as const, createdBy: "ana" };
-    await t.engine.createItemizedSet({ ...input, memberIds: [1] });
+    await t.engine.sets.createItemized({ ...input, memberIds: [1] });
     const taken = await failure(
-      t.engine.createItemizedSet({ ...input, memberIds: [2] }),
+      t.engine.sets.createItemized({ ...input, memberIds: [2] }),
       ConflictError,
     );
     expect(taken.message).toMatch(
@@ -155,7 +156,11 @@ describe("itemized sets", () => {
     );
 
     const none = await failure(
-      t.engine.createItemizedSet({ ...input, name: "Ghosts", barcodes: ["x1", "x2", "x3", "x4"] }),
+      t.engine.sets.createItemized({
+        ...input,
+        name: "Ghosts",
+        barcodes: ["x1", "x2", "x3", "x4"],
+      }),
       InvalidParamsError,
     );
     expect(none.issues).toEqual([
@@ -166,22 +171,22 @@ describe("itemized sets", () => {
       },
     ]);
     const empty = await failure(
-      t.engine.createItemizedSet({ ...input, name: "Empty", barcodes: [" ", ""] }),
+      t.engine.sets.createItemized({ ...input, name: "Empty", barcodes: [" ", ""] }),
       InvalidParamsError,
     );
     expect(empty.issues.map((i) => i.path)).toEqual(["barcodes"]);
     const wrongTarget = await failure(
-      t.engine.createItemizedSet({ ...input, name: "Loans", target: "loans", barcodes: ["1"] }),
+      t.engine.sets.createItemized({ ...input, name: "Loans", target: "loans", barcodes: ["1"] }),
       InvalidParamsError,
     );
     expect(wrongTarget.message).toMatch(/Barcodes identify items/);
     const both = await failure(
-      t.engine.createItemizedSet({ ...input, name: "Both", barcodes: ["1"], memberIds: [1] }),
+      t.engine.sets.createItemized({ ...input, name: "Both", barcodes: ["1"], memberIds: [1] }),
       InvalidParamsError,
     );
     expect(both.issues.map((i) => i.path)).toEqual(["memberIds"]);
 
-    const sets = await t.engine.listSets();
+    const sets = await t.engine.sets.list();
     expect(sets.map((s) => s.name)).toEqual(["Reserve"]);
     expect(
       Number(
@@ -200,7 +205,7 @@ describe("logical sets", () => {
   it("validate filters against the target's fields, naming each bad part by path, and save nothing", async () => {
     await using t = await seededEngine();
     const invalid = await failure(
-      t.engine.createLogicalSet({
+      t.engine.sets.createLogical({
         name: "Broken",
         target: "items",
         createdBy: "ana",
@@ -242,7 +247,7 @@ describe("logical sets", () => {
     );
 
     const shape = await failure(
-      t.engine.createLogicalSet({
+      t.engine.sets.createLogical({
         name: "Broken",
         target: "records",
         createdBy: "ana",
@@ -252,7 +257,7 @@ describe("logical sets", () => {
     );
     expect(shape.issues.map((i) => i.path)).toEqual(["filter"]);
     const missingValue = await failure(
-      t.engine.createLogicalSet({
+      t.engine.sets.createLogical({
         name: "Broken",
         target: "records",
         createdBy: "ana",
@@ -263,7 +268,7 @@ describe("logical sets", () => {
     expect(missingValue.issues.map((i) => i.path)).toEqual(["filter.all.0.value"]);
     // Valid for the schema, rejected by Postgres when the filter runs once before saving.
     const outOfRange = await failure(
-      t.engine.createLogicalSet({
+      t.engine.sets.createLogical({
         name: "Broken",
         target: "records",
         createdBy: "ana",
@@ -274,7 +279,7 @@ describe("logical sets", () => {
     expect(outOfRange.issues).toEqual([
       { path: "filter", message: expect.stringMatching(/out of range for type integer/) },
     ]);
-    expect(await t.engine.listSets()).toEqual([]);
+    expect(await t.engine.sets.list()).toEqual([]);
   });
 
   it("compile every operator to the same rows as hand-written SQL", async () => {
@@ -365,7 +370,11 @@ describe("logical sets", () => {
     ];
     for (const { target, filter, expected } of cases) {
       const rows = await count(expected);
-      expect({ target, filter, count: await t.engine.countSetFilter({ target, filter }) }).toEqual({
+      expect({
+        target,
+        filter,
+        count: await t.engine.sets.countFilter({ target, filter }),
+      }).toEqual({
         target,
         filter,
         count: rows,
@@ -385,19 +394,19 @@ describe("listing and reading sets", () => {
   it("lists sets with member counts and pages through members by id", async () => {
     await using t = await seededEngine();
     const db = dbOf(t.engine);
-    const itemized = await t.engine.createItemizedSet({
+    const itemized = await t.engine.sets.createItemized({
       name: "First 120 items",
       target: "items",
       memberIds: Array.from({ length: 120 }, (_, i) => 120 - i),
       createdBy: "ana",
     });
-    const music = await t.engine.createLogicalSet({
+    const music = await t.engine.sets.createLogical({
       name: "Music",
       target: "items",
       filter: { all: [{ field: "library", op: "eq", value: "Music Library" }] },
       createdBy: "ana",
     });
-    const loans = await t.engine.createLogicalSet({
+    const loans = await t.engine.sets.createLogical({
       name: "All loans",
       target: "loans",
       filter: {},
@@ -417,19 +426,19 @@ describe("listing and reading sets", () => {
     );
     expect(music.memberCount).toBe(musicIds.length);
     expect(
-      (await t.engine.listSets()).map((s) => [s.name, s.kind, s.target, s.memberCount]),
+      (await t.engine.sets.list()).map((s) => [s.name, s.kind, s.target, s.memberCount]),
     ).toEqual([
       ["All loans", "logical", "loans", loanCount],
       ["First 120 items", "itemized", "items", 120],
       ["Music", "logical", "items", musicIds.length],
     ]);
-    expect((await t.engine.listSets({ target: "loans" })).map((s) => s.id)).toEqual([loans.id]);
+    expect((await t.engine.sets.list({ target: "loans" })).map((s) => s.id)).toEqual([loans.id]);
 
     // A deleted record drops out of an itemized set.
     await db.deleteFrom("loans").where("item_id", "=", "60").execute();
     await db.deleteFrom("items").where("id", "=", "60").execute();
 
-    const first = await t.engine.getSet({ id: itemized.set.id, limit: 50 });
+    const first = await t.engine.sets.get({ id: itemized.set.id, limit: 50 });
     expect(first.set).toMatchObject({ name: "First 120 items", memberCount: 119 });
     expect(first.members.map((m) => m.id)).toEqual(range(1, 50));
     const title = await db
@@ -439,17 +448,17 @@ describe("listing and reading sets", () => {
       .executeTakeFirstOrThrow();
     expect(first.members[0]).toEqual({ id: "1", label: `${barcode(1)} — ${title.title}` });
     expect(first.nextCursor).toBe("50");
-    const second = await t.engine.getSet({ id: itemized.set.id, limit: 50, cursor: "50" });
+    const second = await t.engine.sets.get({ id: itemized.set.id, limit: 50, cursor: "50" });
     expect(second.members.map((m) => m.id)).toEqual(range(51, 101).filter((id) => id !== "60"));
     expect(second.nextCursor).toBe("101");
-    const third = await t.engine.getSet({ id: itemized.set.id, limit: 50, cursor: "101" });
+    const third = await t.engine.sets.get({ id: itemized.set.id, limit: 50, cursor: "101" });
     expect(third.members.map((m) => m.id)).toEqual(range(102, 120));
     expect(third.nextCursor).toBeNull();
 
     const pages: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await t.engine.getSet({
+      const page = await t.engine.sets.get({
         id: music.id,
         limit: 37,
         ...(cursor ? { cursor } : {}),
@@ -459,7 +468,7 @@ describe("listing and reading sets", () => {
     } while (cursor);
     expect(pages).toEqual(musicIds);
 
-    const loanPage = await t.engine.getSet({ id: loans.id, limit: 1 });
+    const loanPage = await t.engine.sets.get({ id: loans.id, limit: 1 });
     const loan = await db
       .selectFrom("loans")
       .innerJoin("items", "items.id", "loans.item_id")
@@ -470,9 +479,9 @@ describe("listing and reading sets", () => {
       { id: String(loan.id), label: `${loan.patron_name} — ${loan.barcode}` },
     ]);
 
-    await failure(t.engine.getSet({ id: "5a4c9d56-0000-4000-8000-000000000000" }), NotFoundError);
-    await failure(t.engine.getSet({ id: "nope" }), NotFoundError);
-    await failure(t.engine.getSet({ id: music.id, cursor: "x" }), InvalidParamsError);
+    await failure(t.engine.sets.get({ id: "5a4c9d56-0000-4000-8000-000000000000" }), NotFoundError);
+    await failure(t.engine.sets.get({ id: "nope" }), NotFoundError);
+    await failure(t.engine.sets.get({ id: music.id, cursor: "x" }), InvalidParamsError);
   });
 });
 
@@ -480,7 +489,7 @@ describe("snapshotSetMembers", () => {
   it("fixes a run's population at that moment; later catalog changes do not alter it", async () => {
     await using t = await seededEngine();
     const db = dbOf(t.engine);
-    const music = await t.engine.createLogicalSet({
+    const music = await t.engine.sets.createLogical({
       name: "Music",
       target: "items",
       filter: { all: [{ field: "library", op: "eq", value: "Music Library" }] },
@@ -526,13 +535,13 @@ describe("snapshotSetMembers", () => {
       .set({ library: "Music Library" })
       .where("id", "=", arriving)
       .execute();
-    const now = await t.engine.getSet({ id: music.id, limit: 500 });
+    const now = await t.engine.sets.get({ id: music.id, limit: 500 });
     expect(now.members.map((m) => m.id)).toContain(String(arriving));
     expect(now.members.map((m) => m.id)).not.toContain(leaving);
     expect(await snapshot()).toEqual(musicIds);
 
     // Itemized: members whose record was deleted are left out.
-    const itemized = await t.engine.createItemizedSet({
+    const itemized = await t.engine.sets.createItemized({
       name: "Three",
       target: "items",
       memberIds: [10, 11, 12],
@@ -603,23 +612,23 @@ describe("deleteSet", () => {
   it("refuses while a run that has not ended uses the set, and deletes it afterwards", async () => {
     await using t = await seededEngine();
     const db = dbOf(t.engine);
-    const { set } = await t.engine.createItemizedSet({
+    const { set } = await t.engine.sets.createItemized({
       name: "Busy",
       target: "items",
       memberIds: [1, 2, 3],
       createdBy: "ana",
     });
     const runId = await insertRun(t.engine, set.id, "running");
-    const refused = await failure(t.engine.deleteSet(set.id), ConflictError);
+    const refused = await failure(t.engine.sets.delete(set.id), ConflictError);
     expect(refused.message).toBe(
       `Set "Busy" is used by a run that has not ended: ${runId} (fixtures.noop, running). ` +
         "Delete it after the run ends, or abort the run first.",
     );
-    expect((await t.engine.listSets()).map((s) => s.name)).toEqual(["Busy"]);
+    expect((await t.engine.sets.list()).map((s) => s.name)).toEqual(["Busy"]);
 
     await db.updateTable("runs").set({ status: "completed" }).where("id", "=", runId).execute();
-    expect(await t.engine.deleteSet(set.id)).toMatchObject({ id: set.id, name: "Busy" });
-    expect(await t.engine.listSets()).toEqual([]);
+    expect(await t.engine.sets.delete(set.id)).toMatchObject({ id: set.id, name: "Busy" });
+    expect(await t.engine.sets.list()).toEqual([]);
     expect(await db.selectFrom("set_members").selectAll().execute()).toEqual([]);
     const run = await db
       .selectFrom("runs")
@@ -627,12 +636,12 @@ describe("deleteSet", () => {
       .where("id", "=", runId)
       .executeTakeFirstOrThrow();
     expect(run.set_id).toBeNull();
-    await failure(t.engine.deleteSet(set.id), NotFoundError);
+    await failure(t.engine.sets.delete(set.id), NotFoundError);
   });
 
   it("refuses while a schedule runs on the set, naming the schedule", async () => {
     await using t = await seededEngine();
-    const { set } = await t.engine.createItemizedSet({
+    const { set } = await t.engine.sets.createItemized({
       name: "Scheduled",
       target: "items",
       memberIds: [1, 2, 3],
@@ -651,12 +660,12 @@ describe("deleteSet", () => {
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const refused = await failure(t.engine.deleteSet(set.id), ConflictError);
+    const refused = await failure(t.engine.sets.delete(set.id), ConflictError);
     expect(refused.message).toBe(
       'Set "Scheduled" is used by schedule "Nightly withdrawal". Change or delete the schedule first.',
     );
-    await t.engine.deleteSchedule(schedule.id);
-    expect(await t.engine.deleteSet(set.id)).toMatchObject({ name: "Scheduled" });
+    await t.engine.schedules.delete(schedule.id);
+    expect(await t.engine.sets.delete(set.id)).toMatchObject({ name: "Scheduled" });
   });
 });
 

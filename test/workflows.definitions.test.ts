@@ -1,6 +1,7 @@
 import path from "node:path";
 import { createApiContext, createCaller } from "@docket/api";
-import { createJobRegistry, type WorkflowDefinitionInput } from "@docket/engine";
+import type { WorkflowDefinitionInput } from "@docket/engine";
+import { createJobRegistry } from "@docket/engine/testing";
 import { defineJob, type FieldIssue } from "@docket/sdk";
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
@@ -272,16 +273,17 @@ describe("workflow definitions (API)", () => {
     const viewer = createCaller(createApiContext(t.engine, { name: "vic", role: "viewer" }));
     const definition = policyWorkflow(itemSet);
     expect((await failure(staff.workflows.save({ definition }))).code).toBe("FORBIDDEN");
-    const previous = process.env.DOCKET_WORKFLOW_EDITORS;
-    process.env.DOCKET_WORKFLOW_EDITORS = "staff";
-    try {
-      const saved = await staff.workflows.save({ definition });
-      expect(saved.savedBy).toBe("ana");
-      await admin.workflows.delete({ id: saved.id });
-    } finally {
-      if (previous === undefined) delete process.env.DOCKET_WORKFLOW_EDITORS;
-      else process.env.DOCKET_WORKFLOW_EDITORS = previous;
-    }
+    // An API that lets staff edit workflows (DOCKET_WORKFLOW_EDITORS=staff).
+    const staffEditing = createCaller(
+      createApiContext(
+        t.engine,
+        { name: "ana", role: "staff" },
+        { options: { workflowEditors: ["staff"] } },
+      ),
+    );
+    const saved = await staffEditing.workflows.save({ definition });
+    expect(saved.savedBy).toBe("ana");
+    await admin.workflows.delete({ id: saved.id });
     const workflow = await admin.workflows.save({ definition });
     expect((await viewer.workflows.get({ id: workflow.id })).name).toBe("Reshelve and withdraw");
     const refused = await failure(viewer.workflows.start({ id: workflow.id }));

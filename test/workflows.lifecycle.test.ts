@@ -44,7 +44,7 @@ describe("workflow runs over their lifetime", () => {
     await using _worker = await t.engine.startWorker();
     const run = await t.engine.workflows.start({ workflowId: workflow.id, createdBy: "ana" });
     const child = await runningChild(t.database.url, run.id, "fixtures.blocking");
-    await t.engine.abortRun(run.id, "ana");
+    await t.engine.runs.abort(run.id, "ana");
     expect((await waitForStatus(t.engine, run.id, ended)).status).toBe("aborted");
     expect((await waitForStatus(t.engine, child.id, ended)).status).toBe("aborted");
     await pollUntil("the child's step to see its abort", async () => {
@@ -69,7 +69,7 @@ describe("workflow runs over their lifetime", () => {
     await using t = await createTestEngine();
     const url = t.database.url;
     const start = (jobId: string, params: object) =>
-      t.engine.startRun({ jobId, params, createdBy: "admin" });
+      t.engine.runs.start({ jobId, params, createdBy: "admin" });
     const [orphan, spared, parent, recentParent] = [
       await start("fixtures.sleepy", { napMs: 600_000 }),
       await start("fixtures.sleepy", { napMs: 600_000 }),
@@ -101,7 +101,7 @@ describe("workflow runs over their lifetime", () => {
     // A parent aborted moments ago is still cascading its abort itself: left to it. The spared run
     // may still be waiting behind the orphan for its job's slot, so any live status will do.
     expect(["queued", "pending", "initializing", "running"]).toContain(
-      (await t.engine.getRun(spared.id)).status,
+      (await t.engine.runs.get(spared.id)).status,
     );
     const sparedRequests = await query(
       url,
@@ -192,8 +192,8 @@ describe("workflow runs over their lifetime", () => {
       return rows[0] && rows[0].lease === null && rows[0].wake_at !== null ? true : undefined;
     });
     expect((await t.engine.workflows.runStatus(run.id)).nodes[0]?.status).toBe("running");
-    await t.engine.emitEvent({ name: "catalog.other", data: {}, emittedBy: "ana" });
-    await t.engine.emitEvent({ name: "catalog.ready", data: {}, emittedBy: "ana" });
+    await t.engine.runs.emitEvent({ name: "catalog.other", data: {}, emittedBy: "ana" });
+    await t.engine.runs.emitEvent({ name: "catalog.ready", data: {}, emittedBy: "ana" });
     const done = await waitForStatus(t.engine, run.id, ended, 10_000);
     expect(done.status).toBe("completed");
     expect((await childrenOf(t.database.url, run.id)).map((c) => c.job_id)).toEqual([
@@ -236,14 +236,14 @@ describe("workflow runs over their lifetime", () => {
     expect(failed.status).toBe("failed");
     expect(failed.error?.message).toMatch(/timed out .*no failure edge/);
 
-    await t.engine.retryRun(run.id, "ana");
+    await t.engine.runs.retry(run.id, "ana");
     await pollUntil("the retried run to wait for its event again", async () => {
       const waits = await query(t.database.url, "select 1 from run_event_waits where run_id = $1", [
         run.id,
       ]);
       return waits.length === 1 ? true : undefined;
     });
-    await t.engine.emitEvent({ name: "shelf.ready", data: {}, emittedBy: "ana" });
+    await t.engine.runs.emitEvent({ name: "shelf.ready", data: {}, emittedBy: "ana" });
     expect((await waitForStatus(t.engine, run.id, ended, 10_000)).status).toBe("completed");
     expect((await t.engine.workflows.runStatus(run.id)).nodes.map((n) => n.status)).toEqual([
       "completed",
@@ -260,7 +260,7 @@ describe("workflow runs over their lifetime", () => {
       edges: [],
     });
     await using _worker = await t.engine.startWorker();
-    const event = await t.engine.emitEvent({
+    const event = await t.engine.runs.emitEvent({
       name: "catalog.imported",
       data: {},
       emittedBy: "ana",
@@ -286,7 +286,7 @@ describe("workflow runs over their lifetime", () => {
       edges: [{ id: "e", from: "a", to: "b", on: "success" }],
     });
     await expect(
-      t.engine.createSchedule({
+      t.engine.schedules.create({
         name: "Both",
         jobId: "fixtures.noop",
         workflowId: workflow.id,
@@ -295,7 +295,7 @@ describe("workflow runs over their lifetime", () => {
         createdBy: "admin",
       }),
     ).rejects.toThrow(/exactly one/);
-    const schedule = await t.engine.createSchedule({
+    const schedule = await t.engine.schedules.create({
       name: "Nightly pair",
       workflowId: workflow.id,
       timing: { kind: "daily", time: "03:00" },
@@ -314,7 +314,7 @@ describe("workflow runs over their lifetime", () => {
     await query(t.database.url, "update schedules set next_due_at = now()");
     await using _worker = await t.engine.startWorker();
     const fired = await pollUntil("the schedule to fire", async () => {
-      const s = await t.engine.getSchedule(schedule.id);
+      const s = await t.engine.schedules.get(schedule.id);
       return s.lastRunId ?? undefined;
     });
     const run = await waitForStatus(t.engine, fired, ended);
@@ -328,9 +328,9 @@ describe("workflow runs over their lifetime", () => {
       "completed",
       "completed",
     ]);
-    const now = await t.engine.runScheduleNow(schedule.id);
+    const now = await t.engine.schedules.runNow(schedule.id);
     expect(now.jobId).toBe(`workflow:${workflow.id}`);
-    const renamed = await t.engine.updateSchedule({ id: schedule.id, name: "Renamed pair" });
+    const renamed = await t.engine.schedules.update({ id: schedule.id, name: "Renamed pair" });
     expect(renamed.workflowId).toBe(workflow.id);
   });
 });

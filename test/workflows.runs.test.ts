@@ -46,11 +46,11 @@ describe("workflow runs", () => {
       ["fixtures.noop", "completed"],
       ["fixtures.flaky", "completed"],
     ]);
-    const child = await t.engine.getRun(children[0]!.id);
+    const child = await t.engine.runs.get(children[0]!.id);
     expect(child.trigger).toEqual({ kind: "workflow", parentRunId: run.id });
     expect(child.workflowId).toBeNull();
     // The history filter by workflow reads the run's workflow_id: the run, not its children.
-    const ofWorkflow = await t.engine.listRuns({ workflowId: workflow.id });
+    const ofWorkflow = await t.engine.runs.list({ workflowId: workflow.id });
     expect(ofWorkflow.runs.map((r) => r.id)).toEqual([run.id]);
     expect(child.createdBy).toBe("ana");
     const status = await t.engine.workflows.runStatus(run.id);
@@ -121,7 +121,7 @@ describe("workflow runs", () => {
         email: "wf-errors@library.example",
         createdBy: "admin",
       });
-      await t.engine.subscribe({
+      await t.engine.notifications.subscribe({
         jobId: "fixtures.flaky",
         email: "job-errors@library.example",
         createdBy: "admin",
@@ -194,7 +194,7 @@ describe("workflow runs", () => {
 
     // The cause is fixed; the workflow run is retried, not started again.
     await query(url, "insert into fixture_gates (label) values ('wf-gate')");
-    const retried = await t.engine.retryRun(run.id, "ana");
+    const retried = await t.engine.runs.retry(run.id, "ana");
     expect(retried.status).toBe("pending");
     expect((await waitForStatus(t.engine, run.id, ended)).status).toBe("completed");
 
@@ -220,10 +220,10 @@ describe("workflow runs", () => {
       ["risky", "completed", risky?.id],
       ["last", "completed", children[2]?.id],
     ]);
-    const events = await t.engine.listRunEvents({ runId: run.id, types: ["retried"] });
+    const events = await t.engine.runs.listEvents({ runId: run.id, types: ["retried"] });
     expect(events.map((e) => (e.data as { by: string }).by)).toEqual(["ana"]);
     // Only failed runs are retried; a completed one is refused and left as it is.
-    await expect(t.engine.retryRun(run.id, "ana")).rejects.toThrow(/only failed runs/);
+    await expect(t.engine.runs.retry(run.id, "ana")).rejects.toThrow(/only failed runs/);
   });
 
   it("a retried workflow run whose failed child cannot resume starts that node again as a new child", async () => {
@@ -242,7 +242,7 @@ describe("workflow runs", () => {
     await query(url, "update runs set machine_version = 'older' where id = $1", [failedChild?.id]);
     await query(url, "insert into fixture_gates (label) values ('gone')");
 
-    await t.engine.retryRun(run.id, "ana");
+    await t.engine.runs.retry(run.id, "ana");
     expect((await waitForStatus(t.engine, run.id, ended)).status).toBe("completed");
     const children = await childrenOf(url, run.id);
     expect(children.map((c) => [c.status, c.child_key])).toEqual([

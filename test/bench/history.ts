@@ -12,7 +12,8 @@
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { AppRouter } from "@docket/api";
-import { createEngine, createJobRegistry, type JobRegistry, loadJobSources } from "@docket/engine";
+import { createEngine } from "@docket/engine";
+import { createJobRegistry, type JobRegistry, loadJobSources } from "@docket/engine/testing";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import pg from "pg";
 import { startApiServer } from "../support/apiServer.ts";

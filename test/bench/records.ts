@@ -192,7 +192,7 @@ export async function measureEngineRecords(
     if (statements) await probe.query("select pg_stat_statements_reset()");
     const before = await readCounters(probe);
     const startedAt = Date.now();
-    const run = await engine.startRun({
+    const run = await engine.runs.start({
       jobId: recordJobId,
       params: { policy: "Short loan" },
       setId: catalog.setId,
@@ -202,7 +202,7 @@ export async function measureEngineRecords(
     const deadline = startedAt + 60_000 + catalog.items * 2; // 500 records/s at worst
     let row: RunRow;
     for (;;) {
-      const activity = engine.waitForRunActivity(run.id, 500);
+      const activity = engine.runs.waitForActivity(run.id, 500);
       const { rows } = await probe.query<RunRow>(
         "select status, progress, error, report, ended_at from runs where id = $1",
         [run.id],

@@ -21,13 +21,8 @@ import { createRequire } from "node:module";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import {
-  createEngine,
-  createJobRegistry,
-  type Engine,
-  loadJobSources,
-  type WorkerHandle,
-} from "@docket/engine";
+import { createEngine, type Engine, type WorkerHandle } from "@docket/engine";
+import { createJobRegistry, loadJobSources } from "@docket/engine/testing";
 import pg from "pg";
 import { PgBoss } from "pg-boss";
 import { describeDrain, describeRamp, measureDrain, rampSeconds } from "./drain.ts";
@@ -360,12 +355,12 @@ async function measureStartLatency(
  * `at` minus the moment `startRun` returned, whatever the wait's granularity.
  */
 async function startAndTime(engine: Engine, probe: pg.Pool): Promise<number> {
-  const run = await engine.startRun({ jobId, params: {}, createdBy: "bench:latency" });
+  const run = await engine.runs.start({ jobId, params: {}, createdBy: "bench:latency" });
   const returnedAt = Date.now();
   const deadline = returnedAt + 10_000;
   for (;;) {
     // Listen before looking, so an event committed in between still wakes us.
-    const activity = engine.waitForRunActivity(run.id, 250);
+    const activity = engine.runs.waitForActivity(run.id, 250);
     const { rows } = await probe.query<{ at: Date }>(
       `select at from run_events
         where run_id = $1 and type = 'transition' and data->>'event' = 'xstate.init'
@@ -393,7 +388,7 @@ async function measureRunThroughput(engine: Engine, probe: pg.Pool, count: numbe
   const createStarted = performance.now();
   let created = 0;
   await forEachConcurrently(count, createConcurrency, async () => {
-    await engine.startRun({ jobId, params: {}, createdBy });
+    await engine.runs.start({ jobId, params: {}, createdBy });
     bar.update(++created);
   });
   bar.finish(created);

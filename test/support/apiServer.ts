@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createApiRequestHandler } from "@docket/api";
+import { type ApiOptions, createApiRequestHandler } from "@docket/api";
 import type { Engine } from "@docket/engine";
 import type { Role } from "@docket/sdk";
 
@@ -20,6 +20,8 @@ export interface ApiServer {
 export interface ApiServerOptions {
   /** Role of the user whose API token `authHeaders` carries. Default admin. */
   readonly role?: Role;
+  /** How the API serves (trusted proxy, upload limit …), as the CLI fills it from the environment. */
+  readonly api?: ApiOptions;
 }
 
 /** The API over real HTTP on a free loopback port, as `docket start` serves it, with a user's token. */
@@ -33,7 +35,7 @@ export async function startApiServer(
     password: randomUUID(),
   });
   const { secret } = await engine.users.createToken(user.id, { name: "tests" });
-  const handler = createApiRequestHandler(engine);
+  const handler = createApiRequestHandler(engine, options.api);
   const server = createServer((req, res) => {
     if (req.url?.startsWith("/api/")) handler(req, res);
     else res.writeHead(404).end();

@@ -93,9 +93,9 @@ export async function startDesignerServer(
     const users = options.users ?? defaultTestUsers;
     await createUsers(engine, users);
     if (options.demo) {
-      await engine.seedCatalog({ records: options.demo.records });
-      await engine.seedExampleSets("ada");
-      if (options.demo.schedules) await engine.seedExampleSchedules("ada");
+      await engine.catalog.seed({ records: options.demo.records });
+      await engine.sets.seedExamples("ada");
+      if (options.demo.schedules) await engine.schedules.seedExamples("ada");
     }
     if (options.worker ?? true) {
       const worker: WorkerHandle = await engine.startWorker({ pollingIntervalSeconds: 1 });
@@ -157,7 +157,7 @@ async function loadDesigner(hostname: string, port: number) {
 /** Creates the users with their passwords, as an admin would. */
 async function createUsers(engine: Engine, users: readonly TestUser[]): Promise<void> {
   for (const user of users) {
-    await engine.createUser({
+    await engine.users.create({
       name: user.name,
       role: user.role,
       password: user.password,

@@ -38,13 +38,13 @@ export async function waitForStatus(
 ) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const run = await engine.getRun(runId);
+    const run = await engine.runs.get(runId);
     if (statuses.includes(run.status)) return run;
     if (Date.now() > deadline) {
       throw new Error(
         `Run ${runId} is ${run.status} after ${timeoutMs} ms; expected ${statuses.join(" or ")}`,
       );
     }
-    await engine.waitForRunActivity(runId, 250);
+    await engine.runs.waitForActivity(runId, 250);
   }
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { Engine } from "@docket/engine";
+import type { ApiSettings } from "./apiOptions.ts";
 import type { Caller } from "./context.ts";
 
 /** The session cookie: httpOnly, SameSite=Lax, Secure over https. */
@@ -61,10 +62,10 @@ export function readCookie(req: IncomingMessage, name: string): string | undefin
   return undefined;
 }
 
-/** https directly, or behind a proxy trusted with `DOCKET_TRUST_PROXY=1` that says so. */
-export function isSecureRequest(req: IncomingMessage): boolean {
+/** https directly, or behind a proxy trusted (`trustProxy`) that says so. */
+export function isSecureRequest(req: IncomingMessage, trustProxy: boolean): boolean {
   if ((req.socket as TLSSocket).encrypted) return true;
-  return process.env.DOCKET_TRUST_PROXY === "1" && req.headers["x-forwarded-proto"] === "https";
+  return trustProxy && req.headers["x-forwarded-proto"] === "https";
 }
 
 export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {
@@ -78,13 +79,13 @@ export function clearedSessionCookie(secure: boolean): string {
 
 /**
  * The client's address, for the per-address sign-in throttle and stored with a session.
- * Behind a proxy trusted with `DOCKET_TRUST_PROXY=1`: the rightmost `X-Forwarded-For`
+ * Behind a trusted proxy (`trustProxy`): the rightmost `X-Forwarded-For`
  * entry, the one our proxy appended. Entries to its left were written by the client
  * (or proxies we know nothing of) and may be anything, so they are never used.
  * Otherwise: the socket's peer address.
  */
-export function clientAddress(req: IncomingMessage): string | null {
-  if (process.env.DOCKET_TRUST_PROXY === "1") {
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string | null {
+  if (trustProxy) {
     const forwarded = lastForwardedFor(req.headers["x-forwarded-for"]);
     if (forwarded) return forwarded;
   }
@@ -103,7 +104,10 @@ function lastForwardedFor(header: string | string[] | undefined): string | null 
  * server. Requests without `Origin` pass only when they carry no cookie (scripts
  * with a bearer token cannot be forged by another site). Returns why it was refused.
  */
-export function crossSiteRefusal(req: IncomingMessage): string | null {
+export function crossSiteRefusal(
+  req: IncomingMessage,
+  settings: Pick<ApiSettings, "trustProxy" | "allowedOrigins">,
+): string | null {
   if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return null;
   const origin = req.headers.origin;
   if (!origin) {
@@ -118,13 +122,9 @@ export function crossSiteRefusal(req: IncomingMessage): string | null {
     return `The Origin header "${origin}" is not a URL.`;
   }
   const host =
-    req.headers["x-forwarded-host"] && process.env.DOCKET_TRUST_PROXY === "1"
+    req.headers["x-forwarded-host"] && settings.trustProxy
       ? String(req.headers["x-forwarded-host"])
       : req.headers.host;
-  const allowed = (process.env.DOCKET_ALLOWED_ORIGINS ?? "")
-    .split(",")
-    .map((value) => value.trim())
-    .filter(Boolean);
-  if (originHost === host || allowed.includes(origin)) return null;
+  if (originHost === host || settings.allowedOrigins.includes(origin)) return null;
   return `Cross-site request refused: origin ${origin} is not this server (${host}). Add it to DOCKET_ALLOWED_ORIGINS to allow it.`;
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Engine } from "@docket/engine";
 import type { Role } from "@docket/sdk";
+import { type ApiOptions, type ApiSettings, apiSettings } from "./apiOptions.ts";
 
 /** A signed-in user, as every procedure but login and health sees the caller. */
 export interface Caller {
@@ -29,6 +30,8 @@ export interface ApiContext {
   /** Why `caller` is null, for the UNAUTHORIZED answer (no credential, or which one failed). */
   readonly refusal?: string;
   readonly http?: HttpExchange;
+  /** How the API serves (see {@link ApiOptions}); defaults filled in. */
+  readonly settings: ApiSettings;
 }
 
 /**
@@ -40,12 +43,17 @@ export const localCaller: Caller = { name: "local", role: "admin", userId: null,
 export function createApiContext(
   engine: Engine,
   caller: Caller | null = localCaller,
-  http?: HttpExchange,
-  refusal?: string,
+  request: {
+    readonly http?: HttpExchange;
+    readonly refusal?: string;
+    readonly options?: ApiOptions;
+  } = {},
 ): ApiContext {
+  const { http, refusal } = request;
   return {
     engine,
     caller,
+    settings: apiSettings(request.options),
     ...(http ? { http } : {}),
     ...(caller === null && refusal ? { refusal } : {}),
   };

@@ -45,7 +45,7 @@ export async function streamHistoryCsv(
     res.end(JSON.stringify({ error: describeZodError(parsed.error) }));
     return;
   }
-  const batches = engine.readRunHistory(toRunFilters(caller, parsed.data), batchSize);
+  const batches = engine.runs.readHistory(toRunFilters(caller, parsed.data), batchSize);
   try {
     // The first batch is read before the headers, so a failing query still gets a status code.
     const first = await batches.next();

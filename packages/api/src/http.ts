@@ -4,6 +4,7 @@ import { pipeline } from "node:stream/promises";
 import type { Engine } from "@docket/engine";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { type ApiOptions, apiSettings } from "./apiOptions.ts";
 import { authenticateRequest, crossSiteRefusal } from "./authentication.ts";
 import { type Caller, createApiContext } from "./context.ts";
 import { toTRPCError } from "./errors.ts";
@@ -23,23 +24,24 @@ export const maxRequestBodyBytes = 1024 * 1024;
  */
 export function createApiRequestHandler(
   engine: Engine,
+  options: ApiOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  const settings = apiSettings(options);
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/api/trpc/",
     maxBodySize: maxRequestBodyBytes,
     createContext: async ({ req, res }) => {
       const authentication = await authenticateRequest(engine, req);
-      return createApiContext(
-        engine,
-        authentication.caller,
-        { req, res },
-        authentication.caller ? undefined : authentication.refusal,
-      );
+      return createApiContext(engine, authentication.caller, {
+        http: { req, res },
+        ...(authentication.caller ? {} : { refusal: authentication.refusal }),
+        options: settings,
+      });
     },
   });
   return (req, res) => {
-    const refusal = crossSiteRefusal(req);
+    const refusal = crossSiteRefusal(req, settings);
     if (refusal) {
       sendJsonError(res, 403, refusal);
       return;
@@ -52,14 +54,16 @@ export function createApiRequestHandler(
       return;
     }
     if (url.pathname === "/api/uploads" && req.method === "POST") {
-      void withCaller(engine, req, res, (caller) => handleUpload(engine, caller, req, res, url));
+      void withCaller(engine, req, res, (caller) =>
+        handleUpload(engine, caller, req, res, url, settings.uploadMaxBytes),
+      );
       return;
     }
     const file = /^\/api\/runs\/([^/]+)\/files\/([^/?]+)$/.exec(req.url ?? "");
     if (file && req.method === "GET") {
       void withCaller(engine, req, res, async (caller) => {
         const runId = decodeURIComponent(file[1]!);
-        assertCanSeeRun(caller, await engine.getRun(runId));
+        assertCanSeeRun(caller, await engine.runs.get(runId));
         await sendRunFile(engine, runId, decodeURIComponent(file[2]!), res);
       });
     } else trpc(req, res);
@@ -108,7 +112,7 @@ async function sendRunFile(
   name: string,
   res: ServerResponse,
 ): Promise<void> {
-  const chunks = engine.readRunFile(runId, name);
+  const chunks = engine.runs.readFile(runId, name);
   try {
     const first = await chunks.next(); // fails before any byte is sent when the run or file is unknown
     res.writeHead(200, {

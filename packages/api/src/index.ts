@@ -9,6 +9,7 @@
  * `schedules.preview` lists, the fields a logical set's filter may test.
  */
 export { maxPreviewCount, setFilterFields } from "@docket/engine";
+export type { ApiOptions } from "./apiOptions.ts";
 export { type ApiContext, type Caller, createApiContext, localCaller } from "./context.ts";
 export type { DocketErrorData } from "./errors.ts";
 export { historyCsvColumns, streamHistoryCsv } from "./historyCsv.ts";

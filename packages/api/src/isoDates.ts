@@ -33,7 +33,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * A procedure's resolver whose result carries dates as ISO-8601 strings:
- * `.query(withIsoDates(({ ctx, input }) => ctx.engine.getRun(input.id)))`.
+ * `.query(withIsoDates(({ ctx, input }) => ctx.engine.runs.get(input.id)))`.
  */
 export function withIsoDates<TOptions, TResult>(
   resolver: (options: TOptions) => TResult,

@@ -1,24 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import {
-  defaultUploadMaxBytes,
-  type Engine,
-  formatBytes,
-  UploadTooLargeError,
-} from "@docket/engine";
+import { type Engine, formatBytes, UploadTooLargeError } from "@docket/engine";
 import { ForbiddenError } from "@docket/sdk";
 import type { Caller } from "./context.ts";
-
-/** Largest upload: `DOCKET_UPLOAD_MAX_BYTES`, else 100 MB. */
-export function uploadMaxBytes(): number {
-  const configured = Number(process.env.DOCKET_UPLOAD_MAX_BYTES);
-  return Number.isInteger(configured) && configured > 0 ? configured : defaultUploadMaxBytes;
-}
 
 /**
  * `POST /api/uploads?name=<file name>` with the file as the raw body: streams it
  * into PostgreSQL (never held whole) and answers 201 `{ id, name, bytes }`. A run
  * names the file by its id (`csvFileParam`). Viewers, who start no runs, upload
- * nothing; a body over the limit is refused with 413 and nothing is kept.
+ * nothing; a body over `maxBytes` is refused with 413 and nothing is kept.
  */
 export async function handleUpload(
   engine: Engine,
@@ -26,6 +15,7 @@ export async function handleUpload(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
+  maxBytes: number,
 ): Promise<void> {
   if (caller.role === "viewer") {
     throw new ForbiddenError(
@@ -33,14 +23,13 @@ export async function handleUpload(
       "uploads.create",
     );
   }
-  const maxBytes = uploadMaxBytes();
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > maxBytes) {
     refuseTooLarge(res, maxBytes);
     return;
   }
   try {
-    const upload = await engine.storeUpload({
+    const upload = await engine.runs.storeUpload({
       name: url.searchParams.get("name") ?? "upload",
       createdBy: caller.name,
       content: req,

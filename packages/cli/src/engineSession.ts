@@ -1,8 +1,8 @@
 import { createEngine, type Engine } from "@docket/engine";
+import { readConfig } from "./config.ts";
 import { type SelectedDatabase, selectDatabase } from "./database.ts";
 import { migrate } from "./migrate.ts";
 import { printNote } from "./output.ts";
-import { resolveJobsDir } from "./paths.ts";
 
 /** An engine on the selected database; `stop()` closes both. */
 export interface EngineSession {
@@ -21,8 +21,9 @@ export interface OpenEngineOptions {
   readonly database?: SelectedDatabase;
 }
 
-/** Creates the engine with the job types of `resolveJobsDir()`. Starts no worker. */
+/** Creates the engine as the environment configures it (config.ts). Starts no worker. */
 export async function openEngine(options: OpenEngineOptions): Promise<EngineSession> {
+  const config = readConfig(); // a malformed variable is refused before any connection
   const database = options.database ?? (await selectDatabase(options.databaseUrl));
   let engine: Engine;
   try {
@@ -33,7 +34,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<EngineSess
     }
     engine = await createEngine({
       connectionString: database.connectionString,
-      jobsDir: resolveJobsDir(),
+      ...config.engine,
       ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
     });
   } catch (error) {

@@ -27,7 +27,7 @@ export async function connectInProcess(databaseUrl: string | undefined): Promise
     api,
     // Uploads are not a tRPC procedure (raw bodies); in process, store them as that route does.
     uploadFile: async (path, onBytes) => {
-      const upload = await engine.storeUpload({
+      const upload = await engine.runs.storeUpload({
         name: basename(path),
         createdBy: localCaller.name,
         content: countBytes(createReadStream(path), onBytes),
@@ -35,9 +35,9 @@ export async function connectInProcess(databaseUrl: string | undefined): Promise
       return { id: upload.id, name: upload.name, bytes: upload.bytes };
     },
     // Run files are served by their own route; in process, read them as that route does.
-    readRunFile: (runId, name) => engine.readRunFile(runId, name),
+    readRunFile: (runId, name) => engine.runs.readFile(runId, name),
     waitForRunActivity: (runId, timeoutMs, signal) =>
-      engine.waitForRunActivity(runId, timeoutMs, signal),
+      engine.runs.waitForActivity(runId, timeoutMs, signal),
     // The client error's cause is the procedure's own TRPCError, which `describeError` reads.
     explainError: (error) => error,
     close: () => session.stop(),

@@ -41,13 +41,17 @@ export const authRouter = router({
       withIsoDates(async ({ ctx, input }) => {
         const req = ctx.http?.req;
         const result = await ctx.engine.users.signIn(input, {
-          address: req ? clientAddress(req) : null,
+          address: req ? clientAddress(req, ctx.settings.trustProxy) : null,
           userAgent: req?.headers["user-agent"] ?? null,
         });
         if (ctx.http) {
           ctx.http.res.setHeader(
             "set-cookie",
-            sessionCookie(result.sessionToken, result.expiresAt, isSecureRequest(ctx.http.req)),
+            sessionCookie(
+              result.sessionToken,
+              result.expiresAt,
+              isSecureRequest(ctx.http.req, ctx.settings.trustProxy),
+            ),
           );
         }
         return { user: result.user, expiresAt: result.expiresAt };
@@ -58,7 +62,10 @@ export const authRouter = router({
   logout: authedProcedure.mutation(async ({ ctx }) => {
     if (ctx.caller.sessionId) await ctx.engine.users.signOut(ctx.caller.sessionId);
     if (ctx.http) {
-      ctx.http.res.setHeader("set-cookie", clearedSessionCookie(isSecureRequest(ctx.http.req)));
+      ctx.http.res.setHeader(
+        "set-cookie",
+        clearedSessionCookie(isSecureRequest(ctx.http.req, ctx.settings.trustProxy)),
+      );
     }
     return { signedOut: true };
   }),

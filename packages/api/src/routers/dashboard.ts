@@ -16,7 +16,7 @@ export const dashboardRouter = router({
     )
     .query(({ ctx, input }) => {
       const failedRunsOf = visibleCreatorFor(ctx.caller);
-      return ctx.engine.dashboardSummary({
+      return ctx.engine.runs.dashboardSummary({
         days: input?.days ?? 7,
         ...(failedRunsOf ? { failedRunsOf } : {}),
       });

@@ -25,7 +25,7 @@ export const eventsRouter = router({
           const job = ctx.engine.registry.find(jobId);
           if (job) assertCanStartJob(ctx.caller, job);
         }
-        return ctx.engine.emitEvent({
+        return ctx.engine.runs.emitEvent({
           name: input.name,
           data: input.data,
           emittedBy: ctx.caller.name,
@@ -46,7 +46,7 @@ export const eventsRouter = router({
     )
     .query(
       withIsoDates(({ ctx, input }) =>
-        ctx.engine.listEvents({
+        ctx.engine.runs.listEmittedEvents({
           limit: input?.limit ?? 50,
           ...(input?.name ? { name: input.name } : {}),
         }),

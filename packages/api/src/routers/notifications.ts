@@ -16,14 +16,14 @@ export const notificationsRouter = router({
     .input(subscriptionInputSchema)
     .mutation(
       withIsoDates(({ ctx, input }) =>
-        ctx.engine.subscribe({ ...input, createdBy: ctx.caller.name }),
+        ctx.engine.notifications.subscribe({ ...input, createdBy: ctx.caller.name }),
       ),
     ),
 
   /** Removes a subscription; mails already in the outbox are still delivered. */
   unsubscribe: adminProcedure
     .input(z.object({ id: subscriptionId }).strict())
-    .mutation(withIsoDates(({ ctx, input }) => ctx.engine.unsubscribe(input.id))),
+    .mutation(withIsoDates(({ ctx, input }) => ctx.engine.notifications.unsubscribe(input.id))),
 
   /** Subscriptions of a job type or of a schedule, or all of them, oldest first. */
   list: adminProcedure
@@ -40,7 +40,9 @@ export const notificationsRouter = router({
         })
         .optional(),
     )
-    .query(withIsoDates(({ ctx, input }) => ctx.engine.listSubscriptions(input ?? {}))),
+    .query(
+      withIsoDates(({ ctx, input }) => ctx.engine.notifications.listSubscriptions(input ?? {})),
+    ),
 
   /** Recent notifications, newest first, with their delivery status (pass `nextCursor` back as `cursor`). */
   outbox: adminProcedure
@@ -59,5 +61,5 @@ export const notificationsRouter = router({
         .strict()
         .optional(),
     )
-    .query(withIsoDates(({ ctx, input }) => ctx.engine.listNotifications(input ?? {}))),
+    .query(withIsoDates(({ ctx, input }) => ctx.engine.notifications.list(input ?? {}))),
 });

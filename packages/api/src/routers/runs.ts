@@ -22,7 +22,7 @@ const params = z.record(z.string(), z.unknown()).default({});
 
 /** The run, if `caller` may see it (NOT_FOUND for an unknown run, FORBIDDEN for another's). */
 async function visibleRun(engine: Engine, caller: Caller, id: string): Promise<Run> {
-  const run = await engine.getRun(id);
+  const run = await engine.runs.get(id);
   assertCanSeeRun(caller, run);
   return run;
 }
@@ -103,7 +103,7 @@ export const runsRouter = router({
     .mutation(
       withIsoDates(({ ctx, input }) => {
         startableJob(ctx.engine, ctx.caller, input.jobId);
-        return ctx.engine.startRun({
+        return ctx.engine.runs.start({
           ...(input.setId === undefined ? {} : { setId: input.setId }),
           jobId: input.jobId,
           params: input.params,
@@ -124,7 +124,7 @@ export const runsRouter = router({
     .input(z.object({ jobId, setId: setId.optional(), params }).strict())
     .query(({ ctx, input }) => {
       startableJob(ctx.engine, ctx.caller, input.jobId);
-      return ctx.engine.dryRunStart({
+      return ctx.engine.runs.dryRun({
         jobId: input.jobId,
         params: input.params,
         ...(input.setId === undefined ? {} : { setId: input.setId }),
@@ -150,7 +150,7 @@ export const runsRouter = router({
     .query(
       withIsoDates(({ ctx, input }) => {
         const { cursor, limit, ...filters } = input ?? { limit: 50 };
-        return ctx.engine.listRuns({
+        return ctx.engine.runs.list({
           ...toRunFilters(ctx.caller, filters),
           limit,
           ...(cursor === undefined ? {} : { cursor }),
@@ -187,7 +187,7 @@ export const runsRouter = router({
     .query(
       withIsoDates(async ({ ctx, input }) => {
         await visibleRun(ctx.engine, ctx.caller, input.id);
-        return ctx.engine.listRunEvents({
+        return ctx.engine.runs.listEvents({
           runId: input.id,
           limit: input.limit,
           ...(input.afterId === undefined ? {} : { afterId: input.afterId }),
@@ -218,7 +218,7 @@ export const runsRouter = router({
     .query(
       withIsoDates(async ({ ctx, input }) => {
         await visibleRun(ctx.engine, ctx.caller, input.id);
-        return ctx.engine.listRunLogs({
+        return ctx.engine.runs.listLogs({
           runId: input.id,
           limit: input.limit,
           ...(input.afterId === undefined ? {} : { afterId: input.afterId }),
@@ -268,7 +268,7 @@ export const runsRouter = router({
     .mutation(
       withIsoDates(async ({ ctx, input }) => {
         await visibleRun(ctx.engine, ctx.caller, input.id);
-        return ctx.engine.restoreRun({
+        return ctx.engine.runs.restore({
           runId: input.id,
           overwriteLaterChanges: input.overwriteLaterChanges,
           createdBy: ctx.caller.name,
@@ -297,7 +297,7 @@ export const runsRouter = router({
     )
     .query(async ({ ctx, input }) => {
       await visibleRun(ctx.engine, ctx.caller, input.id);
-      return ctx.engine.listRunRecords({
+      return ctx.engine.runs.listRecords({
         runId: input.id,
         limit: input.limit,
         ...(input.outcomes ? { outcomes: input.outcomes } : {}),
@@ -308,7 +308,7 @@ export const runsRouter = router({
   /** Files a run produced, with the address to download each. */
   files: authedProcedure.input(z.object({ id: runId }).strict()).query(async ({ ctx, input }) => {
     await visibleRun(ctx.engine, ctx.caller, input.id);
-    return (await ctx.engine.listRunFiles(input.id)).map((name) => ({
+    return (await ctx.engine.runs.listFiles(input.id)).map((name) => ({
       name,
       url: `/api/runs/${input.id}/files/${encodeURIComponent(name)}`,
     }));
@@ -318,7 +318,7 @@ export const runsRouter = router({
   abort: staffProcedure.input(z.object({ id: runId }).strict()).mutation(
     withIsoDates(async ({ ctx, input }) => {
       await cancellableRun(ctx.engine, ctx.caller, input.id);
-      return ctx.engine.abortRun(input.id, ctx.caller.name);
+      return ctx.engine.runs.abort(input.id, ctx.caller.name);
     }),
   ),
 
@@ -330,7 +330,7 @@ export const runsRouter = router({
   retry: staffProcedure.input(z.object({ id: runId }).strict()).mutation(
     withIsoDates(async ({ ctx, input }) => {
       await cancellableRun(ctx.engine, ctx.caller, input.id);
-      return ctx.engine.retryRun(input.id, ctx.caller.name);
+      return ctx.engine.runs.retry(input.id, ctx.caller.name);
     }),
   ),
 
@@ -342,7 +342,7 @@ export const runsRouter = router({
    * clear deletes what the confirmation counted, not runs that ended since.
    */
   clearInactive: staffProcedure.input(clearInput).mutation(async ({ ctx, input }) => ({
-    cleared: await ctx.engine.clearInactiveRuns(clearFilter(ctx.caller, input)),
+    cleared: await ctx.engine.runs.clearInactive(clearFilter(ctx.caller, input)),
   })),
 
   /**
@@ -353,7 +353,7 @@ export const runsRouter = router({
     .input(clearInput)
     .query(
       withIsoDates(({ ctx, input }) =>
-        ctx.engine.countInactiveRuns(clearFilter(ctx.caller, input)),
+        ctx.engine.runs.countInactive(clearFilter(ctx.caller, input)),
       ),
     ),
 });
@@ -366,12 +366,12 @@ const activityTickMs = 1_000;
  * nothing. Then a tick per change (coalesced), and one per quiet minute.
  */
 async function* streamRunActivity(engine: Engine, signal: AbortSignal | undefined) {
-  let seen = await engine.runActivityVersion(); // listening from here on
+  let seen = await engine.runs.activityVersion(); // listening from here on
   let tick = 0;
   yield { tick };
   while (!signal?.aborted) {
     // A quiet minute still ends in a tick, so a list never stays stale on a missed notification.
-    seen = await engine.waitForAnyRunActivity(seen, 60_000, signal);
+    seen = await engine.runs.waitForAnyActivity(seen, 60_000, signal);
     if (signal?.aborted) return;
     tick += 1;
     yield { tick };
@@ -389,7 +389,7 @@ async function* streamRunEvents(
 ) {
   let lastId = afterId;
   while (!signal?.aborted) {
-    const events = await engine.listRunEvents({
+    const events = await engine.runs.listEvents({
       runId,
       limit: 500,
       ...(lastId ? { afterId: lastId } : {}),
@@ -399,12 +399,12 @@ async function* streamRunEvents(
       yield tracked(event.id, event);
     }
     if (events.length === 500) continue;
-    const run = await engine.getRun(runId);
+    const run = await engine.runs.get(runId);
     if (isTerminal(run.status)) {
-      const rest = await engine.listRunEvents({ runId, ...(lastId ? { afterId: lastId } : {}) });
+      const rest = await engine.runs.listEvents({ runId, ...(lastId ? { afterId: lastId } : {}) });
       for (const event of rest) yield tracked(event.id, event);
       return;
     }
-    await engine.waitForRunActivity(runId, 1_000, signal);
+    await engine.runs.waitForActivity(runId, 1_000, signal);
   }
 }

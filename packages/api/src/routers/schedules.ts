@@ -56,11 +56,11 @@ export const schedulesRouter = router({
     .input(
       z.object({ active: z.boolean().optional(), jobId: jobId.optional() }).strict().optional(),
     )
-    .query(withIsoDates(({ ctx, input }) => ctx.engine.listSchedules(input ?? {}))),
+    .query(withIsoDates(({ ctx, input }) => ctx.engine.schedules.list(input ?? {}))),
 
   get: authedProcedure
     .input(z.object({ id: scheduleId }).strict())
-    .query(withIsoDates(({ ctx, input }) => ctx.engine.getSchedule(input.id))),
+    .query(withIsoDates(({ ctx, input }) => ctx.engine.schedules.get(input.id))),
 
   /**
    * Saves a schedule created by the caller, whose runs it starts, with its
@@ -90,7 +90,7 @@ export const schedulesRouter = router({
     )
     .mutation(
       withIsoDates(({ ctx, input }) =>
-        ctx.engine.createSchedule({ ...input, createdBy: ctx.caller.name }),
+        ctx.engine.schedules.create({ ...input, createdBy: ctx.caller.name }),
       ),
     ),
 
@@ -118,7 +118,7 @@ export const schedulesRouter = router({
     )
     .mutation(
       withIsoDates(({ ctx, input }) =>
-        ctx.engine.updateSchedule({ ...input, updatedBy: ctx.caller.name }),
+        ctx.engine.schedules.update({ ...input, updatedBy: ctx.caller.name }),
       ),
     ),
 
@@ -126,13 +126,13 @@ export const schedulesRouter = router({
   setActive: adminProcedure
     .input(z.object({ id: scheduleId, active: z.boolean() }).strict())
     .mutation(
-      withIsoDates(({ ctx, input }) => ctx.engine.setScheduleActive(input.id, input.active)),
+      withIsoDates(({ ctx, input }) => ctx.engine.schedules.setActive(input.id, input.active)),
     ),
 
   /** Deletes a schedule; its runs stay. */
   delete: adminProcedure
     .input(z.object({ id: scheduleId }).strict())
-    .mutation(withIsoDates(({ ctx, input }) => ctx.engine.deleteSchedule(input.id))),
+    .mutation(withIsoDates(({ ctx, input }) => ctx.engine.schedules.delete(input.id))),
 
   /** The next due instants of a timing in a time zone, exactly as the scheduler will fire them. */
   preview: authedProcedure
@@ -148,7 +148,7 @@ export const schedulesRouter = router({
     )
     .query(
       withIsoDates(({ ctx, input }) =>
-        ctx.engine.previewSchedule({
+        ctx.engine.schedules.preview({
           cron: timingToCron(input.timing),
           timezone: input.timezone,
           count: input.count,
@@ -160,5 +160,5 @@ export const schedulesRouter = router({
   /** Starts a run of the schedule now (its params, set and creator; trigger `schedule`). */
   runNow: adminProcedure
     .input(z.object({ id: scheduleId }).strict())
-    .mutation(withIsoDates(({ ctx, input }) => ctx.engine.runScheduleNow(input.id))),
+    .mutation(withIsoDates(({ ctx, input }) => ctx.engine.schedules.runNow(input.id))),
 });

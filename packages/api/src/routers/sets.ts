@@ -22,7 +22,7 @@ export const setsRouter = router({
   /** Sets by name with their current member counts, optionally of one target. */
   list: authedProcedure
     .input(z.object({ target: target.optional() }).strict().optional())
-    .query(withIsoDates(({ ctx, input }) => ctx.engine.listSets(input ?? {}))),
+    .query(withIsoDates(({ ctx, input }) => ctx.engine.sets.list(input ?? {}))),
 
   /** One set, its member count and a page of its members (pass `nextCursor` back as `cursor`). */
   get: authedProcedure
@@ -40,7 +40,7 @@ export const setsRouter = router({
     )
     .query(
       withIsoDates(({ ctx, input }) =>
-        ctx.engine.getSet({
+        ctx.engine.sets.get({
           id: input.id,
           limit: input.limit,
           ...(input.cursor === undefined ? {} : { cursor: input.cursor }),
@@ -90,7 +90,7 @@ export const setsRouter = router({
       withIsoDates(({ ctx, input }) => {
         const barcodes =
           input.barcodesText === undefined ? input.barcodes : parseBarcodeList(input.barcodesText);
-        return ctx.engine.createItemizedSet({
+        return ctx.engine.sets.createItemized({
           name: input.name,
           target: input.target,
           createdBy: ctx.caller.name,
@@ -107,7 +107,7 @@ export const setsRouter = router({
     .input(z.object({ name, description, target, filter: setFilterInputSchema }).strict())
     .mutation(
       withIsoDates(({ ctx, input }) =>
-        ctx.engine.createLogicalSet({
+        ctx.engine.sets.createLogical({
           name: input.name,
           target: input.target,
           filter: input.filter,
@@ -120,19 +120,19 @@ export const setsRouter = router({
   /** How many records a filter matches now, without saving it (the designer's live count). */
   count: authedProcedure
     .input(z.object({ target, filter: setFilterInputSchema }).strict())
-    .query(async ({ ctx, input }) => ({ count: await ctx.engine.countSetFilter(input) })),
+    .query(async ({ ctx, input }) => ({ count: await ctx.engine.sets.countFilter(input) })),
 
   /** Deletes a set (staff: their own); refused while a run that has not ended uses it. */
   delete: staffProcedure.input(z.object({ id: setId }).strict()).mutation(
     withIsoDates(async ({ ctx, input }) => {
-      const { set } = await ctx.engine.getSet({ id: input.id, limit: 1 });
+      const { set } = await ctx.engine.sets.get({ id: input.id, limit: 1 });
       if (ctx.caller.role !== "admin" && set.createdBy !== ctx.caller.name) {
         throw new ForbiddenError(
           `Permission "delete others' sets" is missing: set "${set.name}" was created by ${set.createdBy}; only admins delete other users' sets.`,
           "sets.delete-others",
         );
       }
-      return ctx.engine.deleteSet(input.id);
+      return ctx.engine.sets.delete(input.id);
     }),
   ),
 });

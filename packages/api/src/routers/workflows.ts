@@ -25,19 +25,15 @@ const definition = z
 
 /**
  * Roles that may create, edit, delete and import workflows: admins, plus the
- * roles listed in `DOCKET_WORKFLOW_EDITORS` (e.g. `staff`). Default: admins only.
+ * API's `workflowEditors` (`DOCKET_WORKFLOW_EDITORS`, e.g. `staff`). Default: admins only.
  */
-export function workflowEditorRoles(env: string | undefined = process.env.DOCKET_WORKFLOW_EDITORS) {
-  const listed = (env ?? "")
-    .split(",")
-    .map((role) => role.trim())
-    .filter((role): role is Role => role === "staff" || role === "viewer" || role === "admin");
-  return [...new Set<Role>(["admin", ...listed])];
+export function workflowEditorRoles(editors: readonly Role[]): Role[] {
+  return [...new Set<Role>(["admin", ...editors])];
 }
 
 /** Callers who may change workflows (see {@link workflowEditorRoles}). */
 const editorProcedure = authedProcedure.use(({ ctx, next, path }) => {
-  const roles = workflowEditorRoles();
+  const roles = workflowEditorRoles(ctx.settings.workflowEditors);
   if (!roles.includes(ctx.caller.role)) {
     throw toTRPCError(
       new ForbiddenError(

@@ -3,6 +3,7 @@ import { createApiRequestHandler, localCaller } from "@docket/api";
 import { connectDatabase } from "@docket/engine";
 import { ConflictError } from "@docket/sdk";
 import { databaseOptions, defineCommand } from "../command.ts";
+import { readConfig } from "../config.ts";
 import { selectDatabase } from "../database.ts";
 import { isCatalogEmpty, resolveDemoRecords, seedDemo } from "../demoCatalog.ts";
 import { openEngine } from "../engineSession.ts";
@@ -81,7 +82,7 @@ export const startCommand = defineCommand({
         server = await listen({
           port,
           host,
-          api: createApiRequestHandler(session.engine),
+          api: createApiRequestHandler(session.engine, readConfig().api),
           web: designer ? designer.handle : (_req, res) => sendDesignerOff(res),
         });
       } catch (error) {
@@ -92,7 +93,7 @@ export const startCommand = defineCommand({
       // After listening: the API answers at once however large DOCKET_DEMO_RECORDS is (20,000 items take about 1 s).
       if (demoRecords > 0) {
         const seeding = seedEmptyCatalog(database.connectionString, demoRecords, json, () =>
-          session.engine.seedExampleSchedules(localCaller.name).then((created) => created.length),
+          session.engine.schedules.seedExamples(localCaller.name).then((created) => created.length),
         );
         cleanups.push({ name: "demo catalog seed", run: () => seeding });
       }

@@ -31,6 +31,8 @@ export interface NotificationSenderOptions {
    * try the same message.
    */
   readonly smtpTimeoutMs?: number;
+  /** Log failed polls of the outbox (the database unreachable). Default false. */
+  readonly debug?: boolean;
 }
 
 export interface NotificationSenderHandle {
@@ -128,7 +130,7 @@ export function startNotificationSender(
         claimed = await deliverDue();
       } catch (error) {
         // The database is unreachable or the pool closing: try again next round.
-        if (process.env.DOCKET_DEBUG) console.error("[notifications]", error);
+        if (options.debug) console.error("[notifications]", error);
       }
       if (claimed === batchSize) continue; // more may be due: no pause
       await wait(pollIntervalMs, undefined, { signal: stopping.signal }).catch(() => {});

@@ -1,0 +1,39 @@
+import type { Kysely } from "kysely";
+import { seedExampleSets } from "../catalog/seedExampleSets.ts";
+import type { Database } from "../database/schema.ts";
+import { type CountSetFilterInput, countSetFilter } from "./countSetFilter.ts";
+import {
+  type CreateItemizedSetInput,
+  type CreateItemizedSetResult,
+  createItemizedSet,
+} from "./createItemizedSet.ts";
+import { type CreateLogicalSetInput, createLogicalSet } from "./createLogicalSet.ts";
+import { deleteSet } from "./deleteSet.ts";
+import { type GetSetInput, getSet, type SetPage } from "./getSet.ts";
+import { type ListSetsInput, listSets } from "./listSets.ts";
+import type { RecordSet, SetSummary } from "./recordSet.ts";
+
+/** Record sets as the engine offers them (engine.sets): itemized lists and saved filters. */
+export interface SetService {
+  createItemized(input: CreateItemizedSetInput): Promise<CreateItemizedSetResult>;
+  createLogical(input: CreateLogicalSetInput): Promise<SetSummary>;
+  /** Counts a filter's matches without saving it (the designer's live count). */
+  countFilter(input: CountSetFilterInput): Promise<number>;
+  list(input?: ListSetsInput): Promise<SetSummary[]>;
+  get(input: GetSetInput): Promise<SetPage>;
+  delete(setId: string): Promise<RecordSet>;
+  /** The demo's example sets, over the seeded catalog. */
+  seedExamples(createdBy: string): Promise<SetSummary[]>;
+}
+
+export function createSetService(db: Kysely<Database>): SetService {
+  return {
+    createItemized: (input) => createItemizedSet(db, input),
+    createLogical: (input) => createLogicalSet(db, input),
+    countFilter: (input) => countSetFilter(db, input),
+    list: (input) => listSets(db, input),
+    get: (input) => getSet(db, input),
+    delete: (setId) => deleteSet(db, setId),
+    seedExamples: (createdBy) => seedExampleSets(db, createdBy),
+  };
+}
