@@ -1,4 +1,5 @@
 import { formatDateTime, formatNumber, formatStateValue } from "./formatters.ts";
+import { byEventKind, type PerEventKind } from "./perEventKind.ts";
 import type { RunEventView } from "./trpcClient.ts";
 
 /** `xstate.done.actor.changePolicy` reads as `done (changePolicy)`, `xstate.init` as `start`. */
@@ -12,55 +13,62 @@ export function describeMachineEvent(type: string): string {
 }
 
 /** A log line's data, without the `step` that is shown as its prefix. */
-function logText(data: Record<string, unknown>): string {
-  const message = String(data.message);
-  const extra = data.data as Record<string, unknown> | undefined;
-  if (extra === undefined || extra === null) return message;
-  if (typeof extra !== "object") return `${message} ${JSON.stringify(extra)}`;
+function logText(data: LogData): string {
+  const extra = data.data as Record<string, unknown> | undefined | null;
+  if (extra === undefined || extra === null) return data.message;
+  if (typeof extra !== "object") return `${data.message} ${JSON.stringify(extra)}`;
   const { step, ...rest } = extra;
   const prefix = typeof step === "string" ? `[${step}] ` : "";
-  return `${prefix}${message}${Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : ""}`;
+  return `${prefix}${data.message}${Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : ""}`;
 }
 
-/** A history entry's detail in one line of words, by event type; unknown types show their data as JSON. */
+type LogData = Extract<RunEventView, { type: "log" }>["data"];
+
+/** `completed_with_errors` reads as `completed with errors`. */
+export function statusWords(status: string): string {
+  return status.replaceAll("_", " ");
+}
+
+/**
+ * A history entry's detail in one line of staff words, for every kind of run
+ * event: one the engine adds without a sentence here does not compile.
+ */
+export const eventSentences = {
+  transition: (data) => {
+    const actor = typeof data.actor === "string" ? ` (actor ${data.actor})` : "";
+    return `${formatStateValue(data.value)}  ← ${describeMachineEvent(data.event)}${actor}`;
+  },
+  log: logText,
+  progress: (data) =>
+    typeof data.total === "number"
+      ? `${formatNumber(data.done)} / ${formatNumber(data.total)}`
+      : `${formatNumber(data.done)} done`,
+  status: (data) => {
+    const files = data.files?.length ? ` — writing ${data.files.join(", ")}` : "";
+    const error = data.error?.message ? ` — ${data.error.message}` : "";
+    return `${statusWords(data.status)}${files}${error}`;
+  },
+  population: (data) => `${formatNumber(data.members)} records in the run's population`,
+  started: (data) => `Picked up by worker ${data.worker} (activation ${data.activation})`,
+  resumed: (data) =>
+    `Resumed from its last checkpoint by worker ${data.worker} (activation ${data.activation})`,
+  waiting: (data) => `Waiting: ${data.reason}`,
+  parked: (data) =>
+    `Sleeping until ${formatDateTime(data.until)}; no worker holds the run meanwhile`,
+  suspended: (data) => `Sleeping until ${formatDateTime(data.until)}: ${data.reason}`,
+  "awaiting-parts": () => "Waiting for its parts: the run goes on once the last of them has ended",
+  released: (data) => `Handed over to another worker: ${data.reason}`,
+  retried: (data) =>
+    `Retried by ${data.by}${data.error?.message ? `, after: ${data.error.message}` : ""}`,
+  "abort-requested": (data) => `Abort requested by ${data.by}`,
+} satisfies PerEventKind<RunEventView, string>;
+
+/** A history entry's detail in one line of words (see `eventSentences`). */
 export function describeEvent(event: RunEventView): string {
-  const data = (event.data ?? {}) as Record<string, unknown>;
-  switch (event.type) {
-    case "transition": {
-      const actor = typeof data.actor === "string" ? ` (actor ${data.actor})` : "";
-      return `${formatStateValue(data.value)}  ← ${describeMachineEvent(String(data.event))}${actor}`;
-    }
-    case "log":
-      return logText(data);
-    case "progress":
-      return typeof data.total === "number"
-        ? `${formatNumber(Number(data.done))} / ${formatNumber(data.total)}`
-        : `${formatNumber(Number(data.done))} done`;
-    case "status": {
-      const error = data.error as { message?: unknown } | undefined;
-      return `${String(data.status).replaceAll("_", " ")}${error?.message ? ` — ${String(error.message)}` : ""}`;
-    }
-    case "population":
-      return typeof data.members === "number"
-        ? `${formatNumber(data.members)} records in the run's population`
-        : JSON.stringify(event.data);
-    case "started":
-    case "resumed":
-      return `activation ${String(data.activation)} on worker ${String(data.worker)}`;
-    case "parked":
-      return `no worker holds the run until ${formatDateTime(String(data.until))}`;
-    case "released":
-      return String(data.reason ?? "handed over to another worker");
-    case "abort-requested":
-      return `by ${String(data.by)}`;
-    default:
-      return JSON.stringify(event.data);
-  }
+  return byEventKind<RunEventView, string>(eventSentences, event);
 }
 
 /** The log level of a `log` entry, for styling; null for other entries. */
 export function logLevel(event: RunEventView): string | null {
-  if (event.type !== "log") return null;
-  const level = (event.data as { level?: unknown } | null)?.level;
-  return typeof level === "string" ? level : null;
+  return event.type === "log" ? event.data.level : null;
 }
