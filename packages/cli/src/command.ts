@@ -78,6 +78,7 @@ export interface Command<T extends OptionSpecs = OptionSpecs> {
 
 /** Keeps each command's option types while storing commands in one list. */
 export function defineCommand<const T extends OptionSpecs>(command: Command<T>): Command {
+  // Run functions are contravariant in their option types: a typed command is not a Command<OptionSpecs>.
   return command as unknown as Command;
 }
 

@@ -100,6 +100,7 @@ export function defineJob<TParams extends ParamsSchema, TMachine extends AnyStat
     readonly machine: MachineMatchingParams<TParams, TMachine>;
   },
 ): JobDefinition<TParams, TMachine> {
+  // The brand (`definitions` below) is what makes it a JobDefinition; the fields are the input's.
   const job = Object.freeze({ ...definition }) as unknown as JobDefinition<TParams, TMachine>;
   definitions.add(job);
   return job;

@@ -57,7 +57,9 @@ export type AnyRecordImporter = RecordImporter<unknown>;
 export function importRecords<TInput>(
   importer: RecordImporter<TInput>,
 ): PromiseActorLogic<ImportSummary, TInput> {
+  // The engine holds importers of any input; functions taking TInput are not assignable to unknown.
+  const anyImporter = importer as unknown as AnyRecordImporter;
   return fromPromise<ImportSummary, TInput>(({ input, system, self }) =>
-    runtimeOf(system).importRecords(self.id, importer as unknown as AnyRecordImporter, input),
+    runtimeOf(system).importRecords(self.id, anyImporter, input),
   );
 }

@@ -160,14 +160,11 @@ export function processRecords<TTarget extends TargetKind, TInput>(
   if (!processor.perRecord === !processor.perChunk) {
     throw new TypeError("processRecords needs exactly one of perRecord and perChunk");
   }
+  // The engine holds processors of any input; functions taking TInput are not assignable to unknown.
+  const anyProcessor = processor as unknown as AnyRecordProcessor;
   const logic = fromPromise<ProcessSummary, TInput>(({ input, signal, system, self }) =>
-    runtimeOf(system).processRecords(
-      self.id,
-      processor as unknown as AnyRecordProcessor,
-      input,
-      signal,
-    ),
+    runtimeOf(system).processRecords(self.id, anyProcessor, input, signal),
   );
-  processors.set(logic, processor as unknown as AnyRecordProcessor);
+  processors.set(logic, anyProcessor);
   return logic;
 }

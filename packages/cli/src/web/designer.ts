@@ -13,7 +13,8 @@ import { sendPlaceholderPage } from "./placeholderPage.ts";
  * skips it): 35 s from a fresh clone at load 5; with the check, 65 s idle and
  * 1.5 to 3 min while test suites ran beside it (load 15 to 20).
  */
-export const designerBuildEstimate = "about 40 s on two cores, up to two minutes when they are busy";
+export const designerBuildEstimate =
+  "about 40 s on two cores, up to two minutes when they are busy";
 
 export interface DesignerOptions {
   /** The repository holding `app/`, `next.config.mjs` and `.next/`. */
@@ -96,6 +97,7 @@ export function startDesigner(options: DesignerOptions): Designer {
     }
     state = { kind: "preparing" };
     // `next` is CommonJS: at runtime `default` is its module.exports, the server factory.
+    // Next's types describe the ESM namespace, not the CommonJS default it really is.
     const { default: createNext } = (await import("next")) as unknown as {
       default: CreateNextServer;
     };
