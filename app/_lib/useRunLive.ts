@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { liveMeta } from "./liveQueries.ts";
 import { isRunEnded } from "./runStatus.ts";
 import { type RunEventView, type RunView, useTRPC, useTRPCClient } from "./trpcClient.ts";
@@ -43,12 +43,12 @@ const rowChangingEvents = new Set([
  * Follows a run live through the `runs.events` subscription (Server-Sent
  * Events, resumed after the last event id on reconnect): transitions and
  * progress update the run in place; status changes re-read its row once.
- * The row is a live query: runs' activity (`runs.activity`) re-reads it, so an
- * ended run whose stream closed still shows being restored or retried from
- * elsewhere (the stream then follows it again). Nothing is polled. The stream
- * stays on the tRPC client itself: TanStack's `useSubscription` does not say
- * when a stream completes, and a completed stream is how this page learns the
- * run ended.
+ * Once the run ended and its stream closed, the row becomes a live query:
+ * runs' activity (`runs.activity`) re-reads it, so the run still shows being
+ * restored or retried from elsewhere (the stream then follows it again).
+ * Nothing is polled. The stream stays on the tRPC client itself: TanStack's
+ * `useSubscription` does not say when a stream completes, and a completed
+ * stream is how this page learns the run ended.
  */
 export function useRunLive(runId: string): RunLiveState {
   const trpc = useTRPC();
@@ -63,13 +63,37 @@ export function useRunLive(runId: string): RunLiveState {
   const streaming = useRef(false);
   /** The stream ended with the run; a row read that shows the run going again reopens it. */
   const streamEnded = useRef(false);
+  /** The same, for the row's query: only then do runs' activity ticks re-read the row. */
+  const [followActivity, setFollowActivity] = useState(false);
+  const endStream = useCallback((ended: boolean) => {
+    streamEnded.current = ended;
+    setFollowActivity(ended);
+  }, []);
 
   // The row: on mount, on request, whenever the stream says it changed, and
-  // (live) when runs change: an ended run can still be restored or retried elsewhere.
-  const row = useQuery(trpc.runs.get.queryOptions({ id: runId }, { meta: liveMeta }));
+  // once the stream ended, when runs change (live): an ended run can still be
+  // restored or retried elsewhere. While the stream is open it says what changed.
+  const row = useQuery(
+    trpc.runs.get.queryOptions({ id: runId }, followActivity ? { meta: liveMeta } : {}),
+  );
   const readRow = useRef(() => {});
-  // A new read cancels one in flight: bursts of status events end in one fresh read.
-  readRow.current = () => void row.refetch();
+  const reading = useRef(false);
+  const readAgain = useRef(false);
+  // Bursts of status events coalesce: one read at a time, and one more after it if asked meanwhile.
+  readRow.current = () => {
+    if (reading.current) {
+      readAgain.current = true;
+      return;
+    }
+    reading.current = true;
+    void row.refetch().finally(() => {
+      reading.current = false;
+      if (readAgain.current) {
+        readAgain.current = false;
+        readRow.current();
+      }
+    });
+  };
 
   useEffect(() => {
     void row.dataUpdatedAt;
@@ -78,10 +102,10 @@ export function useRunLive(runId: string): RunLiveState {
     // Progress and state streamed in meanwhile may be newer than the row.
     setRun((previous) => mergeRow(previous, next));
     if (streamEnded.current && !isRunEnded(next.status)) {
-      streamEnded.current = false; // retried elsewhere: follow it from where it stopped
+      endStream(false); // retried elsewhere: follow it from where it stopped
       setStreamGeneration((n) => n + 1);
     }
-  }, [row.data, row.dataUpdatedAt]); // a read equal to the last still undoes a `show`
+  }, [row.data, row.dataUpdatedAt, endStream]); // a read equal to the last still undoes a `show`
 
   // The stream: every history entry, from the first (or after the last one seen, when restarted).
   useEffect(() => {
@@ -106,7 +130,7 @@ export function useRunLive(runId: string): RunLiveState {
       {
         onStarted: () => {
           streaming.current = true;
-          streamEnded.current = false;
+          endStream(false);
           setLive(true);
           setStreamError(null);
         },
@@ -123,7 +147,7 @@ export function useRunLive(runId: string): RunLiveState {
         },
         onComplete: () => {
           streaming.current = false;
-          streamEnded.current = true;
+          endStream(true);
           setLive(false);
           flush();
           readRow.current();
@@ -138,7 +162,7 @@ export function useRunLive(runId: string): RunLiveState {
       subscription.unsubscribe();
       clearTimeout(flushTimer);
     };
-  }, [client, runId, streamGeneration]);
+  }, [client, runId, streamGeneration, endStream]);
 
   return {
     run,
@@ -152,7 +176,7 @@ export function useRunLive(runId: string): RunLiveState {
       readRow.current();
       // A retried run lives again after its stream ended: follow it from where it stopped.
       if (!streaming.current) {
-        streamEnded.current = false;
+        endStream(false);
         setStreamGeneration((n) => n + 1);
       }
     },

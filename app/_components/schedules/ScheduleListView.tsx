@@ -109,7 +109,8 @@ export function ScheduleListView() {
                 onChange={() => setFilter(value)}
                 className="visually-hidden"
               />
-              {value === "all" ? "All" : value === "active" ? "Active" : "Inactive"}
+              {/* Its own element: the choice reads "Inactive", not "Inactive 3", once counted. */}
+              <span>{value === "all" ? "All" : value === "active" ? "Active" : "Inactive"}</span>
               {data ? (
                 <span className={styles.segmentCount}>
                   {value === "all"
