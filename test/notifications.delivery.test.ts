@@ -2,6 +2,7 @@ import { createEngine, type Engine } from "@docket/engine";
 import {
   enqueueRunNotifications,
   type Notification,
+  type NotificationDelivery,
   notifyMissedRuns,
   startNotificationSender,
 } from "@docket/engine/testing";
@@ -12,30 +13,22 @@ import { pollUntil } from "./support/poll.ts";
 import { startSmtpSink } from "./support/smtpSink.ts";
 import { createTestEngine, fixtureJobsDir, waitForStatus } from "./support/testEngine.ts";
 
-/** Sets environment variables (undefined deletes) until disposed. */
-function setEnv(values: Record<string, string | undefined>): Disposable {
-  const saved = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
-  const apply = (entries: Record<string, string | undefined>) => {
-    for (const [key, value] of Object.entries(entries)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  };
-  apply(values);
-  return { [Symbol.dispose]: () => apply(saved) };
-}
-
 /**
  * Writes a run's notifications as the engine does once the run is terminal. The
  * engine has usually written them already; this second call then adds nothing
- * (unique run, email, kind), which the assertions also show.
+ * (unique run, email, kind), which the assertions also show. `delivery` is what
+ * the engine's `mail` option makes it write (pending to send, the links' base).
  */
-async function enqueueAfterEnd(engine: Engine, runId: string): Promise<number> {
+async function enqueueAfterEnd(
+  engine: Engine,
+  runId: string,
+  delivery: NotificationDelivery = {},
+): Promise<number> {
   const run = await engine.runs.get(runId);
   const jobTitle = engine.registry.get(run.jobId).definition.title;
   return engine.internals.db
     .transaction()
-    .execute((trx) => enqueueRunNotifications(trx, runId, { jobTitle }));
+    .execute((trx) => enqueueRunNotifications(trx, runId, { ...delivery, jobTitle }));
 }
 
 async function notificationsOf(engine: Engine, runId: string): Promise<Notification[]> {
@@ -55,11 +48,13 @@ const fatal = { failures: 0, fatal: true };
 describe("notifications delivery", () => {
   it("mails a failed run to its error subscribers and a completed one to its success subscribers, once each across two workers", async () => {
     await using sink = await startSmtpSink();
-    using _env = setEnv({ SMTP_URL: sink.url, DOCKET_PUBLIC_URL: "https://docket.example.org" });
-    await using t = await createTestEngine();
+    const mail = { smtpUrl: sink.url, publicUrl: "https://docket.example.org" };
+    const delivery = { deliver: true, publicUrl: mail.publicUrl }; // as the engine writes with `mail`
+    await using t = await createTestEngine({ mail });
     await using second = await createEngine({
       connectionString: t.database.url,
       jobsDir: fixtureJobsDir,
+      mail,
     });
     const subscribe = (jobId: string, email: string, onSuccess: boolean, onError: boolean) =>
       t.engine.notifications.subscribe({ jobId, email, onSuccess, onError, createdBy: "ana" });
@@ -83,8 +78,8 @@ describe("notifications delivery", () => {
     });
     const failed = await waitForStatus(t.engine, failing.id, ["failed"]);
     await waitForStatus(t.engine, passing.id, ["completed"]);
-    expect(await enqueueAfterEnd(t.engine, failing.id)).toBeLessThanOrEqual(1);
-    expect(await enqueueAfterEnd(t.engine, passing.id)).toBeLessThanOrEqual(1);
+    expect(await enqueueAfterEnd(t.engine, failing.id, delivery)).toBeLessThanOrEqual(1);
+    expect(await enqueueAfterEnd(t.engine, passing.id, delivery)).toBeLessThanOrEqual(1);
 
     await sink.waitForMails(2);
     const [errorRow] = await settled(t.engine, failing.id);
@@ -119,8 +114,7 @@ describe("notifications delivery", () => {
 
   it("retries a delivery the mail server refused with 451 after the backoff, and the run ends unaffected", async () => {
     await using sink = await startSmtpSink();
-    using _env = setEnv({ SMTP_URL: sink.url });
-    await using t = await createTestEngine();
+    await using t = await createTestEngine({ mail: { smtpUrl: sink.url } });
     await t.engine.notifications.subscribe({
       jobId: "fixtures.noop",
       email: "success@example.org",
@@ -135,7 +129,7 @@ describe("notifications delivery", () => {
       createdBy: "ana",
     });
     const ended = await waitForStatus(t.engine, started.id, ["completed"]);
-    await enqueueAfterEnd(t.engine, started.id);
+    await enqueueAfterEnd(t.engine, started.id, { deliver: true });
 
     const refused = await pollUntil("the first attempt to be refused", async () => {
       const [row] = await notificationsOf(t.engine, started.id);
@@ -170,7 +164,6 @@ describe("notifications delivery", () => {
 
   it("gives a notification up as failed after the last attempt", async () => {
     await using sink = await startSmtpSink();
-    using _env = setEnv({ SMTP_URL: undefined });
     await using t = await createTestEngine();
     const started = await t.engine.runs.start({
       jobId: "fixtures.noop",
@@ -210,7 +203,6 @@ describe("notifications delivery", () => {
   });
 
   it("notifies a run whose end was committed by a process that died before notifying, once, when a worker starts", async () => {
-    using _env = setEnv({ SMTP_URL: undefined });
     await using t = await createTestEngine();
     const db = t.engine.internals.db;
     await t.engine.notifications.subscribe({
@@ -258,7 +250,6 @@ describe("notifications delivery", () => {
   });
 
   it("a run that cannot be notified does not hold up the others; it is tried again next sweep", async () => {
-    using _env = setEnv({ SMTP_URL: undefined });
     await using t = await createTestEngine();
     const db = t.engine.internals.db;
     await t.engine.notifications.subscribe({
@@ -289,7 +280,6 @@ describe("notifications delivery", () => {
   });
 
   it("every end of a retried run is notified: a second failure, then the success", async () => {
-    using _env = setEnv({ SMTP_URL: undefined, DOCKET_PUBLIC_URL: undefined });
     await using t = await createTestEngine();
     await t.engine.notifications.subscribe({
       jobId: "fixtures.retryable",
@@ -329,7 +319,6 @@ describe("notifications delivery", () => {
   });
 
   it("without SMTP_URL records one notification per address, for job and schedule subscribers, aborts included", async () => {
-    using _env = setEnv({ SMTP_URL: undefined, DOCKET_PUBLIC_URL: undefined });
     await using t = await createTestEngine();
     const db = t.engine.internals.db;
     const schedule = await db

@@ -95,58 +95,51 @@ describe("workflow runs", () => {
 
   it("takes the failure branch when the first job fails, ends with errors, and mails the workflow's and the job's error subscribers", async () => {
     await using sink = await startSmtpSink();
-    const previous = process.env.SMTP_URL;
-    process.env.SMTP_URL = sink.url;
-    try {
-      await using t = await createTestEngine();
-      const workflow = await save(t.engine, {
-        name: "Withdraw with cleanup",
-        nodes: [
-          {
-            id: "risky",
-            kind: "job",
-            jobId: "fixtures.flaky",
-            params: { failures: 0, fatal: true },
-          },
-          { id: "next", kind: "job", jobId: "fixtures.noop", params: {} },
-          { id: "cleanup", kind: "job", jobId: "fixtures.noop", params: {} },
-        ],
-        edges: [
-          { id: "ok", from: "risky", to: "next", on: "success" },
-          { id: "bad", from: "risky", to: "cleanup", on: "failure" },
-        ],
-      });
-      await t.engine.workflows.subscribe({
-        workflowId: workflow.id,
-        email: "wf-errors@library.example",
-        createdBy: "admin",
-      });
-      await t.engine.notifications.subscribe({
-        jobId: "fixtures.flaky",
-        email: "job-errors@library.example",
-        createdBy: "admin",
-      });
-      await using _worker = await t.engine.startWorker();
-      const run = await t.engine.workflows.start({ workflowId: workflow.id, createdBy: "ana" });
-      const done = await waitForStatus(t.engine, run.id, ended);
-      expect(done.status).toBe("completed_with_errors");
-      const status = await t.engine.workflows.runStatus(run.id);
-      expect(status.nodes.map((n) => [n.nodeId, n.status])).toEqual([
-        ["risky", "failed"],
-        ["next", "skipped"],
-        ["cleanup", "completed"],
-      ]);
-      const mails = await sink.waitForMails(2);
-      expect(mails.map((m) => m.to.join(",")).sort()).toEqual([
-        "job-errors@library.example",
-        "wf-errors@library.example",
-      ]);
-      const wfMail = mails.find((m) => m.to.includes("wf-errors@library.example"))!;
-      expect(wfMail.subject).toContain("Withdraw with cleanup");
-    } finally {
-      if (previous === undefined) delete process.env.SMTP_URL;
-      else process.env.SMTP_URL = previous;
-    }
+    await using t = await createTestEngine({ mail: { smtpUrl: sink.url } });
+    const workflow = await save(t.engine, {
+      name: "Withdraw with cleanup",
+      nodes: [
+        {
+          id: "risky",
+          kind: "job",
+          jobId: "fixtures.flaky",
+          params: { failures: 0, fatal: true },
+        },
+        { id: "next", kind: "job", jobId: "fixtures.noop", params: {} },
+        { id: "cleanup", kind: "job", jobId: "fixtures.noop", params: {} },
+      ],
+      edges: [
+        { id: "ok", from: "risky", to: "next", on: "success" },
+        { id: "bad", from: "risky", to: "cleanup", on: "failure" },
+      ],
+    });
+    await t.engine.workflows.subscribe({
+      workflowId: workflow.id,
+      email: "wf-errors@library.example",
+      createdBy: "admin",
+    });
+    await t.engine.notifications.subscribe({
+      jobId: "fixtures.flaky",
+      email: "job-errors@library.example",
+      createdBy: "admin",
+    });
+    await using _worker = await t.engine.startWorker();
+    const run = await t.engine.workflows.start({ workflowId: workflow.id, createdBy: "ana" });
+    const done = await waitForStatus(t.engine, run.id, ended);
+    expect(done.status).toBe("completed_with_errors");
+    const status = await t.engine.workflows.runStatus(run.id);
+    expect(status.nodes.map((n) => [n.nodeId, n.status])).toEqual([
+      ["risky", "failed"],
+      ["next", "skipped"],
+      ["cleanup", "completed"],
+    ]);
+    const mails = await sink.waitForMails(2);
+    expect(mails.map((m) => m.to.join(",")).sort()).toEqual([
+      "job-errors@library.example",
+      "wf-errors@library.example",
+    ]);
+    const wfMail = mails.find((m) => m.to.includes("wf-errors@library.example"))!;
+    expect(wfMail.subject).toContain("Withdraw with cleanup");
   });
 
   it("fails the workflow run, naming the node, when a failed child has no failure edge", async () => {

@@ -12,7 +12,7 @@ import { repoRoot } from "./paths.ts";
  * A malformed value is a usage error naming the variable, not a silent default.
  */
 export interface DocketConfig {
-  readonly engine: Pick<EngineOptions, "jobsDir" | "maxRunningRuns" | "debug">;
+  readonly engine: Pick<EngineOptions, "jobsDir" | "maxRunningRuns" | "mail" | "debug">;
   readonly api: ApiOptions;
 }
 
@@ -30,6 +30,11 @@ export function readConfig(env: Environment = process.env): DocketConfig {
         maxRunningRuns === undefined
           ? null
           : parseIntegerOption("DOCKET_MAX_RUNNING_RUNS", maxRunningRuns, 1, 1_000_000),
+      mail: {
+        ...optional("smtpUrl", set("SMTP_URL")),
+        ...optional("from", set("DOCKET_MAIL_FROM")),
+        ...optional("publicUrl", set("DOCKET_PUBLIC_URL")),
+      },
       debug: set("DOCKET_DEBUG") !== undefined,
     },
     api: {
@@ -53,6 +58,10 @@ export function readConfig(env: Environment = process.env): DocketConfig {
 /** Job files: `DOCKET_JOBS_DIR` (relative to the working directory), else `<repo>/jobs`. */
 function jobsDirOf(value: string | undefined): string {
   return value ? path.resolve(value) : path.join(repoRoot, "jobs");
+}
+
+function optional<K extends string>(key: K, value: string | undefined) {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]: string });
 }
 
 function flag(name: string, value: string | undefined): boolean {

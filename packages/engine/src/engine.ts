@@ -47,6 +47,16 @@ export interface EngineOptions {
    * it wait as `pending`. Default no limit (the CLI: `DOCKET_MAX_RUNNING_RUNS`).
    */
   readonly maxRunningRuns?: number | null;
+  /**
+   * Notification mail. Without `smtpUrl` notifications are recorded and shown, not sent.
+   * `from` defaults to `Docket <docket@localhost>`, `publicUrl` (the base of run links) to
+   * `http://localhost:3000` (the CLI: `SMTP_URL`, `DOCKET_MAIL_FROM`, `DOCKET_PUBLIC_URL`).
+   */
+  readonly mail?: {
+    readonly smtpUrl?: string;
+    readonly from?: string;
+    readonly publicUrl?: string;
+  };
   /** Log errors the engine otherwise retries quietly (pg-boss, the mail sender). Default false (the CLI: `DOCKET_DEBUG`). */
   readonly debug?: boolean;
   /**
@@ -138,6 +148,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   await boss.start();
   await ensureQueues(boss, [...registry.list().map((job) => job.queue), partsQueue, workflowQueue]);
   const maxRunningRuns = options.maxRunningRuns ?? null;
+  // Notifications are sent when there is a mail server, else only recorded.
+  const delivery = {
+    publicUrl: options.mail?.publicUrl ?? "http://localhost:3000",
+    deliver: Boolean(options.mail?.smtpUrl),
+  };
   // A run ended: its subscribers are notified, and runs waiting at gates re-check them.
   // Both run right after the run's final status committed (a crash in between loses
   // that run's notifications, not the run); wake-ups of many ending runs are coalesced.
@@ -164,7 +179,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     enqueuing.add(handled);
     // Missed if this process dies first: the workers' sweep then notifies the run.
     const enqueued = titleOf(jobId, runId)
-      .then((title) => notifyRunEnded(db, runId, title ? { jobTitle: title } : {}))
+      .then((title) =>
+        notifyRunEnded(db, runId, { ...delivery, ...(title ? { jobTitle: title } : {}) }),
+      )
       .catch((error: unknown) => {
         console.error(`[docket] notifying subscribers of run ${runId} failed:`, error);
       })
@@ -211,6 +228,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
           boss,
           registry,
           maxRunningRuns,
+          delivery,
           runEnded,
           compiledRuns: workflows.internals.compiledRuns,
         },
@@ -225,11 +243,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       // Each worker also delivers notification mails (none without SMTP_URL); they stop together.
       const withSender = withNotificationSender(
         scheduling,
-        startNotificationSender(db, { debug: options.debug ?? false }),
+        startNotificationSender(db, {
+          ...(options.mail?.smtpUrl ? { smtpUrl: options.mail.smtpUrl } : {}),
+          ...(options.mail?.from ? { from: options.mail.from } : {}),
+          debug: options.debug ?? false,
+        }),
       );
       // … and finishes what a process that died right after ending a run left undone.
       const sweeping = withRunEndSweep(withSender, [
-        async () => (await notifyMissedRuns(db, titleOf)).length,
+        async () => (await notifyMissedRuns(db, titleOf, { delivery })).length,
         () => workflows.internals.abortChildrenOfAbortedRuns(),
       ]);
       workers.add(sweeping);

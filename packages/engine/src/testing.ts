@@ -5,7 +5,10 @@
 import "./index.ts"; // staff's messages, as for any use of the engine
 
 export { csvParseOptions } from "./csvInput/readCsvRows.ts";
-export { enqueueRunNotifications } from "./notifications/enqueueRunNotifications.ts";
+export {
+  enqueueRunNotifications,
+  type NotificationDelivery,
+} from "./notifications/enqueueRunNotifications.ts";
 export type { Notification } from "./notifications/notification.ts";
 export { startNotificationSender } from "./notifications/notificationSender.ts";
 export { notifyMissedRuns } from "./notifications/notifyRunEnded.ts";

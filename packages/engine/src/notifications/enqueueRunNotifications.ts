@@ -10,16 +10,20 @@ import type { RunReport } from "../records/report.ts";
 import { isUuid } from "../validation/isUuid.ts";
 import { composeRunMessage, notificationKindOf } from "./composeRunMessage.ts";
 
-export interface EnqueueRunNotificationsOptions {
-  /** The job's title for subject and body. Default: the job id. */
-  readonly jobTitle?: string;
-  /** Base of the run link. Default `DOCKET_PUBLIC_URL`, else `http://localhost:3000`. */
+/** How an engine's notifications go out (from its `mail` option), the same for every run. */
+export interface NotificationDelivery {
+  /** Base of the run link. Default `http://localhost:3000`. */
   readonly publicUrl?: string;
   /**
    * Write messages `pending`, for the workers' senders, or only `recorded` (shown in
-   * the designer). Default: `pending` when `SMTP_URL` is set in this process.
+   * the designer). Default `recorded`: the engine says `pending` when it has a mail server.
    */
   readonly deliver?: boolean;
+}
+
+export interface EnqueueRunNotificationsOptions extends NotificationDelivery {
+  /** The job's title for subject and body. Default: the job id. */
+  readonly jobTitle?: string;
 }
 
 // A run's `trigger.scheduleId` as a uuid, or null: a malformed id must not fail a run's end.
@@ -110,9 +114,9 @@ export async function enqueueRunNotifications(
     createdAt: run.created_at,
     startedAt: run.started_at,
     endedAt: run.ended_at,
-    publicUrl: options.publicUrl ?? process.env.DOCKET_PUBLIC_URL ?? "http://localhost:3000",
+    publicUrl: options.publicUrl ?? "http://localhost:3000",
   });
-  const deliver = options.deliver ?? Boolean(process.env.SMTP_URL);
+  const deliver = options.deliver ?? false;
   // One message per address, even if subscribed through both the job type and the schedule.
   const byEmail = new Map<string, string>();
   for (const s of subscribers) if (!byEmail.has(s.email)) byEmail.set(s.email, s.id);

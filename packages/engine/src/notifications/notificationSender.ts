@@ -64,13 +64,13 @@ export function startNotificationSender(
   db: Kysely<Database>,
   options: NotificationSenderOptions = {},
 ): NotificationSenderHandle {
-  const smtpUrl = options.smtpUrl ?? process.env.SMTP_URL;
+  const smtpUrl = options.smtpUrl;
   if (!smtpUrl) {
     // Notifications are written `recorded` then; nothing to deliver.
     const idle = async () => {};
     return { stop: idle, [Symbol.asyncDispose]: idle };
   }
-  const from = options.from ?? process.env.DOCKET_MAIL_FROM ?? "Docket <docket@localhost>";
+  const from = options.from ?? "Docket <docket@localhost>";
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const batchSize = options.batchSize ?? 10;
   const maxAttempts = options.maxAttempts ?? 8;

@@ -3,6 +3,7 @@ import type { Database } from "../database/schema.ts";
 import {
   type EnqueueRunNotificationsOptions,
   enqueueRunNotifications,
+  type NotificationDelivery,
 } from "./enqueueRunNotifications.ts";
 
 /**
@@ -38,6 +39,8 @@ export interface NotifyMissedRunsOptions {
   readonly graceMs?: number;
   /** Runs looked at per call. Default 100. */
   readonly limit?: number;
+  /** How the engine's notifications go out. Default: recorded, not sent. */
+  readonly delivery?: NotificationDelivery;
 }
 
 /**
@@ -50,7 +53,7 @@ export interface NotifyMissedRunsOptions {
 export async function notifyMissedRuns(
   db: Kysely<Database>,
   titleOf: (jobId: string, runId: string) => Promise<string | undefined>,
-  { graceMs = 60_000, limit = 100 }: NotifyMissedRunsOptions = {},
+  { graceMs = 60_000, limit = 100, delivery = {} }: NotifyMissedRunsOptions = {},
 ): Promise<string[]> {
   const missed = await db
     .selectFrom("runs")
@@ -65,7 +68,10 @@ export async function notifyMissedRuns(
   for (const run of missed) {
     try {
       const title = await titleOf(run.job_id, run.id);
-      const written = await notifyRunEnded(db, run.id, title ? { jobTitle: title } : {});
+      const written = await notifyRunEnded(db, run.id, {
+        ...delivery,
+        ...(title ? { jobTitle: title } : {}),
+      });
       if (written !== null) notified.push(run.id);
     } catch (error) {
       // One run that cannot be notified must not hold up the others; it is tried again next sweep.

@@ -354,6 +354,7 @@ export class RunActivation {
         stepVisits: this.#visits.toJSON(),
         event,
         jobTitle: this.#ctx.titleOf(this.#job.id),
+        delivery: this.#ctx.delivery,
       });
       if (!ended) return "lease-lost";
     } else {

@@ -5,6 +5,7 @@ import type pg from "pg";
 import type { PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
 import { type GatePolicy, gatePolicyOf } from "../gates/gatePolicy.ts";
+import type { NotificationDelivery } from "../notifications/enqueueRunNotifications.ts";
 import { processPartJob, WorkerStoppingError } from "../records/partWorker.ts";
 import { type PartJobData, partsQueue } from "../records/recordParts.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
@@ -45,6 +46,8 @@ export interface WorkerDependencies {
   readonly registry: JobRegistry;
   /** Most runs executing at once across all workers; `null`: no limit. */
   readonly maxRunningRuns: number | null;
+  /** How the engine's notifications go out, for the ones a run's end writes. */
+  readonly delivery: NotificationDelivery;
   /** Called after a run ended (wakes runs waiting at gates, notifies subscribers). */
   readonly runEnded: (runId: string, jobId: string) => void;
   /** A queue whose runs each need their own machine (workflow runs: the version they started with). */
@@ -84,6 +87,7 @@ export async function startWorker(
       return policy;
     },
     maxRunningRuns: deps.maxRunningRuns,
+    delivery: deps.delivery,
     titleOf: (jobId: string) => registry.find(jobId)?.definition.title ?? jobId,
     runEnded: deps.runEnded,
   };

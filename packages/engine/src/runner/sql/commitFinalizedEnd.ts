@@ -1,7 +1,10 @@
 /** Writes a finalized run's end, its `status` event and its notifications in ONE transaction, under the ending activation's lease. */
 import { type Kysely, sql } from "kysely";
 import type { Database, RunError, RunStatus } from "../../database/schema.ts";
-import { enqueueRunNotifications } from "../../notifications/enqueueRunNotifications.ts";
+import {
+  enqueueRunNotifications,
+  type NotificationDelivery,
+} from "../../notifications/enqueueRunNotifications.ts";
 import type { RunReport } from "../../records/report.ts";
 import { type RunEventDataByType, runEventRow } from "../../runs/runEventKinds.ts";
 
@@ -19,6 +22,8 @@ export interface FinalizedEnd {
   /** Data of the run's `status` event. */
   readonly event: RunEventDataByType["status"];
   readonly jobTitle: string;
+  /** How the engine's notifications go out (sent or only recorded, the link's base). */
+  readonly delivery: NotificationDelivery;
 }
 
 /**
@@ -58,7 +63,7 @@ export async function commitFinalizedEnd(
       .insertInto("run_events")
       .values(runEventRow(end.runId, { type: "status", data: end.event }))
       .execute();
-    await enqueueRunNotifications(trx, end.runId, { jobTitle: end.jobTitle });
+    await enqueueRunNotifications(trx, end.runId, { ...end.delivery, jobTitle: end.jobTitle });
     await sql`select pg_notify('docket_run_events', ${end.runId})`.execute(trx);
     return true;
   });
