@@ -1,8 +1,6 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Engine, RegisteredJob, Run } from "@docket/engine";
 import { restoreJobId } from "@docket/engine";
-import { ForbiddenError, InvalidParamsError, isTerminal } from "@docket/sdk";
-import { tracked } from "@trpc/server";
+import { ForbiddenError, InvalidParamsError } from "@docket/sdk";
 import { z } from "zod";
 import type { Caller } from "../context.ts";
 import { withIsoDates } from "../isoDates.ts";
@@ -13,6 +11,7 @@ import {
   toRunFilters,
   toSearchParams,
 } from "../runHistoryFilters.ts";
+import { streamRunActivity, streamRunEvents } from "../runStreams.ts";
 import { authedProcedure, router, staffProcedure } from "../trpc.ts";
 
 const runId = z.uuid({ message: "Run ids are UUIDs" });
@@ -357,54 +356,3 @@ export const runsRouter = router({
       ),
     ),
 });
-
-/** Least time between two `runs.activity` ticks: a busy queue must not make lists reload non-stop. */
-const activityTickMs = 1_000;
-
-/**
- * Tick 0 once this process listens for run changes: a list loaded after it misses
- * nothing. Then a tick per change (coalesced), and one per quiet minute.
- */
-async function* streamRunActivity(engine: Engine, signal: AbortSignal | undefined) {
-  let seen = await engine.runs.activityVersion(); // listening from here on
-  let tick = 0;
-  yield { tick };
-  while (!signal?.aborted) {
-    // A quiet minute still ends in a tick, so a list never stays stale on a missed notification.
-    seen = await engine.runs.waitForAnyActivity(seen, 60_000, signal);
-    if (signal?.aborted) return;
-    tick += 1;
-    yield { tick };
-    // Changes meanwhile raise the count, so the next wait returns at once: coalesced, not lost.
-    await sleep(activityTickMs, undefined, { signal }).catch(() => {});
-  }
-}
-
-/** A run's history from after `afterId`, live, until the run has ended and every event was sent. */
-async function* streamRunEvents(
-  engine: Engine,
-  runId: string,
-  afterId: string | undefined,
-  signal: AbortSignal | undefined,
-) {
-  let lastId = afterId;
-  while (!signal?.aborted) {
-    const events = await engine.runs.listEvents({
-      runId,
-      limit: 500,
-      ...(lastId ? { afterId: lastId } : {}),
-    });
-    for (const event of events) {
-      lastId = event.id;
-      yield tracked(event.id, event);
-    }
-    if (events.length === 500) continue;
-    const run = await engine.runs.get(runId);
-    if (isTerminal(run.status)) {
-      const rest = await engine.runs.listEvents({ runId, ...(lastId ? { afterId: lastId } : {}) });
-      for (const event of rest) yield tracked(event.id, event);
-      return;
-    }
-    await engine.runs.waitForActivity(runId, 1_000, signal);
-  }
-}
