@@ -21,9 +21,6 @@ import { type HandOverInput, type HandOverWake, handOverRun } from "./sql/handOv
 import { StepsInFlight } from "./stepsInFlight.ts";
 import { inFlightInvokeIds, isActiveSnapshot, StepVisits } from "./stepVisits.ts";
 
-/** Re-exported: the engine's public types name the outcome of an activation here. */
-export type { ActivationOutcome } from "./activationContext.ts";
-
 /**
  * One stretch of a run on one worker: claim the run, restore its actor from the
  * last checkpoint (or create it from its params), checkpoint every transition,
@@ -75,18 +72,18 @@ export class RunActivation {
     if (!row) return "skipped";
     if (row === "waiting") return "waiting";
     this.#row = row;
-    if (row.status === "aborting") return this.#endWithoutActor("aborted", null);
+    if (row.status === "aborting") return this.#end("aborted", null);
     // Its machine finished before the worker finalizing it died: the work is done, so
     // neither a changed job version nor the timeout stands in the way of finishing.
     if (row.status === "finalizing") return this.#resumeFinalizing(row);
     if (row.machine_version !== this.#job.version) {
-      return this.#endWithoutActor("failed", {
+      return this.#end("failed", {
         message: machineChangedMessage(this.#job, row.machine_version),
         state: row.state_value,
       });
     }
     if (row.deadline_at && row.deadline_at.getTime() <= Date.now()) {
-      return this.#endWithoutActor("failed", {
+      return this.#end("failed", {
         message: timeoutMessage(this.#job.timeoutMs),
         state: row.state_value,
       });
@@ -94,8 +91,7 @@ export class RunActivation {
     if (row.population === null && (row.set_id !== null || row.restores_run_id !== null)) {
       const populated = await populateActivation(this.#ctx, row, this.#lease);
       if (populated === "lease-lost") return "lease-lost";
-      if (populated instanceof Error)
-        return this.#endWithoutActor("failed", { message: populated.message });
+      if (populated instanceof Error) return this.#end("failed", { message: populated.message });
       this.#row = { ...row, population: populated };
     }
 
@@ -128,7 +124,7 @@ export class RunActivation {
         inspect: (event) => this.#onInspect(event),
       });
     } catch (error) {
-      return this.#endWithoutActor("failed", {
+      return this.#end("failed", {
         message: `Cannot restore the run: ${messageOf(error)}`,
       });
     }
@@ -373,13 +369,6 @@ export class RunActivation {
     }
     this.#ctx.runEnded(this.runId, this.#job.id);
     return status as ActivationOutcome;
-  }
-
-  async #endWithoutActor(
-    status: "failed" | "aborted",
-    error: RunError | null,
-  ): Promise<ActivationOutcome> {
-    return this.#end(status, error);
   }
 
   /** Hands the run to its next activation (see `handOverRun`) once its queued checkpoints are committed. */
