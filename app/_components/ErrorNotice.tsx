@@ -6,7 +6,7 @@ interface ErrorNoticeProps {
   /** Its message is shown under the title; leave out when the title says it all. */
   readonly error?: unknown;
   /** A line on what happens next, e.g. "Retrying every 2 s." */
-  readonly hint?: string;
+  readonly hint?: string | undefined;
 }
 
 export function ErrorNotice({ title, error, hint }: ErrorNoticeProps) {

@@ -9,8 +9,8 @@ export type ElkEdgeData = {
   readonly route: RoutedEdge;
   readonly label?: string;
   /** Extra class for the path (colour, dashes) and its label. */
-  readonly tone?: string;
-  readonly labelTone?: string;
+  readonly tone?: string | undefined;
+  readonly labelTone?: string | undefined;
 };
 
 export type ElkFlowEdge = Edge<ElkEdgeData, "elk">;
@@ -42,8 +42,8 @@ export function ElkEdge({
     <>
       <BaseEdge
         path={path}
-        markerEnd={markerEnd}
-        style={style}
+        {...(markerEnd ? { markerEnd } : {})}
+        {...(style ? { style } : {})}
         className={data?.tone ?? ""}
         interactionWidth={12}
       />

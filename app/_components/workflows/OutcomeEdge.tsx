@@ -45,7 +45,8 @@ export function OutcomeEdge({
     sourcePosition,
     targetPosition,
   });
-  if (!data) return <BaseEdge path={path} markerEnd={markerEnd} />;
+  const marker = markerEnd ? { markerEnd } : {};
+  if (!data) return <BaseEdge path={path} {...marker} />;
   const invalid = data.issues.length > 0;
   const style = {
     stroke: invalid ? outcomeColors.failure : outcomeColors[data.on],
@@ -56,9 +57,9 @@ export function OutcomeEdge({
     <>
       <BaseEdge
         path={path}
-        markerEnd={markerEnd}
+        {...marker}
         style={style}
-        className={data.faded ? styles.edgeFaded : ""}
+        className={(data.faded ? styles.edgeFaded : "") ?? ""}
         interactionWidth={16}
       />
       <EdgeLabelRenderer>

@@ -6,15 +6,15 @@ import { type Notification, type NotificationStatus, toNotification } from "./no
 
 export interface ListNotificationsInput {
   /** Only the notifications of this run. Default: all runs. */
-  readonly runId?: string;
+  readonly runId?: string | undefined;
   /** Only those about runs of this job type. Default: all. */
-  readonly jobId?: string;
+  readonly jobId?: string | undefined;
   /** Only these statuses. Default: all. */
-  readonly status?: readonly NotificationStatus[];
+  readonly status?: readonly NotificationStatus[] | undefined;
   /** From a previous page's `nextCursor`. */
-  readonly cursor?: string;
+  readonly cursor?: string | undefined;
   /** Default 50, at most 500. */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
 }
 
 export interface NotificationPage {

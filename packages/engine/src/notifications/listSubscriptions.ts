@@ -5,9 +5,9 @@ import { type NotificationSubscription, toSubscription } from "./notificationSub
 
 export interface ListSubscriptionsInput {
   /** Only subscriptions to this job type. Default: all. */
-  readonly jobId?: string;
+  readonly jobId?: string | undefined;
   /** Only subscriptions to this schedule. Default: all. */
-  readonly scheduleId?: string;
+  readonly scheduleId?: string | undefined;
 }
 
 /**

@@ -327,7 +327,9 @@ export class RunActivation {
     finalizing = false,
   ): Promise<ActivationOutcome> {
     const activation = this.#row?.activations;
-    const runError = error ? { ...error, activation } : null;
+    const runError = error
+      ? { ...error, ...(activation === undefined ? {} : { activation }) }
+      : null;
     let report: RunReport | null;
     ({ status, report } = await reportedStatus(this.#ctx.db, this.#row, status, (message) =>
       this.#append({ type: "log", data: { level: "warn", message } }),

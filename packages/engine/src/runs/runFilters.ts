@@ -5,25 +5,25 @@ import { isUuid } from "../validation/isUuid.ts";
 
 /** Which runs a history list or export shows; every filter narrows, none: all runs. */
 export interface RunFilters {
-  readonly status?: readonly RunStatus[];
-  readonly jobId?: string;
+  readonly status?: readonly RunStatus[] | undefined;
+  readonly jobId?: string | undefined;
   /** Runs of this workflow. */
-  readonly workflowId?: string;
+  readonly workflowId?: string | undefined;
   /** Runs of the job types in this category (resolved through the registry; case-insensitive). */
-  readonly category?: string;
+  readonly category?: string | undefined;
   /** Runs of any of these job types. */
-  readonly jobIds?: readonly string[];
+  readonly jobIds?: readonly string[] | undefined;
   /** Runs started by this user (or e.g. `schedule:<id>`). */
-  readonly createdBy?: string;
+  readonly createdBy?: string | undefined;
   /** Created at or after. */
-  readonly from?: Date;
+  readonly from?: Date | undefined;
   /** Created before. */
-  readonly to?: Date;
+  readonly to?: Date | undefined;
   /**
    * Case-insensitive search over the job's title and id, the run's description
    * and error message; a full run id matches that run.
    */
-  readonly text?: string;
+  readonly text?: string | undefined;
 }
 
 /** `%text%` for ILIKE, with the user's `%`, `_` and `\` matched literally. */

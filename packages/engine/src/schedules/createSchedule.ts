@@ -13,21 +13,21 @@ export interface CreateScheduleInput {
   /** Unique among schedules; 1–200 characters. */
   readonly name: string;
   /** The job it starts; or `workflowId` (exactly one of them). */
-  readonly jobId?: string;
+  readonly jobId?: string | undefined;
   /** The workflow it starts, at its latest version when it fires; no params or set. */
-  readonly workflowId?: string;
+  readonly workflowId?: string | undefined;
   /** Checked against the job's params schema now, and again at each firing. Default `{}`. */
-  readonly params?: unknown;
+  readonly params?: unknown | undefined;
   /** The set each run works on: required for jobs with a target, refused for the others. */
-  readonly setId?: string | null;
+  readonly setId?: string | null | undefined;
   /** A cron expression or a predefined choice (hourly, daily, weekly, monthly). */
   readonly timing: ScheduleTiming;
   /** IANA time zone the timing is read in, e.g. `Europe/Berlin`. */
   readonly timezone: string;
   /** Due times missed while no worker ran: `skip` them, or run `once`. Default `skip`. */
-  readonly missed?: MissedPolicy;
+  readonly missed?: MissedPolicy | undefined;
   /** Default true. */
-  readonly active?: boolean;
+  readonly active?: boolean | undefined;
   /** Who created it; its runs are created by this user too. */
   readonly createdBy: string;
   /**
@@ -35,7 +35,7 @@ export interface CreateScheduleInput {
    * checked with the other fields, and one invalid subscriber saves nothing.
    * Default none.
    */
-  readonly subscribers?: readonly ScheduleSubscriberInput[];
+  readonly subscribers?: readonly ScheduleSubscriberInput[] | undefined;
 }
 
 /**

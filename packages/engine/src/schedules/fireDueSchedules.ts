@@ -6,16 +6,16 @@ import { type ScheduleDependencies, startScheduledRun } from "./startScheduledRu
 
 export interface FireDueSchedulesOptions {
   /** Schedules handled in one transaction. Default 10. */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
   /**
    * A due time older than this was missed (no worker ran then): the schedule's
    * `missed` policy decides. Default 60 000 ms.
    */
-  readonly missedAfterMs?: number;
+  readonly missedAfterMs?: number | undefined;
   /** Where due times that start no run are reported. Default `console.warn`. */
-  readonly warn?: (message: string) => void;
+  readonly warn?: ((message: string) => void) | undefined;
   /** What time it is. Default {@link databaseClock}, PostgreSQL's `now()`. */
-  readonly clock?: ScheduleClock;
+  readonly clock?: ScheduleClock | undefined;
 }
 
 export interface FiredSchedule {

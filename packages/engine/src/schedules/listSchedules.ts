@@ -8,9 +8,9 @@ import { type Schedule, toSchedule } from "./schedule.ts";
 
 export interface ListSchedulesInput {
   /** Only active (true) or inactive (false) schedules. Default both. */
-  readonly active?: boolean;
+  readonly active?: boolean | undefined;
   /** Only schedules of this job (for a workflow, its runs' job id `workflow:<id>`). Default all. */
-  readonly jobId?: string;
+  readonly jobId?: string | undefined;
 }
 
 /** Schedules by name, with job title, description in words, upcoming due times and last run. */

@@ -10,9 +10,9 @@ export interface PreviewScheduleInput {
   /** An IANA time zone, e.g. `Europe/Berlin`. */
   readonly timezone: string;
   /** Due instants strictly after this one are listed. Default now. */
-  readonly from?: Date;
+  readonly from?: Date | undefined;
   /** How many, 1 to {@link maxPreviewCount}. Default 5. */
-  readonly count?: number;
+  readonly count?: number | undefined;
 }
 
 /**

@@ -5,11 +5,11 @@ import type { ScheduleDependencies } from "./startScheduledRun.ts";
 
 export interface SchedulerOptions {
   /** Pause between passes. Default 1000 ms: a due time starts its run within about a second. */
-  readonly intervalMs?: number;
+  readonly intervalMs?: number | undefined;
   /** Schedules handled per pass (one transaction); a full pass is followed at once by another. Default 10. */
-  readonly batchSize?: number;
+  readonly batchSize?: number | undefined;
   /** What time it is, the same for every worker. Default `databaseClock`, PostgreSQL's `now()`. */
-  readonly clock?: ScheduleClock;
+  readonly clock?: ScheduleClock | undefined;
 }
 
 export interface SchedulerHandle {

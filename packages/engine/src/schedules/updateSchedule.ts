@@ -13,25 +13,25 @@ import { replaceScheduleSubscribers } from "./scheduleSubscribers.ts";
 /** The fields to change; the others keep their values. */
 export interface UpdateScheduleInput {
   readonly id: string;
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** Makes it start this job (instead of its workflow, if it had one). */
-  readonly jobId?: string;
+  readonly jobId?: string | undefined;
   /** Makes it start this workflow (instead of its job); params and set must then be cleared. */
-  readonly workflowId?: string;
-  readonly params?: unknown;
+  readonly workflowId?: string | undefined;
+  readonly params?: unknown | undefined;
   /** `null` removes the set. */
-  readonly setId?: string | null;
-  readonly timing?: ScheduleTiming;
-  readonly timezone?: string;
-  readonly missed?: MissedPolicy;
-  readonly active?: boolean;
+  readonly setId?: string | null | undefined;
+  readonly timing?: ScheduleTiming | undefined;
+  readonly timezone?: string | undefined;
+  readonly missed?: MissedPolicy | undefined;
+  readonly active?: boolean | undefined;
   /**
    * The schedule's whole list of subscribers: addresses not in it are
    * unsubscribed. Checked with the other fields; omitted, they stay as they are.
    */
-  readonly subscribers?: readonly ScheduleSubscriberInput[];
+  readonly subscribers?: readonly ScheduleSubscriberInput[] | undefined;
   /** Who saves the change: recorded as the creator of subscribers it adds. Default the schedule's creator. */
-  readonly updatedBy?: string;
+  readonly updatedBy?: string | undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import { countSetMembers } from "./setMembership.ts";
 
 export interface ListSetsInput {
   /** Only sets of this target. Default all. */
-  readonly target?: TargetKind;
+  readonly target?: TargetKind | undefined;
 }
 
 /** Sets by name, each with its current member count (one `count(*)` per set). */

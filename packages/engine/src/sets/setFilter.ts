@@ -26,8 +26,8 @@ export const setFilterInputSchema: z.ZodType<SetFilterInput> = z
 
 /** A filter as callers send it, before validation; a {@link SetFilter} is one. */
 export interface SetFilterInput {
-  readonly all?: readonly SetConditionInput[];
-  readonly any?: readonly SetConditionInput[];
+  readonly all?: readonly SetConditionInput[] | undefined;
+  readonly any?: readonly SetConditionInput[] | undefined;
 }
 export interface SetConditionInput {
   readonly field: string;
