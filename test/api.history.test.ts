@@ -4,6 +4,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { type Caller, createApiContext, createCaller, streamHistoryCsv } from "@docket/api";
 import { csvLine } from "@docket/engine";
+import { runStatuses, terminalStatuses } from "@docket/sdk/vocabulary";
 import { TRPCError } from "@trpc/server";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
@@ -17,19 +18,8 @@ const ben: Caller = { name: "ben", role: "staff" };
 const vera: Caller = { name: "vera", role: "viewer" };
 const root: Caller = { name: "root", role: "admin" };
 
-const statuses = [
-  "queued",
-  "pending",
-  "initializing",
-  "running",
-  "aborting",
-  "finalizing",
-  "completed",
-  "completed_with_errors",
-  "failed",
-  "aborted",
-] as const;
-const ended = ["completed", "completed_with_errors", "failed", "aborted"] as const;
+const statuses = runStatuses;
+const ended = terminalStatuses;
 const endedWhere = "status in ('completed', 'completed_with_errors', 'failed', 'aborted')";
 
 async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {

@@ -1,6 +1,5 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { EmptyState } from "../_components/EmptyState.tsx";
@@ -9,6 +8,7 @@ import { LoadingRows } from "../_components/LoadingRows.tsx";
 import { RunsTable, type RunsTableColumn } from "../_components/RunsTable.tsx";
 import { liveMeta } from "../_lib/liveQueries.ts";
 import { type RunStatusName, useTRPC } from "../_lib/trpcClient.ts";
+import { useLoadedQuery } from "../_lib/useLoadedQuery.ts";
 
 interface RunListProps {
   readonly id: string;
@@ -37,11 +37,7 @@ export function RunList({
   compact = false,
 }: RunListProps) {
   const trpc = useTRPC();
-  const {
-    data,
-    error,
-    isLoading: loading,
-  } = useQuery(
+  const { data, error, loading } = useLoadedQuery(
     trpc.runs.list.queryOptions(
       { status: [...statuses], limit },
       // Live: reloads as runs change; the timer only backs up a lost stream.

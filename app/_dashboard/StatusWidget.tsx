@@ -1,12 +1,12 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSession } from "../_components/AuthProvider.tsx";
 import { EmptyState } from "../_components/EmptyState.tsx";
 import { ErrorNotice } from "../_components/ErrorNotice.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
 import { type RouterOutputs, useTRPC } from "../_lib/trpcClient.ts";
+import { useLoadedQuery } from "../_lib/useLoadedQuery.ts";
 
 type SummaryDay = RouterOutputs["dashboard"]["summary"][number];
 
@@ -32,11 +32,9 @@ const dayOfMonth = new Intl.DateTimeFormat("en-US", { day: "numeric", timeZone: 
 export function StatusWidget() {
   const isAdmin = useSession().user.role === "admin";
   const trpc = useTRPC();
-  const {
-    data,
-    error,
-    isLoading: loading,
-  } = useQuery(trpc.dashboard.summary.queryOptions({ days }, { refetchInterval: 30_000 }));
+  const { data, error, loading } = useLoadedQuery(
+    trpc.dashboard.summary.queryOptions({ days }, { refetchInterval: 30_000 }),
+  );
   const dates = lastDays();
   const categories = [...new Set((data ?? []).map((d) => d.category))].sort((a, b) =>
     a.localeCompare(b),

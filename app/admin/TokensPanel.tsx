@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ConfirmDialog } from "../_components/ConfirmDialog.tsx";
 import { EmptyState } from "../_components/EmptyState.tsx";
@@ -11,16 +11,15 @@ import { issuesByField, toApiError } from "../_lib/apiError.ts";
 import { formatAgo, formatDateTime } from "../_lib/formatters.ts";
 import { useTRPC } from "../_lib/trpcClient.ts";
 import { useInvalidate } from "../_lib/useInvalidate.ts";
+import { useLoadedQuery } from "../_lib/useLoadedQuery.ts";
 
 /** API tokens: create (the secret is shown once) and revoke. Admins see everyone's. */
 export function TokensPanel({ isAdmin }: { readonly isAdmin: boolean }) {
   const trpc = useTRPC();
   const invalidate = useInvalidate();
-  const {
-    data,
-    error,
-    isLoading: loading,
-  } = useQuery(trpc.tokens.list.queryOptions(isAdmin ? { all: true } : undefined));
+  const { data, error, loading } = useLoadedQuery(
+    trpc.tokens.list.queryOptions(isAdmin ? { all: true } : undefined),
+  );
   const creation = useMutation(
     trpc.tokens.create.mutationOptions({ onSuccess: () => invalidate(trpc.tokens.pathKey()) }),
   );

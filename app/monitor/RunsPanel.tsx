@@ -1,6 +1,5 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { EmptyState } from "../_components/EmptyState.tsx";
 import { ErrorNotice } from "../_components/ErrorNotice.tsx";
@@ -9,6 +8,7 @@ import { Pager, useCursorPages } from "../_components/Pager.tsx";
 import { RunsTable } from "../_components/RunsTable.tsx";
 import { liveMeta } from "../_lib/liveQueries.ts";
 import { type RouterInputs, useTRPC } from "../_lib/trpcClient.ts";
+import { useLoadedQuery } from "../_lib/useLoadedQuery.ts";
 import type { MonitorTab } from "./monitorFilters.ts";
 
 type RunQuery = NonNullable<RouterInputs["runs"]["list"]>;
@@ -32,11 +32,7 @@ export function RunsPanel({
   const queryKey = JSON.stringify(query);
   const pages = useCursorPages(queryKey);
   const trpc = useTRPC();
-  const {
-    data,
-    error,
-    isLoading: loading,
-  } = useQuery(
+  const { data, error, loading } = useLoadedQuery(
     trpc.runs.list.queryOptions(
       { ...query, limit: pageSize, ...(pages.cursor ? { cursor: pages.cursor } : {}) },
       // Live: reloads as runs change; the timer only backs up a lost stream.

@@ -1,6 +1,5 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { EmptyState } from "../_components/EmptyState.tsx";
 import { ErrorNotice } from "../_components/ErrorNotice.tsx";
@@ -8,15 +7,14 @@ import { LoadingRows } from "../_components/LoadingRows.tsx";
 import { StatusBadge } from "../_components/StatusBadge.tsx";
 import { formatDateTime, formatIn } from "../_lib/formatters.ts";
 import { useTRPC } from "../_lib/trpcClient.ts";
+import { useLoadedQuery } from "../_lib/useLoadedQuery.ts";
 
 /** Active schedules in the order they fire next, with each one's last run. */
 export function ScheduledPanel() {
   const trpc = useTRPC();
-  const {
-    data,
-    error,
-    isLoading: loading,
-  } = useQuery(trpc.schedules.list.queryOptions({ active: true }, { refetchInterval: 15_000 }));
+  const { data, error, loading } = useLoadedQuery(
+    trpc.schedules.list.queryOptions({ active: true }, { refetchInterval: 15_000 }),
+  );
   const schedules = [...(data ?? [])].sort(
     (a, b) => Date.parse(a.nextDueAt ?? "9999") - Date.parse(b.nextDueAt ?? "9999"),
   );

@@ -1,9 +1,9 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useDeferredValue, useMemo, useState } from "react";
 import { type JobSummary, useTRPC } from "../../_lib/trpcClient.ts";
+import { useLoadedQuery } from "../../_lib/useLoadedQuery.ts";
 import { EmptyState } from "../EmptyState.tsx";
 import { ErrorNotice } from "../ErrorNotice.tsx";
 import { Icon } from "../Icon.tsx";
@@ -17,8 +17,8 @@ export function JobCatalogView() {
   const {
     data: jobs,
     error,
-    isLoading: loading,
-  } = useQuery(
+    loading,
+  } = useLoadedQuery(
     trpc.jobs.list.queryOptions(
       { includeInternal: false },
       // The catalog changes only on deploy: loaded once, retried while the API cannot be reached.

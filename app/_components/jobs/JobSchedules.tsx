@@ -1,9 +1,9 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { formatDateTime } from "../../_lib/formatters.ts";
 import { useTRPC } from "../../_lib/trpcClient.ts";
+import { useLoadedQuery } from "../../_lib/useLoadedQuery.ts";
 import { ErrorNotice } from "../ErrorNotice.tsx";
 import { Icon } from "../Icon.tsx";
 import { LoadingRows } from "../LoadingRows.tsx";
@@ -18,11 +18,9 @@ export function JobSchedules({
   readonly canEdit: boolean;
 }) {
   const trpc = useTRPC();
-  const {
-    data,
-    error,
-    isLoading: loading,
-  } = useQuery(trpc.schedules.list.queryOptions({ jobId }, { refetchInterval: 30_000 }));
+  const { data, error, loading } = useLoadedQuery(
+    trpc.schedules.list.queryOptions({ jobId }, { refetchInterval: 30_000 }),
+  );
   return (
     <section className="panel" aria-labelledby="job-schedules-title">
       <div className="panel__header">

@@ -1,10 +1,10 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { isNotFound } from "../../_lib/apiError.ts";
 import { schemaFields } from "../../_lib/schemaFields.ts";
 import { useTRPC } from "../../_lib/trpcClient.ts";
+import { useLoadedQuery } from "../../_lib/useLoadedQuery.ts";
 import { useSession } from "../AuthProvider.tsx";
 import { ErrorNotice } from "../ErrorNotice.tsx";
 import { MachineGraph } from "../graph/MachineGraph.tsx";
@@ -23,8 +23,8 @@ export function JobView({ jobId }: { readonly jobId: string }) {
   const {
     data: job,
     error,
-    isLoading: loading,
-  } = useQuery(
+    loading,
+  } = useLoadedQuery(
     trpc.jobs.get.queryOptions(
       { id: jobId },
       // Loaded once; retried while the API cannot be reached, not for an unknown job.

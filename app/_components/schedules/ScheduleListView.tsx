@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
@@ -8,6 +8,7 @@ import { toApiError } from "../../_lib/apiError.ts";
 import { liveMeta } from "../../_lib/liveQueries.ts";
 import { type RouterOutputs, useTRPC } from "../../_lib/trpcClient.ts";
 import { useInvalidate } from "../../_lib/useInvalidate.ts";
+import { useLoadedQuery } from "../../_lib/useLoadedQuery.ts";
 import { useSession } from "../AuthProvider.tsx";
 import { EmptyState } from "../EmptyState.tsx";
 import { ErrorNotice } from "../ErrorNotice.tsx";
@@ -39,11 +40,7 @@ export function ScheduleListView() {
   const [toggleError, setToggleError] = useState<string | null>(null);
   const trpc = useTRPC();
   const invalidate = useInvalidate();
-  const {
-    data,
-    error,
-    isLoading: loading,
-  } = useQuery(
+  const { data, error, loading } = useLoadedQuery(
     trpc.schedules.list.queryOptions(undefined, { meta: liveMeta, refetchInterval: refreshMs }),
   );
   const activation = useMutation(

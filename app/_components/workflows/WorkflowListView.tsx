@@ -1,11 +1,12 @@
 "use client";
 
-import { useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueries, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { toApiError } from "../../_lib/apiError.ts";
 import { formatAgo, formatDateTime } from "../../_lib/formatters.ts";
 import { type RouterOutputs, useTRPC } from "../../_lib/trpcClient.ts";
+import { useLoadedQuery } from "../../_lib/useLoadedQuery.ts";
 import { useSession } from "../AuthProvider.tsx";
 import { EmptyState } from "../EmptyState.tsx";
 import { ErrorNotice } from "../ErrorNotice.tsx";
@@ -27,11 +28,9 @@ export function WorkflowListView() {
   const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string } | null>(null);
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const {
-    data,
-    error,
-    isLoading: loading,
-  } = useQuery(trpc.workflows.list.queryOptions(undefined, { refetchInterval: 30_000 }));
+  const { data, error, loading } = useLoadedQuery(
+    trpc.workflows.list.queryOptions(undefined, { refetchInterval: 30_000 }),
+  );
   const ids = (data ?? []).map((workflow) => workflow.id);
   // One small query per workflow; the HTTP link batches them into one request.
   const lastRuns = useQueries({

@@ -9,6 +9,7 @@ import { Pager, useCursorPages } from "../../_components/Pager.tsx";
 import { formatDuration, formatNumber } from "../../_lib/formatters.ts";
 import { isRunEnded } from "../../_lib/runStatus.ts";
 import { type RunView, useTRPC } from "../../_lib/trpcClient.ts";
+import { useLoadedQuery } from "../../_lib/useLoadedQuery.ts";
 
 /**
  * What an ended run did: for a run on records its counts and the failed and
@@ -137,11 +138,7 @@ function Tile({
 function FailedRecords({ runId }: { readonly runId: string }) {
   const pages = useCursorPages(runId);
   const trpc = useTRPC();
-  const {
-    data,
-    error,
-    isLoading: loading,
-  } = useQuery(
+  const { data, error, loading } = useLoadedQuery(
     trpc.runs.records.queryOptions({
       id: runId,
       outcomes: ["failed", "skipped"],

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -15,6 +15,7 @@ import { isNotFound, toApiError } from "../../_lib/apiError.ts";
 import { formatDateTime, formatNumber } from "../../_lib/formatters.ts";
 import { useTRPC } from "../../_lib/trpcClient.ts";
 import { useInvalidate } from "../../_lib/useInvalidate.ts";
+import { useLoadedQuery } from "../../_lib/useLoadedQuery.ts";
 
 const pageSize = 50;
 
@@ -25,11 +26,7 @@ export function SetDetail({ setId }: { readonly setId: string }) {
   const pages = useCursorPages(setId);
   const trpc = useTRPC();
   const invalidate = useInvalidate();
-  const {
-    data,
-    error,
-    isLoading: loading,
-  } = useQuery(
+  const { data, error, loading } = useLoadedQuery(
     trpc.sets.get.queryOptions({
       id: setId,
       limit: pageSize,
