@@ -16,8 +16,8 @@ type DelayResolver = number | ((args: { context: unknown; event: unknown }) => n
 /**
  * Rewrites every `after` transition of `machine` into an invoked durable sleep
  * whose `onDone` takes the same transition. XState keeps `after` timers only in
- * memory (they are lost when a snapshot is restored); the sleep's deadline is
- * journaled, so a restored run waits only what remains, and long waits park it.
+ * memory (they are lost when a run resumes from a snapshot); the sleep's deadline is
+ * journaled, so a resumed run waits only what remains, and long waits park it.
  */
 export function toDurableMachine(machine: AnyStateMachine): AnyStateMachine {
   const implementations = machine.implementations as {

@@ -3,7 +3,7 @@ import type { AnyStateMachine } from "xstate";
 
 /**
  * A hash of the machine's states and transitions. A run resumes only on the
- * definition it started with: restoring a snapshot into changed states puts
+ * definition it started with: resuming a snapshot in changed states puts
  * the actor into an error, so the runner refuses it with a clear message.
  */
 export function machineVersion(machine: AnyStateMachine): string {

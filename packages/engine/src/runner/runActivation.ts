@@ -22,7 +22,7 @@ import { StepsInFlight } from "./stepsInFlight.ts";
 import { inFlightInvokeIds, isActiveSnapshot, StepVisits } from "./stepVisits.ts";
 
 /**
- * One stretch of a run on one worker: claim the run, restore its actor from the
+ * One stretch of a run on one worker: claim the run, resume its actor from the
  * last checkpoint (or create it from its params), checkpoint every transition,
  * and end by finishing, parking, releasing or abandoning it.
  */
@@ -102,30 +102,30 @@ export class RunActivation {
         resolve(settlement);
       };
     });
-    const restored = row.snapshot !== null;
+    const resumed = row.snapshot !== null;
     this.#visits = new StepVisits(
       row.step_visits,
-      restored ? inFlightInvokeIds(row.snapshot) : new Set(),
+      resumed ? inFlightInvokeIds(row.snapshot) : new Set(),
     );
     this.#lastPersisted = row.snapshot;
     this.#lastActive = isActiveSnapshot(row.snapshot) ? row.snapshot : null;
     this.#lastValue = row.state_value;
     this.#append({
-      type: restored ? "resumed" : "started",
+      type: resumed ? "resumed" : "started",
       data: { activation: row.activations, worker: this.#ctx.workerId },
     });
 
     let actor: Actor<AnyStateMachine>;
     try {
       actor = createActor(this.#job.runnableMachine, {
-        ...(restored
+        ...(resumed
           ? { snapshot: row.snapshot as never, input: undefined }
           : { input: row.params }),
         inspect: (event) => this.#onInspect(event),
       });
     } catch (error) {
       return this.#end("failed", {
-        message: `Cannot restore the run: ${messageOf(error)}`,
+        message: `Cannot resume the run: ${messageOf(error)}`,
       });
     }
     this.#actor = actor;

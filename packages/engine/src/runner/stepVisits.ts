@@ -4,7 +4,7 @@ export function isActiveSnapshot(snapshot: unknown): boolean {
 }
 
 /**
- * A step's key, `<run>:<invoke id>:<visit>`: the same when a restored run
+ * A step's key, `<run>:<invoke id>:<visit>`: the same when a resumed run
  * re-invokes the visit that was in flight, new for each visit. Workflow child
  * runs are keyed by it, so a retry picks the visit to resume.
  */
@@ -31,21 +31,21 @@ export function inFlightInvokeIds(snapshot: unknown): Set<string> {
 
 /**
  * Numbers the visits of each invoked step so a step's key is stable when a
- * restored run re-invokes the step that was in flight, and new when the
+ * resumed run re-invokes the step that was in flight, and new when the
  * machine enters the step's state again.
  */
 export class StepVisits {
   readonly #visits: Record<string, number>;
-  readonly #restored: Set<string>;
+  readonly #resumedInFlight: Set<string>;
 
-  constructor(visits: Record<string, number>, restoredInFlight: Set<string>) {
+  constructor(visits: Record<string, number>, resumedInFlight: Set<string>) {
     this.#visits = { ...visits };
-    this.#restored = restoredInFlight;
+    this.#resumedInFlight = resumedInFlight;
   }
 
   /** The visit number of this start of `invokeId`. */
   enter(invokeId: string): number {
-    if (this.#restored.delete(invokeId) && this.#visits[invokeId] !== undefined) {
+    if (this.#resumedInFlight.delete(invokeId) && this.#visits[invokeId] !== undefined) {
       return this.#visits[invokeId];
     }
     const visit = (this.#visits[invokeId] ?? 0) + 1;

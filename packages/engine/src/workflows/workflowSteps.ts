@@ -34,7 +34,7 @@ interface EventStepInput {
 }
 
 /**
- * The steps of compiled workflows. Both are idempotent: a restored parent
+ * The steps of compiled workflows. Both are idempotent: a resumed parent
  * re-invokes them from the start with the same step key, so the job step finds
  * the child it started and the event step the instant it began waiting.
  */

@@ -1,4 +1,4 @@
-/** A run's journal: values its steps recorded once (first write wins), read back when a restored run replays them. */
+/** A run's journal: values its steps recorded once (first write wins), read back when a resumed run replays them. */
 import type { Kysely } from "kysely";
 import type { Database } from "../../database/schema.ts";
 
