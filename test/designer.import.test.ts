@@ -60,8 +60,11 @@ test("staff paste a 3-row CSV into the import form and 3 records are created", a
   const before = await lastRecordId();
   await page.goto("/run?jobId=records.import-csv");
   const csvBox = page.getByLabel("CSV text");
-  // A box that keeps line breaks: an <input> would join the rows into one header line.
-  expect(await csvBox.evaluate((element) => element.tagName)).toBe("TEXTAREA");
+  // A box that keeps line breaks: an <input> would join the rows into one header line. Polled:
+  // the wizard writes its step into the URL as it opens, and a read during that is retried.
+  await expect
+    .poll(() => csvBox.evaluate((element) => element.tagName).catch(() => null), eventually)
+    .toBe("TEXTAREA");
   await csvBox.fill(
     'title,author,year\nMoby-Dick,Herman Melville,1851\n"Flatland, a Romance",Edwin Abbott,1884\nThe 12" single,Band,1984\n',
   );
