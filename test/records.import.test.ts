@@ -253,6 +253,19 @@ describe("CSV import", () => {
         );
         expect(missing.code).toBe(2);
         expect(missing.stderr).toMatch(/cannot read .*nope\.csv/);
+        // A rejected row is named by its line in the report, not by an internal id.
+        const withBadRow = path.join(dir, "with-bad-row.csv");
+        await writeFile(withBadRow, `${header}\nGood,A,1990\nBad year,B,19x9\n`);
+        const partly = await docket(
+          env,
+          "run",
+          "records.import-csv",
+          "--file",
+          withBadRow,
+          "--wait",
+        );
+        expect(partly.code, output(partly)).toBe(1);
+        expect(partly.stderr).toMatch(/line 3 {2}failed {2}Line 3: year "19x9" is not a year/);
         const noFileJob = await docket(env, "run", "examples.greet", "--file", file);
         expect(noFileJob.code).toBe(2);
         expect(noFileJob.stderr).toMatch(/takes no file/);

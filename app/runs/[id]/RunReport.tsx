@@ -1,5 +1,6 @@
 "use client";
 
+import { recordLabel } from "@docket/sdk/vocabulary";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { ErrorNotice } from "../../_components/ErrorNotice.tsx";
@@ -164,7 +165,7 @@ function FailedRecords({ runId }: { readonly runId: string }) {
             <tbody>
               {data.records.map((record) => (
                 <tr key={record.memberId}>
-                  <td className="mono nowrap">{record.memberId}</td>
+                  <td className="mono nowrap">{recordLabel(record.memberId)}</td>
                   <td>
                     <span className={`tag tag--${record.outcome}`}>{record.outcome}</span>
                   </td>

@@ -1,3 +1,4 @@
+import { recordLabel } from "@docket/sdk/vocabulary";
 import type { DocketConnection, RunResult } from "./connection.ts";
 import { exitCodes } from "./errors.ts";
 import { followRun } from "./followRun.ts";
@@ -79,9 +80,11 @@ export function formatRunReport(runId: string, report: RunReport): string[] {
         ? `First ${shown.length} of ${formatCount(notDone)} failed or skipped records (all: \`docket run-records ${runId} --outcome failed,skipped\`):`
         : "Failed or skipped records:",
     );
-    const width = Math.max(...shown.map((f) => f.memberId.length));
+    const width = Math.max(...shown.map((f) => recordLabel(f.memberId).length));
     for (const failure of shown) {
-      lines.push(`  ${failure.memberId.padStart(width)}  ${failure.outcome}  ${failure.reason}`);
+      lines.push(
+        `  ${recordLabel(failure.memberId).padStart(width)}  ${failure.outcome}  ${failure.reason}`,
+      );
     }
   }
   if (report.files.length > 0) {

@@ -122,3 +122,11 @@ export const paramHints = {
   /** The value is the id of an uploaded file: a file picker, `docket run --file`. */
   upload: "x-docket-upload",
 } as const;
+
+/**
+ * How staff read a record in a run's outcomes: its id, or — for a CSV row an
+ * import rejected, stored under its negated line number — "line N".
+ */
+export function recordLabel(memberId: string): string {
+  return memberId.startsWith("-") ? `line ${memberId.slice(1)}` : memberId;
+}

@@ -1,3 +1,4 @@
+import { recordLabel } from "@docket/sdk/vocabulary";
 import { clientOptions, defineCommand } from "../command.ts";
 import { withConnection } from "../connection.ts";
 import { UsageError } from "../errors.ts";
@@ -65,7 +66,11 @@ export const runRecordsCommand = defineCommand({
     printLine(
       formatTable(
         ["RECORD", "OUTCOME", "REASON"],
-        page.records.map((record) => [record.memberId, record.outcome, record.reason ?? ""]),
+        page.records.map((record) => [
+          recordLabel(record.memberId),
+          record.outcome,
+          record.reason ?? "",
+        ]),
       ),
     );
     if (page.nextCursor) {
