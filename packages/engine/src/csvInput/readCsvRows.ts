@@ -118,9 +118,11 @@ function mapHeader(cells: readonly string[], columns: CsvColumns, line: number):
   for (const cell of cells) {
     const name = byKey.get(cell.trim().toLowerCase());
     if (!name) {
+      // "author One" where "author" was meant: rows run on into the header.
+      const runOn = byKey.has(cell.trim().split(/\s+/)[0]?.toLowerCase() ?? "");
       throw new CsvFileError(
         line,
-        `column "${cell.trim()}" is not one this import reads. Columns: ${declared.join(", ")}.`,
+        `column "${cell.trim()}" is not one this import reads. Columns: ${declared.join(", ")}.${runOn ? " (Pasted text that lost its line breaks looks like this: paste it again, or choose the file.)" : ""}`,
       );
     }
     if (names.includes(name)) throw new CsvFileError(line, `column "${name}" appears twice.`);
