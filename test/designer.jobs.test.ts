@@ -101,9 +101,14 @@ describe("the dependency graph", () => {
       await canvas.getByText("catalog.records-imported").waitFor();
       await canvas.getByText("Nightly loan anonymization", { exact: false }).first().waitFor();
       // 8 job types, 3 categories… plus the event and the seeded schedules.
-      expect(await canvas.locator(".react-flow__node").count()).toBeGreaterThanOrEqual(13);
+      // Polled: the graph may be laid out again when a live refresh arrives.
+      await expect
+        .poll(() => canvas.locator(".react-flow__node").count(), eventually)
+        .toBeGreaterThanOrEqual(13);
       // Two conflicts, one wait, one event trigger, three schedules.
-      expect(await canvas.locator(".react-flow__edge").count()).toBeGreaterThanOrEqual(7);
+      await expect
+        .poll(() => canvas.locator(".react-flow__edge").count(), eventually)
+        .toBeGreaterThanOrEqual(7);
       const legend = page.getByRole("region", { name: "Legend" });
       for (const words of ["conflicts with", "waits for", "starts on event", "scheduled"]) {
         await legend.getByText(words, { exact: true }).waitFor();
