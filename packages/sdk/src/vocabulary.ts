@@ -7,32 +7,12 @@
  * This file imports nothing, so the designer can bundle it without zod or xstate.
  */
 
-/** Statuses of a run, in the order a run passes through them. */
-export const runStatuses = [
-  "queued",
-  "pending",
-  "initializing",
-  "running",
-  "aborting",
-  "finalizing",
-  "completed",
-  "completed_with_errors",
-  "failed",
-  "aborted",
-] as const;
-export type RunStatus = (typeof runStatuses)[number];
-
 /** Runs not started yet: `queued` behind a blocking run, `pending` for a free slot. */
-export const waitingStatuses = ["queued", "pending"] as const satisfies readonly RunStatus[];
+export const waitingStatuses = ["queued", "pending"] as const;
 export type WaitingStatus = (typeof waitingStatuses)[number];
 
 /** Runs a worker holds or is winding down; they hold their gates. */
-export const executingStatuses = [
-  "initializing",
-  "running",
-  "aborting",
-  "finalizing",
-] as const satisfies readonly RunStatus[];
+export const executingStatuses = ["initializing", "running", "aborting", "finalizing"] as const;
 export type ExecutingStatus = (typeof executingStatuses)[number];
 
 /** Statuses after which a run never changes again. */
@@ -41,8 +21,12 @@ export const terminalStatuses = [
   "completed_with_errors",
   "failed",
   "aborted",
-] as const satisfies readonly RunStatus[];
+] as const;
 export type TerminalStatus = (typeof terminalStatuses)[number];
+
+/** Statuses of a run, in the order a run passes through them: its three groups, in turn. */
+export const runStatuses = [...waitingStatuses, ...executingStatuses, ...terminalStatuses] as const;
+export type RunStatus = (typeof runStatuses)[number];
 
 const terminal: ReadonlySet<string> = new Set(terminalStatuses);
 
