@@ -53,41 +53,42 @@ export function installStaffMessages(): void {
 
 function tooSmall(issue: Extract<Issue, { code: "too_small" }>): string | undefined {
   const minimum = Number(issue.minimum);
-  const size = sizeOf(issue.input);
-  switch (issue.origin) {
-    case "string":
-      if (minimum <= 1) return "Required";
-      return `At least ${minimum} characters${size === null ? "" : ` (got ${size})`}`;
-    case "array":
-    case "set":
-      if (minimum <= 1) return "Add at least one";
-      return `At least ${minimum} entries${size === null ? "" : ` (got ${size})`}`;
-    case "number":
-    case "int":
-    case "bigint":
-      return issue.inclusive ? `At least ${minimum}` : `More than ${minimum}`;
-    case "date":
-      return `On or after ${new Date(minimum).toISOString()}`;
-    default:
-      return undefined;
-  }
+  if (minimum <= 1 && issue.origin === "string") return "Required";
+  if (minimum <= 1 && (issue.origin === "array" || issue.origin === "set"))
+    return "Add at least one";
+  return sizeLimit(issue, minimum);
 }
 
 function tooBig(issue: Extract<Issue, { code: "too_big" }>): string | undefined {
-  const maximum = Number(issue.maximum);
+  return sizeLimit(issue, Number(issue.maximum));
+}
+
+/** How each side of a size limit reads: the inclusive bound, the strict one, and a date's. */
+const limitWords = {
+  too_small: { inclusive: "At least", strict: "More than", date: "On or after" },
+  too_big: { inclusive: "At most", strict: "Less than", date: "On or before" },
+} as const;
+
+/** "At most 200 characters (got 201)", "More than 0", "On or after 2026-…": one limit of a size check. */
+function sizeLimit(
+  issue: Extract<Issue, { code: "too_small" | "too_big" }>,
+  limit: number,
+): string | undefined {
+  const words = limitWords[issue.code];
   const size = sizeOf(issue.input);
+  const got = size === null ? "" : ` (got ${size.toLocaleString("en")})`;
   switch (issue.origin) {
     case "string":
-      return `At most ${maximum.toLocaleString("en")} characters${size === null ? "" : ` (got ${size.toLocaleString("en")})`}`;
+      return `${words.inclusive} ${limit.toLocaleString("en")} characters${got}`;
     case "array":
     case "set":
-      return `At most ${maximum.toLocaleString("en")} entries${size === null ? "" : ` (got ${size.toLocaleString("en")})`}`;
+      return `${words.inclusive} ${limit.toLocaleString("en")} entries${got}`;
     case "number":
     case "int":
     case "bigint":
-      return issue.inclusive ? `At most ${maximum}` : `Less than ${maximum}`;
+      return `${issue.inclusive ? words.inclusive : words.strict} ${limit}`;
     case "date":
-      return `On or before ${new Date(maximum).toISOString()}`;
+      return `${words.date} ${new Date(limit).toISOString()}`;
     default:
       return undefined;
   }
