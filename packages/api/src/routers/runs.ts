@@ -103,13 +103,9 @@ export const runsRouter = router({
       withIsoDates(({ ctx, input }) => {
         startableJob(ctx.engine, ctx.caller, input.jobId);
         return ctx.engine.runs.start({
-          ...(input.setId === undefined ? {} : { setId: input.setId }),
-          jobId: input.jobId,
-          params: input.params,
+          ...input,
           createdBy: ctx.caller.name,
           trigger: { kind: "manual" },
-          ...(input.description === undefined ? {} : { description: input.description }),
-          ...(input.priority === undefined ? {} : { priority: input.priority }),
         });
       }),
     ),
@@ -123,11 +119,7 @@ export const runsRouter = router({
     .input(z.object({ jobId, setId: setId.optional(), params }).strict())
     .query(({ ctx, input }) => {
       startableJob(ctx.engine, ctx.caller, input.jobId);
-      return ctx.engine.runs.dryRun({
-        jobId: input.jobId,
-        params: input.params,
-        ...(input.setId === undefined ? {} : { setId: input.setId }),
-      });
+      return ctx.engine.runs.dryRun(input);
     }),
 
   /**
@@ -149,11 +141,7 @@ export const runsRouter = router({
     .query(
       withIsoDates(({ ctx, input }) => {
         const { cursor, limit, ...filters } = input ?? { limit: 50 };
-        return ctx.engine.runs.list({
-          ...toRunFilters(ctx.caller, filters),
-          limit,
-          ...(cursor === undefined ? {} : { cursor }),
-        });
+        return ctx.engine.runs.list({ ...toRunFilters(ctx.caller, filters), limit, cursor });
       }),
     ),
 
@@ -185,13 +173,9 @@ export const runsRouter = router({
     )
     .query(
       withIsoDates(async ({ ctx, input }) => {
-        await visibleRun(ctx.engine, ctx.caller, input.id);
-        return ctx.engine.runs.listEvents({
-          runId: input.id,
-          limit: input.limit,
-          ...(input.afterId === undefined ? {} : { afterId: input.afterId }),
-          ...(input.types === undefined ? {} : { types: input.types }),
-        });
+        const { id: runId, ...page } = input;
+        await visibleRun(ctx.engine, ctx.caller, runId);
+        return ctx.engine.runs.listEvents({ runId, ...page });
       }),
     ),
 
@@ -216,13 +200,9 @@ export const runsRouter = router({
     )
     .query(
       withIsoDates(async ({ ctx, input }) => {
-        await visibleRun(ctx.engine, ctx.caller, input.id);
-        return ctx.engine.runs.listLogs({
-          runId: input.id,
-          limit: input.limit,
-          ...(input.afterId === undefined ? {} : { afterId: input.afterId }),
-          ...(input.search === undefined ? {} : { search: input.search }),
-        });
+        const { id: runId, ...page } = input;
+        await visibleRun(ctx.engine, ctx.caller, runId);
+        return ctx.engine.runs.listLogs({ runId, ...page });
       }),
     ),
 

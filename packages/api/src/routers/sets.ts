@@ -38,15 +38,7 @@ export const setsRouter = router({
         })
         .strict(),
     )
-    .query(
-      withIsoDates(({ ctx, input }) =>
-        ctx.engine.sets.get({
-          id: input.id,
-          limit: input.limit,
-          ...(input.cursor === undefined ? {} : { cursor: input.cursor }),
-        }),
-      ),
-    ),
+    .query(withIsoDates(({ ctx, input }) => ctx.engine.sets.get(input))),
 
   /** The fields a filter over each target may test, with their operators (the designer's pickers). */
   fields: authedProcedure
@@ -88,17 +80,9 @@ export const setsRouter = router({
     )
     .mutation(
       withIsoDates(({ ctx, input }) => {
-        const barcodes =
-          input.barcodesText === undefined ? input.barcodes : parseBarcodeList(input.barcodesText);
-        return ctx.engine.sets.createItemized({
-          name: input.name,
-          target: input.target,
-          createdBy: ctx.caller.name,
-          ...(input.description === undefined ? {} : { description: input.description }),
-          ...(input.memberIds === undefined ? {} : { memberIds: input.memberIds }),
-          ...(barcodes === undefined ? {} : { barcodes }),
-          ...(input.skipUnknown === undefined ? {} : { skipUnknown: input.skipUnknown }),
-        });
+        const { barcodesText, ...set } = input;
+        const barcodes = barcodesText === undefined ? set.barcodes : parseBarcodeList(barcodesText);
+        return ctx.engine.sets.createItemized({ ...set, barcodes, createdBy: ctx.caller.name });
       }),
     ),
 
@@ -107,13 +91,7 @@ export const setsRouter = router({
     .input(z.object({ name, description, target, filter: setFilterInputSchema }).strict())
     .mutation(
       withIsoDates(({ ctx, input }) =>
-        ctx.engine.sets.createLogical({
-          name: input.name,
-          target: input.target,
-          filter: input.filter,
-          createdBy: ctx.caller.name,
-          ...(input.description === undefined ? {} : { description: input.description }),
-        }),
+        ctx.engine.sets.createLogical({ ...input, createdBy: ctx.caller.name }),
       ),
     ),
 

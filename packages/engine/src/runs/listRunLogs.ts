@@ -14,11 +14,11 @@ export const logEventTypesExcluded: readonly RunEventType[] = ["progress"];
 export interface ListRunLogsInput {
   readonly runId: string;
   /** Only events after this id (a previous page's `nextAfterId`). */
-  readonly afterId?: string;
+  readonly afterId?: string | undefined;
   /** Case-insensitive text the event's type or data must contain. */
-  readonly search?: string;
+  readonly search?: string | undefined;
   /** Default 200, at most 1000. */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
 }
 
 export interface RunLogPage {

@@ -26,9 +26,9 @@ export async function getRun(db: Kysely<Database>, runId: string): Promise<Run> 
 
 export interface ListRunsInput extends RunFilters {
   /** From a previous page's `nextCursor`. */
-  readonly cursor?: string;
+  readonly cursor?: string | undefined;
   /** Default 50, at most 500. */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
 }
 
 export interface RunPage {
@@ -120,10 +120,10 @@ export function toRunEvent(
 export interface ListRunEventsInput {
   readonly runId: string;
   /** Only events after this id. */
-  readonly afterId?: string;
-  readonly types?: readonly string[];
+  readonly afterId?: string | undefined;
+  readonly types?: readonly string[] | undefined;
   /** Default 500, at most 5000. */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
 }
 
 export async function listRunEvents(

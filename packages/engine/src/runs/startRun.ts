@@ -16,13 +16,13 @@ export interface StartRunInput {
   /** Who started it: a user name, or e.g. `schedule:<id>`. */
   readonly createdBy: string;
   /** Default `{ kind: "manual" }`. */
-  readonly trigger?: RunTrigger;
+  readonly trigger?: RunTrigger | undefined;
   /** Shown in the monitor; default the job's title. */
-  readonly description?: string;
+  readonly description?: string | undefined;
   /** Higher starts first among ready runs. Default 0. */
-  readonly priority?: number;
+  readonly priority?: number | undefined;
   /** The set to run on; required for jobs with a `target`, refused for the others. */
-  readonly setId?: string;
+  readonly setId?: string | undefined;
 }
 
 /** Fields only the engine sets (restore runs, workflow runs). */

@@ -28,19 +28,19 @@ export interface CreateItemizedSetInput {
   /** Unique among sets; 1–200 characters. */
   readonly name: string;
   /** Default none. */
-  readonly description?: string;
+  readonly description?: string | undefined;
   readonly target: TargetKind;
   /** Ids of records of `target`. Give these or `barcodes`, not both. */
-  readonly memberIds?: readonly (string | number)[];
+  readonly memberIds?: readonly (string | number)[] | undefined;
   /** Item barcodes; only for target `items`. */
-  readonly barcodes?: readonly string[];
+  readonly barcodes?: readonly string[] | undefined;
   /**
    * Save the set with the entries that match, leaving out (and reporting in
    * `unknown`) those that match nothing. Default false: one entry that matches
    * nothing refuses the whole set, nothing is saved, and each such entry is an
    * issue at its index (`barcodes.3`), so the list can be corrected first.
    */
-  readonly skipUnknown?: boolean;
+  readonly skipUnknown?: boolean | undefined;
   readonly createdBy: string;
 }
 

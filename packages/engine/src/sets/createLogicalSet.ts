@@ -9,7 +9,7 @@ export interface CreateLogicalSetInput {
   /** Unique among sets; 1–200 characters. */
   readonly name: string;
   /** Default none. */
-  readonly description?: string;
+  readonly description?: string | undefined;
   readonly target: TargetKind;
   /** Checked against the target's fields; see {@link SetFilter}. */
   readonly filter: SetFilterInput;

@@ -9,9 +9,9 @@ import { countSetMembers, selectSetMembers } from "./setMembership.ts";
 export interface GetSetInput {
   readonly id: string;
   /** A previous page's `nextCursor`: members after it. Default: the first page. */
-  readonly cursor?: string;
+  readonly cursor?: string | undefined;
   /** Members per page. Default 50, at most 500. */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
 }
 
 /** A member of a set with a short label to recognise it by. */
