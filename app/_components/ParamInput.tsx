@@ -1,6 +1,7 @@
 import { humanizeName, type ParamValue } from "../_lib/paramValues.ts";
 import type { SchemaField } from "../_lib/schemaFields.ts";
 import { FileParamInput } from "./FileParamInput.tsx";
+import { Select } from "./Select.tsx";
 
 export type { ParamValue };
 
@@ -81,15 +82,14 @@ function renderInput(
   const text = typeof value === "string" ? value : "";
   if (field.options) {
     return (
-      <select {...common} value={text} onChange={(e) => onChange(e.target.value)}>
-        {/* Required choices start unchosen too: a policy is picked on purpose, not by default. */}
-        <option value="">{field.required ? "Choose…" : "(not set)"}</option>
-        {field.options.map((option) => (
-          <option key={option} value={option}>
-            {option}
-          </option>
-        ))}
-      </select>
+      <Select
+        {...common}
+        value={text}
+        // Required choices start unchosen too: a policy is picked on purpose, not by default.
+        empty={field.required ? "Choose…" : "(not set)"}
+        options={field.options.map((option) => ({ value: option, label: option }))}
+        onChange={(e) => onChange(e.target.value)}
+      />
     );
   }
   if (field.kind === "number" || field.kind === "integer") {
@@ -111,25 +111,16 @@ function renderInput(
       <FileParamInput common={common} accept={field.accept} value={text} onChange={onChange} />
     );
   }
-  if (field.kind === "text") {
-    // A textarea keeps the line breaks a pasted CSV needs; an <input> would drop them.
+  if (field.kind === "text" || field.kind === "json") {
+    // A textarea keeps the line breaks a pasted CSV or a JSON value needs; an <input> would drop them.
+    // A JSON value is typed as JSON text, which a string's maxLength does not measure.
+    const long = field.kind === "text";
     return (
       <textarea
         {...common}
-        rows={8}
+        rows={long ? 8 : 3}
         spellCheck={false}
-        maxLength={field.maxLength ?? undefined}
-        value={text}
-        onChange={(e) => onChange(e.target.value)}
-      />
-    );
-  }
-  if (field.kind === "json") {
-    return (
-      <textarea
-        {...common}
-        rows={3}
-        spellCheck={false}
+        maxLength={long ? (field.maxLength ?? undefined) : undefined}
         value={text}
         onChange={(e) => onChange(e.target.value)}
       />

@@ -1,7 +1,8 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { Icon } from "../_components/Icon.tsx";
+import { Select } from "../_components/Select.tsx";
 import type { JobSummary } from "../_lib/trpcClient.ts";
 import type { MonitorFilters } from "./monitorFilters.ts";
 
@@ -21,6 +22,8 @@ export function FilterBar({ filters, jobs, statuses, showCreator, onChange }: Fi
   const categories = [...new Set(jobs.map((job) => job.category))].sort((a, b) =>
     a.localeCompare(b),
   );
+  // A category no job has (from a link, or a job since deleted) stays shown while chosen.
+  if (filters.category && !categories.includes(filters.category)) categories.push(filters.category);
   const jobsShown = jobs.filter((job) => !filters.category || job.category === filters.category);
 
   // Typing settles for 300 ms before the list reloads.
@@ -55,65 +58,35 @@ export function FilterBar({ filters, jobs, statuses, showCreator, onChange }: Fi
           onChange={(e) => setText(e.target.value)}
         />
       </div>
-      <div className="filter">
-        <label htmlFor="filter-status" className="visually-hidden">
-          Status
-        </label>
-        <select
+      <Filter id="filter-status" label="Status">
+        <Select
           id="filter-status"
           value={filters.status}
+          empty="All statuses"
+          options={statuses}
           onChange={(e) => onChange({ status: e.target.value as MonitorFilters["status"] })}
-        >
-          <option value="">All statuses</option>
-          {statuses.map((status) => (
-            <option key={status.value} value={status.value}>
-              {status.label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="filter">
-        <label htmlFor="filter-category" className="visually-hidden">
-          Category
-        </label>
-        <select
+        />
+      </Filter>
+      <Filter id="filter-category" label="Category">
+        <Select
           id="filter-category"
           value={filters.category}
+          empty="All categories"
+          options={categories.map((category) => ({ value: category, label: category }))}
           onChange={(e) => onChange({ category: e.target.value, jobId: "" })}
-        >
-          <option value="">All categories</option>
-          {categories.map((category) => (
-            <option key={category} value={category}>
-              {category}
-            </option>
-          ))}
-          {filters.category && !categories.includes(filters.category) ? (
-            <option value={filters.category}>{filters.category}</option>
-          ) : null}
-        </select>
-      </div>
-      <div className="filter">
-        <label htmlFor="filter-job" className="visually-hidden">
-          Job
-        </label>
-        <select
+        />
+      </Filter>
+      <Filter id="filter-job" label="Job">
+        <Select
           id="filter-job"
           value={filters.jobId}
+          empty="All jobs"
+          options={jobsShown.map((job) => ({ value: job.id, label: job.title }))}
           onChange={(e) => onChange({ jobId: e.target.value })}
-        >
-          <option value="">All jobs</option>
-          {jobsShown.map((job) => (
-            <option key={job.id} value={job.id}>
-              {job.title}
-            </option>
-          ))}
-        </select>
-      </div>
+        />
+      </Filter>
       {showCreator ? (
-        <div className="filter">
-          <label htmlFor="filter-creator" className="visually-hidden">
-            Creator
-          </label>
+        <Filter id="filter-creator" label="Creator">
           <input
             id="filter-creator"
             type="text"
@@ -122,7 +95,7 @@ export function FilterBar({ filters, jobs, statuses, showCreator, onChange }: Fi
             value={creator}
             onChange={(e) => setCreator(e.target.value)}
           />
-        </div>
+        </Filter>
       ) : null}
       <fieldset className="filter filter--range">
         <legend className="visually-hidden">Created between</legend>
@@ -167,5 +140,25 @@ export function FilterBar({ filters, jobs, statuses, showCreator, onChange }: Fi
         </button>
       ) : null}
     </form>
+  );
+}
+
+/** One filter's control, named by a label only screen readers see. */
+function Filter({
+  id,
+  label,
+  children,
+}: {
+  readonly id: string;
+  readonly label: string;
+  readonly children: ReactNode;
+}) {
+  return (
+    <div className="filter">
+      <label htmlFor={id} className="visually-hidden">
+        {label}
+      </label>
+      {children}
+    </div>
   );
 }

@@ -3,6 +3,7 @@ import { ErrorNotice } from "../ErrorNotice.tsx";
 import { Field } from "../Field.tsx";
 import { LoadingRows } from "../LoadingRows.tsx";
 import { ParamInput } from "../ParamInput.tsx";
+import { Select } from "../Select.tsx";
 import styles from "./schedules.module.css";
 import type { ScheduleForm } from "./useScheduleForm.ts";
 
@@ -53,19 +54,17 @@ export function ScheduleParamsPanel({ form }: { readonly form: ScheduleForm }) {
           }
         >
           {(control) => (
-            <select
+            <Select
               {...control}
               value={draft.setId}
               disabled={readOnly || sets.isLoading}
+              empty={sets.isLoading ? "Loading sets…" : "Choose a set…"}
+              options={(sets.data ?? []).map((set) => ({
+                value: set.id,
+                label: `${set.name} (${set.kind}, ${set.memberCount.toLocaleString("en")} ${target})`,
+              }))}
               onChange={(event) => update({ setId: event.target.value })}
-            >
-              <option value="">{sets.isLoading ? "Loading sets…" : "Choose a set…"}</option>
-              {(sets.data ?? []).map((set) => (
-                <option key={set.id} value={set.id}>
-                  {set.name} ({set.kind}, {set.memberCount.toLocaleString("en")} {target})
-                </option>
-              ))}
-            </select>
+            />
           )}
         </Field>
       ) : null}

@@ -1,4 +1,5 @@
 import { Field } from "../Field.tsx";
+import { Select } from "../Select.tsx";
 import { groupJobs } from "./scheduleDraft.ts";
 import styles from "./schedules.module.css";
 import type { ScheduleForm } from "./useScheduleForm.ts";
@@ -35,23 +36,17 @@ export function ScheduleWhatPanel({ form }: { readonly form: ScheduleForm }) {
                 disabled
               />
             ) : (
-              <select
+              <Select
                 {...control}
                 value={draft.jobId}
                 disabled={readOnly || !jobs.data}
+                empty={jobs.data ? "Choose a job…" : "Loading jobs…"}
+                options={groupJobs(jobs.data ?? []).map(([category, list]) => ({
+                  group: category,
+                  options: list.map((option) => ({ value: option.id, label: option.title })),
+                }))}
                 onChange={(event) => update({ jobId: event.target.value, setId: "" })}
-              >
-                <option value="">{jobs.data ? "Choose a job…" : "Loading jobs…"}</option>
-                {groupJobs(jobs.data ?? []).map(([category, list]) => (
-                  <optgroup key={category} label={category}>
-                    {list.map((option) => (
-                      <option key={option.id} value={option.id}>
-                        {option.title}
-                      </option>
-                    ))}
-                  </optgroup>
-                ))}
-              </select>
+              />
             )
           }
         </Field>

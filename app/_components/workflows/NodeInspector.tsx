@@ -12,6 +12,7 @@ import {
 import { schemaFields } from "../../_lib/schemaFields.ts";
 import { useTRPC } from "../../_lib/trpcClient.ts";
 import { ParamInput } from "../ParamInput.tsx";
+import { Select } from "../Select.tsx";
 import { paramIssues, type WorkflowNodeView } from "./workflowDraft.ts";
 import styles from "./workflows.module.css";
 
@@ -147,10 +148,12 @@ function JobFields({
             Set of {target}
             <span className="field__required"> *</span>
           </label>
-          <select
+          <Select
             id="node-set"
             value={node.setId ?? ""}
             aria-invalid={serverErrors.setId ? true : undefined}
+            empty="Choose a set…"
+            options={(sets ?? []).map((set) => ({ value: set.id, label: set.name }))}
             onChange={(event) => {
               const { setId: _old, ...withoutSet } = node;
               onChange(
@@ -158,14 +161,7 @@ function JobFields({
                 "set",
               );
             }}
-          >
-            <option value="">Choose a set…</option>
-            {(sets ?? []).map((set) => (
-              <option key={set.id} value={set.id}>
-                {set.name}
-              </option>
-            ))}
-          </select>
+          />
           {serverErrors.setId ? <p className="field__error">{serverErrors.setId}</p> : null}
           {sets && sets.length === 0 ? (
             <p className="field__hint">
@@ -302,17 +298,12 @@ function DurationField({
           aria-invalid={shown ? true : undefined}
           onChange={(event) => apply(event.target.value, unitMs)}
         />
-        <select
+        <Select
           aria-label={`${label}: unit`}
           value={unitMs}
+          options={units.map((unit) => ({ value: unit.ms, label: unit.label }))}
           onChange={(event) => apply(text, Number(event.target.value))}
-        >
-          {units.map((unit) => (
-            <option key={unit.label} value={unit.ms}>
-              {unit.label}
-            </option>
-          ))}
-        </select>
+        />
       </div>
       {shown ? <p className="field__error">{shown}</p> : null}
     </div>
