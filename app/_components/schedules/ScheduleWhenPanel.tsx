@@ -1,7 +1,14 @@
+import type { MissedPolicy } from "@docket/sdk/vocabulary";
 import { Field } from "../Field.tsx";
 import styles from "./schedules.module.css";
 import { TimingFields } from "./TimingFields.tsx";
 import type { ScheduleForm } from "./useScheduleForm.ts";
+
+/** What happens to a due time missed while Docket was down, in the order offered. */
+const missedChoices = [
+  ["skip", "skip it"],
+  ["once", "run once when back"],
+] as const satisfies readonly (readonly [MissedPolicy, string])[];
 
 /** The timing, its time zone, and what happens to a due time missed while Docket was down. */
 export function ScheduleWhenPanel({ form }: { readonly form: ScheduleForm }) {
@@ -46,24 +53,17 @@ export function ScheduleWhenPanel({ form }: { readonly form: ScheduleForm }) {
         </Field>
         <fieldset className={styles.missed} disabled={readOnly}>
           <legend className="field__label">If Docket was down at a due time</legend>
-          <label className="field__checkbox">
-            <input
-              type="radio"
-              name="missed"
-              checked={draft.missed === "skip"}
-              onChange={() => update({ missed: "skip" })}
-            />
-            skip it
-          </label>
-          <label className="field__checkbox">
-            <input
-              type="radio"
-              name="missed"
-              checked={draft.missed === "once"}
-              onChange={() => update({ missed: "once" })}
-            />
-            run once when back
-          </label>
+          {missedChoices.map(([missed, label]) => (
+            <label key={missed} className="field__checkbox">
+              <input
+                type="radio"
+                name="missed"
+                checked={draft.missed === missed}
+                onChange={() => update({ missed })}
+              />
+              {label}
+            </label>
+          ))}
         </fieldset>
       </div>
     </section>
