@@ -7,6 +7,23 @@ import type { WorkflowFlowNode } from "./WorkflowNodeBox.tsx";
 import type { WorkflowDetailView, WorkflowDraft } from "./workflowDraft.ts";
 import styles from "./workflows.module.css";
 
+/** The workflow's text fields: the draft's key (the input is `#workflow-<key>`), label and limit. */
+const textFields = [
+  { key: "name", label: "Name", maxLength: 200, placeholder: undefined },
+  {
+    key: "description",
+    label: "Description",
+    maxLength: 5000,
+    placeholder: "What the workflow is for",
+  },
+] as const;
+
+/** Undo and redo: the history's step, whether it can take it, the button's text and shortcut. */
+const historyButtons = [
+  { step: "undo", can: "canUndo", label: "↶ Undo", title: "Undo (Ctrl+Z)" },
+  { step: "redo", can: "canRedo", label: "↷ Redo", title: "Redo (Ctrl+Shift+Z)" },
+] as const;
+
 /**
  * The workflow's name and description, then the toolbar: undo, redo,
  * auto-layout, zoom to fit, validate and save.
@@ -35,65 +52,45 @@ export function WorkflowToolbar({
       .filter((issue) => issue.path === path)
       .map((issue) => issue.message)
       .join(" ") || null;
-  const nameError = fieldError("name");
-  const descriptionError = fieldError("description");
   return (
     <>
       <div className={styles.meta}>
-        <Field id="workflow-name" label="Name" error={nameError}>
-          {(control) => (
-            <input
-              {...control}
-              type="text"
-              maxLength={200}
-              value={draft.name}
-              readOnly={!editable}
-              onChange={(event) => {
-                const name = event.target.value;
-                history.change((d) => ({ ...d, name }), "name");
-              }}
-            />
-          )}
-        </Field>
-        <Field id="workflow-description" label="Description" error={descriptionError}>
-          {(control) => (
-            <input
-              {...control}
-              type="text"
-              maxLength={5000}
-              value={draft.description}
-              readOnly={!editable}
-              placeholder="What the workflow is for"
-              onChange={(event) => {
-                const description = event.target.value;
-                history.change((d) => ({ ...d, description }), "description");
-              }}
-            />
-          )}
-        </Field>
+        {textFields.map(({ key, label, maxLength, placeholder }) => (
+          <Field key={key} id={`workflow-${key}`} label={label} error={fieldError(key)}>
+            {(control) => (
+              <input
+                {...control}
+                type="text"
+                maxLength={maxLength}
+                value={draft[key]}
+                readOnly={!editable}
+                placeholder={placeholder}
+                onChange={(event) => {
+                  const value = event.target.value;
+                  // Keystrokes in one field merge into one undo step, named by the field.
+                  history.change((d) => ({ ...d, [key]: value }), key);
+                }}
+              />
+            )}
+          </Field>
+        ))}
       </div>
 
       <div className={styles.toolbar} role="toolbar" aria-label="Workflow editor">
         {editable ? (
           <>
-            <button
-              type="button"
-              className="button button--small"
-              onClick={history.undo}
-              disabled={!history.canUndo}
-              title="Undo (Ctrl+Z)"
-            >
-              ↶ Undo
-            </button>
-            <button
-              type="button"
-              className="button button--small"
-              onClick={history.redo}
-              disabled={!history.canRedo}
-              title="Redo (Ctrl+Shift+Z)"
-            >
-              ↷ Redo
-            </button>
+            {historyButtons.map(({ step, can, label, title }) => (
+              <button
+                key={step}
+                type="button"
+                className="button button--small"
+                onClick={history[step]}
+                disabled={!history[can]}
+                title={title}
+              >
+                {label}
+              </button>
+            ))}
             <span className={styles.toolbarGap} />
           </>
         ) : null}
