@@ -3,6 +3,7 @@ import { formatDateTime } from "../../_lib/formatters.ts";
 import { ConfirmDialog } from "../ConfirmDialog.tsx";
 import { Icon } from "../Icon.tsx";
 import { PageHeader } from "../PageHeader.tsx";
+import { OutcomeNotice } from "./OutcomeNotice.tsx";
 import type { useWorkflowActions } from "./useWorkflowActions.ts";
 import type { WorkflowDetailView, WorkflowDraft } from "./workflowDraft.ts";
 
@@ -115,15 +116,7 @@ export function WorkflowEditorHeader({
           </p>
         </div>
       ) : null}
-      {notice ? (
-        <div
-          className={`notice notice--${notice.tone}`}
-          role={notice.tone === "error" ? "alert" : "status"}
-          data-testid="workflow-notice"
-        >
-          {notice.text}
-        </div>
-      ) : null}{" "}
+      <OutcomeNotice notice={notice} testId="workflow-notice" />
     </>
   );
 }

@@ -16,6 +16,7 @@ import { PageHeader } from "../PageHeader.tsx";
 import { StatusBadge } from "../StatusBadge.tsx";
 import { downloadText, workflowFileName } from "./downloadText.ts";
 import { ImportWorkflowPanel } from "./ImportWorkflowPanel.tsx";
+import { OutcomeNotice } from "./OutcomeNotice.tsx";
 import styles from "./workflows.module.css";
 
 type WorkflowSummaryView = RouterOutputs["workflows"]["list"][number];
@@ -81,15 +82,7 @@ export function WorkflowListView() {
           ) : null
         }
       />
-      {notice ? (
-        <div
-          className={`notice notice--${notice.tone}`}
-          role={notice.tone === "error" ? "alert" : "status"}
-          data-testid="workflows-notice"
-        >
-          {notice.text}
-        </div>
-      ) : null}
+      <OutcomeNotice notice={notice} testId="workflows-notice" />
       {importing ? (
         <ImportWorkflowPanel
           onImported={(workflow) => {
