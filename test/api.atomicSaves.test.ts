@@ -1,10 +1,10 @@
-import path from "node:path";
 import { appRouter, createApiContext, createCaller } from "@docket/api";
 import type { WorkflowDefinitionInput } from "@docket/engine";
 import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
-import { insertCatalog, insertSet, query } from "./support/catalogFixture.ts";
-import { createTestEngine, type TestEngine } from "./support/testEngine.ts";
+import { query } from "./support/catalogFixture.ts";
+import { engineWithLoanAndItemSets } from "./support/setEngine.ts";
+import type { TestEngine } from "./support/testEngine.ts";
 
 /**
  * A form that saves several things (a schedule and its subscribers, a set and
@@ -12,8 +12,6 @@ import { createTestEngine, type TestEngine } from "./support/testEngine.ts";
  * transaction: one invalid part is refused with its path, and nothing at all
  * is stored.
  */
-
-const catalogJobs = path.resolve("jobs");
 
 /** What a client gets from a refused call: its code, message and field issues. */
 async function refusal(call: Promise<unknown>) {
@@ -46,39 +44,19 @@ async function count(t: TestEngine, table: string): Promise<number> {
   return Number(row?.n);
 }
 
-/** The repository's jobs (loans.anonymize runs on a set of loans) over a small catalog. */
+/** Sets of loans and items over a small catalog, and an admin calling the API. */
 async function catalogEngine() {
-  const t = await createTestEngine({ jobsDir: catalogJobs });
-  await insertCatalog(t.database.url, { items: 20 });
-  const loans = await insertSet(t.database.url, {
-    name: "Old loans",
-    target: "loans",
-    memberIds: { from: 1, to: 5 },
-  });
-  const items = await insertSet(t.database.url, {
-    name: "Some items",
-    target: "items",
-    memberIds: { from: 1, to: 5 },
-  });
+  const t = await engineWithLoanAndItemSets();
   const admin = createCaller(createApiContext(t.engine, { name: "ada", role: "admin" }));
-  return Object.assign(t, { loans, items, admin });
+  return Object.assign(t, { admin });
 }
 
 describe("a schedule and its subscribers", () => {
   it("are refused together when one subscriber is invalid: the subscriber's path, no schedule, no subscription", async () => {
     await using t = await catalogEngine();
-    const schedule = {
-      name: "Nightly anonymization",
-      jobId: "loans.anonymize",
-      params: { olderThanDays: 730 },
-      setId: t.loans,
-      timing: { kind: "daily" as const, time: "02:30" },
-      timezone: "Europe/Berlin",
-    };
-
     const invalid = await refusal(
       t.admin.schedules.create({
-        ...schedule,
+        ...t.nightly,
         subscribers: [
           { email: "circulation@example.org", onSuccess: true },
           { email: "not-an-address" },
@@ -96,7 +74,7 @@ describe("a schedule and its subscribers", () => {
     // Every invalid field comes back at once, the schedule's and the subscribers'.
     const several = await refusal(
       t.admin.schedules.create({
-        ...schedule,
+        ...t.nightly,
         name: "  ",
         timing: { kind: "cron", cron: "61 * * * *" },
         subscribers: [
@@ -118,7 +96,7 @@ describe("a schedule and its subscribers", () => {
 
     // Valid: the schedule and both subscribers, in one call.
     const saved = await t.admin.schedules.create({
-      ...schedule,
+      ...t.nightly,
       subscribers: [
         { email: "Circulation@Example.org", onSuccess: true },
         { email: "systems@example.org" },
@@ -133,12 +111,7 @@ describe("a schedule and its subscribers", () => {
   it("are changed together on update: an invalid subscriber changes neither the schedule nor its subscribers", async () => {
     await using t = await catalogEngine();
     const saved = await t.admin.schedules.create({
-      name: "Nightly anonymization",
-      jobId: "loans.anonymize",
-      params: { olderThanDays: 730 },
-      setId: t.loans,
-      timing: { kind: "daily", time: "02:30" },
-      timezone: "Europe/Berlin",
+      ...t.nightly,
       subscribers: [{ email: "keep@example.org" }, { email: "drop@example.org" }],
     });
 
@@ -182,12 +155,9 @@ describe("a schedule and its subscribers", () => {
     await using t = await catalogEngine();
     const refused = await refusal(
       t.admin.schedules.create({
+        ...t.nightly,
         name: "On a deleted set",
-        jobId: "loans.anonymize",
-        params: { olderThanDays: 730 },
         setId: crypto.randomUUID(),
-        timing: { kind: "daily", time: "02:30" },
-        timezone: "Europe/Berlin",
       }),
     );
     expect(refused.code).toBe("BAD_REQUEST");

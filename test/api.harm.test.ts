@@ -1,9 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { createApiContext, createCaller } from "@docket/api";
+import type { Engine } from "@docket/engine";
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { startApiServer } from "./support/apiServer.ts";
-import { insertCatalog, insertSet, query } from "./support/catalogFixture.ts";
+import { query } from "./support/catalogFixture.ts";
+import { engineWithSetOf } from "./support/setEngine.ts";
 import { createTestEngine, waitForStatus } from "./support/testEngine.ts";
 
 /**
@@ -19,6 +21,12 @@ const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
 const admin = { name: "ada", role: "admin" } as const;
 const staff = { name: "sam", role: "staff" } as const;
+
+/** Starts an examples.greet run as the user it is given. */
+function greeter(engine: Engine) {
+  return (createdBy: string) =>
+    engine.runs.start({ jobId: "examples.greet", params: { name: "Ada", times: 1 }, createdBy });
+}
 
 async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
   const error = await promise.then(
@@ -83,12 +91,7 @@ describe("permissions that match the harm", () => {
     await using t = await createTestEngine({ jobsDir });
     const url = t.database.url;
     await using _worker = await t.engine.startWorker();
-    const greet = (createdBy: string) =>
-      t.engine.runs.start({
-        jobId: "examples.greet",
-        params: { name: "Ada", times: 1 },
-        createdBy,
-      });
+    const greet = greeter(t.engine);
     const runs = [await greet("sam"), await greet("ben"), await greet("sam"), await greet("sam")];
     await Promise.all(runs.map((run) => waitForStatus(t.engine, run.id, ["completed"])));
     const [old1, old2, old3, recent] = runs.map((run) => run.id);
@@ -135,12 +138,7 @@ describe("permissions that match the harm", () => {
     await using t = await createTestEngine({ jobsDir });
     const url = t.database.url;
     await using _worker = await t.engine.startWorker();
-    const greet = (createdBy: string) =>
-      t.engine.runs.start({
-        jobId: "examples.greet",
-        params: { name: "Ada", times: 1 },
-        createdBy,
-      });
+    const greet = greeter(t.engine);
     const mine = [await greet("sam"), await greet("sam")];
     const others = await greet("ben");
     await Promise.all(
@@ -229,20 +227,13 @@ describe("retrying what retrying cannot fix", () => {
 
 describe("a run is restored once", () => {
   it("shows its restore run, and a second restore says in a sentence who restored it when", async () => {
-    await using t = await createTestEngine({ jobsDir });
-    const url = t.database.url;
-    await insertCatalog(url, { items: 20 });
-    const setId = await insertSet(url, {
-      name: "Items",
-      target: "items",
-      memberIds: { from: 1, to: 20 },
-    });
+    await using t = await engineWithSetOf(20, "items");
     await using _worker = await t.engine.startWorker();
     const asStaff = createCaller(createApiContext(t.engine, staff));
     const run = await asStaff.runs.start({
       jobId: "items.withdraw",
       params: { reason: "Water damage" },
-      setId,
+      setId: t.setId,
     });
     await waitForStatus(t.engine, run.id, ended);
     expect((await asStaff.runs.get({ id: run.id })).restoredBy).toBeNull();

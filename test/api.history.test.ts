@@ -8,10 +8,9 @@ import { runStatuses, terminalStatuses } from "@docket/sdk/vocabulary";
 import { TRPCError } from "@trpc/server";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { insertCatalog, insertSet } from "./support/catalogFixture.ts";
+import { insertSet } from "./support/catalogFixture.ts";
+import { engineWithSetOf } from "./support/setEngine.ts";
 import { createTestEngine, waitForStatus } from "./support/testEngine.ts";
-
-const jobsDir = new URL("../jobs/", import.meta.url).pathname;
 
 const ana: Caller = { name: "ana", role: "staff" };
 const ben: Caller = { name: "ben", role: "staff" };
@@ -226,19 +225,10 @@ describe("api: run history", () => {
   });
 
   it("checks a start without storing anything (dryRun), failing exactly as start does", async () => {
-    await using t = await createTestEngine({ jobsDir });
+    await using t = await engineWithSetOf(80, "items", { catalogItems: 120 });
     const url = t.database.url;
-    await insertCatalog(url, { items: 120 });
-    const items = await insertSet(url, {
-      name: "Items",
-      target: "items",
-      memberIds: { from: 1, to: 80 },
-    });
-    const records = await insertSet(url, {
-      name: "Records",
-      target: "records",
-      memberIds: { from: 1, to: 10 },
-    });
+    const items = t.setId;
+    const records = await insertSet(url, { name: "Records", target: "records", members: 10 });
     const api = createCaller(createApiContext(t.engine, ana));
 
     expect(

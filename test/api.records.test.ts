@@ -1,27 +1,16 @@
-import { fileURLToPath } from "node:url";
 import { createApiContext, createCaller } from "@docket/api";
 import { describe, expect, it } from "vitest";
 import { startApiServer } from "./support/apiServer.ts";
-import { insertCatalog, insertSet } from "./support/catalogFixture.ts";
-import { createTestEngine, waitForStatus } from "./support/testEngine.ts";
-
-const jobsDir = fileURLToPath(new URL("../jobs/", import.meta.url));
+import { insertSet } from "./support/catalogFixture.ts";
+import { engineWithSetOf } from "./support/setEngine.ts";
+import { waitForStatus } from "./support/testEngine.ts";
 
 describe("api: runs on sets", () => {
   it("starts a run on a set, lists its failed records, restores it, and serves its files", async () => {
-    await using t = await createTestEngine({ jobsDir });
+    await using t = await engineWithSetOf(400, "items", { withdrawnEvery: 100 });
     const url = t.database.url;
-    await insertCatalog(url, { items: 400, withdrawnEvery: 100 });
-    const items = await insertSet(url, {
-      name: "Items",
-      target: "items",
-      memberIds: { from: 1, to: 400 },
-    });
-    const records = await insertSet(url, {
-      name: "Records",
-      target: "records",
-      memberIds: { from: 1, to: 200 },
-    });
+    const items = t.setId;
+    const records = await insertSet(url, { name: "Records", target: "records", members: 200 });
     const api = createCaller(createApiContext(t.engine, { name: "ana", role: "staff" }));
     await using _worker = await t.engine.startWorker();
     await using server = await startApiServer(t.engine);

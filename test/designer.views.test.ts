@@ -45,7 +45,8 @@ beforeAll(async () => {
       await insertSet(server.database.url, {
         name: `Items ${first} to ${first + 9}`,
         target: "items",
-        memberIds: { from: first, to: first + 9 },
+        members: 10,
+        firstId: first,
       }),
     );
   }

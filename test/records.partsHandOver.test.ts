@@ -1,28 +1,15 @@
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { insertCatalog, insertSet, query } from "./support/catalogFixture.ts";
+import { query } from "./support/catalogFixture.ts";
 import { pollUntil } from "./support/poll.ts";
-import { createTestEngine, waitForStatus } from "./support/testEngine.ts";
-
-const jobsDir = fileURLToPath(new URL("../jobs/", import.meta.url));
+import { engineWithSetOf } from "./support/setEngine.ts";
+import { waitForStatus } from "./support/testEngine.ts";
 
 describe("a worker that stops gracefully while a multi-part run's parts are under way", () => {
   it("hands its parts over: another worker continues each after its last chunk and the run completes, every record once", async () => {
-    await using t = await createTestEngine({ jobsDir });
+    await using t = await engineWithSetOf(200_000, "records"); // on 400,000 items
     const url = t.database.url;
-    await insertCatalog(url, { items: 400_000 }); // 200,000 records
-    const setId = await insertSet(url, {
-      name: "Records",
-      target: "records",
-      memberIds: { from: 1, to: 200_000 },
-    });
     const first = await t.engine.startWorker({ pollingIntervalSeconds: 1 });
-    const run = await t.engine.runs.start({
-      jobId: "records.normalize",
-      params: {},
-      setId,
-      createdBy: "ana",
-    });
+    const run = await t.startOnSet("records.normalize");
     await pollUntil("parts to be under way", async () => {
       const [row] = await query<{ n: number }>(
         url,

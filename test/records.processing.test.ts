@@ -1,28 +1,18 @@
 import { fileURLToPath } from "node:url";
 import { ConflictError, InvalidParamsError } from "@docket/sdk";
 import { describe, expect, it } from "vitest";
-import { insertCatalog, insertSet, query } from "./support/catalogFixture.ts";
-import { createTestEngine, waitForStatus } from "./support/testEngine.ts";
+import { insertSet, query } from "./support/catalogFixture.ts";
+import { engineWithSetOf } from "./support/setEngine.ts";
+import { createTestEngine, readRunFile, waitForStatus } from "./support/testEngine.ts";
 
 const jobsDir = fileURLToPath(new URL("../jobs/", import.meta.url));
 
 describe("record processing", () => {
   it("changes every item of a set in chunks, reports failed records, and ends completed_with_errors", async () => {
-    await using t = await createTestEngine({ jobsDir });
+    await using t = await engineWithSetOf(5_000, "items", { withdrawnEvery: 1_000 });
     const url = t.database.url;
-    await insertCatalog(url, { items: 5_000, withdrawnEvery: 1_000 });
-    const setId = await insertSet(url, {
-      name: "All",
-      target: "items",
-      memberIds: { from: 1, to: 5_000 },
-    });
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.runs.start({
-      jobId: "items.change-policy",
-      params: { policy: "Short loan" },
-      setId,
-      createdBy: "ana",
-    });
+    const run = await t.startOnSet("items.change-policy", { policy: "Short loan" });
     const done = await waitForStatus(
       t.engine,
       run.id,
@@ -71,21 +61,10 @@ describe("record processing", () => {
   });
 
   it("restores what a run changed, skipping and listing records changed again unless told to overwrite", async () => {
-    await using t = await createTestEngine({ jobsDir });
+    await using t = await engineWithSetOf(200, "items", { catalogItems: 300 });
     const url = t.database.url;
-    await insertCatalog(url, { items: 300 });
-    const setId = await insertSet(url, {
-      name: "Some",
-      target: "items",
-      memberIds: { from: 1, to: 200 },
-    });
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.runs.start({
-      jobId: "items.change-policy",
-      params: { policy: "Reference only" },
-      setId,
-      createdBy: "ana",
-    });
+    const run = await t.startOnSet("items.change-policy", { policy: "Reference only" });
     expect(
       (await waitForStatus(t.engine, run.id, ["completed", "completed_with_errors", "failed"]))
         .status,
@@ -128,12 +107,7 @@ describe("record processing", () => {
     );
 
     // A second change run; item 8 is changed again after it, and the restore overwrites that change.
-    const again = await t.engine.runs.start({
-      jobId: "items.change-policy",
-      params: { policy: "Short loan" },
-      setId,
-      createdBy: "ana",
-    });
+    const again = await t.startOnSet("items.change-policy", { policy: "Short loan" });
     await waitForStatus(t.engine, again.id, ["completed"]);
     await query(
       url,
@@ -159,25 +133,9 @@ describe("record processing", () => {
   });
 
   it("refuses to restore a job that keeps no before-images, a running run, and a set of the wrong kind", async () => {
-    await using t = await createTestEngine({ jobsDir });
-    const url = t.database.url;
-    await insertCatalog(url, { items: 10 });
-    const records = await insertSet(url, {
-      name: "Records",
-      target: "records",
-      memberIds: { from: 1, to: 5 },
-    });
-    const items = await insertSet(url, {
-      name: "Items",
-      target: "items",
-      memberIds: { from: 1, to: 10 },
-    });
-    const exported = await t.engine.runs.start({
-      jobId: "records.export-csv",
-      params: {},
-      setId: records,
-      createdBy: "ana",
-    });
+    await using t = await engineWithSetOf(5, "records");
+    const items = await insertSet(t.database.url, { name: "Items", target: "items", members: 10 });
+    const exported = await t.startOnSet("records.export-csv");
     await expect(
       t.engine.runs.restore({ runId: exported.id, createdBy: "ana" }),
     ).rejects.toBeInstanceOf(ConflictError);
@@ -193,12 +151,7 @@ describe("record processing", () => {
     await expect(t.engine.runs.restore({ runId: pending.id, createdBy: "ana" })).rejects.toThrow(
       /is still pending/,
     );
-    const wrongKind = t.engine.runs.start({
-      jobId: "items.change-policy",
-      params: { policy: "Short loan" },
-      setId: records,
-      createdBy: "ana",
-    });
+    const wrongKind = t.startOnSet("items.change-policy", { policy: "Short loan" });
     await expect(wrongKind).rejects.toBeInstanceOf(InvalidParamsError);
     await expect(wrongKind).rejects.toThrow(
       'Set "Records" holds records; job "items.change-policy" runs on items.',
@@ -213,28 +166,14 @@ describe("record processing", () => {
   });
 
   it("exports records to a CSV file kept with the run", async () => {
-    await using t = await createTestEngine({ jobsDir });
-    const url = t.database.url;
-    await insertCatalog(url, { items: 6 });
-    const setId = await insertSet(url, {
-      name: "Records",
-      target: "records",
-      memberIds: { from: 1, to: 3 },
-    });
+    await using t = await engineWithSetOf(3, "records");
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.runs.start({
-      jobId: "records.export-csv",
-      params: {},
-      setId,
-      createdBy: "ana",
-    });
+    const run = await t.startOnSet("records.export-csv");
     expect((await waitForStatus(t.engine, run.id, ["completed", "failed"])).status).toBe(
       "completed",
     );
     expect(await t.engine.runs.listFiles(run.id)).toEqual(["records.csv"]);
-    let csv = "";
-    for await (const chunk of t.engine.runs.readFile(run.id, "records.csv")) csv += chunk;
-    expect(csv).toBe(
+    expect(await readRunFile(t.engine, run.id, "records.csv")).toBe(
       [
         "id,title,author,year,subjects",
         '1,  Title 1 /,"Author 1,",1901,Zoology | Art | Art',

@@ -1,30 +1,19 @@
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { insertCatalog, insertSet, query } from "./support/catalogFixture.ts";
+import { query } from "./support/catalogFixture.ts";
 import { spawnWorker } from "./support/childWorker.ts";
+import { repoJobsDir } from "./support/fixtureJobsDir.ts";
 import { pollUntil } from "./support/poll.ts";
-import { createTestEngine, waitForStatus } from "./support/testEngine.ts";
+import { engineWithSetOf } from "./support/setEngine.ts";
+import { waitForStatus } from "./support/testEngine.ts";
 
-const jobsDir = fileURLToPath(new URL("../jobs/", import.meta.url));
-const env = { DOCKET_JOBS_DIR: jobsDir };
+const env = { DOCKET_JOBS_DIR: repoJobsDir };
 
 describe("record processing at scale, across worker processes", () => {
   it("changes the policy of 1,000,000 items exactly once although the worker is killed twice", async () => {
-    await using t = await createTestEngine({ jobsDir });
-    const url = t.database.url;
     const items = 1_000_000;
-    await insertCatalog(url, { items });
-    const setId = await insertSet(url, {
-      name: "All items",
-      target: "items",
-      memberIds: { from: 1, to: items },
-    });
-    const run = await t.engine.runs.start({
-      jobId: "items.change-policy",
-      params: { policy: "Short loan" },
-      setId,
-      createdBy: "ana",
-    });
+    await using t = await engineWithSetOf(items, "items");
+    const url = t.database.url;
+    const run = await t.startOnSet("items.change-policy", { policy: "Short loan" });
     const processed = async () => (await t.engine.runs.get(run.id)).progress?.done ?? 0;
 
     // Kill each of the first two workers once it has committed more chunks than before.
@@ -122,22 +111,11 @@ describe("record processing at scale, across worker processes", () => {
   }, 720_000);
 
   it("splits a parallelism-4 run into parts that two worker processes process exactly once", async () => {
-    await using t = await createTestEngine({ jobsDir });
+    await using t = await engineWithSetOf(20_000, "records"); // on 40,000 items
     const url = t.database.url;
-    await insertCatalog(url, { items: 40_000 }); // 20,000 records
-    const setId = await insertSet(url, {
-      name: "Records",
-      target: "records",
-      memberIds: { from: 1, to: 20_000 },
-    });
     const workers = [spawnWorker(url, env), spawnWorker(url, env)];
     await Promise.all(workers.map((worker) => worker.ready));
-    const run = await t.engine.runs.start({
-      jobId: "records.normalize",
-      params: {},
-      setId,
-      createdBy: "ana",
-    });
+    const run = await t.startOnSet("records.normalize");
     const done = await waitForStatus(
       t.engine,
       run.id,
@@ -179,22 +157,11 @@ describe("record processing at scale, across worker processes", () => {
 
 describe("aborting a multi-part run", () => {
   it("stops every part, wherever it runs, and ends aborted", async () => {
-    await using t = await createTestEngine({ jobsDir });
+    await using t = await engineWithSetOf(200_000, "records"); // on 400,000 items
     const url = t.database.url;
-    await insertCatalog(url, { items: 400_000 }); // 200,000 records
-    const setId = await insertSet(url, {
-      name: "Records",
-      target: "records",
-      memberIds: { from: 1, to: 200_000 },
-    });
     const worker = spawnWorker(url, env);
     await worker.ready;
-    const run = await t.engine.runs.start({
-      jobId: "records.normalize",
-      params: {},
-      setId,
-      createdBy: "ana",
-    });
+    const run = await t.startOnSet("records.normalize");
     await pollUntil("parts to be under way", async () => {
       const rows = await query<{ n: number }>(
         url,
@@ -235,14 +202,9 @@ describe("aborting a multi-part run", () => {
 
 describe("retrying a multi-part run", () => {
   it("resumes only the failed part, after its last committed chunk, and changes every record once", async () => {
-    await using t = await createTestEngine({ jobsDir });
+    // 20,000 records (on 40,000 items): 4 parts of 5,000, chunks of 1,000
+    await using t = await engineWithSetOf(20_000, "records");
     const url = t.database.url;
-    await insertCatalog(url, { items: 40_000 }); // 20,000 records: 4 parts of 5,000, chunks of 1,000
-    const setId = await insertSet(url, {
-      name: "Records",
-      target: "records",
-      memberIds: { from: 1, to: 20_000 },
-    });
     // A fault outside the job: record 4,500 (part 1, its fifth chunk) cannot be updated.
     await query(
       url,
@@ -255,12 +217,7 @@ describe("retrying a multi-part run", () => {
        for each row when (new.id = 4500) execute function refuse_update()`,
     );
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.runs.start({
-      jobId: "records.normalize",
-      params: {},
-      setId,
-      createdBy: "ana",
-    });
+    const run = await t.startOnSet("records.normalize");
     const ended = ["completed", "completed_with_errors", "failed"];
     const failed = await waitForStatus(t.engine, run.id, ended, 120_000);
     expect(failed.status).toBe("failed");

@@ -1,16 +1,16 @@
-import { fileURLToPath } from "node:url";
 import { createApiContext, createCaller } from "@docket/api";
 import type { Engine } from "@docket/engine";
 import { ConflictError } from "@docket/sdk";
 import { TRPCError } from "@trpc/server";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { insertCatalog, insertSet, query } from "./support/catalogFixture.ts";
+import { query } from "./support/catalogFixture.ts";
 import { spawnWorker } from "./support/childWorker.ts";
+import { repoJobsDir } from "./support/fixtureJobsDir.ts";
 import { pollUntil } from "./support/poll.ts";
-import { createTestEngine, waitForStatus } from "./support/testEngine.ts";
+import { engineWithSetOf } from "./support/setEngine.ts";
+import { readRunFile, waitForStatus } from "./support/testEngine.ts";
 
-const jobsDir = fileURLToPath(new URL("../jobs/", import.meta.url));
 const ended = ["completed", "completed_with_errors", "failed", "aborted"];
 
 /** The statuses a run's history recorded, in order. */
@@ -39,16 +39,9 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   );
 }
 
-/** 100 bibliographic records (the catalog fixture's 200 items sit on them) in a set. */
-async function recordSet(url: string): Promise<string> {
-  await insertCatalog(url, { items: 200 });
-  return insertSet(url, { name: "Records", target: "records", memberIds: { from: 1, to: 100 } });
-}
-
 describe("finalizing", () => {
   it("a run that wrote an output file is finalizing before it completes; its notification is written with its end", async () => {
-    await using t = await createTestEngine({ jobsDir });
-    const setId = await recordSet(t.database.url);
+    await using t = await engineWithSetOf(100, "records");
     await t.engine.notifications.subscribe({
       jobId: "records.export-csv",
       email: "ana@example.org",
@@ -56,12 +49,7 @@ describe("finalizing", () => {
       createdBy: "ana",
     });
     await using _worker = await t.engine.startWorker();
-    const run = await t.engine.runs.start({
-      jobId: "records.export-csv",
-      params: {},
-      setId,
-      createdBy: "ana",
-    });
+    const run = await t.startOnSet("records.export-csv");
     const done = await waitForStatus(t.engine, run.id, ended);
 
     expect(done.status).toBe("completed");
@@ -84,26 +72,14 @@ describe("finalizing", () => {
     const { notifications } = await t.engine.notifications.list({ runId: run.id });
     expect(notifications.map((n) => [n.email, n.kind])).toEqual([["ana@example.org", "success"]]);
     expect(await t.engine.runs.listFiles(run.id)).toEqual(["records.csv"]);
-    let csv = "";
-    for await (const chunk of t.engine.runs.readFile(run.id, "records.csv")) csv += chunk;
+    const csv = await readRunFile(t.engine, run.id, "records.csv");
     expect(csv.trimEnd().split("\r\n")).toHaveLength(101);
   });
 
   it("a run without output files never shows finalizing: on a set, and without one", async () => {
-    await using t = await createTestEngine({ jobsDir });
-    await insertCatalog(t.database.url, { items: 50 });
-    const setId = await insertSet(t.database.url, {
-      name: "Items",
-      target: "items",
-      memberIds: { from: 1, to: 50 },
-    });
+    await using t = await engineWithSetOf(50, "items");
     await using _worker = await t.engine.startWorker();
-    const onSet = await t.engine.runs.start({
-      jobId: "items.change-policy",
-      params: { policy: "Short loan" },
-      setId,
-      createdBy: "ana",
-    });
+    const onSet = await t.startOnSet("items.change-policy", { policy: "Short loan" });
     expect((await waitForStatus(t.engine, onSet.id, ended)).status).toBe("completed");
     expect(await statusesOf(t.engine, onSet.id)).toEqual(["initializing", "completed"]);
     expect(await t.engine.runs.listFiles(onSet.id)).toEqual([]);
@@ -118,9 +94,8 @@ describe("finalizing", () => {
   });
 
   it("a worker killed while a run is finalizing leaves it finalizing (not abortable, its file withheld); another worker finishes it and notifies once", async () => {
-    await using t = await createTestEngine({ jobsDir });
+    await using t = await engineWithSetOf(100, "records");
     const url = t.database.url;
-    const setId = await recordSet(url);
     await t.engine.notifications.subscribe({
       jobId: "records.export-csv",
       email: "ana@example.org",
@@ -141,14 +116,9 @@ describe("finalizing", () => {
       await blocker.end();
     };
     try {
-      const first = spawnWorker(url, { DOCKET_JOBS_DIR: jobsDir });
+      const first = spawnWorker(url, { DOCKET_JOBS_DIR: repoJobsDir });
       await first.ready;
-      const run = await t.engine.runs.start({
-        jobId: "records.export-csv",
-        params: {},
-        setId,
-        createdBy: "ana",
-      });
+      const run = await t.startOnSet("records.export-csv");
       const blockedPid = await pollUntil(
         "the run finalizing, its end waiting at the notifications",
         async () => {
@@ -211,7 +181,7 @@ describe("finalizing", () => {
         run.id,
       ]);
 
-      const second = spawnWorker(url, { DOCKET_JOBS_DIR: jobsDir });
+      const second = spawnWorker(url, { DOCKET_JOBS_DIR: repoJobsDir });
       await second.ready;
       const done = await waitForStatus(t.engine, run.id, ended, 60_000);
       second.process.kill("SIGTERM");

@@ -1,25 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { insertCatalog, insertSet } from "./support/catalogFixture.ts";
-import { createTestEngine, waitForStatus } from "./support/testEngine.ts";
+import { insertSet } from "./support/catalogFixture.ts";
+import { engineWithSetOf } from "./support/setEngine.ts";
+import { fixtureJobsDir, waitForStatus } from "./support/testEngine.ts";
 
 const ended = ["completed", "completed_with_errors", "failed", "aborted"];
 
 describe("a run that processed none of its records", () => {
   it("never ends plainly completed: it ends completed_with_errors and says why", async () => {
-    await using t = await createTestEngine();
+    await using t = await engineWithSetOf(10, "items", { jobsDir: fixtureJobsDir });
     await using _worker = await t.engine.startWorker();
-    await insertCatalog(t.database.url, { items: 10 });
-    const setId = await insertSet(t.database.url, {
-      name: "Ten items",
-      target: "items",
-      memberIds: { from: 1, to: 10 },
-    });
-    const run = await t.engine.runs.start({
-      jobId: "fixtures.skips-records",
-      params: {},
-      setId,
-      createdBy: "ana",
-    });
+    const run = await t.startOnSet("fixtures.skips-records");
     const done = await waitForStatus(t.engine, run.id, ended);
     expect(done.status).toBe("completed_with_errors");
     expect(done.report).toMatchObject({ total: 10, processed: 0 });
@@ -29,15 +19,11 @@ describe("a run that processed none of its records", () => {
     );
 
     // An empty set is honestly complete: there was nothing to do.
-    const emptySetId = await insertSet(t.database.url, {
-      name: "No items",
-      target: "items",
-      memberIds: { from: 1, to: 0 },
-    });
+    const noItems = { name: "No items", target: "items", members: 0 };
     const empty = await t.engine.runs.start({
       jobId: "fixtures.skips-records",
       params: {},
-      setId: emptySetId,
+      setId: await insertSet(t.database.url, noItems),
       createdBy: "ana",
     });
     expect((await waitForStatus(t.engine, empty.id, ended)).status).toBe("completed");

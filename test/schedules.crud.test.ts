@@ -3,8 +3,8 @@ import { appRouter, createApiContext, createCaller } from "@docket/api";
 import type { Engine } from "@docket/engine";
 import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
-import { insertSet } from "./support/catalogFixture.ts";
-import { createTestEngine, type TestEngine, waitForStatus } from "./support/testEngine.ts";
+import { engineWithLoanAndItemSets } from "./support/setEngine.ts";
+import { createTestEngine, waitForStatus } from "./support/testEngine.ts";
 
 const jobsDir = fileURLToPath(new URL("../jobs/", import.meta.url));
 
@@ -44,22 +44,6 @@ async function scheduleRows(engine: Engine): Promise<number> {
   return Number(row.n);
 }
 
-/** The demo jobs (loans.anonymize runs on a set of loans), with a loans set and an items set. */
-async function engineWithSets(): Promise<TestEngine & { loans: string; items: string }> {
-  const t = await createTestEngine({ jobsDir });
-  const loans = await insertSet(t.database.url, {
-    name: "Old loans",
-    target: "loans",
-    memberIds: { from: 1, to: 10 },
-  });
-  const items = await insertSet(t.database.url, {
-    name: "Some items",
-    target: "items",
-    memberIds: { from: 1, to: 10 },
-  });
-  return Object.assign(t, { loans, items });
-}
-
 /** Hour and minute of an instant in a zone, e.g. `Mon 06:00`. */
 function wallClock(instant: string | null, timeZone: string): string {
   const date = new Date(instant ?? Number.NaN);
@@ -76,16 +60,12 @@ function wallClock(instant: string | null, timeZone: string): string {
 
 describe("schedules through the API (createCaller)", () => {
   it("creates, lists, gets, updates, switches off and on, and deletes schedules", async () => {
-    await using t = await engineWithSets();
+    await using t = await engineWithLoanAndItemSets();
     const api = createCaller(createApiContext(t.engine, { name: "ana", role: "admin" }));
     const before = Date.now();
     const nightly = await api.schedules.create({
+      ...t.nightly,
       name: "Nightly loan anonymization",
-      jobId: "loans.anonymize",
-      params: { olderThanDays: 730 },
-      setId: t.loans,
-      timing: { kind: "daily", time: "02:30" },
-      timezone: "Europe/Berlin",
       missed: "once",
     });
     expect(nightly).toMatchObject({
@@ -207,16 +187,9 @@ describe("schedules through the API (createCaller)", () => {
   });
 
   it("refuses an invalid cron, zone, params or set with BAD_REQUEST and field paths, saving nothing", async () => {
-    await using t = await engineWithSets();
+    await using t = await engineWithLoanAndItemSets();
     const api = createCaller(createApiContext(t.engine, { name: "ana", role: "admin" }));
-    const valid = {
-      name: "Nightly",
-      jobId: "loans.anonymize",
-      params: { olderThanDays: 730 },
-      setId: t.loans,
-      timing: { kind: "daily", time: "02:30" },
-      timezone: "Europe/Berlin",
-    } as const;
+    const valid = { ...t.nightly, name: "Nightly" };
 
     const cases: [Partial<Parameters<typeof api.schedules.create>[0]>, string[], RegExp][] = [
       [{ timing: { kind: "cron", cron: "61 * * * *" } }, ["timing.cron"], /minute: 61/],
@@ -283,7 +256,7 @@ describe("schedules through the API (createCaller)", () => {
   });
 
   it("runNow starts a run with the schedule's params and set, its creator, and a schedule trigger", async () => {
-    await using t = await engineWithSets();
+    await using t = await engineWithLoanAndItemSets();
     const ana = createCaller(createApiContext(t.engine, { name: "ana", role: "admin" }));
     const bob = createCaller(createApiContext(t.engine, { name: "bob", role: "admin" }));
     const onSet = await ana.schedules.create({

@@ -1,4 +1,3 @@
-import path from "node:path";
 import { createApiContext, createCaller } from "@docket/api";
 import type { WorkflowDefinitionInput } from "@docket/engine";
 import { createJobRegistry } from "@docket/engine/testing";
@@ -8,9 +7,8 @@ import { describe, expect, it } from "vitest";
 import { setup } from "xstate";
 import { z } from "zod";
 import { insertSet, query } from "./support/catalogFixture.ts";
+import { engineWithSetOf } from "./support/setEngine.ts";
 import { createTestEngine } from "./support/testEngine.ts";
-
-const catalogJobs = path.resolve("jobs");
 
 /** The error a call failed with: its tRPC code and the Docket field issues it carried. */
 async function failure(call: Promise<unknown>) {
@@ -68,16 +66,12 @@ function policyWorkflow(
 
 describe("workflow definitions (API)", () => {
   it("refuses invalid workflows with paths naming the node or edge at fault, and saves nothing", async () => {
-    await using t = await createTestEngine({ jobsDir: catalogJobs });
-    const itemSet = await insertSet(t.database.url, {
-      name: "Damaged items",
-      target: "items",
-      memberIds: { from: 1, to: 3 },
-    });
+    await using t = await engineWithSetOf(3, "items", { name: "Damaged items" });
+    const itemSet = t.setId;
     const recordSet = await insertSet(t.database.url, {
       name: "Some records",
       target: "records",
-      memberIds: { from: 1, to: 3 },
+      members: 3,
     });
     const api = createCaller(createApiContext(t.engine));
     const valid = policyWorkflow(itemSet);
@@ -187,12 +181,8 @@ describe("workflow definitions (API)", () => {
   });
 
   it("saves a new version on every save; get returns any version with its graph; export then import is identical", async () => {
-    await using t = await createTestEngine({ jobsDir: catalogJobs });
-    const itemSet = await insertSet(t.database.url, {
-      name: "Damaged items",
-      target: "items",
-      memberIds: { from: 1, to: 3 },
-    });
+    await using t = await engineWithSetOf(3, "items", { name: "Damaged items" });
+    const itemSet = t.setId;
     const api = createCaller(createApiContext(t.engine, { name: "ana", role: "admin" }));
     const first = await api.workflows.save({ definition: policyWorkflow(itemSet) });
     expect(first.version).toBe(1);
@@ -262,12 +252,8 @@ describe("workflow definitions (API)", () => {
   });
 
   it("lets only admins edit workflows (unless DOCKET_WORKFLOW_EDITORS names staff); running one needs create on every job in it", async () => {
-    await using t = await createTestEngine({ jobsDir: catalogJobs });
-    const itemSet = await insertSet(t.database.url, {
-      name: "Damaged items",
-      target: "items",
-      memberIds: { from: 1, to: 3 },
-    });
+    await using t = await engineWithSetOf(3, "items", { name: "Damaged items" });
+    const itemSet = t.setId;
     const admin = createCaller(createApiContext(t.engine, { name: "root", role: "admin" }));
     const staff = createCaller(createApiContext(t.engine, { name: "ana", role: "staff" }));
     const viewer = createCaller(createApiContext(t.engine, { name: "vic", role: "viewer" }));

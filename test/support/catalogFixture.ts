@@ -31,14 +31,18 @@ export async function insertCatalog(
   }
 }
 
+/** What `insertSet` writes: `members` consecutive ids of `target`, from `firstId` (default 1). */
+export interface SetSpec {
+  readonly name: string;
+  readonly target: string;
+  readonly members: number;
+  readonly firstId?: number;
+}
+
 /** An itemized set of `target` members, written straight with SQL. */
 export async function insertSet(
   url: string,
-  {
-    name,
-    target,
-    memberIds,
-  }: { name: string; target: string; memberIds: { from: number; to: number } },
+  { name, target, members, firstId = 1 }: SetSpec,
 ): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -50,7 +54,7 @@ export async function insertSet(
     const id = rows[0]!.id;
     await client.query(
       `insert into set_members (set_id, member_id) select $1, g from generate_series($2::bigint, $3::bigint) g`,
-      [id, memberIds.from, memberIds.to],
+      [id, firstId, firstId + members - 1],
     );
     return id;
   } finally {

@@ -7,13 +7,11 @@ import { createEngine, type Engine, type WorkerHandle } from "@docket/engine";
 import { inject } from "vitest";
 import { nextBuildDir } from "../../packages/cli/src/web/designer.ts";
 import { type DocketServer, listen } from "../../packages/cli/src/web/httpServer.ts";
+import { repoJobsDir } from "./fixtureJobsDir.ts";
 import { freePort } from "./freePort.ts";
 import { createTestDatabase, type TestDatabase } from "./testDatabase.ts";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-
-/** The repository's job catalog, as `npm start` serves it. */
-export const repoJobsDir = fileURLToPath(new URL("../../jobs/", import.meta.url));
 
 export type TestUserRole = "admin" | "staff" | "viewer";
 

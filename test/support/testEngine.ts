@@ -48,3 +48,10 @@ export async function waitForStatus(
     await engine.runs.waitForActivity(runId, 250);
   }
 }
+
+/** The whole text of a file a run wrote (`engine.runs.readFile` streams it). */
+export async function readRunFile(engine: Engine, runId: string, name: string): Promise<string> {
+  let text = "";
+  for await (const chunk of engine.runs.readFile(runId, name)) text += chunk;
+  return text;
+}
