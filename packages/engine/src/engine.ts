@@ -15,6 +15,8 @@ import {
   type NotificationService,
 } from "./notifications/notificationService.ts";
 import { notifyMissedRuns, notifyRunEnded } from "./notifications/notifyRunEnded.ts";
+import { moveLegacyRunQueues } from "./queues/legacyRunQueues.ts";
+import { defaultTaskQueue, runsQueueName } from "./queues/taskQueues.ts";
 import { partsQueue } from "./records/recordParts.ts";
 import { restoreJob, restoreJobId } from "./records/restoreJob.ts";
 import { createJobRegistry, type JobRegistry } from "./registry/jobRegistry.ts";
@@ -30,7 +32,6 @@ import { withScheduler } from "./schedules/scheduler.ts";
 import { createScheduleService, type ScheduleService } from "./schedules/scheduleService.ts";
 import { createSetService, type SetService } from "./sets/setService.ts";
 import { createUserService, type UserService } from "./users/userService.ts";
-import { workflowQueue } from "./workflows/workflowJob.ts";
 import { createWorkflowService, type WorkflowService } from "./workflows/workflowService.ts";
 
 export interface EngineOptions {
@@ -103,7 +104,8 @@ const queueSettings = {
   retryBackoff: true,
   retryDelayMax: 30,
   expireInSeconds: 24 * 60 * 60,
-  notify: true,
+  // Enqueues announce themselves on Docket's own channel (`enqueueActivation`).
+  notify: false,
 } as const;
 
 /** Jobs the engine itself provides. */
@@ -146,7 +148,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     if (options.debug) console.error("[pg-boss]", error);
   });
   await boss.start();
-  await ensureQueues(boss, [...registry.list().map((job) => job.queue), partsQueue, workflowQueue]);
+  const taskQueues = [
+    ...new Set([defaultTaskQueue, ...registry.list().map((job) => job.taskQueue)]),
+  ].sort();
+  const ensureTaskQueues = (names: readonly string[]) =>
+    ensureQueues(boss, names.map(runsQueueName));
+  await ensureQueues(boss, [partsQueue]);
+  await ensureTaskQueues(taskQueues);
+  // Runs queued by a Docket before task queues: onto the default queue, before any worker fetches.
+  await moveLegacyRunQueues(db, boss);
   const maxRunningRuns = options.maxRunningRuns ?? null;
   // Notifications are sent when there is a mail server, else only recorded.
   const delivery = {
@@ -158,7 +168,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   // that run's notifications, not the run); wake-ups of many ending runs are coalesced.
   const wakeWaiting = coalesce(async () => {
     if (stopped) return; // the engine is closing its connections
-    await wakeWaitingRuns(db, boss, (jobId) => registry.find(jobId)?.queue);
+    await wakeWaitingRuns(db, boss);
   });
   // Notifications being enqueued; stop() lets them finish before closing the pool.
   const enqueuing = new Set<Promise<unknown>>();
@@ -231,6 +241,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
           delivery,
           runEnded,
           compiledRuns: workflows.internals.compiledRuns,
+          taskQueues,
+          ensureTaskQueues,
+          heartbeatSeconds: queueSettings.heartbeatSeconds,
         },
         workerOptions,
       );
@@ -253,6 +266,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       const sweeping = withRunEndSweep(withSender, [
         async () => (await notifyMissedRuns(db, titleOf, { delivery })).length,
         () => workflows.internals.abortChildrenOfAbortedRuns(),
+        // Queue jobs a Docket before task queues put back on its old queues (a retry after a crash).
+        async () => (await moveLegacyRunQueues(db, boss)).moved,
       ]);
       workers.add(sweeping);
       return sweeping;

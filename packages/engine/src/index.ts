@@ -33,6 +33,7 @@ export {
   maxScheduleSubscribers,
   subscriptionInputSchema,
 } from "./notifications/subscriptionInput.ts";
+export { parseTaskQueues } from "./queues/taskQueues.ts";
 export { csvLine, csvLines } from "./records/csv.ts";
 export { restoreJobId } from "./records/restoreJob.ts";
 export type { RegisteredJob } from "./registry/jobRegistry.ts";

@@ -36,6 +36,12 @@ export interface JobPolicy {
    * (`emitEvent({ name, data })`). Default `[]`.
    */
   readonly on?: readonly string[];
+  /**
+   * The task queue its runs wait on for a worker: `docket worker --queues imports`
+   * takes only those, so heavy jobs can be kept apart from quick ones. Lower-case
+   * letters, digits and hyphens. Default `"default"`.
+   */
+  readonly queue?: string;
 }
 
 /** What `defineJob` takes. */

@@ -1,3 +1,4 @@
+import { parseTaskQueues } from "@docket/engine";
 import { databaseOptions, defineCommand } from "../command.ts";
 import { openEngine } from "../engineSession.ts";
 import { printJsonLine, printLine, printNote } from "../output.ts";
@@ -24,30 +25,49 @@ export const workerCommand = defineCommand({
   name: "worker",
   summary:
     "Execute runs (no HTTP server). Start as many as you like, on any machine sharing the database.",
-  options: { ...concurrencyOption, ...databaseOptions },
+  options: {
+    ...concurrencyOption,
+    queues: {
+      type: "string",
+      valueName: "A,B",
+      description:
+        "Task queues to take runs from, e.g. imports (a job's `queue`). Default: every queue the catalog names, and default.",
+    },
+    ...databaseOptions,
+  },
   details: [
     'Prints "worker <id> ready" once it takes work, then a line per run activation it ends.',
     "SIGINT/SIGTERM stop it gracefully: it takes no new work, lets in-flight steps finish (up to 10 s), and hands the remaining runs over to other workers. A second signal exits at once.",
   ],
-  examples: ["docket worker", "docket worker --concurrency 4 --json"],
+  examples: [
+    "docket worker",
+    "docket worker --concurrency 4 --json",
+    "docket worker --queues imports --concurrency 2",
+  ],
   async run({ values, json }) {
     const concurrency = resolveConcurrency(values.concurrency);
+    const queues = values.queues === undefined ? undefined : parseTaskQueues(values.queues);
     const shutdown = shutdownRequested();
     const session = await openEngine({ databaseUrl: values["database-url"] });
     try {
       const worker = await session.engine.startWorker({
         concurrency,
+        ...(queues ? { queues } : {}),
         onActivationEnd: (runId, outcome) => {
           if (json) printJsonLine({ event: "activation-end", runId, outcome });
           else printLine(`run ${runId} ${outcome}`);
         },
       });
-      const jobs = session.engine.registry.list().map((job) => job.id);
+      const taken = worker.queues;
+      const jobs = session.engine.registry
+        .list()
+        .filter((job) => taken.includes(job.taskQueue))
+        .map((job) => job.id);
       if (json) {
-        printJsonLine({ event: "ready", workerId: worker.id, concurrency, jobs });
+        printJsonLine({ event: "ready", workerId: worker.id, concurrency, queues: taken, jobs });
       } else {
         printLine(
-          `worker ${worker.id} ready (concurrency ${concurrency}; jobs: ${jobs.join(", ") || "none"})`,
+          `worker ${worker.id} ready (concurrency ${concurrency}; queues: ${taken.join(", ")}; jobs: ${jobs.join(", ") || "none"})`,
         );
       }
       const signal = await shutdown;

@@ -1,11 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { waitingStatuses } from "@docket/sdk";
 import { type Kysely, sql } from "kysely";
-import { fromKysely, type PgBoss } from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
-
-/** Queues of job types, to re-enqueue a woken run on its own queue. */
-export type QueueOf = (jobId: string) => string | undefined;
+import { enqueueActivation } from "../runner/sql/enqueueActivation.ts";
 
 /**
  * A run ended: give every run waiting at a gate a fresh activation, highest
@@ -13,15 +11,11 @@ export type QueueOf = (jobId: string) => string | undefined;
  * blocked wait again; each also has a backstop re-check (see the runner), so a
  * waker that crashes before this commits cannot strand them.
  */
-export async function wakeWaitingRuns(
-  db: Kysely<Database>,
-  boss: PgBoss,
-  queueOf: QueueOf,
-): Promise<number> {
+export async function wakeWaitingRuns(db: Kysely<Database>, boss: PgBoss): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const waiting = await trx
       .selectFrom("runs")
-      .select(["id", "job_id", "priority"])
+      .select(["id", "job_id", "task_queue", "priority"])
       .where("status", "in", waitingStatuses)
       .where(sql<boolean>`waiting_reason is not null`)
       .orderBy("priority", "desc")
@@ -31,15 +25,13 @@ export async function wakeWaitingRuns(
       .skipLocked()
       .execute();
     for (const run of waiting) {
-      const queue = queueOf(run.job_id);
-      if (!queue) continue;
-      const jobId = randomUUID();
-      await trx.updateTable("runs").set({ queue_job_id: jobId }).where("id", "=", run.id).execute();
-      await boss.send(
-        queue,
-        { runId: run.id },
-        { id: jobId, priority: run.priority, db: fromKysely(trx) },
-      );
+      const queueJobId = randomUUID();
+      await trx
+        .updateTable("runs")
+        .set({ queue_job_id: queueJobId })
+        .where("id", "=", run.id)
+        .execute();
+      await enqueueActivation(trx, boss, run, queueJobId);
     }
     return waiting.length;
   });

@@ -60,7 +60,7 @@ export async function processPartJob(
   const ref = { runId: run.id, invokeKey: data.invokeKey, part: data.part, lease };
   if (!job || !processor) {
     const reason = `Job "${run.job_id}" or its actor "${data.src}" is no longer registered on this worker`;
-    await endPart(db, boss, { ...ref, jobQueue: `docket.${run.job_id}` }, reason);
+    await endPart(db, boss, ref, reason);
     return;
   }
   const inputRow = await db
@@ -92,7 +92,7 @@ export async function processPartJob(
       signal,
       new ProgressReporter(db, run.id),
     );
-    if (end === "done") await endPart(db, boss, { ...ref, jobQueue: job.queue }, null);
+    if (end === "done") await endPart(db, boss, ref, null);
   } catch (error) {
     if (signal.reason instanceof WorkerStoppingError) {
       // This job ends as done when the handler returns: queue the part again for another worker.
@@ -100,6 +100,6 @@ export async function processPartJob(
       return;
     }
     if (signal.aborted) return; // the run was aborted, or another worker took the part over
-    await endPart(db, boss, { ...ref, jobQueue: job.queue }, messageOf(error));
+    await endPart(db, boss, ref, messageOf(error));
   }
 }

@@ -3,6 +3,7 @@ import { isTerminal, type ProcessSummary } from "@docket/sdk";
 import { type Kysely, sql, type Transaction } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
+import { announceQueueJob, enqueueActivation } from "../runner/sql/enqueueActivation.ts";
 
 /** The shared pg-boss queue of multi-part runs' parts. */
 export const partsQueue = "docket.parts";
@@ -103,7 +104,7 @@ export async function ensureParts(
           part: range.part,
           src: input.src,
         };
-        await boss.send(partsQueue, data, { id: queueJobId, db: fromKysely(trx) });
+        await sendPartJob(trx, boss, data, queueJobId);
       }
     }
     return selectParts(trx, input.runId, input.invokeKey);
@@ -168,7 +169,7 @@ export async function handOverPart(
       .where("status", "=", "running")
       .executeTakeFirst();
     if (released.numUpdatedRows === 0n) return false;
-    await boss.send(partsQueue, data, { id: queueJobId, db: fromKysely(trx) });
+    await sendPartJob(trx, boss, data, queueJobId);
     return true;
   });
 }
@@ -181,7 +182,7 @@ export async function handOverPart(
 export async function endPart(
   db: Kysely<Database>,
   boss: PgBoss,
-  ref: { runId: string; invokeKey: string; part: number; lease: string; jobQueue: string },
+  ref: { runId: string; invokeKey: string; part: number; lease: string },
   failure: string | null,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -201,7 +202,7 @@ export async function endPart(
     if (ended.numUpdatedRows === 0n) return;
     const run = await trx
       .selectFrom("runs")
-      .select(["lease", "queue_job_id", "status", "priority"])
+      .select(["id", "job_id", "task_queue", "lease", "queue_job_id", "status", "priority"])
       .where("id", "=", ref.runId)
       .forUpdate()
       .executeTakeFirst();
@@ -214,11 +215,7 @@ export async function endPart(
       .set({ queue_job_id: wakeJobId })
       .where("id", "=", ref.runId)
       .execute();
-    await boss.send(
-      ref.jobQueue,
-      { runId: ref.runId },
-      { id: wakeJobId, priority: run.priority, db: fromKysely(trx) },
-    );
+    await enqueueActivation(trx, boss, run, wakeJobId);
   });
 }
 
@@ -256,4 +253,15 @@ export async function summarizeParts(
     .where("invoke_key", "=", invokeKey)
     .executeTakeFirstOrThrow();
   return row;
+}
+
+/** Sends a part's queue job in the caller's transaction, waking idle workers when it commits. */
+export async function sendPartJob(
+  trx: Kysely<Database>,
+  boss: PgBoss,
+  data: PartJobData,
+  queueJobId: string,
+): Promise<void> {
+  await boss.send(partsQueue, data, { id: queueJobId, db: fromKysely(trx) });
+  await announceQueueJob(trx, partsQueue);
 }

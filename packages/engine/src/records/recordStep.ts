@@ -103,7 +103,7 @@ export async function runRecordStep(
         progress,
       );
       if (end === "lease-lost") throw new Error("Another worker took this run over");
-      if (end === "done") await endPart(db, boss, { ...ref, jobQueue: job.queue }, null);
+      if (end === "done") await endPart(db, boss, ref, null);
     }
     return summarizeParts(db, run.id, invokeKey);
   }

@@ -5,6 +5,7 @@ import {
   toMilliseconds,
 } from "@docket/sdk";
 import type { AnyStateMachine } from "xstate";
+import { defaultTaskQueue, taskQueuePattern } from "../queues/taskQueues.ts";
 import { toDurableMachine } from "./durableMachine.ts";
 import { describeMachine, type MachineGraph } from "./machineGraph.ts";
 import { machineVersion } from "./machineVersion.ts";
@@ -19,8 +20,8 @@ export interface RegisteredJob {
   readonly runnableMachine: AnyStateMachine;
   /** Hash of the machine's definition; runs resume only on the version they started with. */
   readonly version: string;
-  /** The pg-boss queue of this job type's runs. */
-  readonly queue: string;
+  /** The task queue its runs wait on (`queue` in its definition, else `default`). */
+  readonly taskQueue: string;
   readonly timeoutMs: number | null;
   /** States and transitions, for drawing. */
   graph(): MachineGraph;
@@ -90,6 +91,11 @@ export function createJobRegistry(sources: readonly JobSource[]): JobRegistry {
         );
       }
     }
+    if (definition.queue !== undefined && !taskQueuePattern.test(definition.queue)) {
+      throw new InvalidJobDefinitionError(
+        `Job "${definition.id}" in ${where} names the queue "${definition.queue}": use lower-case letters, digits and "-", e.g. "imports".`,
+      );
+    }
     seen.set(definition.id, source);
     jobs.push(registerJob(definition, file));
   }
@@ -104,7 +110,7 @@ function registerJob(definition: AnyJobDefinition, file: string | null): Registe
     file,
     runnableMachine: toDurableMachine(definition.machine),
     version: machineVersion(definition.machine),
-    queue: `docket.${definition.id}`,
+    taskQueue: definition.queue ?? defaultTaskQueue,
     timeoutMs: definition.timeout === undefined ? null : toMilliseconds(definition.timeout),
     graph: () => {
       graph ??= describeMachine(definition.machine);

@@ -52,10 +52,8 @@ export async function claimActivation(
       if (decision.kind !== "pass") {
         // A backstop re-check, in case no ending run wakes it.
         await leaveRunWaiting(trx, ctx.boss, {
-          runId,
-          queue: job.queue,
+          run: current,
           decision,
-          priority: current.priority,
           recheckAfterMs: gateRecheckMs,
         });
         return "waiting" as const;

@@ -379,8 +379,6 @@ export class RunActivation {
     await handOverRun(this.#ctx.db, this.#ctx.boss, {
       runId: this.runId,
       lease: this.#lease,
-      queue: this.#job.queue,
-      priority: this.#row?.priority ?? 0,
       wakeAt,
       snapshot: this.#lastPersisted,
       stateValue: this.#lastValue,

@@ -6,13 +6,16 @@ import type { PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
 import { type GatePolicy, gatePolicyOf } from "../gates/gatePolicy.ts";
 import type { NotificationDelivery } from "../notifications/enqueueRunNotifications.ts";
+import { runsQueueName, runsReadyChannel } from "../queues/taskQueues.ts";
 import { processPartJob, WorkerStoppingError } from "../records/partWorker.ts";
 import { type PartJobData, partsQueue } from "../records/recordParts.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
 import type { ActivationOutcome } from "./activationContext.ts";
 import { CheckpointWriter } from "./checkpointWriter.ts";
+import { type FetchLoop, QueueFetchLoop } from "./queueFetchLoop.ts";
 import { RunActivation } from "./runActivation.ts";
-import { Semaphore } from "./semaphore.ts";
+import { SlotPool } from "./slotPool.ts";
+import type { ActivationJobData } from "./sql/enqueueActivation.ts";
 import { selectAbortingRuns } from "./sql/selectAbortingRuns.ts";
 
 export interface WorkerOptions {
@@ -24,14 +27,16 @@ export interface WorkerOptions {
   readonly shutdownGraceMs?: number;
   /** Backstop polling when no NOTIFY wakes the worker. Default 2 s. */
   readonly pollingIntervalSeconds?: number;
-  /** Job types this worker takes. Default: all registered. */
-  readonly jobIds?: readonly string[];
+  /** Task queues this worker takes runs from (`docket worker --queues`). Default: every queue its catalog names, and `default`. */
+  readonly queues?: readonly string[];
   /** Called when an activation ends; for logs and tests. */
   readonly onActivationEnd?: (runId: string, outcome: ActivationOutcome) => void;
 }
 
 export interface WorkerHandle {
   readonly id: string;
+  /** The task queues it takes runs from. */
+  readonly queues: readonly string[];
   /** Runs executing on this worker now. */
   activeRunIds(): string[];
   /** Stops taking work, lets in-flight steps finish (up to the grace period), hands the rest over. */
@@ -50,11 +55,16 @@ export interface WorkerDependencies {
   readonly delivery: NotificationDelivery;
   /** Called after a run ended (wakes runs waiting at gates, notifies subscribers). */
   readonly runEnded: (runId: string, jobId: string) => void;
-  /** A queue whose runs each need their own machine (workflow runs: the version they started with). */
+  /** Runs whose machine is compiled per run (workflow runs: the version they started with). */
   readonly compiledRuns?: {
-    readonly queue: string;
     jobFor(runId: string): Promise<RegisteredJob | undefined>;
   };
+  /** The task queues a worker takes when its options name none. */
+  readonly taskQueues: readonly string[];
+  /** Creates the pg-boss queues of task queues that have none yet. */
+  readonly ensureTaskQueues: (taskQueues: readonly string[]) => Promise<void>;
+  /** The queues' heartbeat: a held job not refreshed for this long is retried elsewhere. */
+  readonly heartbeatSeconds: number;
 }
 
 /** Channel on which `abortRun` announces runs whose status became `aborting`. */
@@ -69,8 +79,7 @@ export async function startWorker(
   const concurrency = options.concurrency ?? 10;
   const graceMs = options.shutdownGraceMs ?? 10_000;
   const activations = new Map<string, RunActivation>();
-  const inFlight = new Set<Promise<unknown>>();
-  const slots = new Semaphore(concurrency);
+  const slots = new SlotPool(concurrency);
   const writer = new CheckpointWriter(db, (runId) => activations.get(runId)?.leaseLost());
   const gates = new Map<string, GatePolicy>();
   const context = {
@@ -111,107 +120,112 @@ export async function startWorker(
       .catch(() => {});
   }, 1_000);
 
-  const jobs = options.jobIds
-    ? options.jobIds.map((jobId) => registry.get(jobId))
-    : registry.list();
-  const queues = [
-    ...jobs.map((job) => ({ queue: job.queue, jobFor: async () => job })),
-    ...(deps.compiledRuns && !options.jobIds ? [deps.compiledRuns] : []),
-  ];
-  // One fetch loop per slot and job type, each woken right after it finished a run:
-  // a backlog then drains back to back instead of one run per polling interval per
-  // loop (pg-boss only bursts once its cached queue counts, seconds old, show one).
-  for (const source of queues) {
-    for (let loop = 0; loop < concurrency; loop++) {
-      let loopId: string | undefined;
-      loopId = await boss.work<{ runId: string }>(
-        source.queue,
-        {
-          batchSize: 1,
-          localConcurrency: 1,
-          // Deferred jobs (parked runs waking up, crash recoveries) get no NOTIFY: this poll finds them.
-          pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
-          notifyPollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
-          burstWhenReadyExceeds: 1,
-        },
-        async ([queueJob]) => {
-          if (!queueJob) return;
-          const runId = queueJob.data.runId;
-          const job = await source.jobFor(runId);
-          if (!job) return;
-          await slots.acquire();
-          const activation = new RunActivation(context, job, runId, queueJob.id);
-          const onClaimLost = () => activation.leaseLost();
-          queueJob.signal.addEventListener("abort", onClaimLost, { once: true });
-          activations.set(runId, activation);
-          const running = activation.execute();
-          inFlight.add(running);
-          if (stopping) activation.beginShutdown(graceMs);
-          try {
-            const outcome = await running;
-            options.onActivationEnd?.(runId, outcome);
-          } finally {
-            inFlight.delete(running);
-            queueJob.signal.removeEventListener("abort", onClaimLost);
-            if (activations.get(runId) === activation) activations.delete(runId);
-            slots.release();
-            if (!stopping && loopId) boss.notifyWorker(loopId);
-          }
-        },
-      );
-    }
+  const loops = new Map<string, FetchLoop>();
+  const loopOptions = {
+    boss,
+    slots,
+    pollingIntervalMs: (options.pollingIntervalSeconds ?? 2) * 1000,
+    heartbeatSeconds: deps.heartbeatSeconds,
+    onError: (error: unknown) => {
+      if (!stopping) console.error("[docket worker]", error);
+    },
+  };
+  const runJob = async (data: ActivationJobData): Promise<RegisteredJob> => {
+    const registered = data.jobId === undefined ? undefined : registry.find(data.jobId);
+    const job =
+      registered ?? (await deps.compiledRuns?.jobFor(data.runId)) ?? (await legacyJob(data));
+    // Failing the queue job lets pg-boss retry it, on a worker that knows the job type.
+    if (!job)
+      throw new Error(`Run ${data.runId}: job "${data.jobId}" is not in this worker's catalog`);
+    return job;
+  };
+  // Queue jobs sent before task queues carry no job id.
+  const legacyJob = async (data: ActivationJobData) => {
+    if (data.jobId !== undefined) return undefined;
+    const run = await db
+      .selectFrom("runs")
+      .select("job_id")
+      .where("id", "=", data.runId)
+      .executeTakeFirst();
+    return run ? registry.find(run.job_id) : undefined;
+  };
+
+  const taskQueues = options.queues ?? deps.taskQueues;
+  await deps.ensureTaskQueues(taskQueues);
+  for (const taskQueue of taskQueues) {
+    const queue = runsQueueName(taskQueue);
+    const loop = new QueueFetchLoop<ActivationJobData>({
+      ...loopOptions,
+      queue,
+      fetch: (count) => boss.fetch<ActivationJobData>(queue, { batchSize: count }),
+      run: async (queueJob, claim) => {
+        const runId = queueJob.data.runId;
+        const activation = new RunActivation(
+          context,
+          await runJob(queueJob.data),
+          runId,
+          queueJob.id,
+        );
+        claim.addEventListener("abort", () => activation.leaseLost(), { once: true });
+        activations.set(runId, activation);
+        if (stopping) activation.beginShutdown(graceMs);
+        try {
+          const outcome = await activation.execute();
+          options.onActivationEnd?.(runId, outcome);
+        } finally {
+          if (activations.get(runId) === activation) activations.delete(runId);
+        }
+      },
+    });
+    loops.set(queue, loop);
   }
 
-  // Parts of multi-part runs, from any job type; aborted with their run.
+  // Parts of multi-part runs, from any job type; a stopping worker hands its parts over.
   const partAborts = new Map<string, Set<AbortController>>();
-  await boss.work<PartJobData>(
-    partsQueue,
-    {
-      batchSize: 1,
-      localConcurrency: concurrency,
-      pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
-    },
-    async ([queueJob]) => {
-      if (!queueJob) return;
-      await slots.acquire();
+  const partsLoop = new QueueFetchLoop<PartJobData>({
+    ...loopOptions,
+    queue: partsQueue,
+    fetch: (count) => boss.fetch<PartJobData>(partsQueue, { batchSize: count }),
+    run: async (queueJob, claim) => {
       const controller = new AbortController();
       const abort = () =>
         controller.abort(new Error("The part's run was aborted or its claim lost"));
-      queueJob.signal.addEventListener("abort", abort, { once: true });
+      claim.addEventListener("abort", abort, { once: true });
       const controllers = partAborts.get(queueJob.data.runId) ?? new Set();
       partAborts.set(queueJob.data.runId, controllers.add(controller));
-      const running = processPartJob(
-        { db, boss, registry },
-        queueJob.data,
-        queueJob.id,
-        controller.signal,
-      );
-      inFlight.add(running);
       try {
-        await running;
+        await processPartJob({ db, boss, registry }, queueJob.data, queueJob.id, controller.signal);
       } finally {
-        inFlight.delete(running);
         controllers.delete(controller);
         if (controllers.size === 0) partAborts.delete(queueJob.data.runId);
-        queueJob.signal.removeEventListener("abort", abort);
-        slots.release();
       }
     },
-  );
+  });
+  loops.set(partsQueue, partsLoop);
+  // Every enqueue announces its queue (enqueueActivation): the loop fetches at once.
+  listener.on("notification", (message) => {
+    if (message.channel === runsReadyChannel && message.payload) loops.get(message.payload)?.wake();
+  });
+  await listener.query(`listen ${runsReadyChannel}`);
+  for (const loop of loops.values()) loop.start();
 
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await boss.offWork(partsQueue, { wait: false }).catch(() => {});
+    await Promise.all([...loops.values()].map((loop) => loop.stopFetching()));
     for (const controllers of partAborts.values())
       for (const controller of controllers) controller.abort(new WorkerStoppingError());
-    await Promise.all(queues.map((q) => boss.offWork(q.queue, { wait: false })));
     for (const activation of activations.values()) activation.beginShutdown(graceMs);
-    await Promise.allSettled([...inFlight]);
-    await Promise.all(queues.map((q) => boss.offWork(q.queue, { wait: true }).catch(() => {})));
+    await Promise.all([...loops.values()].map((loop) => loop.settled()));
     clearInterval(abortPoll);
     await writer.flush().catch(() => {});
     listener.release(true);
   };
-  return { id, activeRunIds: () => [...activations.keys()], stop, [Symbol.asyncDispose]: stop };
+  return {
+    id,
+    queues: taskQueues,
+    activeRunIds: () => [...activations.keys()],
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
 }

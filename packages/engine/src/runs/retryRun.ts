@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { ConflictError, NotFoundError } from "@docket/sdk";
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
-import { fromKysely, type PgBoss } from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import type { Database, RunsTable } from "../database/schema.ts";
-import { type PartJobData, partsQueue } from "../records/recordParts.ts";
+import { type PartJobData, sendPartJob } from "../records/recordParts.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
+import { enqueueActivation } from "../runner/sql/enqueueActivation.ts";
 import { isUuid } from "../validation/isUuid.ts";
 import {
   isNonRetriable,
@@ -108,22 +109,21 @@ export async function retryJobRun(
   const problem = resumeProblem(row, job);
   if (problem) throw new ConflictError(problem);
   await requeueFailedParts(trx, boss, job, row.id);
-  return requeueRun(trx, boss, row, { queue: job.queue, requestedBy });
+  return requeueRun(trx, boss, row, { requestedBy });
 }
 
 export interface RequeueOptions {
-  readonly queue: string;
   readonly requestedBy: string;
   /** Where the run resumes, when not its stored checkpoint (workflow runs). */
   readonly resume?: { readonly snapshot: unknown; readonly stepVisits: Record<string, number> };
 }
 
-/** Puts a locked failed run back to `pending` on `queue`, recording who retried it. */
+/** Puts a locked failed run back to `pending` on its task queue, recording who retried it. */
 export async function requeueRun(
   trx: Transaction<Database>,
   boss: PgBoss,
   row: RetriedRunRow,
-  { queue, requestedBy, resume }: RequeueOptions,
+  { requestedBy, resume }: RequeueOptions,
 ): Promise<Run> {
   const runId = row.id;
   const queueJobId = randomUUID();
@@ -168,11 +168,7 @@ export async function requeueRun(
       runEventRow(runId, { type: "status", data: { status: "pending" } }, at),
     ])
     .execute();
-  await boss.send(
-    queue,
-    { runId },
-    { id: queueJobId, priority: row.priority, db: fromKysely(trx) },
-  );
+  await enqueueActivation(trx, boss, row, queueJobId);
   await sql`select pg_notify('docket_run_events', ${runId})`.execute(trx);
   return toRun(updated);
 }
@@ -220,7 +216,7 @@ async function requeueFailedParts(
       .execute();
     if (queueJobId && src) {
       const data: PartJobData = { runId, invokeKey: part.invoke_key, part: part.part, src };
-      await boss.send(partsQueue, data, { id: queueJobId, db: fromKysely(trx) });
+      await sendPartJob(trx, boss, data, queueJobId);
     }
   }
 }

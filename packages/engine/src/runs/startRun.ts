@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { type FieldIssue, InvalidParamsError, NotFoundError } from "@docket/sdk";
 import { type Kysely, sql } from "kysely";
-import { fromKysely, type PgBoss } from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import type { z } from "zod";
 import { checkCsvParams } from "../csvInput/checkCsvParams.ts";
 import type { Database, RunTrigger, TargetKind } from "../database/schema.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
+import { enqueueActivation } from "../runner/sql/enqueueActivation.ts";
 import { isUuid } from "../validation/isUuid.ts";
 import { type Run, toRun } from "./run.ts";
 
@@ -82,6 +83,7 @@ export async function insertRun(
         created_by: input.createdBy,
         priority,
         queue_job_id: queueJobId,
+        task_queue: job.taskQueue,
         set_id: input.setId ?? null,
         target: internal.target ?? null,
         restores_run_id: internal.restoresRunId ?? null,
@@ -90,11 +92,7 @@ export async function insertRun(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await boss.send(
-      job.queue,
-      { runId: row.id },
-      { id: queueJobId, priority, db: fromKysely(trx) },
-    );
+    await enqueueActivation(trx, boss, row, queueJobId);
     // Live run lists (`runs.activity`) learn of the new run when it commits.
     await sql`select pg_notify('docket_run_events', ${row.id})`.execute(trx);
     return toRun(row);

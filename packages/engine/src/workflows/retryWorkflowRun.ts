@@ -8,7 +8,6 @@ import { type RetriedRunRow, requeueRun, resumeProblem, retryJobRun } from "../r
 import type { Run } from "../runs/run.ts";
 import { workflowMachineVersion } from "./compileWorkflow.ts";
 import type { WorkflowDefinition, WorkflowNode } from "./workflowDefinition.ts";
-import { workflowQueue } from "./workflowJob.ts";
 
 /**
  * Resumes a failed workflow run at the node that failed, keeping the outcomes
@@ -56,7 +55,6 @@ export async function retryWorkflowRun(
     }
   }
   return requeueRun(trx, boss, row, {
-    queue: workflowQueue,
     requestedBy,
     resume: { snapshot: resumeFrom, stepVisits: visits },
   });

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
-import { fromKysely, type PgBoss } from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import { type Database, terminalStatuses } from "../database/schema.ts";
+import { enqueueActivation } from "../runner/sql/enqueueActivation.ts";
 
 /**
  * Wakes a run parked by a suspended step (a workflow awaiting its child or an
@@ -16,12 +17,11 @@ export async function wakeParkedRun(
   db: Kysely<Database>,
   boss: PgBoss,
   runId: string,
-  queue: string,
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const run = await trx
       .selectFrom("runs")
-      .select(["id", "lease", "status", "priority", "queue_job_id"])
+      .select(["id", "job_id", "task_queue", "lease", "status", "priority", "queue_job_id"])
       .where("id", "=", runId)
       .where("status", "not in", terminalStatuses)
       .forUpdate()
@@ -33,7 +33,7 @@ export async function wakeParkedRun(
       .set({ queue_job_id: jobId, wake_at: null, updated_at: new Date() })
       .where("id", "=", runId)
       .execute();
-    await boss.send(queue, { runId }, { id: jobId, priority: run.priority, db: fromKysely(trx) });
+    await enqueueActivation(trx, boss, run, jobId);
     await sql`select pg_notify('docket_run_events', ${runId})`.execute(trx);
     return true;
   });

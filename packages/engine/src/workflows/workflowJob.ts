@@ -1,13 +1,11 @@
 import type { AnyJobDefinition } from "@docket/sdk";
 import { z } from "zod";
+import { defaultTaskQueue } from "../queues/taskQueues.ts";
 import type { RegisteredJob } from "../registry/jobRegistry.ts";
 import { compileWorkflow, type WorkflowSteps, workflowMachineVersion } from "./compileWorkflow.ts";
 import { workflowJobId } from "./workflow.ts";
 import type { WorkflowDefinition } from "./workflowDefinition.ts";
 import { describeWorkflow } from "./workflowGraph.ts";
-
-/** The one queue of all workflow runs; each activation compiles the version its run started with. */
-export const workflowQueue = "docket.workflows";
 
 /**
  * A workflow version as the runner executes it: a job type whose machine is
@@ -34,7 +32,8 @@ export function toWorkflowJob(
     file: null,
     runnableMachine: machine,
     version: workflowMachineVersion(definition),
-    queue: workflowQueue,
+    // Workflow runs wait on the default task queue; each activation compiles the version its run started with.
+    taskQueue: defaultTaskQueue,
     timeoutMs: null,
     graph: () => describeWorkflow(definition),
   };

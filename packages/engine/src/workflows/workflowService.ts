@@ -16,7 +16,7 @@ import type { Workflow, WorkflowSummary, WorkflowVersionSummary } from "./workfl
 import type { WorkflowDefinition } from "./workflowDefinition.ts";
 import { exportWorkflow, parseWorkflowExport } from "./workflowExport.ts";
 import { describeWorkflow } from "./workflowGraph.ts";
-import { toWorkflowJob, workflowQueue } from "./workflowJob.ts";
+import { toWorkflowJob } from "./workflowJob.ts";
 import {
   getWorkflow,
   listWorkflows,
@@ -70,7 +70,6 @@ export interface WorkflowService {
 export interface WorkflowInternals {
   /** The worker's source of workflow runs: each run's machine, compiled from its version. */
   readonly compiledRuns: {
-    readonly queue: string;
     jobFor(runId: string): Promise<RegisteredJob | undefined>;
   };
   /** A run ended: wake its parent; an aborted workflow run aborts its child in flight. */
@@ -170,7 +169,6 @@ export function createWorkflowService(
 
   const internals: WorkflowInternals = {
     compiledRuns: {
-      queue: workflowQueue,
       jobFor: async (runId) => {
         const run = await db
           .selectFrom("runs")
@@ -195,7 +193,7 @@ export function createWorkflowService(
         .where("id", "=", runId)
         .executeTakeFirst();
       if (!run) return;
-      if (run.parent_run_id) await wakeParkedRun(db, boss, run.parent_run_id, workflowQueue);
+      if (run.parent_run_id) await wakeParkedRun(db, boss, run.parent_run_id);
       if (!run.workflow_id) return;
       // An event wait left behind by a run that ended (aborted) while waiting.
       await db.deleteFrom("run_event_waits").where("run_id", "=", runId).execute();
@@ -236,7 +234,7 @@ export function createWorkflowService(
         .select("run_id")
         .where("event_name", "=", name)
         .execute();
-      for (const wait of waiting) await wakeParkedRun(db, boss, wait.run_id, workflowQueue);
+      for (const wait of waiting) await wakeParkedRun(db, boss, wait.run_id);
       const triggered: { workflowId: string; runId?: string; error?: string }[] = [];
       for (const workflowId of await listWorkflowsTriggeredBy(db, name)) {
         try {

@@ -1,11 +1,12 @@
 /** Checkpoints a run and enqueues its next activation in ONE transaction, so a crash can neither lose the run nor start it twice. */
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import { fromKysely, type PgBoss } from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import type { Database } from "../../database/schema.ts";
 import { hasOpenParts } from "../../records/recordParts.ts";
 import { type RunEventOf, runEventRow } from "../../runs/runEventKinds.ts";
 import type { RunSuspension } from "../runSuspension.ts";
+import { enqueueActivation } from "./enqueueActivation.ts";
 
 /**
  * When the next activation starts: `null` at once, a date, when the run's last
@@ -17,9 +18,6 @@ export interface HandOverInput {
   readonly runId: string;
   /** The handing activation's lease: nothing is written once another activation holds the run. */
   readonly lease: string;
-  /** The pg-boss queue of the run's job. */
-  readonly queue: string;
-  readonly priority: number;
   readonly wakeAt: HandOverWake;
   /** The checkpoint the next activation resumes from. */
   readonly snapshot: unknown;
@@ -63,19 +61,11 @@ export async function handOverRun(
       })
       .where("id", "=", runId)
       .where("lease", "=", lease)
+      .returning(["id", "job_id", "task_queue", "priority"])
       .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) return; // taken over meanwhile: the new holder owns the run
+    if (!updated) return; // taken over meanwhile: the new holder owns the run
     await trx.insertInto("run_events").values(runEventRow(runId, input.event)).execute();
     if (nextJobId === null) return; // the last part to end sends it
-    await boss.send(
-      input.queue,
-      { runId },
-      {
-        id: nextJobId,
-        ...(startAfter ? { startAfter } : {}),
-        priority: input.priority,
-        db: fromKysely(trx),
-      },
-    );
+    await enqueueActivation(trx, boss, updated, nextJobId, startAfter ?? undefined);
   });
 }

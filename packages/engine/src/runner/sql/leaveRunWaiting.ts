@@ -1,16 +1,15 @@
 /** Leaves a run waiting at a gate (`queued` or `pending`, with its reason) and enqueues a backstop re-check, in the claim's transaction. */
 import { randomUUID } from "node:crypto";
 import { sql, type Transaction } from "kysely";
-import { fromKysely, type PgBoss } from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import type { Database } from "../../database/schema.ts";
 import { runEventRow } from "../../runs/runEventKinds.ts";
+import { type EnqueuedRun, enqueueActivation } from "./enqueueActivation.ts";
 
 export interface LeaveRunWaitingInput {
-  readonly runId: string;
-  /** The pg-boss queue of the run's job. */
-  readonly queue: string;
+  /** The run, as its claim locked it. */
+  readonly run: EnqueuedRun;
   readonly decision: { kind: "queued" | "pending"; reason: string };
-  readonly priority: number;
   /** The re-check runs this long after now, in case no ending run wakes the waiting one. */
   readonly recheckAfterMs: number;
 }
@@ -18,8 +17,9 @@ export interface LeaveRunWaitingInput {
 export async function leaveRunWaiting(
   trx: Transaction<Database>,
   boss: PgBoss,
-  { runId, queue, decision, priority, recheckAfterMs }: LeaveRunWaitingInput,
+  { run, decision, recheckAfterMs }: LeaveRunWaitingInput,
 ): Promise<void> {
+  const runId = run.id;
   const recheckJobId = randomUUID();
   await trx
     .updateTable("runs")
@@ -35,15 +35,6 @@ export async function leaveRunWaiting(
     .insertInto("run_events")
     .values(runEventRow(runId, { type: "waiting", data: decision }))
     .execute();
-  await boss.send(
-    queue,
-    { runId },
-    {
-      id: recheckJobId,
-      priority,
-      startAfter: new Date(Date.now() + recheckAfterMs),
-      db: fromKysely(trx),
-    },
-  );
+  await enqueueActivation(trx, boss, run, recheckJobId, new Date(Date.now() + recheckAfterMs));
   await sql`select pg_notify('docket_run_events', ${runId})`.execute(trx);
 }

@@ -3,7 +3,10 @@ import { sql, type Transaction } from "kysely";
 import type { Database, RunRow } from "../../database/schema.ts";
 
 /** What a gate check needs of the run. */
-export type GatedRun = Pick<RunRow, "id" | "status" | "job_id" | "created_at" | "priority">;
+export type GatedRun = Pick<
+  RunRow,
+  "id" | "status" | "job_id" | "created_at" | "priority" | "task_queue"
+>;
 
 /**
  * Takes the gates' lock for the rest of `trx`, then the run's row lock.
@@ -17,7 +20,7 @@ export async function lockRunAtGates(
   await sql`select pg_advisory_xact_lock(hashtext('docket:gates'))`.execute(trx);
   return trx
     .selectFrom("runs")
-    .select(["id", "status", "job_id", "created_at", "priority"])
+    .select(["id", "status", "job_id", "created_at", "priority", "task_queue"])
     .where("id", "=", runId)
     .where("queue_job_id", "=", queueJobId)
     .forUpdate()
