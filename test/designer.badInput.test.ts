@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { newPage, openBrowser, screenshot, signIn, type TestBrowser } from "./support/browser.ts";
-import { type DesignerServer, startDesignerServer } from "./support/designerServer.ts";
+import { expect, test } from "vitest";
+import { screenshot } from "./support/browser.ts";
+import { designerSession } from "./support/designerSession.ts";
 import { errorNextTo, expectStaffWords } from "./support/fieldErrors.ts";
 
 /**
@@ -11,30 +11,17 @@ import { errorNextTo, expectStaffWords } from "./support/fieldErrors.ts";
  * designer.badInputAdmin.test.ts.
  */
 
-// One server per file: Next does not survive a second instance in the same process.
-let server: DesignerServer;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  server = await startDesignerServer({ demo: { records: 300 } });
-  browser = await openBrowser();
-}, 200_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const designer = designerSession({ demo: { records: 300 } });
 
 async function storedSubscriptions(): Promise<string[]> {
-  const rows = await server.engine.notifications.listSubscriptions();
+  const rows = await designer.engine.notifications.listSubscriptions();
   return rows.map((row) => row.email).sort();
 }
 
 test("the schedule editor refuses bad input next to each field, subscribers included, and stores nothing until all of it is valid", async () => {
-  const page = await newPage(browser, server.url);
-  await signIn(page, "ada", "ada-password-1");
+  const page = await designer.signedInPage("ada");
   // A set that will be deleted while the editor has it chosen.
-  const doomed = await server.engine.sets.createLogical({
+  const doomed = await designer.engine.sets.createLogical({
     name: "Loans to be deleted",
     target: "loans",
     filter: { all: [] },
@@ -50,7 +37,7 @@ test("the schedule editor refuses bad input next to each field, subscribers incl
   await page.getByRole("button", { name: "Create schedule" }).click();
   expect(await errorNextTo(name)).toBe("Give the schedule a name, e.g. Nightly loan anonymization");
   expect(await errorNextTo(job)).toBe("Choose the job it starts");
-  expect(await server.engine.schedules.list()).toEqual([]);
+  expect(await designer.engine.schedules.list()).toEqual([]);
 
   // Several bad values at once: each is named next to its own field.
   await name.fill("Nightly anonymization");
@@ -59,16 +46,18 @@ test("the schedule editor refuses bad input next to each field, subscribers incl
   const doomedOption = setSelect.locator("option", { hasText: "Loans to be deleted" });
   await doomedOption.waitFor({ state: "attached" });
   await setSelect.selectOption(doomed.id);
-  await server.engine.sets.delete(doomed.id);
+  await designer.engine.sets.delete(doomed.id);
   await page.getByLabel("Time zone").fill("Mars/Olympus");
   const days = page.getByLabel("Older than days");
   await days.fill("5");
   const email = page.getByLabel("Email address");
-  await email.fill("circulation@example.org");
+  const addSubscriber = async (address: string) => {
+    await email.fill(address);
+    await page.getByRole("button", { name: "Add subscriber" }).click();
+  };
   await page.getByLabel("succeeds").check();
-  await page.getByRole("button", { name: "Add subscriber" }).click();
-  await email.fill("ana@example");
-  await page.getByRole("button", { name: "Add subscriber" }).click();
+  await addSubscriber("circulation@example.org");
+  await addSubscriber("ana@example");
   // Typed but not added: saved with the schedule, so judged with it too.
   await email.fill("not an address");
   await page.getByRole("button", { name: "Create schedule" }).click();
@@ -96,7 +85,7 @@ test("the schedule editor refuses bad input next to each field, subscribers incl
   );
   await page.getByRole("alert").filter({ hasText: "The schedule was not saved" }).waitFor();
   await screenshot(page, "bad-input-schedule");
-  expect(await server.engine.schedules.list()).toEqual([]);
+  expect(await designer.engine.schedules.list()).toEqual([]);
   expect(await storedSubscriptions()).toEqual([]);
 
   // Corrected: the schedule and its subscribers are saved together.
@@ -108,7 +97,7 @@ test("the schedule editor refuses bad input next to each field, subscribers incl
   await email.fill("systems@example.org");
   await page.getByRole("button", { name: "Create schedule" }).click();
   await page.waitForURL("**/schedules?created=*");
-  const [saved] = await server.engine.schedules.list();
+  const [saved] = await designer.engine.schedules.list();
   expect(saved).toMatchObject({ name: "Nightly anonymization", params: { olderThanDays: 730 } });
   expect(await storedSubscriptions()).toEqual(["circulation@example.org", "systems@example.org"]);
 
@@ -116,15 +105,14 @@ test("the schedule editor refuses bad input next to each field, subscribers incl
   await page.goto(`/schedules/${saved?.id}`);
   await subscribers.getByText("circulation@example.org").waitFor();
   await page.getByRole("button", { name: "Remove circulation@example.org" }).click();
-  await email.fill("bad@@example.org");
-  await page.getByRole("button", { name: "Add subscriber" }).click();
+  await addSubscriber("bad@@example.org");
   await name.fill("");
   await page.getByRole("button", { name: "Save changes" }).click();
   const badEdit = subscribers.getByRole("listitem").filter({ hasText: "bad@@example.org" });
   await badEdit.locator(".field__error").waitFor();
   expect(await errorNextTo(name)).toMatch(/Give the schedule a name/);
   await screenshot(page, "bad-input-schedule-edit");
-  expect((await server.engine.schedules.get(saved?.id ?? "")).name).toBe("Nightly anonymization");
+  expect((await designer.engine.schedules.get(saved?.id ?? "")).name).toBe("Nightly anonymization");
   expect(await storedSubscriptions()).toEqual(["circulation@example.org", "systems@example.org"]);
 
   // Fixed: the removal and the new name are stored together.
@@ -132,25 +120,23 @@ test("the schedule editor refuses bad input next to each field, subscribers incl
   await name.fill("Nightly loan anonymization");
   await page.getByRole("button", { name: "Save changes" }).click();
   await page.getByRole("status").filter({ hasText: "Saved" }).waitFor();
-  expect((await server.engine.schedules.get(saved?.id ?? "")).name).toBe(
+  expect((await designer.engine.schedules.get(saved?.id ?? "")).name).toBe(
     "Nightly loan anonymization",
   );
   expect(await storedSubscriptions()).toEqual(["systems@example.org"]);
 }, 240_000);
 
 test("the set forms refuse bad input next to each field and store nothing", async () => {
-  const page = await newPage(browser, server.url);
-  await signIn(page, "sam", "sam-password-1");
-  await page.goto("/sets");
+  const page = await designer.signedInPage("sam", "/sets");
   await page.getByRole("table", { name: "Sets" }).waitFor();
-  const setNames = async () => (await server.engine.sets.list()).map((set) => set.name).sort();
+  const setNames = async () => (await designer.engine.sets.list()).map((set) => set.name).sort();
   const before = await setNames();
 
   // Itemized: no name; then a name taken; then an id that can never be a record's.
   const name = page.getByLabel("Set name", { exact: true });
   await page.getByRole("button", { name: "Create set" }).click();
   expect(await errorNextTo(name)).toBe("Give the set a name.");
-  const [item] = await server.engine.internals.db
+  const [item] = await designer.engine.internals.db
     .selectFrom("items")
     .select("barcode")
     .orderBy("id")

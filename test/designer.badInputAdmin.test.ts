@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { newPage, openBrowser, screenshot, signIn, type TestBrowser } from "./support/browser.ts";
-import { type DesignerServer, startDesignerServer } from "./support/designerServer.ts";
+import { expect, test } from "vitest";
+import { screenshot } from "./support/browser.ts";
+import { designerSession } from "./support/designerSession.ts";
 import { errorNextTo, expectStaffWords } from "./support/fieldErrors.ts";
 
 /**
@@ -11,30 +11,17 @@ import { errorNextTo, expectStaffWords } from "./support/fieldErrors.ts";
  * designer.badInput.test.ts.
  */
 
-let server: DesignerServer;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  server = await startDesignerServer();
-  browser = await openBrowser();
-}, 200_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const designer = designerSession();
 
 async function storedRuns(): Promise<number> {
-  const rows = await server.engine.internals.db.selectFrom("runs").select("id").execute();
+  const rows = await designer.engine.internals.db.selectFrom("runs").select("id").execute();
   return rows.length;
 }
 
 test("the users and tokens forms refuse bad input next to each field and store nothing", async () => {
-  const page = await newPage(browser, server.url);
-  await signIn(page, "ada", "ada-password-1");
-  await page.goto("/admin");
+  const page = await designer.signedInPage("ada", "/admin");
   await page.getByRole("table", { name: "Users" }).waitFor();
-  const users = async () => (await server.engine.users.list()).map((user) => user.name).sort();
+  const users = async () => (await designer.engine.users.list()).map((user) => user.name).sort();
   const before = await users();
 
   const form = page.getByRole("form", { name: "New user" });
@@ -80,20 +67,18 @@ test("the users and tokens forms refuse bad input next to each field and store n
   expect(await errorNextTo(newPassword)).toBe("A password has at least 10 characters");
   await screenshot(page, "bad-input-reset-password");
   await dialog.getByRole("button", { name: "Cancel" }).click();
-  const sam = await newPage(browser, server.url);
-  await signIn(sam, "sam", "sam-password-1");
+  // Refused, then cancelled: sam still signs in with the old password.
+  await designer.signedInPage("sam");
 
   // Tokens: a name is required; none is stored without one.
   const tokenName = page.getByLabel("Token name");
   await page.getByRole("button", { name: "Create token" }).click();
   expect(await errorNextTo(tokenName)).toMatch(/^Name the token after what uses it/);
-  expect(await server.engine.users.listTokens()).toEqual([]);
+  expect(await designer.engine.users.listTokens()).toEqual([]);
 }, 180_000);
 
 test("the run wizard shows refused parameters next to their fields and starts nothing", async () => {
-  const page = await newPage(browser, server.url);
-  await signIn(page, "sam", "sam-password-1");
-  await page.goto("/run?jobId=examples.greet");
+  const page = await designer.signedInPage("sam", "/run?jobId=examples.greet");
   const name = page.locator("#param-name");
   const times = page.locator("#param-times");
   await name.waitFor();
@@ -116,9 +101,7 @@ test("the run wizard shows refused parameters next to their fields and starts no
 }, 120_000);
 
 test("the workflow editor shows a missing name under the field and a bad step on its node, and saves nothing", async () => {
-  const page = await newPage(browser, server.url);
-  await signIn(page, "ada", "ada-password-1");
-  await page.goto("/workflows/new");
+  const page = await designer.signedInPage("ada", "/workflows/new");
   await page.getByRole("button", { name: "Add Greet" }).click();
   await page.getByTestId("workflow-node-greet").waitFor();
   await page.getByRole("button", { name: "Save", exact: true }).click();
@@ -132,5 +115,5 @@ test("the workflow editor shows a missing name under the field and a bad step on
   expect(issues).toContain("nodes.greet.params.name");
   expectStaffWords(issues);
   await screenshot(page, "bad-input-workflow");
-  expect(await server.engine.workflows.list()).toEqual([]);
+  expect(await designer.engine.workflows.list()).toEqual([]);
 }, 120_000);

@@ -1,34 +1,16 @@
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { newPage, openBrowser, screenshot, signIn, type TestBrowser } from "./support/browser.ts";
-import { type DesignerServer, startDesignerServer } from "./support/designerServer.ts";
+import { expect, test } from "vitest";
+import { screenshot } from "./support/browser.ts";
+import { designerSession } from "./support/designerSession.ts";
 
 /** How long a browser assertion may take to come true. */
 const eventually = { timeout: 30_000, interval: 100 } as const;
 
-let server: DesignerServer;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  server = await startDesignerServer({ demo: { records: 200 } });
-  browser = await openBrowser();
-}, 200_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function signedInStaff(): Promise<Page> {
-  const page = await newPage(browser, server.url);
-  const sam = server.users.find((user) => user.name === "sam")!;
-  await signIn(page, sam.name, sam.password);
-  return page;
-}
+const designer = designerSession({ demo: { records: 200 } });
 
 /** Titles of the records created since `afterId`, in order. */
 async function titlesAfter(afterId: string): Promise<string[]> {
-  const rows = await server.engine.internals.db
+  const rows = await designer.engine.internals.db
     .selectFrom("bib_records")
     .select("title")
     .where("id", ">", afterId)
@@ -38,7 +20,7 @@ async function titlesAfter(afterId: string): Promise<string[]> {
 }
 
 async function lastRecordId(): Promise<string> {
-  const row = await server.engine.internals.db
+  const row = await designer.engine.internals.db
     .selectFrom("bib_records")
     .select((eb) => eb.fn.max("id").as("id"))
     .executeTakeFirstOrThrow();
@@ -56,7 +38,7 @@ async function submitAndWaitForRun(page: Page): Promise<string> {
 }
 
 test("staff paste a 3-row CSV into the import form and 3 records are created", async () => {
-  const page = await signedInStaff();
+  const page = await designer.signedInPage("sam");
   const before = await lastRecordId();
   await page.goto("/run?jobId=records.import-csv");
   const csvBox = page.getByLabel("CSV text");
@@ -75,15 +57,15 @@ test("staff paste a 3-row CSV into the import form and 3 records are created", a
   await screenshot(page, "import-review");
   const runId = await submitAndWaitForRun(page);
   expect(await titlesAfter(before)).toEqual(["Moby-Dick", "Flatland, a Romance", 'The 12" single']);
-  const run = await server.engine.runs.get(runId);
+  const run = await designer.engine.runs.get(runId);
   expect(run).toMatchObject({ status: "completed", createdBy: "sam" });
   expect(run.report).toMatchObject({ processed: 3, changed: 3, failed: 0 });
   await page.close();
 });
 
 test("a CSV that cannot be read whole is refused next to its field, naming the line; nothing is stored", async () => {
-  const page = await signedInStaff();
-  const runsBefore = (await server.engine.runs.list({})).runs.length;
+  const page = await designer.signedInPage("sam");
+  const runsBefore = (await designer.engine.runs.list({})).runs.length;
   await page.goto("/run?jobId=records.import-csv");
   await page.getByLabel("CSV text").fill('title,author\nOne,A\n"The 12 single,Band\nTwo,B\n');
   await page.getByRole("button", { name: "Next" }).click();
@@ -91,12 +73,12 @@ test("a CSV that cannot be read whole is refused next to its field, naming the l
   await expect.poll(() => error.innerText(), eventually).toMatch(/^Line 3: .*never closed/);
   await screenshot(page, "import-refused");
   expect(await page.getByLabel("CSV text").getAttribute("aria-invalid")).toBe("true");
-  expect((await server.engine.runs.list({})).runs.length).toBe(runsBefore);
+  expect((await designer.engine.runs.list({})).runs.length).toBe(runsBefore);
   await page.close();
 });
 
 test("staff choose a CSV file: it is uploaded, counted on review, and imported", async () => {
-  const page = await signedInStaff();
+  const page = await designer.signedInPage("sam");
   const before = await lastRecordId();
   await page.goto("/run?jobId=records.import-csv");
   const rows = Array.from(

@@ -1,9 +1,9 @@
 import { fileURLToPath } from "node:url";
 import type { WorkerHandle } from "@docket/engine";
 import type { Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { newPage, openBrowser, screenshot, signIn, type TestBrowser } from "./support/browser.ts";
-import { type DesignerServer, startDesignerServer } from "./support/designerServer.ts";
+import { afterAll, expect, test } from "vitest";
+import { screenshot } from "./support/browser.ts";
+import { designerSession } from "./support/designerSession.ts";
 
 /** How long a browser assertion may take to come true (expect.poll waits 1 s by default). */
 const eventually = { timeout: 15_000, interval: 100 } as const;
@@ -11,29 +11,22 @@ const eventually = { timeout: 15_000, interval: 100 } as const;
 /** The demo catalog's change-policy job next to a slow fixture that can be watched and aborted. */
 const designerJobsDir = fileURLToPath(new URL("./fixtures/designer-jobs/", import.meta.url));
 
-let server: DesignerServer;
-let browser: TestBrowser;
 let worker: WorkerHandle | undefined;
 
-beforeAll(async () => {
-  // No worker yet: the first run waits until its page is watching (ensureWorker).
-  server = await startDesignerServer({
-    jobsDir: designerJobsDir,
-    demo: { records: 20_000 },
-    worker: false,
-  });
-  browser = await openBrowser();
-}, 200_000);
+// No worker yet: the first run waits until its page is watching (ensureWorker).
+const designer = designerSession({
+  jobsDir: designerJobsDir,
+  demo: { records: 20_000 },
+  worker: false,
+});
 
 afterAll(async () => {
   await worker?.stop();
-  await browser?.close();
-  await server?.stop();
 });
 
 /** Starts the worker (once), so runs started before it wait `pending` until then. */
 async function ensureWorker(): Promise<void> {
-  worker ??= await server.engine.startWorker({ pollingIntervalSeconds: 1 });
+  worker ??= await designer.engine.startWorker({ pollingIntervalSeconds: 1 });
 }
 
 /** A text the run page showed, and when (the browser's clock: the same machine's). */
@@ -99,7 +92,7 @@ async function pageLatencies(
   runId: string,
   seen: { stateShown: readonly Shown[]; statusShown: readonly Shown[] },
 ): Promise<string[]> {
-  const changes = await server.engine.internals.db
+  const changes = await designer.engine.internals.db
     .selectFrom("run_events")
     .select(["at", "type", "data"])
     .where("run_id", "=", runId)
@@ -124,12 +117,12 @@ const statusText = async (page: Page) =>
   (await page.getByTestId("run-status").textContent())?.trim();
 
 test("a staff user runs change item policy on a set through the wizard and watches it complete", async () => {
-  const page = await newPage(browser, server.url);
+  const page = await designer.page();
   await recordRunPage(page);
-  await signIn(page, "sam", "sam-password-1");
+  await designer.signIn(page, "sam");
   await expect.poll(() => page.getByTestId("user-name").innerText(), eventually).toBe("Sam Staff");
 
-  const barcodes = await server.engine.internals.db
+  const barcodes = await designer.engine.internals.db
     .selectFrom("items")
     .select("barcode")
     .orderBy("id")
@@ -186,7 +179,7 @@ test("a staff user runs change item policy on a set through the wizard and watch
     .poll(() => page.getByTestId("run-graph").getAttribute("data-current"), eventually)
     .toBe("changePolicy.done");
 
-  const run = await server.engine.runs.get(runId);
+  const run = await designer.engine.runs.get(runId);
   expect(run).toMatchObject({
     status: "completed",
     createdBy: "sam",
@@ -215,23 +208,23 @@ test("a staff user runs change item policy on a set through the wizard and watch
   );
   const restoreId = page.url().split("/").at(-1) ?? "";
   await expect.poll(() => statusText(page), { timeout: 60_000, interval: 200 }).toBe("completed");
-  const restore = await server.engine.runs.get(restoreId);
+  const restore = await designer.engine.runs.get(restoreId);
   expect(restore.restoresRunId).toBe(runId);
   expect(restore.report?.changed).toBe(changed);
 }, 180_000);
 
 test("a staff user aborts a long run from its page: it shows aborting, then aborted", async () => {
   await ensureWorker();
-  const run = await server.engine.runs.start({
+  const run = await designer.engine.runs.start({
     jobId: "fixtures.shelf-scan",
     params: {},
     createdBy: "sam",
     trigger: { kind: "manual" },
     description: "Shelf scan, 3rd floor stacks",
   });
-  const page = await newPage(browser, server.url);
+  const page = await designer.page();
   await recordRunPage(page);
-  await signIn(page, "sam", "sam-password-1");
+  await designer.signIn(page, "sam");
 
   // The dashboard lists it as running, with its progress.
   await page.getByRole("heading", { name: "Running now" }).waitFor();
@@ -257,7 +250,7 @@ test("a staff user aborts a long run from its page: it shows aborting, then abor
     "aborting",
     "aborted",
   ]);
-  expect((await server.engine.runs.get(run.id)).status).toBe("aborted");
+  expect((await designer.engine.runs.get(run.id)).status).toBe("aborted");
   await expect
     .poll(() => page.getByRole("button", { name: "Abort run" }).count(), eventually)
     .toBe(0);
@@ -273,10 +266,8 @@ test("a staff user aborts a long run from its page: it shows aborting, then abor
 }, 120_000);
 
 test("invalid parameters in the wizard show field errors and start nothing", async () => {
-  const before = (await server.engine.runs.list({ limit: 500 })).runs.length;
-  const page = await newPage(browser, server.url);
-  await signIn(page, "sam", "sam-password-1");
-  await page.goto("/run");
+  const before = (await designer.engine.runs.list({ limit: 500 })).runs.length;
+  const page = await designer.signedInPage("sam", "/run");
   await page.getByRole("heading", { name: "Select a job to run" }).waitFor();
   await page.getByText("Change item policy", { exact: true }).click();
   await screenshot(page, "run-wizard-job");
@@ -296,12 +287,12 @@ test("invalid parameters in the wizard show field errors and start nothing", asy
   expect(new URL(page.url()).pathname).toBe("/run");
   await screenshot(page, "run-wizard-invalid-params");
   expect(await page.getByRole("button", { name: "Submit" }).count()).toBe(0);
-  expect((await server.engine.runs.list({ limit: 500 })).runs.length).toBe(before);
+  expect((await designer.engine.runs.list({ limit: 500 })).runs.length).toBe(before);
 }, 120_000);
 
 test("a run with record errors lists the failed records with their reasons", async () => {
   await ensureWorker();
-  const { db } = server.engine.internals;
+  const { db } = designer.engine.internals;
   const items = await db
     .selectFrom("items")
     .select(["id", "barcode"])
@@ -310,13 +301,13 @@ test("a run with record errors lists the failed records with their reasons", asy
     .execute();
   const withdrawn = items.slice(0, 2).map((item) => item.id);
   await db.updateTable("items").set({ status: "withdrawn" }).where("id", "in", withdrawn).execute();
-  const { set } = await server.engine.sets.createItemized({
+  const { set } = await designer.engine.sets.createItemized({
     name: "Returned from the bindery",
     target: "items",
     memberIds: items.map((item) => item.id),
     createdBy: "sam",
   });
-  const run = await server.engine.runs.start({
+  const run = await designer.engine.runs.start({
     jobId: "items.change-policy",
     params: { policy: "Reference only" },
     setId: set.id,
@@ -325,9 +316,7 @@ test("a run with record errors lists the failed records with their reasons", asy
     description: "Bindery returns to reference",
   });
 
-  const page = await newPage(browser, server.url);
-  await signIn(page, "sam", "sam-password-1");
-  await page.goto(`/runs/${run.id}`);
+  const page = await designer.signedInPage("sam", `/runs/${run.id}`);
   await expect
     .poll(() => statusText(page), { timeout: 60_000, interval: 200 })
     .toBe("completed_with_errors".replaceAll("_", " "));
@@ -384,7 +373,7 @@ async function chooseRadio(page: Page, target: Locator, limit = 80): Promise<voi
 }
 
 test("a staff user signs in and starts a run with the keyboard alone", async () => {
-  const page = await newPage(browser, server.url);
+  const page = await designer.page();
   await page.goto("/sign-in");
   await page.getByLabel("User name").waitFor();
   // The user name has focus on arrival; Enter submits.
@@ -417,7 +406,7 @@ test("a staff user signs in and starts a run with the keyboard alone", async () 
   await tabTo(page, dialog.getByRole("button", { name: "Confirm" }));
   await page.keyboard.press("Enter");
   await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
-  const run = await server.engine.runs.get(page.url().split("/").at(-1) ?? "");
+  const run = await designer.engine.runs.get(page.url().split("/").at(-1) ?? "");
   expect(run).toMatchObject({
     jobId: "items.change-policy",
     createdBy: "sam",

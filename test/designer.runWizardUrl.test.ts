@@ -1,39 +1,25 @@
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { newPage, openBrowser, signIn, type TestBrowser } from "./support/browser.ts";
-import { type DesignerServer, startDesignerServer } from "./support/designerServer.ts";
+import { expect, test } from "vitest";
+import { designerSession } from "./support/designerSession.ts";
 
 /** How long a browser assertion may take to come true (expect.poll waits 1 s by default). */
 const eventually = { timeout: 15_000, interval: 100 } as const;
 
 const designerJobsDir = fileURLToPath(new URL("./fixtures/designer-jobs/", import.meta.url));
 
-let server: DesignerServer;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  // No worker: nothing here may start a run, and none would be taken.
-  server = await startDesignerServer({
-    jobsDir: designerJobsDir,
-    demo: { records: 200 },
-    worker: false,
-  });
-  browser = await openBrowser();
-}, 200_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+// No worker: nothing here may start a run, and none would be taken.
+const designer = designerSession({
+  jobsDir: designerJobsDir,
+  demo: { records: 200 },
+  worker: false,
 });
 
 const policySelect = (page: Page) => page.getByRole("combobox", { name: /^Policy/ });
 const wizardQuery = (page: Page) => Object.fromEntries(new URL(page.url()).searchParams);
 
 test("the run wizard keeps its step and choices in the URL: Back and Forward move through the steps, a link reopens it", async () => {
-  const page = await newPage(browser, server.url);
-  await signIn(page, "sam", "sam-password-1");
-  await page.goto("/run");
+  const page = await designer.signedInPage("sam", "/run");
   await page.getByRole("heading", { name: "Select a job to run" }).waitFor();
   await page.getByText("Change item policy", { exact: true }).click();
   await page.getByRole("button", { name: "Next" }).click();
@@ -73,9 +59,10 @@ test("the run wizard keeps its step and choices in the URL: Back and Forward mov
     .toBe(true);
 
   // A link reopens the wizard with its choices; a review without a dry run opens at the parameters.
-  const linked = await newPage(browser, server.url);
-  await signIn(linked, "sam", "sam-password-1");
-  await linked.goto(`/run?jobId=items.change-policy&setId=${setId}&step=review`);
+  const linked = await designer.signedInPage(
+    "sam",
+    `/run?jobId=items.change-policy&setId=${setId}&step=review`,
+  );
   await policySelect(linked).waitFor();
   await expect
     .poll(() => wizardQuery(linked), eventually)
@@ -85,5 +72,5 @@ test("the run wizard keeps its step and choices in the URL: Back and Forward mov
   await linked.getByRole("heading", { name: "Select a set of items" }).waitFor();
   await linked.getByText(/^All items · [\d,]+ members$/).waitFor();
 
-  expect((await server.engine.runs.list({ limit: 10 })).runs).toHaveLength(0);
+  expect((await designer.engine.runs.list({ limit: 10 })).runs).toHaveLength(0);
 }, 120_000);

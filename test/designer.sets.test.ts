@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { newPage, openBrowser, screenshot, signIn, type TestBrowser } from "./support/browser.ts";
-import { type DesignerServer, startDesignerServer } from "./support/designerServer.ts";
+import { expect, test } from "vitest";
+import { screenshot } from "./support/browser.ts";
+import { designerSession } from "./support/designerSession.ts";
 
 /** How long a browser assertion may take to come true (expect.poll waits 1 s by default). */
 const eventually = { timeout: 15_000, interval: 100 } as const;
 
-// One server per file: Next does not survive a second instance in the same process.
-let server: DesignerServer;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  server = await startDesignerServer({ demo: { records: 300 } });
-  browser = await openBrowser();
-}, 200_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const designer = designerSession({ demo: { records: 300 } });
 
 test("staff make an itemized set from pasted barcodes and a logical one with a live count, and page through members", async () => {
-  const page = await newPage(browser, server.url);
+  const page = await designer.page();
 
   // Anonymous readers are sent to sign in, and come back afterwards.
   await page.goto("/sets");
@@ -35,7 +23,7 @@ test("staff make an itemized set from pasted barcodes and a logical one with a l
   await page.waitForURL(/\/sets$/);
   await page.getByRole("table", { name: "Sets" }).waitFor();
 
-  const items = await server.engine.internals.db
+  const items = await designer.engine.internals.db
     .selectFrom("items")
     .select("barcode")
     .orderBy("id")
@@ -54,7 +42,7 @@ test("staff make an itemized set from pasted barcodes and a logical one with a l
     .locator(".field__error")
     .filter({ hasText: 'No item has the barcode "NOT-A-BARCODE"' })
     .waitFor();
-  expect((await server.engine.sets.list()).map((set) => set.name)).not.toContain(
+  expect((await designer.engine.sets.list()).map((set) => set.name)).not.toContain(
     "Bay 12 shelf read",
   );
   // …until leaving it out is chosen.
@@ -72,7 +60,7 @@ test("staff make an itemized set from pasted barcodes and a logical one with a l
   await page.getByRole("button", { name: "Add condition" }).click();
   await page.getByLabel("Field of condition 1").selectOption("library");
   await page.getByLabel("Value of condition 1").fill("Music Library");
-  const expected = await server.engine.sets.countFilter({
+  const expected = await designer.engine.sets.countFilter({
     target: "items",
     filter: { all: [{ field: "library", op: "eq", value: "Music Library" }] },
   });
@@ -96,8 +84,7 @@ test("staff make an itemized set from pasted barcodes and a logical one with a l
 }, 180_000);
 
 test("admins create users and API tokens, shown once and revocable", async () => {
-  const page = await newPage(browser, server.url);
-  await signIn(page, "ada", "ada-password-1");
+  const page = await designer.signedInPage("ada");
   await page.getByRole("link", { name: "Admin" }).click();
   await page.getByRole("table", { name: "Users" }).waitFor();
 
@@ -109,7 +96,7 @@ test("admins create users and API tokens, shown once and revocable", async () =>
   await page.getByText("Created lin.").waitFor();
   await page.getByLabel("Role of lin").selectOption("staff");
   await page.getByText("lin is now staff.").waitFor();
-  expect((await server.engine.users.get("lin")).role).toBe("staff");
+  expect((await designer.engine.users.get("lin")).role).toBe("staff");
 
   await page.getByLabel("Token name").fill("nightly export script");
   await page.getByRole("button", { name: "Create token" }).click();
@@ -118,7 +105,9 @@ test("admins create users and API tokens, shown once and revocable", async () =>
   await screenshot(page, "admin");
   // The secret works as a bearer token until revoked.
   const asToken = (token: string) =>
-    fetch(`${server.url}/api/trpc/auth.me`, { headers: { authorization: `Bearer ${token}` } });
+    fetch(`${designer.server.url}/api/trpc/auth.me`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
   expect((await asToken(secret)).status).toBe(200);
   await page.getByRole("button", { name: "Revoke" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Revoke token" }).click();
@@ -126,7 +115,7 @@ test("admins create users and API tokens, shown once and revocable", async () =>
   expect((await asToken(secret)).status).toBe(401);
 
   // A session that ends while a page is open sends the reader to sign in, saying why, and back.
-  await server.engine.internals.db.deleteFrom("sessions").execute();
+  await designer.engine.internals.db.deleteFrom("sessions").execute();
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sets" }).click();
   await page.waitForURL(/\/sign-in\?next=%2Fsets&ended=1$/);
   await page.getByRole("status").filter({ hasText: "Your session has ended" }).waitFor();
