@@ -9,6 +9,7 @@ import {
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { query } from "./support/catalogFixture.ts";
+import { pendingNotification } from "./support/pendingNotification.ts";
 import { pollUntil } from "./support/poll.ts";
 import { startSmtpSink } from "./support/smtpSink.ts";
 import { createTestEngine, fixtureJobsDir, waitForStatus } from "./support/testEngine.ts";
@@ -165,37 +166,17 @@ describe("notifications delivery", () => {
   it("gives a notification up as failed after the last attempt", async () => {
     await using sink = await startSmtpSink();
     await using t = await createTestEngine();
-    const started = await t.engine.runs.start({
-      jobId: "fixtures.noop",
-      params: {},
-      createdBy: "ana",
-    });
+    const runId = await pendingNotification(t);
     const db = t.engine.internals.db;
-    // Ended in the database directly: abortRun would also have the engine enqueue the
-    // run's notifications in the background, racing the subscription below.
-    await db
-      .updateTable("runs")
-      .set({ status: "aborted", ended_at: new Date(), queue_job_id: null })
-      .where("id", "=", started.id)
-      .execute();
-    // Subscribed after the run ended, so only this test writes its notification, `pending`.
-    await t.engine.notifications.subscribe({
-      jobId: "fixtures.noop",
-      email: "ops@example.org",
-      createdBy: "ana",
-    });
-    await db
-      .transaction()
-      .execute((trx) => enqueueRunNotifications(trx, started.id, { deliver: true }));
     sink.refuseNext(Number.POSITIVE_INFINITY);
     await using _sender = startNotificationSender(db, { smtpUrl: sink.url, maxAttempts: 2 });
 
     await pollUntil("the first attempt to be recorded as refused", async () => {
-      const [row] = await notificationsOf(t.engine, started.id);
+      const [row] = await notificationsOf(t.engine, runId);
       return row?.lastError ? row : undefined;
     });
     await db.updateTable("notifications").set({ next_attempt_at: sql`now()` }).execute();
-    const [gaveUp] = await settled(t.engine, started.id);
+    const [gaveUp] = await settled(t.engine, runId);
     expect(gaveUp).toMatchObject({ kind: "error", status: "failed", attempts: 2, sentAt: null });
     expect(gaveUp?.lastError).toMatch(/451/);
     expect(sink.refused).toBe(2);

@@ -1,13 +1,10 @@
 import { once } from "node:events";
 import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
-import {
-  enqueueRunNotifications,
-  type Notification,
-  startNotificationSender,
-} from "@docket/engine/testing";
+import { type Notification, startNotificationSender } from "@docket/engine/testing";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import { pendingNotification } from "./support/pendingNotification.ts";
 import { pollUntil } from "./support/poll.ts";
 import { startSmtpSink } from "./support/smtpSink.ts";
 import { createTestEngine, type TestEngine } from "./support/testEngine.ts";
@@ -66,25 +63,6 @@ async function startHangingGate(target: string) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** A `pending` error notification of an ended run, written as the engine writes it. */
-async function pendingNotification(t: TestEngine): Promise<string> {
-  const db = t.engine.internals.db;
-  const run = await t.engine.runs.start({ jobId: "fixtures.noop", params: {}, createdBy: "ana" });
-  // Ended in the database directly, so no process enqueues its notifications but this test.
-  await db
-    .updateTable("runs")
-    .set({ status: "aborted", ended_at: new Date(), queue_job_id: null })
-    .where("id", "=", run.id)
-    .execute();
-  await t.engine.notifications.subscribe({
-    jobId: "fixtures.noop",
-    email: "ops@example.org",
-    createdBy: "ana",
-  });
-  await db.transaction().execute((trx) => enqueueRunNotifications(trx, run.id, { deliver: true }));
-  return run.id;
 }
 
 async function notificationOf(t: TestEngine, runId: string): Promise<Notification | undefined> {
