@@ -1,4 +1,6 @@
-import { delay, ProgressBar, round } from "./support.ts";
+import type { Engine } from "@docket/engine";
+import type pg from "pg";
+import { delay, forEachConcurrently, ProgressBar, round } from "./support.ts";
 
 export interface DrainProbe {
   readonly done: number;
@@ -24,16 +26,25 @@ export interface DrainResult {
  * Polls `probe` every `intervalMs` from `startedAt` (a performance.now()) until
  * `count` items are done, or throws after `timeoutMs`. A threshold's time is
  * that of the first poll that saw it: late by at most one interval and a query.
+ * `onSteadyEdge` is awaited at the polls that first saw 10 % and 90 % done, with
+ * the count they saw (to measure the cost of the steady part alone).
  */
 export async function measureDrain(
   label: string,
   count: number,
   startedAt: number,
   probe: () => Promise<DrainProbe>,
-  { intervalMs = 100, timeoutMs }: { intervalMs?: number; timeoutMs: number },
+  {
+    intervalMs = 100,
+    timeoutMs,
+    onSteadyEdge,
+  }: {
+    intervalMs?: number;
+    timeoutMs: number;
+    onSteadyEdge?: (edge: "start" | "end", done: number) => Promise<void>;
+  },
 ): Promise<DrainResult> {
   const bar = new ProgressBar(label, count);
-  const reached = new Map<number, number>(); // threshold -> seconds
   const thresholds = [
     1,
     Math.ceil(count * 0.1),
@@ -41,14 +52,19 @@ export async function measureDrain(
     Math.ceil(count * 0.9),
     count,
   ];
+  const reached: (number | undefined)[] = thresholds.map(() => undefined); // seconds
   let done = 0;
   for (;;) {
     const probed = await probe();
     const seconds = (performance.now() - startedAt) / 1000;
     done = probed.done;
     bar.update(done);
-    for (const threshold of thresholds)
-      if (done >= threshold && !reached.has(threshold)) reached.set(threshold, seconds);
+    for (const [index, threshold] of thresholds.entries()) {
+      if (done < threshold || reached[index] !== undefined) continue;
+      reached[index] = seconds;
+      if (index === 1) await onSteadyEdge?.("start", done);
+      if (index === 3) await onSteadyEdge?.("end", done);
+    }
     if (done >= count) break;
     if (probed.failed) {
       bar.finish(done);
@@ -63,18 +79,18 @@ export async function measureDrain(
     await delay(intervalMs);
   }
   bar.finish(done);
-  const at = (threshold: number) => reached.get(threshold) ?? Number.NaN;
-  const seconds = at(count);
-  const p10 = at(thresholds[1]!);
-  const p90 = at(thresholds[3]!);
+  const at = (index: number) => reached[index] ?? Number.NaN;
+  const seconds = at(4);
+  const p10 = at(1);
+  const p90 = at(3);
   const steadyItems = thresholds[3]! - thresholds[1]!;
   return {
     count,
     seconds: round(seconds, 3),
     perSecond: round(count / seconds),
-    firstDoneSeconds: round(at(1), 3),
+    firstDoneSeconds: round(at(0), 3),
     p10Seconds: round(p10, 3),
-    p50Seconds: round(at(thresholds[2]!), 3),
+    p50Seconds: round(at(2), 3),
     p90Seconds: round(p90, 3),
     steadyPerSecond: steadyItems > 0 && p90 > p10 ? round(steadyItems / (p90 - p10)) : Number.NaN,
   };
@@ -114,4 +130,46 @@ export function describeRamp(result: DrainResult, unit: string): string | null {
     `once its cached queue statistics show the backlog (refreshed every ~5 s, cached for 5 s); until ` +
     `then 10 loops x 1 per 2 s poll = 5 ${unit}/s`
   );
+}
+
+/** Generous: a minute, plus 20 ms an item (50 items/s, a fraction of any rate seen here). */
+export function drainTimeoutMs(count: number): number {
+  return 60_000 + count * 20;
+}
+
+/** Runs started at once while queuing a backlog. */
+const createConcurrency = 20;
+
+/**
+ * Queues `count` runs of `jobId` through `engine.runs.start`, 20 at once, with a
+ * progress bar; returns the seconds it took.
+ */
+export async function createRuns(
+  engine: Engine,
+  jobId: string,
+  count: number,
+  createdBy: string,
+): Promise<number> {
+  const bar = new ProgressBar("create", count);
+  const started = performance.now();
+  let created = 0;
+  await forEachConcurrently(count, createConcurrency, async () => {
+    await engine.runs.start({ jobId, params: {}, createdBy });
+    bar.update(++created);
+  });
+  bar.finish(created);
+  return (performance.now() - started) / 1000;
+}
+
+/** The drain probe of runs created by `createdBy`: completed, and ended otherwise. */
+export function runsDone(probe: pg.Pool, createdBy: string): () => Promise<DrainProbe> {
+  return async () => {
+    const { rows } = await probe.query<{ done: number; failed: number }>(
+      `select count(*) filter (where status = 'completed')::int as done,
+              count(*) filter (where status in ('failed', 'aborted', 'completed_with_errors'))::int as failed
+         from runs where created_by = $1`,
+      [createdBy],
+    );
+    return rows[0]!;
+  };
 }

@@ -9,6 +9,10 @@ import { freePort } from "../support/freePort.ts";
 /** A migrated database for one benchmark run, and how to get rid of it. */
 export interface BenchDatabase {
   readonly url: string;
+  /** Its name, for pg_stat_database and pg_stat_activity. */
+  readonly name: string;
+  /** Another database on the same server: queries about this one that do not count in its statistics. */
+  readonly adminUrl: string;
   /** Where it lives, for the report. */
   readonly description: string;
   stop(): Promise<void>;
@@ -31,20 +35,25 @@ export async function createBenchDatabase({
   };
   try {
     let url: string;
+    let name: string;
+    let adminUrl: string;
     let description: string;
     const serverUrl = process.env.DATABASE_URL;
     if (serverUrl) {
-      const name = `docket_bench_${randomBytes(6).toString("hex")}`;
-      await adminQuery(serverUrl, `create database ${name}`);
-      cleanups.push(() => adminQuery(serverUrl, `drop database if exists ${name} with (force)`));
+      const created = `docket_bench_${randomBytes(6).toString("hex")}`;
+      await adminQuery(serverUrl, `create database ${created}`);
+      cleanups.push(() => adminQuery(serverUrl, `drop database if exists ${created} with (force)`));
+      name = created;
       url = withDatabase(serverUrl, name);
+      adminUrl = serverUrl;
       description = `database ${name} on DATABASE_URL's server`;
     } else {
       const tempDir = await mkdtemp(path.join(tmpdir(), "docket-bench-"));
       cleanups.push(() => rm(tempDir, { recursive: true, force: true }));
       await chmod(tempDir, 0o755); // as root, the server runs as the `postgres` OS user
       const port = await freePort();
-      const options = { dataDir: path.join(tempDir, "postgres"), port, database: "docket_bench" };
+      name = "docket_bench";
+      const options = { dataDir: path.join(tempDir, "postgres"), port, database: name };
       let embedded = await startEmbeddedPostgres(options);
       if (statements) {
         await adminQuery(
@@ -57,6 +66,7 @@ export async function createBenchDatabase({
       const server = embedded;
       cleanups.push(() => server.stop());
       url = embedded.connectionString;
+      adminUrl = withDatabase(url, "postgres");
       description = `embedded PostgreSQL on port ${port} in ${tempDir}`;
     }
     if (statements) {
@@ -69,7 +79,7 @@ export async function createBenchDatabase({
     } finally {
       await database.stop();
     }
-    return { url, description, stop };
+    return { url, name, adminUrl, description, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -90,6 +100,32 @@ async function adminQuery(url: string, text: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** Everything to stop, newest first: run by cleanUp on success, error and Ctrl-C alike. */
+const pendingCleanups: (() => Promise<unknown>)[] = [];
+
+/**
+ * Registers `stop` for cleanUp and returns a function that runs it now (once) and
+ * unregisters it, for a phase that is done with what it started.
+ */
+export function onCleanup(stop: () => Promise<unknown>): () => Promise<void> {
+  let done = false;
+  const once = async () => {
+    if (done) return;
+    done = true;
+    const index = pendingCleanups.indexOf(once);
+    if (index >= 0) pendingCleanups.splice(index, 1);
+    await stop();
+  };
+  pendingCleanups.push(once);
+  return once;
+}
+
+/** Runs every registered cleanup, newest first; logs failures and goes on. */
+export async function cleanUp(): Promise<void> {
+  while (pendingCleanups.length > 0)
+    await pendingCleanups.at(-1)!().catch((error) => console.error("cleanup:", error));
 }
 
 /**
@@ -218,6 +254,9 @@ export async function perItem(pool: pg.Pool, before: Counters, after: Counters, 
     serverCpuShare: serverCpu === null ? null : round(serverCpu / wallSeconds, 2),
   };
 }
+
+/** What an item cost: see perItem. */
+export type Cost = Awaited<ReturnType<typeof perItem>>;
 
 /**
  * CPU seconds used so far by the database server (postmaster, its live
