@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { fromKysely, type PgBoss } from "pg-boss";
 import type { Database, RunStatus } from "../database/schema.ts";
 import type { RunEventEntry } from "../runs/runEventKinds.ts";
 import { commitCheckpoints } from "./sql/commitCheckpoints.ts";
@@ -22,10 +23,19 @@ export interface RunPatch {
 /** An event for the run's history; `at` (when it happened) defaults to when it was queued. */
 export type RunEventInput = RunEventEntry & { readonly at?: Date };
 
+/** The pg-boss job an activation came from, as pg-boss fences its settlement: queue, id and attempt. */
+export interface QueueJobAttempt {
+  readonly queue: string;
+  readonly id: string;
+  readonly retryCount: number;
+}
+
 interface PendingRun {
   lease: string;
   patch: RunPatch;
   events: (RunEventEntry & { at: string })[];
+  /** Completed with this checkpoint, in its transaction: the run's end and its queue job's. */
+  completes?: { job: QueueJobAttempt; committed: (done: boolean) => void };
 }
 
 /**
@@ -37,6 +47,7 @@ interface PendingRun {
  */
 export class CheckpointWriter {
   readonly #db: Kysely<Database>;
+  readonly #boss: PgBoss;
   readonly #onLeaseLost: (runId: string) => void;
   #pending = new Map<string, PendingRun>();
   #eventOrder = 0;
@@ -44,8 +55,9 @@ export class CheckpointWriter {
   #scheduled = false;
   #waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
 
-  constructor(db: Kysely<Database>, onLeaseLost: (runId: string) => void) {
+  constructor(db: Kysely<Database>, boss: PgBoss, onLeaseLost: (runId: string) => void) {
     this.#db = db;
+    this.#boss = boss;
     this.#onLeaseLost = onLeaseLost;
   }
 
@@ -60,6 +72,19 @@ export class CheckpointWriter {
     const { at, ...entry } = event;
     this.#entry(runId, lease).events.push({ ...entry, at: (at ?? new Date()).toISOString() });
     this.#schedule();
+  }
+
+  /**
+   * Commits the run's queued changes (its end) together with the completion of
+   * its queue job, in one transaction shared with the other runs of the batch.
+   * @returns whether both committed; false when the run's lease was lost.
+   */
+  complete(runId: string, lease: string, job: QueueJobAttempt): Promise<boolean> {
+    return new Promise<boolean>((committed, failed) => {
+      this.#entry(runId, lease).completes = { job, committed };
+      this.#waiters.push({ resolve: () => {}, reject: failed });
+      this.#schedule();
+    });
   }
 
   /** Resolves once everything queued before the call is committed. */
@@ -117,7 +142,25 @@ export class CheckpointWriter {
     const events = [...batch].flatMap(([runId, entry]) =>
       entry.events.map((event) => ({ run_id: runId, ...event, n: this.#eventOrder++ })),
     );
-    const committed = await commitCheckpoints(this.#db, runs, events);
+    const completing = [...batch].flatMap(([runId, entry]) =>
+      entry.completes ? [{ runId, ...entry.completes }] : [],
+    );
+    const committed =
+      completing.length === 0
+        ? await commitCheckpoints(this.#db, runs, events)
+        : await this.#db.transaction().execute(async (trx) => {
+            const written = await commitCheckpoints(trx, runs, events);
+            const byQueue = new Map<string, { id: string; retryCount: number }[]>();
+            for (const { runId, job } of completing) {
+              if (!written.has(runId)) continue;
+              const attempts = byQueue.get(job.queue) ?? [];
+              byQueue.set(job.queue, [...attempts, { id: job.id, retryCount: job.retryCount }]);
+            }
+            for (const [queue, attempts] of byQueue)
+              await this.#boss.complete(queue, attempts, null, { db: fromKysely(trx) });
+            return written;
+          });
+    for (const { runId, committed: done } of completing) done(committed.has(runId));
     for (const run of runs) if (!committed.has(run.id)) this.#onLeaseLost(run.id);
   }
 }

@@ -21,8 +21,11 @@ export interface QueueFetchLoopOptions<T> {
   readonly heartbeatSeconds: number;
   /** Fetches up to `count` jobs (plain `boss.fetch`, or a fetch that claims in the same transaction). */
   readonly fetch: (count: number) => Promise<Job<T>[]>;
-  /** Runs one job; `signal` aborts when its claim is lost. Throwing fails the job (pg-boss retries it). */
-  readonly run: (job: Job<T>, signal: AbortSignal) => Promise<void>;
+  /**
+   * Runs one job; `signal` aborts when its claim is lost. Throwing fails the job (pg-boss
+   * retries it); "settled": the job was completed in the run's own transaction.
+   */
+  readonly run: (job: Job<T>, signal: AbortSignal) => Promise<"settled" | undefined>;
   readonly onError: (error: unknown) => void;
 }
 
@@ -115,7 +118,7 @@ export class QueueFetchLoop<T> implements FetchLoop {
     const { boss, queue, run, onError } = this.#options;
     const attempt = { id: job.id, retryCount: job.retryCount };
     try {
-      await run(job, signal);
+      if ((await run(job, signal)) === "settled") return;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await boss.fail(queue, attempt, { message }).catch(onError);

@@ -8,8 +8,9 @@ import type { RegisteredJob } from "../registry/jobRegistry.ts";
 import type { RunEventDataByType, RunEventEntry } from "../runs/runEventKinds.ts";
 import type { ActivationContext, ActivationOutcome, Settlement } from "./activationContext.ts";
 import { createActivationRuntime } from "./activationRuntime.ts";
-import type { RunPatch } from "./checkpointWriter.ts";
+import type { QueueJobAttempt, RunPatch } from "./checkpointWriter.ts";
 import { claimActivation } from "./claimActivation.ts";
+import type { FetchedClaim } from "./fetchActivations.ts";
 import { populateActivation } from "./populateActivation.ts";
 import { ProgressThrottle } from "./progressThrottle.ts";
 import { reportedStatus } from "./reportedStatus.ts";
@@ -30,8 +31,12 @@ export class RunActivation {
   readonly runId: string;
   readonly #ctx: ActivationContext;
   readonly #job: RegisteredJob;
-  readonly #queueJobId: string;
-  readonly #lease = randomUUID();
+  readonly #queueJob: QueueJobAttempt;
+  /** Its queue job was completed with the run's end, in one transaction: the worker has nothing to settle. */
+  queueJobSettled = false;
+  readonly #lease: string;
+  /** The claim its fetch made (ungated jobs), else undefined: the activation claims the run itself. */
+  readonly #fetchedClaim: FetchedClaim | undefined;
   #row: RunRow | undefined;
   #actor: Actor<AnyStateMachine> | undefined;
   #settle: (settlement: Settlement) => void = () => {};
@@ -55,20 +60,30 @@ export class RunActivation {
   );
   #timers: NodeJS.Timeout[] = [];
 
-  constructor(ctx: ActivationContext, job: RegisteredJob, runId: string, queueJobId: string) {
+  constructor(
+    ctx: ActivationContext,
+    job: RegisteredJob,
+    runId: string,
+    queueJob: QueueJobAttempt,
+    fetchedClaim?: FetchedClaim,
+  ) {
     this.#ctx = ctx;
     this.#job = job;
     this.runId = runId;
-    this.#queueJobId = queueJobId;
+    this.#queueJob = queueJob;
+    this.#fetchedClaim = fetchedClaim;
+    this.#lease = fetchedClaim?.lease ?? randomUUID();
   }
 
   /** Runs until the run ends or leaves this worker. Never throws for a run's own failure. */
   async execute(): Promise<ActivationOutcome> {
-    const row = await claimActivation(this.#ctx, this.#job, {
-      runId: this.runId,
-      queueJobId: this.#queueJobId,
-      lease: this.#lease,
-    });
+    const row = this.#fetchedClaim
+      ? this.#fetchedClaim.row
+      : await claimActivation(this.#ctx, this.#job, {
+          runId: this.runId,
+          queueJobId: this.#queueJob.id,
+          lease: this.#lease,
+        });
     if (!row) return "skipped";
     if (row === "waiting") return "waiting";
     this.#row = row;
@@ -367,7 +382,11 @@ export class RunActivation {
         ...(report ? { report } : {}),
       });
       this.#append({ type: "status", data: event });
-      await this.#ctx.writer.flush();
+      this.queueJobSettled = await this.#ctx.writer.complete(
+        this.runId,
+        this.#lease,
+        this.#queueJob,
+      );
     }
     this.#ctx.runEnded(this.runId, this.#job.id);
     return status as ActivationOutcome;

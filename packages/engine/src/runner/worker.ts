@@ -12,6 +12,7 @@ import { type PartJobData, partsQueue } from "../records/recordParts.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
 import type { ActivationOutcome } from "./activationContext.ts";
 import { CheckpointWriter } from "./checkpointWriter.ts";
+import { type FetchedActivation, fetchActivations } from "./fetchActivations.ts";
 import { type FetchLoop, QueueFetchLoop } from "./queueFetchLoop.ts";
 import { RunActivation } from "./runActivation.ts";
 import { SlotPool } from "./slotPool.ts";
@@ -80,7 +81,7 @@ export async function startWorker(
   const graceMs = options.shutdownGraceMs ?? 10_000;
   const activations = new Map<string, RunActivation>();
   const slots = new SlotPool(concurrency);
-  const writer = new CheckpointWriter(db, (runId) => activations.get(runId)?.leaseLost());
+  const writer = new CheckpointWriter(db, boss, (runId) => activations.get(runId)?.leaseLost());
   const gates = new Map<string, GatePolicy>();
   const context = {
     db,
@@ -130,14 +131,9 @@ export async function startWorker(
       if (!stopping) console.error("[docket worker]", error);
     },
   };
-  const runJob = async (data: ActivationJobData): Promise<RegisteredJob> => {
+  const jobOf = async (data: ActivationJobData): Promise<RegisteredJob | undefined> => {
     const registered = data.jobId === undefined ? undefined : registry.find(data.jobId);
-    const job =
-      registered ?? (await deps.compiledRuns?.jobFor(data.runId)) ?? (await legacyJob(data));
-    // Failing the queue job lets pg-boss retry it, on a worker that knows the job type.
-    if (!job)
-      throw new Error(`Run ${data.runId}: job "${data.jobId}" is not in this worker's catalog`);
-    return job;
+    return registered ?? (await deps.compiledRuns?.jobFor(data.runId)) ?? (await legacyJob(data));
   };
   // Queue jobs sent before task queues carry no job id.
   const legacyJob = async (data: ActivationJobData) => {
@@ -152,26 +148,36 @@ export async function startWorker(
 
   const taskQueues = options.queues ?? deps.taskQueues;
   await deps.ensureTaskQueues(taskQueues);
+  // What each fetch found for its queue jobs (job type, claim), taken by the job's run.
+  const fetched = new Map<string, FetchedActivation>();
   for (const taskQueue of taskQueues) {
     const queue = runsQueueName(taskQueue);
     const loop = new QueueFetchLoop<ActivationJobData>({
       ...loopOptions,
       queue,
-      fetch: (count) => boss.fetch<ActivationJobData>(queue, { batchSize: count }),
+      fetch: async (count) => {
+        const batch = await fetchActivations({ db, boss, ctx: context, jobOf }, queue, count);
+        for (const [id, found] of batch.fetched) fetched.set(id, found);
+        return batch.jobs;
+      },
       run: async (queueJob, claim) => {
-        const runId = queueJob.data.runId;
-        const activation = new RunActivation(
-          context,
-          await runJob(queueJob.data),
-          runId,
-          queueJob.id,
-        );
+        const { runId } = queueJob.data;
+        const found = fetched.get(queueJob.id);
+        fetched.delete(queueJob.id);
+        // Failing the queue job lets pg-boss retry it, on a worker that knows the job type.
+        if (!found?.job)
+          throw new Error(
+            `Run ${runId}: job "${queueJob.data.jobId}" is not in this worker's catalog`,
+          );
+        const attempt = { queue, id: queueJob.id, retryCount: queueJob.retryCount };
+        const activation = new RunActivation(context, found.job, runId, attempt, found.claim);
         claim.addEventListener("abort", () => activation.leaseLost(), { once: true });
         activations.set(runId, activation);
         if (stopping) activation.beginShutdown(graceMs);
         try {
           const outcome = await activation.execute();
           options.onActivationEnd?.(runId, outcome);
+          return activation.queueJobSettled ? "settled" : undefined;
         } finally {
           if (activations.get(runId) === activation) activations.delete(runId);
         }

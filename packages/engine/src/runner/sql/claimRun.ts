@@ -41,3 +41,45 @@ export async function claimRun(
     .executeTakeFirst();
   return row;
 }
+
+/** One run a fetch claims, with the queue job that names it. */
+export type BatchClaim = Omit<ClaimRunInput, "workerId">;
+
+/**
+ * Claims many runs in one statement, as {@link claimRun} claims one: the
+ * fetch that took their queue jobs does it in its own transaction.
+ * @returns the claimed runs by id; a run missing was ended, or its queue job is stale.
+ */
+export async function claimRuns(
+  db: Kysely<Database> | Transaction<Database>,
+  workerId: string,
+  claims: readonly BatchClaim[],
+): Promise<Map<string, RunRow>> {
+  if (claims.length === 0) return new Map();
+  const rows = JSON.stringify(
+    claims.map((c) => ({
+      id: c.runId,
+      queue_job_id: c.queueJobId,
+      lease: c.lease,
+      timeout_ms: c.timeoutMs,
+    })),
+  );
+  const { rows: claimed } = await sql<RunRow>`
+    update runs r set
+      lease = c.lease,
+      worker_id = ${workerId},
+      activations = r.activations + 1,
+      status = case when r.status in ('aborting', 'finalizing') then r.status else 'running' end,
+      started_at = coalesce(r.started_at, clock_timestamp()),
+      wake_at = null,
+      waiting_reason = null,
+      deadline_at = case when c.timeout_ms is null then r.deadline_at
+        else coalesce(r.deadline_at, now() + c.timeout_ms * interval '1 millisecond') end
+    from jsonb_to_recordset(${rows}::jsonb) as c(id uuid, queue_job_id uuid, lease uuid, timeout_ms bigint)
+    where r.id = any(${claims.map((c) => c.runId)}::uuid[])
+      and r.id = c.id
+      and r.queue_job_id = c.queue_job_id
+      and r.status not in (${sql.join(terminalStatuses.map((s) => sql.lit(s)))})
+    returning r.*`.execute(db);
+  return new Map(claimed.map((row) => [row.id, row]));
+}
