@@ -27,13 +27,8 @@ import pg from "pg";
 import { PgBoss } from "pg-boss";
 import { describeDrain, describeRamp, measureDrain, rampSeconds } from "./drain.ts";
 import { historyTargets, measureHistory } from "./history.ts";
-import {
-  chunkSize,
-  createCatalog,
-  measureEngineRecords,
-  measureRawRecords,
-  recordJobId,
-} from "./records.ts";
+import { measureRawRecords } from "./rawRecords.ts";
+import { chunkSize, createCatalog, measureEngineRecords, recordJobId } from "./records.ts";
 import {
   type BenchDatabase,
   createBenchDatabase,
