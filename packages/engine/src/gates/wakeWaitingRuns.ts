@@ -1,9 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { waitingStatuses } from "@docket/sdk";
 import { type Kysely, sql } from "kysely";
 import type { PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
-import { enqueueActivation } from "../runner/sql/enqueueActivation.ts";
+import { wakeRun } from "../runner/sql/enqueueActivation.ts";
 
 /**
  * A run ended: give every run waiting at a gate a fresh activation, highest
@@ -24,15 +23,7 @@ export async function wakeWaitingRuns(db: Kysely<Database>, boss: PgBoss): Promi
       .forUpdate()
       .skipLocked()
       .execute();
-    for (const run of waiting) {
-      const queueJobId = randomUUID();
-      await trx
-        .updateTable("runs")
-        .set({ queue_job_id: queueJobId })
-        .where("id", "=", run.id)
-        .execute();
-      await enqueueActivation(trx, boss, run, queueJobId);
-    }
+    for (const run of waiting) await wakeRun(trx, boss, run);
     return waiting.length;
   });
 }

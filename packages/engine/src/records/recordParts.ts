@@ -3,7 +3,7 @@ import { isTerminal, type ProcessSummary } from "@docket/sdk";
 import { type Kysely, sql, type Transaction } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
-import { announceQueueJob, enqueueActivation } from "../runner/sql/enqueueActivation.ts";
+import { announceQueueJob, wakeRun } from "../runner/sql/enqueueActivation.ts";
 
 /** The shared pg-boss queue of multi-part runs' parts. */
 export const partsQueue = "docket.parts";
@@ -209,13 +209,7 @@ export async function endPart(
     if (!run || run.lease !== null || run.queue_job_id !== null) return;
     if (isTerminal(run.status)) return;
     if (await hasOpenParts(trx, ref.runId)) return;
-    const wakeJobId = randomUUID();
-    await trx
-      .updateTable("runs")
-      .set({ queue_job_id: wakeJobId })
-      .where("id", "=", ref.runId)
-      .execute();
-    await enqueueActivation(trx, boss, run, wakeJobId);
+    await wakeRun(trx, boss, run);
   });
 }
 

@@ -1,8 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import type { PgBoss } from "pg-boss";
 import { type Database, terminalStatuses } from "../database/schema.ts";
-import { enqueueActivation } from "../runner/sql/enqueueActivation.ts";
+import { wakeRun } from "../runner/sql/enqueueActivation.ts";
 
 /**
  * Wakes a run parked by a suspended step (a workflow awaiting its child or an
@@ -27,13 +26,7 @@ export async function wakeParkedRun(
       .forUpdate()
       .executeTakeFirst();
     if (!run || run.lease !== null || run.queue_job_id === null) return false;
-    const jobId = randomUUID();
-    await trx
-      .updateTable("runs")
-      .set({ queue_job_id: jobId, wake_at: null, updated_at: new Date() })
-      .where("id", "=", runId)
-      .execute();
-    await enqueueActivation(trx, boss, run, jobId);
+    await wakeRun(trx, boss, run);
     await sql`select pg_notify('docket_run_events', ${runId})`.execute(trx);
     return true;
   });

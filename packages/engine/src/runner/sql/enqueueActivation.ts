@@ -1,4 +1,5 @@
 /** Sends a run's next activation to its task queue, in the caller's transaction (docs/durability.md §1). */
+import { randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
 import type { Database, RunRow } from "../../database/schema.ts";
@@ -35,6 +36,25 @@ export async function enqueueActivation(
     db: fromKysely(trx),
   });
   if (!startAfter || startAfter.getTime() <= Date.now()) await announceQueueJob(trx, queue);
+}
+
+/**
+ * Gives a run a fresh activation due now, on the caller's transaction and row
+ * lock: a new queue job, written into `runs.queue_job_id`, so whatever queue job
+ * it had (a deferred wake-up, a gate's backstop re-check) becomes stale.
+ */
+export async function wakeRun(
+  trx: Kysely<Database>,
+  boss: PgBoss,
+  run: EnqueuedRun,
+): Promise<void> {
+  const queueJobId = randomUUID();
+  await trx
+    .updateTable("runs")
+    .set({ queue_job_id: queueJobId, wake_at: null, updated_at: new Date() })
+    .where("id", "=", run.id)
+    .execute();
+  await enqueueActivation(trx, boss, run, queueJobId);
 }
 
 /** Wakes the idle fetch loops of pg-boss queue `queue` once the caller's transaction commits. */
