@@ -25,11 +25,16 @@ export const runsReadyChannel = "docket_runs_ready";
 /** A worker's choice of task queues: a list from `--queues`, or all its catalog's. */
 export function parseTaskQueues(text: string): string[] {
   const names = [...new Set(text.split(",").map((name) => name.trim()))].filter(Boolean);
+  assertTaskQueues(names);
+  return names;
+}
+
+/** Refuses an empty choice of task queues, or one with a name no job could give. */
+export function assertTaskQueues(names: readonly string[]): void {
   const bad = names.filter((name) => !taskQueuePattern.test(name));
   if (names.length === 0 || bad.length > 0) {
     throw new Error(
       `Task queues are lower-case names separated by commas, e.g. "default,imports"${bad.length ? `; not valid: ${bad.map((n) => `"${n}"`).join(", ")}` : ""}.`,
     );
   }
-  return names;
 }

@@ -5,7 +5,8 @@
  */
 export class SlotPool {
   #free: number;
-  #freed: (() => void)[] = [];
+  #freed: Promise<void> | null = null;
+  #wakeFreed: () => void = () => {};
 
   constructor(size: number) {
     this.#free = size;
@@ -26,14 +27,16 @@ export class SlotPool {
   release(count = 1): void {
     if (count <= 0) return;
     this.#free += count;
-    const waiting = this.#freed;
-    this.#freed = [];
-    for (const wake of waiting) wake();
+    this.#freed = null;
+    this.#wakeFreed();
   }
 
-  /** Resolves when a slot is released (at once if one is free). */
+  /** Resolves when a slot is released (at once if one is free); one promise for all who wait. */
   whenFree(): Promise<void> {
     if (this.#free > 0) return Promise.resolve();
-    return new Promise((resolve) => this.#freed.push(resolve));
+    this.#freed ??= new Promise((resolve) => {
+      this.#wakeFreed = resolve;
+    });
+    return this.#freed;
   }
 }

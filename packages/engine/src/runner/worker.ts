@@ -6,7 +6,7 @@ import type { PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
 import { type GatePolicy, gatePolicyOf } from "../gates/gatePolicy.ts";
 import type { NotificationDelivery } from "../notifications/enqueueRunNotifications.ts";
-import { runsQueueName, runsReadyChannel } from "../queues/taskQueues.ts";
+import { assertTaskQueues, runsQueueName, runsReadyChannel } from "../queues/taskQueues.ts";
 import { processPartJob, WorkerStoppingError } from "../records/partWorker.ts";
 import { type PartJobData, partsQueue } from "../records/recordParts.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
@@ -147,6 +147,7 @@ export async function startWorker(
   };
 
   const taskQueues = options.queues ?? deps.taskQueues;
+  assertTaskQueues(taskQueues);
   await deps.ensureTaskQueues(taskQueues);
   // What each fetch found for its queue jobs (job type, claim), taken by the job's run.
   const fetched = new Map<string, FetchedActivation>();
