@@ -5,6 +5,7 @@ import { PgBoss } from "pg-boss";
 import { type CatalogService, createCatalogService } from "./catalog/catalogService.ts";
 import { connectDatabase } from "./database/connect.ts";
 import type { Database } from "./database/schema.ts";
+import { gatePolicyOf, isUngated } from "./gates/gatePolicy.ts";
 import { wakeWaitingRuns } from "./gates/wakeWaitingRuns.ts";
 import {
   startNotificationSender,
@@ -21,6 +22,7 @@ import { partsQueue } from "./records/recordParts.ts";
 import { restoreJob, restoreJobId } from "./records/restoreJob.ts";
 import { createJobRegistry, type JobRegistry } from "./registry/jobRegistry.ts";
 import { loadJobSources } from "./registry/loadJobs.ts";
+import type { RunEndFacts } from "./runner/activationContext.ts";
 import { withRunEndSweep } from "./runner/runEndSweep.ts";
 import { startWorker, type WorkerHandle, type WorkerOptions } from "./runner/worker.ts";
 import { createPurgeHistoryJob, purgeHistoryJobId } from "./runs/purgeHistoryJob.ts";
@@ -180,24 +182,32 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const workflows = createWorkflowService({ db, boss, registry, abortRun: abort });
   const titleOf = async (jobId: string, runId: string) =>
     registry.find(jobId)?.definition.title ?? (await workflows.internals.titleOfRun(runId));
-  const runEnded = (runId: string, jobId: string) => {
+  // Without gates no run ever waits at one: nothing to wake when a run ends.
+  const anyGates =
+    maxRunningRuns !== null ||
+    registry.list().some((job) => !isUngated(gatePolicyOf(registry, job), null));
+  const runEnded = (runId: string, jobId: string, facts?: RunEndFacts) => {
     // A child's end wakes its workflow run; an aborted workflow run aborts its child.
-    const handled = workflows.internals
-      .runEnded(runId)
-      .catch((error: unknown) => console.error(`[docket] run ${runId} ended:`, error))
-      .finally(() => enqueuing.delete(handled));
-    enqueuing.add(handled);
+    if (!facts || facts.parentRunId !== null || facts.workflowId !== null) {
+      const handled = workflows.internals
+        .runEnded(runId)
+        .catch((error: unknown) => console.error(`[docket] run ${runId} ended:`, error))
+        .finally(() => enqueuing.delete(handled));
+      enqueuing.add(handled);
+    }
     // Missed if this process dies first: the workers' sweep then notifies the run.
-    const enqueued = titleOf(jobId, runId)
-      .then((title) =>
-        notifyRunEnded(db, runId, { ...delivery, ...(title ? { jobTitle: title } : {}) }),
-      )
-      .catch((error: unknown) => {
-        console.error(`[docket] notifying subscribers of run ${runId} failed:`, error);
-      })
-      .finally(() => enqueuing.delete(enqueued));
-    enqueuing.add(enqueued);
-    wakeWaiting();
+    if (!facts?.notified) {
+      const enqueued = titleOf(jobId, runId)
+        .then((title) =>
+          notifyRunEnded(db, runId, { ...delivery, ...(title ? { jobTitle: title } : {}) }),
+        )
+        .catch((error: unknown) => {
+          console.error(`[docket] notifying subscribers of run ${runId} failed:`, error);
+        })
+        .finally(() => enqueuing.delete(enqueued));
+      enqueuing.add(enqueued);
+    }
+    if (anyGates) wakeWaiting();
   };
   const activity = new RunActivity(pool);
   const workers = new Set<WorkerHandle>();

@@ -80,3 +80,45 @@ export async function notifyMissedRuns(
   }
   return notified;
 }
+
+/** A run whose end commits in the caller's transaction, with its job's title for the message. */
+export interface EndingRun {
+  readonly runId: string;
+  readonly jobTitle: string;
+}
+
+/**
+ * {@link notifyRunEnded} for runs whose end the caller's transaction `trx` is
+ * writing (the checkpoint writer's batch): marks them notified and writes their
+ * notifications there, so the end, its queue job's completion and its
+ * notifications commit together. Without any subscription, that is one update.
+ */
+export async function notifyRunsEndingIn(
+  trx: Kysely<Database>,
+  ending: readonly EndingRun[],
+  delivery: NotificationDelivery,
+): Promise<void> {
+  if (ending.length === 0) return;
+  const claimed = await trx
+    .updateTable("runs")
+    .set({ notified_at: sql`now()` })
+    .where(
+      "id",
+      "in",
+      ending.map((run) => run.runId),
+    )
+    .where("ended_at", "is not", null)
+    .where("notified_at", "is", null)
+    .returning("id")
+    .execute();
+  if (claimed.length === 0) return;
+  const anySubscription = await trx
+    .selectFrom("notification_subscriptions")
+    .select("id")
+    .limit(1)
+    .executeTakeFirst();
+  if (!anySubscription) return;
+  const titles = new Map(ending.map((run) => [run.runId, run.jobTitle]));
+  for (const { id } of claimed)
+    await enqueueRunNotifications(trx, id, { ...delivery, jobTitle: titles.get(id) ?? id });
+}

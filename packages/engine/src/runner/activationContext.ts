@@ -22,7 +22,17 @@ export interface ActivationContext {
   /** How the engine's notifications go out, for the ones a run's end writes. */
   readonly delivery: NotificationDelivery;
   /** Called after a run ended: lets runs waiting at gates re-check them. */
-  readonly runEnded: (runId: string, jobId: string) => void;
+  readonly runEnded: (runId: string, jobId: string, facts?: RunEndFacts) => void;
+}
+
+/** What the ending activation knows of a run's end, so that nothing has to read it again. */
+export interface RunEndFacts {
+  /** Its notifications were written with its end. */
+  readonly notified: boolean;
+  /** A child of a workflow run (its parent is to be woken). */
+  readonly parentRunId: string | null;
+  /** A workflow run (an aborted one aborts its child). */
+  readonly workflowId: string | null;
 }
 
 /** How one activation of a run ended. */

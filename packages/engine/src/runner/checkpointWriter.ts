@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
 import type { Database, RunStatus } from "../database/schema.ts";
+import type { EndingRun } from "../notifications/notifyRunEnded.ts";
 import type { RunEventEntry } from "../runs/runEventKinds.ts";
 import { commitCheckpoints } from "./sql/commitCheckpoints.ts";
 
@@ -35,7 +36,7 @@ interface PendingRun {
   patch: RunPatch;
   events: (RunEventEntry & { at: string })[];
   /** Completed with this checkpoint, in its transaction: the run's end and its queue job's. */
-  completes?: { job: QueueJobAttempt; committed: (done: boolean) => void };
+  completes?: { job: QueueJobAttempt; jobTitle: string; committed: (done: boolean) => void };
 }
 
 /**
@@ -49,15 +50,22 @@ export class CheckpointWriter {
   readonly #db: Kysely<Database>;
   readonly #boss: PgBoss;
   readonly #onLeaseLost: (runId: string) => void;
+  readonly #notifyEnding: (trx: Kysely<Database>, ending: readonly EndingRun[]) => Promise<void>;
   #pending = new Map<string, PendingRun>();
   #eventOrder = 0;
   #flushing: Promise<void> | null = null;
   #scheduled = false;
   #waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
 
-  constructor(db: Kysely<Database>, boss: PgBoss, onLeaseLost: (runId: string) => void) {
+  constructor(
+    db: Kysely<Database>,
+    boss: PgBoss,
+    onLeaseLost: (runId: string) => void,
+    notifyEnding: (trx: Kysely<Database>, ending: readonly EndingRun[]) => Promise<void>,
+  ) {
     this.#db = db;
     this.#boss = boss;
+    this.#notifyEnding = notifyEnding;
     this.#onLeaseLost = onLeaseLost;
   }
 
@@ -76,12 +84,13 @@ export class CheckpointWriter {
 
   /**
    * Commits the run's queued changes (its end) together with the completion of
-   * its queue job, in one transaction shared with the other runs of the batch.
-   * @returns whether both committed; false when the run's lease was lost.
+   * its queue job and its notifications, in one transaction shared with the
+   * other runs of the batch.
+   * @returns whether it all committed; false when the run's lease was lost.
    */
-  complete(runId: string, lease: string, job: QueueJobAttempt): Promise<boolean> {
+  complete(runId: string, lease: string, job: QueueJobAttempt, jobTitle: string): Promise<boolean> {
     return new Promise<boolean>((committed, failed) => {
-      this.#entry(runId, lease).completes = { job, committed };
+      this.#entry(runId, lease).completes = { job, jobTitle, committed };
       this.#waiters.push({ resolve: () => {}, reject: failed });
       this.#schedule();
     });
@@ -158,6 +167,10 @@ export class CheckpointWriter {
             }
             for (const [queue, attempts] of byQueue)
               await this.#boss.complete(queue, attempts, null, { db: fromKysely(trx) });
+            await this.#notifyEnding(
+              trx,
+              completing.filter(({ runId }) => written.has(runId)),
+            );
             return written;
           });
     for (const { runId, committed: done } of completing) done(committed.has(runId));

@@ -366,7 +366,7 @@ export class RunActivation {
         stateValue: this.#lastValue,
         stepVisits: this.#visits.toJSON(),
         event,
-        jobTitle: this.#ctx.titleOf(this.#job.id),
+        jobTitle: this.#job.definition.title,
         delivery: this.#ctx.delivery,
       });
       if (!ended) return "lease-lost";
@@ -386,9 +386,15 @@ export class RunActivation {
         this.runId,
         this.#lease,
         this.#queueJob,
+        this.#job.definition.title,
       );
     }
-    this.#ctx.runEnded(this.runId, this.#job.id);
+    this.#ctx.runEnded(this.runId, this.#job.id, {
+      // A finalized end writes its notifications in its own transaction.
+      notified: finalizing || this.queueJobSettled,
+      parentRunId: this.#row?.parent_run_id ?? null,
+      workflowId: this.#row?.workflow_id ?? null,
+    });
     return status as ActivationOutcome;
   }
 

@@ -6,11 +6,12 @@ import type { PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
 import { type GatePolicy, gatePolicyOf } from "../gates/gatePolicy.ts";
 import type { NotificationDelivery } from "../notifications/enqueueRunNotifications.ts";
+import { notifyRunsEndingIn } from "../notifications/notifyRunEnded.ts";
 import { assertTaskQueues, runsQueueName, runsReadyChannel } from "../queues/taskQueues.ts";
 import { processPartJob, WorkerStoppingError } from "../records/partWorker.ts";
 import { type PartJobData, partsQueue } from "../records/recordParts.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
-import type { ActivationOutcome } from "./activationContext.ts";
+import type { ActivationContext, ActivationOutcome } from "./activationContext.ts";
 import { CheckpointWriter } from "./checkpointWriter.ts";
 import { type FetchedActivation, fetchActivations } from "./fetchActivations.ts";
 import { type FetchLoop, QueueFetchLoop } from "./queueFetchLoop.ts";
@@ -55,7 +56,7 @@ export interface WorkerDependencies {
   /** How the engine's notifications go out, for the ones a run's end writes. */
   readonly delivery: NotificationDelivery;
   /** Called after a run ended (wakes runs waiting at gates, notifies subscribers). */
-  readonly runEnded: (runId: string, jobId: string) => void;
+  readonly runEnded: ActivationContext["runEnded"];
   /** Runs whose machine is compiled per run (workflow runs: the version they started with). */
   readonly compiledRuns?: {
     jobFor(runId: string): Promise<RegisteredJob | undefined>;
@@ -81,7 +82,12 @@ export async function startWorker(
   const graceMs = options.shutdownGraceMs ?? 10_000;
   const activations = new Map<string, RunActivation>();
   const slots = new SlotPool(concurrency);
-  const writer = new CheckpointWriter(db, boss, (runId) => activations.get(runId)?.leaseLost());
+  const writer = new CheckpointWriter(
+    db,
+    boss,
+    (runId) => activations.get(runId)?.leaseLost(),
+    (trx, ending) => notifyRunsEndingIn(trx, ending, deps.delivery),
+  );
   const gates = new Map<string, GatePolicy>();
   const context = {
     db,
