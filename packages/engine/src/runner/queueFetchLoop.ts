@@ -23,9 +23,15 @@ export interface QueueFetchLoopOptions<T> {
   readonly fetch: (count: number) => Promise<Job<T>[]>;
   /**
    * Runs one job; `signal` aborts when its claim is lost. Throwing fails the job (pg-boss
-   * retries it); "settled": the job was completed in the run's own transaction.
+   * retries it); "settled": the job was completed in the run's own transaction. A run may
+   * call `workDone` once only its commit is left: its slot then takes the next job while
+   * that commit is under way.
    */
-  readonly run: (job: Job<T>, signal: AbortSignal) => Promise<"settled" | undefined>;
+  readonly run: (
+    job: Job<T>,
+    signal: AbortSignal,
+    workDone: () => void,
+  ) => Promise<"settled" | undefined>;
   readonly onError: (error: unknown) => void;
 }
 
@@ -88,6 +94,9 @@ export class QueueFetchLoop<T> implements FetchLoop {
       const wanted = slots.take(slots.free);
       if (wanted === 0) {
         await Promise.race([slots.whenFree(), this.#sleep(pollingIntervalMs)]);
+        // Runs that end in one checkpoint commit free their slots one after another in this
+        // turn of the event loop: wait for all of them, then fetch them in one batch.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
       }
       let jobs: Job<T>[] = [];
@@ -106,19 +115,25 @@ export class QueueFetchLoop<T> implements FetchLoop {
   #start(job: Job<T>): void {
     const claim = new AbortController();
     this.#held.set(job.id, { job, claim });
-    const running = this.#settle(job, claim.signal).finally(() => {
+    let slotFreed = false;
+    const freeSlot = () => {
+      if (slotFreed) return;
+      slotFreed = true;
+      this.#options.slots.release();
+    };
+    const running = this.#settle(job, claim.signal, freeSlot).finally(() => {
       this.#held.delete(job.id);
       this.#running.delete(running);
-      this.#options.slots.release();
+      freeSlot();
     });
     this.#running.add(running);
   }
 
-  async #settle(job: Job<T>, signal: AbortSignal): Promise<void> {
+  async #settle(job: Job<T>, signal: AbortSignal, workDone: () => void): Promise<void> {
     const { boss, queue, run, onError } = this.#options;
     const attempt = { id: job.id, retryCount: job.retryCount };
     try {
-      if ((await run(job, signal)) === "settled") return;
+      if ((await run(job, signal, workDone)) === "settled") return;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await boss.fail(queue, attempt, { message }).catch(onError);

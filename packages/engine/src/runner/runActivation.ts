@@ -34,6 +34,8 @@ export class RunActivation {
   readonly #queueJob: QueueJobAttempt;
   /** Its queue job was completed with the run's end, in one transaction: the worker has nothing to settle. */
   queueJobSettled = false;
+  /** Called once the run's machine is done and only its end's commit is left (frees its worker slot). */
+  #workDone: () => void = () => {};
   readonly #lease: string;
   /** The claim its fetch made (ungated jobs), else undefined: the activation claims the run itself. */
   readonly #fetchedClaim: FetchedClaim | undefined;
@@ -73,6 +75,11 @@ export class RunActivation {
     this.#queueJob = queueJob;
     this.#fetchedClaim = fetchedClaim;
     this.#lease = fetchedClaim?.lease ?? randomUUID();
+  }
+
+  /** `callback` is called once only the commit of the run's end is left: the worker may start another run. */
+  onWorkDone(callback: () => void): void {
+    this.#workDone = callback;
   }
 
   /** Runs until the run ends or leaves this worker. Never throws for a run's own failure. */
@@ -382,12 +389,14 @@ export class RunActivation {
         ...(report ? { report } : {}),
       });
       this.#append({ type: "status", data: event });
-      this.queueJobSettled = await this.#ctx.writer.complete(
+      const committing = this.#ctx.writer.complete(
         this.runId,
         this.#lease,
         this.#queueJob,
         this.#job.definition.title,
       );
+      this.#workDone();
+      this.queueJobSettled = await committing;
     }
     this.#ctx.runEnded(this.runId, this.#job.id, {
       // A finalized end writes its notifications in its own transaction.

@@ -167,7 +167,7 @@ export async function startWorker(
         for (const [id, found] of batch.fetched) fetched.set(id, found);
         return batch.jobs;
       },
-      run: async (queueJob, claim) => {
+      run: async (queueJob, claim, workDone) => {
         const { runId } = queueJob.data;
         const found = fetched.get(queueJob.id);
         fetched.delete(queueJob.id);
@@ -179,6 +179,7 @@ export async function startWorker(
         const attempt = { queue, id: queueJob.id, retryCount: queueJob.retryCount };
         const activation = new RunActivation(context, found.job, runId, attempt, found.claim);
         claim.addEventListener("abort", () => activation.leaseLost(), { once: true });
+        activation.onWorkDone(workDone);
         activations.set(runId, activation);
         if (stopping) activation.beginShutdown(graceMs);
         try {
