@@ -39,6 +39,8 @@ export interface WorkerHandle {
   readonly id: string;
   /** The task queues it takes runs from. */
   readonly queues: readonly string[];
+  /** Runs it executes at once (its slots). */
+  readonly concurrency: number;
   /** Runs executing on this worker now. */
   activeRunIds(): string[];
   /** Stops taking work, lets in-flight steps finish (up to the grace period), hands the rest over. */
@@ -238,6 +240,7 @@ export async function startWorker(
   return {
     id,
     queues: taskQueues,
+    concurrency,
     activeRunIds: () => [...activations.keys()],
     stop,
     [Symbol.asyncDispose]: stop,
