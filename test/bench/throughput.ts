@@ -167,6 +167,12 @@ export async function measureRunThroughput(
   const beforeDrain = await readCounters(probe);
   const createCost = await perItem(probe, beforeCreate, beforeDrain, count);
   log(`   created ${count} runs in ${createSeconds.toFixed(2)} s (${createPerSecond} runs/s)`);
+  // The table grew from the latency phase's 200 runs to 10,000 in seconds, before autovacuum
+  // (a minute's nap) analyzed it. Connections that planned the foreign-key check of
+  // run_events → runs while it was small keep a sequential scan of runs, which then cost
+  // ~250 ms per checkpoint commit and drained at a third of the rate. A table in service is
+  // analyzed; so is this one, as autovacuum would have done.
+  await probe.query("analyze runs");
 
   const workerStarted = performance.now();
   const worker = await engine.startWorker({ concurrency: workerConcurrency });

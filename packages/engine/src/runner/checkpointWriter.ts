@@ -18,8 +18,13 @@ export interface RunPatch {
   ended_at?: string | null;
   wake_at?: string | null;
   lease?: string | null;
+  /** The run went on with another version of its job (an upgrade). */
+  machine_version?: string;
   queue_job_id?: string | null;
 }
+
+/** Runs one checkpoint commit writes at most (see `CheckpointWriter.#takeBatch`). */
+const maxBatchRuns = 100;
 
 /** An event for the run's history; `at` (when it happened) defaults to when it was queued. */
 export type RunEventInput = RunEventEntry & { readonly at?: Date };
@@ -127,16 +132,17 @@ export class CheckpointWriter {
   async #drain(): Promise<void> {
     if (this.#flushing) return;
     while (this.#pending.size > 0) {
-      const batch = this.#pending;
-      const waiters = this.#waiters;
-      this.#pending = new Map();
-      this.#waiters = [];
+      const batch = this.#takeBatch();
+      // Waiters wait for everything queued before them: the last batch of the backlog.
+      const last = this.#pending.size === 0;
+      const waiters = last ? this.#waiters : [];
+      if (last) this.#waiters = [];
       this.#flushing = this.#commit(batch);
       try {
         await this.#flushing;
         for (const waiter of waiters) waiter.resolve();
       } catch (error) {
-        for (const waiter of waiters) waiter.reject(error);
+        for (const waiter of [...waiters, ...this.#waiters.splice(0)]) waiter.reject(error);
       } finally {
         this.#flushing = null;
       }
@@ -144,6 +150,27 @@ export class CheckpointWriter {
     const idle = this.#waiters;
     this.#waiters = [];
     for (const waiter of idle) waiter.resolve();
+  }
+
+  /**
+   * At most {@link maxBatchRuns} runs of the backlog, oldest first. A commit
+   * grows with its batch, and a backlog grows while a commit runs: unbounded,
+   * one slow commit made the next larger and slower (5,370 runs in one 12 s
+   * statement in the benchmark), where bounded batches keep pace.
+   */
+  #takeBatch(): Map<string, PendingRun> {
+    if (this.#pending.size <= maxBatchRuns) {
+      const all = this.#pending;
+      this.#pending = new Map();
+      return all;
+    }
+    const batch = new Map<string, PendingRun>();
+    for (const [runId, entry] of this.#pending) {
+      if (batch.size === maxBatchRuns) break;
+      batch.set(runId, entry);
+      this.#pending.delete(runId);
+    }
+    return batch;
   }
 
   async #commit(batch: Map<string, PendingRun>): Promise<void> {

@@ -50,6 +50,7 @@ export async function commitCheckpoints(
         wake_at = case when v.patch ? 'wake_at' then (v.patch->>'wake_at')::timestamptz else r.wake_at end,
         lease = case when v.patch ? 'lease' then (v.patch->>'lease')::uuid else r.lease end,
         queue_job_id = case when v.patch ? 'queue_job_id' then (v.patch->>'queue_job_id')::uuid else r.queue_job_id end,
+        machine_version = case when v.patch ? 'machine_version' then v.patch->>'machine_version' else r.machine_version end,
         updated_at = now()
       from v
       -- The explicit id list lets the planner use the primary key: it estimates
