@@ -140,7 +140,7 @@ describe("runs", () => {
     expect(done).toMatchObject({ status: "aborted", error: null });
   });
 
-  it("fails clearly when the job's machine changed since the run started", async () => {
+  it("starts a run queued on an older version of its job on the current one, saying so in its history", async () => {
     await using t = await createTestEngine();
     const run = await t.engine.runs.start({ jobId: "fixtures.noop", params: {}, createdBy: "ana" });
     await t.engine.internals.db
@@ -150,7 +150,10 @@ describe("runs", () => {
       .execute();
     await using _worker = await t.engine.startWorker();
     const done = await waitForStatus(t.engine, run.id, ["completed", "failed"]);
-    expect(done.status).toBe("failed");
-    expect(done.error?.message).toMatch(/Job "fixtures.noop" changed since this run started/);
+    expect(done.status).toBe("completed");
+    const current = t.engine.registry.get("fixtures.noop").version;
+    expect(done.machineVersion).toBe(current);
+    const events = await t.engine.runs.listEvents({ runId: run.id, types: ["upgraded"] });
+    expect(events.map((event) => event.data)).toEqual([{ from: "0123456789abcdef", to: current }]);
   });
 });

@@ -21,6 +21,8 @@ const samples = {
   "awaiting-parts": {},
   released: { reason: "The worker is shutting down; another worker resumes the run." },
   retried: { by: "alice", error: { message: "Catalog unreachable" }, state: "changing" },
+  upgraded: { from: "a1b2c3d4e5f60718", to: "c3d4e5f607182930", states: { parked: "waiting" } },
+  restarted: { by: "ada", from: "a1b2c3d4e5f60718", to: "c3d4e5f607182930" },
   "abort-requested": { by: "bob" },
 } satisfies { [K in Kind]: DataOf<K> };
 
@@ -57,6 +59,12 @@ describe("the designer's words for run events", () => {
     expect(describeEvent(eventOf("resumed"))).toMatch(/^Resumed .* worker w-2/);
     expect(describeEvent(eventOf("released"))).toMatch(/^Handed over to another worker: /);
     expect(describeEvent(eventOf("status"))).toBe("finalizing — writing report.csv, errors.csv");
+    expect(describeEvent(eventOf("upgraded"))).toBe(
+      "Upgraded from version a1b2 to c3d4 of its job (states moved: parked → waiting)",
+    );
+    expect(describeEvent(eventOf("restarted"))).toBe(
+      "Started again from the beginning by ada, on version c3d4 (it had started on a1b2)",
+    );
   });
 
   it("puts the steps of a run's life on its timeline, and not its chatter", () => {

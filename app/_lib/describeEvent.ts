@@ -60,8 +60,23 @@ export const eventSentences = {
   released: (data) => `Handed over to another worker: ${data.reason}`,
   retried: (data) =>
     `Retried by ${data.by}${data.error?.message ? `, after: ${data.error.message}` : ""}`,
+  upgraded: (data) =>
+    `Upgraded from version ${shortVersion(data.from)} to ${shortVersion(data.to)} of its job${
+      data.states
+        ? ` (states moved: ${Object.entries(data.states)
+            .map(([from, to]) => `${from} → ${to}`)
+            .join(", ")})`
+        : ""
+    }`,
+  restarted: (data) =>
+    `Started again from the beginning by ${data.by}, on version ${shortVersion(data.to)} (it had started on ${shortVersion(data.from)})`,
   "abort-requested": (data) => `Abort requested by ${data.by}`,
 } satisfies PerEventKind<RunEventView, string>;
+
+/** A job version as staff see it: its first four characters (`a1b2`). */
+export function shortVersion(version: string): string {
+  return version.slice(0, 4);
+}
 
 /** A history entry's detail in one line of words (see `eventSentences`). */
 export function describeEvent(event: RunEventView): string {

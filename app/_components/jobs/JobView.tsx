@@ -14,6 +14,7 @@ import { PageHeader } from "../PageHeader.tsx";
 import { ParamsTable } from "../ParamsTable.tsx";
 import { JobPolicy } from "./JobPolicy.tsx";
 import { JobSchedules } from "./JobSchedules.tsx";
+import { JobVersions } from "./JobVersions.tsx";
 import styles from "./jobs.module.css";
 
 /** One job type: what it does, its state machine, parameters and policy, and where to run it. */
@@ -117,6 +118,7 @@ export function JobView({ jobId }: { readonly jobId: string }) {
             <JobPolicy policy={job.policy} />
           </section>
           <JobSchedules jobId={job.id} canEdit={user.role === "admin"} />
+          <JobVersions jobId={job.id} />
         </div>
       </div>
     </>

@@ -38,6 +38,7 @@ export function RunActions({ run, job, workflowId, user, onShow, onChanged }: Ru
   const onSuccess = () => runsChanged();
   const abortRun = useMutation(trpc.runs.abort.mutationOptions({ onSuccess }));
   const retryRun = useMutation(trpc.runs.retry.mutationOptions({ onSuccess }));
+  const restartRun = useMutation(trpc.runs.restartOnCurrentVersion.mutationOptions({ onSuccess }));
   const restoreRun = useMutation(trpc.runs.restore.mutationOptions({ onSuccess }));
   const startRun = useMutation(trpc.runs.start.mutationOptions({ onSuccess }));
   const startWorkflow = useMutation(trpc.workflows.start.mutationOptions({ onSuccess }));
@@ -108,6 +109,14 @@ export function RunActions({ run, job, workflowId, user, onShow, onChanged }: Ru
     act(async () => {
       onChanged(await retryRun.mutateAsync({ id: run.id }));
     });
+  // Waiting for a version of its job no worker has: an admin starts it again on the current one.
+  const mayRestartOnCurrentVersion =
+    run.status === "queued" && run.awaitsVersion !== null && user.role === "admin";
+  const restartOnCurrentVersion = () =>
+    act(async () => {
+      await restartRun.mutateAsync({ id: run.id });
+      onChanged(run);
+    });
   const restore = () =>
     act(async () => {
       const restored = await restoreRun.mutateAsync({
@@ -148,6 +157,16 @@ export function RunActions({ run, job, workflowId, user, onShow, onChanged }: Ru
         {mayRetry ? (
           <button type="button" className="button" disabled={busy} onClick={retry}>
             Retry
+          </button>
+        ) : null}
+        {mayRestartOnCurrentVersion ? (
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={restartOnCurrentVersion}
+          >
+            Start again on the current version
           </button>
         ) : null}
         {mayRestore ? (

@@ -10,6 +10,7 @@ import { RunErrorPanel } from "../../_components/RunErrorPanel.tsx";
 import { StatusBadge } from "../../_components/StatusBadge.tsx";
 import { WorkflowRunGraph } from "../../_components/workflows/WorkflowRunGraph.tsx";
 import { isNotFound } from "../../_lib/apiError.ts";
+import { shortVersion } from "../../_lib/describeEvent.ts";
 import { formatDateTime, formatJson, formatStateValue } from "../../_lib/formatters.ts";
 import { isRunEnded, statusLabel } from "../../_lib/runStatus.ts";
 import { useTRPC } from "../../_lib/trpcClient.ts";
@@ -234,8 +235,10 @@ export function RunPage({ runId }: { readonly runId: string }) {
               <dd>{formatDateTime(run.endedAt)}</dd>
               <dt>Activations</dt>
               <dd>{run.activations}</dd>
-              <dt>Machine version</dt>
-              <dd className="mono small">{run.machineVersion.slice(0, 12)}</dd>
+              <dt>Job version</dt>
+              <dd className="mono small" title={run.machineVersion}>
+                {shortVersion(run.machineVersion)}
+              </dd>
             </dl>
           </section>
           <section className="panel" aria-labelledby="params-title">

@@ -1,4 +1,4 @@
-import { describeMachineEvent, statusWords } from "../../_lib/describeEvent.ts";
+import { describeMachineEvent, shortVersion, statusWords } from "../../_lib/describeEvent.ts";
 import { formatDateTime, formatStateValue } from "../../_lib/formatters.ts";
 import { byEventKind, type PerEventKind } from "../../_lib/perEventKind.ts";
 import type { RunEventView } from "../../_lib/trpcClient.ts";
@@ -66,6 +66,16 @@ export const milestoneTexts = {
   }),
   released: (data) => ({ tone: "worker", title: "handed over", detail: data.reason }),
   retried: (data) => ({ tone: "worker", title: "retried", detail: `by ${data.by}` }),
+  upgraded: (data) => ({
+    tone: "worker",
+    title: "upgraded",
+    detail: `version ${shortVersion(data.from)} → ${shortVersion(data.to)}`,
+  }),
+  restarted: (data) => ({
+    tone: "worker",
+    title: "started again",
+    detail: `by ${data.by}, on version ${shortVersion(data.to)}`,
+  }),
   "abort-requested": (data) => ({
     tone: "abort",
     title: "abort requested",

@@ -44,6 +44,18 @@ export interface JobPolicy {
   readonly queue?: string;
 }
 
+/**
+ * How runs that started on an older version of a job go on with this one when
+ * states they may be in were renamed or moved. Compatible changes (new states,
+ * transitions, actions or steps elsewhere; a step's code) need none.
+ */
+export interface JobUpgrade {
+  /** The start of the old version, as a run waiting for it shows it (e.g. `"a1b2"`). */
+  readonly from: string;
+  /** Old state path → new state path, dotted for nested states: `{ parked: "waiting.parked" }`. */
+  readonly states: Readonly<Record<string, string>>;
+}
+
 /** What `defineJob` takes. */
 export interface JobDefinitionInput<TParams extends ParamsSchema, TMachine extends AnyStateMachine>
   extends JobPolicy {
@@ -57,6 +69,8 @@ export interface JobDefinitionInput<TParams extends ParamsSchema, TMachine exten
   readonly params: TParams;
   /** An XState v5 machine built with `setup({ types: { input: {} as z.infer<typeof Params> } })`. */
   readonly machine: TMachine;
+  /** Declared state mappings from older versions (see {@link JobUpgrade}). Default none. */
+  readonly upgrades?: readonly JobUpgrade[];
 }
 
 declare const jobBrand: unique symbol;

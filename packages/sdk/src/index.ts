@@ -21,6 +21,7 @@ export {
   type JobDefinition,
   type JobDefinitionInput,
   type JobPolicy,
+  type JobUpgrade,
   type MachineMatchingParams,
   type ParamsSchema,
 } from "./defineJob.ts";

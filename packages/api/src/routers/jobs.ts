@@ -78,4 +78,22 @@ export const jobsRouter = router({
         graph: job.graph(),
       };
     }),
+
+  /**
+   * The versions of a job its unfinished runs are on, with how many wait for a
+   * worker that has their version; `current` marks the version workers here run.
+   */
+  versions: authedProcedure
+    .input(z.object({ id: z.string().min(1).max(200) }).strict())
+    .query(async ({ ctx, input }) => {
+      const job = ctx.engine.registry.get(input.id);
+      const inFlight = await ctx.engine.runs.versionsInFlight(job.id);
+      return {
+        current: job.version,
+        inFlight: inFlight.map((version) => ({
+          ...version,
+          current: version.version === job.version,
+        })),
+      };
+    }),
 });

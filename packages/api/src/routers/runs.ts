@@ -12,7 +12,7 @@ import {
   toSearchParams,
 } from "../runHistoryFilters.ts";
 import { streamRunActivity, streamRunEvents } from "../runStreams.ts";
-import { authedProcedure, router, staffProcedure } from "../trpc.ts";
+import { adminProcedure, authedProcedure, router, staffProcedure } from "../trpc.ts";
 
 const runId = z.uuid({ message: "Run ids are UUIDs" });
 const jobId = z.string().min(1).max(200);
@@ -312,6 +312,24 @@ export const runsRouter = router({
       return ctx.engine.runs.retry(input.id, ctx.caller.name);
     }),
   ),
+
+  /**
+   * Admins: starts runs waiting for a version of their job that no worker has
+   * again from the beginning on the job's current version — one run (`id`) or
+   * every such run of a job (`jobId`). Returns the ids started again.
+   */
+  restartOnCurrentVersion: adminProcedure
+    .input(
+      z
+        .union([z.object({ id: runId }).strict(), z.object({ jobId }).strict()])
+        .describe("{ id } for one run, { jobId } for all of a job's waiting runs"),
+    )
+    .mutation(async ({ ctx, input }) => ({
+      restarted: await ctx.engine.runs.restartOnCurrentVersion({
+        ...("id" in input ? { runId: input.id } : { jobId: input.jobId }),
+        requestedBy: ctx.caller.name,
+      }),
+    })),
 
   /**
    * Deletes ended runs (completed, with errors, failed, aborted) with their

@@ -2,6 +2,7 @@ import type { Command } from "../command.ts";
 import { abortCommand } from "./abort.ts";
 import { jobsCommand } from "./jobs.ts";
 import { migrateCommand } from "./migrate.ts";
+import { restartCommand } from "./restart.ts";
 import { restoreCommand } from "./restore.ts";
 import { runCommand } from "./run.ts";
 import { runFileCommand } from "./runFile.ts";
@@ -50,6 +51,7 @@ export const commands: readonly Command[] = [
   runStatusCommand,
   abortCommand,
   restoreCommand,
+  restartCommand,
   runRecordsCommand,
   runFileCommand,
   setsListCommand,

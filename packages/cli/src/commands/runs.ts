@@ -53,6 +53,9 @@ export const runsCommand = defineCommand({
       run.createdBy,
     ]);
     printLine(formatTable(["ID", "JOB", "STATUS", "STATE", "CREATED", "CREATED BY"], rows));
+    // Why waiting runs wait (a gate, or a version of their job no worker has), under the table.
+    for (const run of page.runs)
+      if (run.waitingReason) printLine(`${run.id} ${run.status}: ${run.waitingReason}`);
     if (page.nextCursor)
       printLine(`(showing the newest ${page.runs.length}; use --limit for more)`);
     return 0;

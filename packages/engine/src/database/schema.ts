@@ -60,6 +60,8 @@ export interface RunsTable {
   step_visits: ColumnType<Record<string, number>, string | undefined, string>;
   activations: Generated<number>;
   queue_job_id: string | null;
+  /** The version of its job it waits for a worker to have: no worker here can resume it. */
+  awaits_version: ColumnType<string | null, string | null | undefined, string | null>;
   /** The task queue its activations wait on (its job's `queue` when it started; `default`). */
   task_queue: ColumnType<string, string | undefined, string>;
   lease: string | null;

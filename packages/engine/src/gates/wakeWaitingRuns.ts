@@ -17,6 +17,8 @@ export async function wakeWaitingRuns(db: Kysely<Database>, boss: PgBoss): Promi
       .select(["id", "job_id", "task_queue", "priority"])
       .where("status", "in", waitingStatuses)
       .where(sql<boolean>`waiting_reason is not null`)
+      // Not at a gate: waiting for a worker with its job's version (re-offered on their own).
+      .where("awaits_version", "is", null)
       .orderBy("priority", "desc")
       .orderBy("created_at")
       .limit(1000)

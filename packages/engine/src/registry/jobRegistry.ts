@@ -96,6 +96,7 @@ export function createJobRegistry(sources: readonly JobSource[]): JobRegistry {
         `Job "${definition.id}" in ${where} names the queue "${definition.queue}": use lower-case letters, digits and "-", e.g. "imports".`,
       );
     }
+    checkUpgrades(definition, where);
     seen.set(definition.id, source);
     jobs.push(registerJob(definition, file));
   }
@@ -117,4 +118,26 @@ function registerJob(definition: AnyJobDefinition, file: string | null): Registe
       return graph;
     },
   };
+}
+
+/**
+ * A job's declared upgrades name an old version by its start (4 to 16 hex
+ * characters) and map states onto states its machine has.
+ */
+function checkUpgrades(definition: AnyJobDefinition, where: string): void {
+  for (const upgrade of definition.upgrades ?? []) {
+    if (!/^[0-9a-f]{4,16}$/.test(upgrade.from))
+      throw new InvalidJobDefinitionError(
+        `Job "${definition.id}" in ${where}: upgrades.from "${upgrade.from}" is not a version: give its first 4 or more characters, as a run waiting for it shows them (e.g. "a1b2").`,
+      );
+    for (const [from, to] of Object.entries(upgrade.states)) {
+      let node: { readonly states: Readonly<Record<string, unknown>> } | undefined =
+        definition.machine.root;
+      for (const segment of to.split(".")) node = node?.states[segment] as typeof node;
+      if (!node)
+        throw new InvalidJobDefinitionError(
+          `Job "${definition.id}" in ${where}: the upgrade from "${upgrade.from}" maps "${from}" to "${to}", which is not a state of its machine.`,
+        );
+    }
+  }
 }

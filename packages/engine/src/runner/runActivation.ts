@@ -14,12 +14,18 @@ import type { FetchedClaim } from "./fetchActivations.ts";
 import { populateActivation } from "./populateActivation.ts";
 import { ProgressThrottle } from "./progressThrottle.ts";
 import { reportedStatus } from "./reportedStatus.ts";
-import { declaredEndOf, machineChangedMessage, nameOf, timeoutMessage } from "./runEndDetails.ts";
+import { declaredEndOf, nameOf, timeoutMessage } from "./runEndDetails.ts";
 import { outputFilesToFinalize } from "./runFinalization.ts";
 import { bindRunSuspension } from "./runSuspension.ts";
 import { commitFinalizedEnd } from "./sql/commitFinalizedEnd.ts";
 import { type HandOverInput, type HandOverWake, handOverRun } from "./sql/handOverRun.ts";
+import { leaveRunAwaitingVersion } from "./sql/leaveRunAwaitingVersion.ts";
 import { StepsInFlight } from "./stepsInFlight.ts";
+import { checkUpgrade } from "./versionUpgrade.ts";
+
+/** A run waiting for a version of its job is offered to a worker again this often. */
+const versionRecheckMs = 15_000;
+
 import { inFlightInvokeIds, isActiveSnapshot, StepVisits } from "./stepVisits.ts";
 
 /**
@@ -84,7 +90,7 @@ export class RunActivation {
 
   /** Runs until the run ends or leaves this worker. Never throws for a run's own failure. */
   async execute(): Promise<ActivationOutcome> {
-    const row = this.#fetchedClaim
+    let row = this.#fetchedClaim
       ? this.#fetchedClaim.row
       : await claimActivation(this.#ctx, this.#job, {
           runId: this.runId,
@@ -99,10 +105,23 @@ export class RunActivation {
     // neither a changed job version nor the timeout stands in the way of finishing.
     if (row.status === "finalizing") return this.#resumeFinalizing(row);
     if (row.machine_version !== this.#job.version) {
-      return this.#end("failed", {
-        message: machineChangedMessage(this.#job, row.machine_version),
-        state: row.state_value,
+      const upgrade = checkUpgrade(this.#job, row.machine_version, row.snapshot);
+      if (!upgrade.fits) return this.#awaitVersion(row, upgrade.reason);
+      this.#update({ machine_version: this.#job.version });
+      this.#append({
+        type: "upgraded",
+        data: {
+          from: row.machine_version,
+          to: this.#job.version,
+          ...(upgrade.mappedStates ? { states: upgrade.mappedStates } : {}),
+        },
       });
+      row = {
+        ...row,
+        machine_version: this.#job.version,
+        snapshot: upgrade.snapshot as RunRow["snapshot"],
+      };
+      this.#row = row;
     }
     if (row.deadline_at && row.deadline_at.getTime() <= Date.now()) {
       return this.#end("failed", {
@@ -405,6 +424,23 @@ export class RunActivation {
       workflowId: this.#row?.workflow_id ?? null,
     });
     return status as ActivationOutcome;
+  }
+
+  /**
+   * The run started on a version of its job this worker cannot resume it on: it
+   * waits `queued` — never failed for it — for a worker that has that version
+   * (a rolling deploy's old ones), or for an admin to restart or abort it.
+   */
+  async #awaitVersion(row: RunRow, why: string): Promise<ActivationOutcome> {
+    const reason = `Waiting for a worker that has version ${row.machine_version.slice(0, 4)} of ${this.#job.definition.title}; this version cannot resume it: ${why}`;
+    await this.#ctx.writer.flush();
+    const left = await leaveRunAwaitingVersion(this.#ctx.db, this.#ctx.boss, {
+      run: row,
+      lease: this.#lease,
+      reason,
+      recheckAfterMs: versionRecheckMs,
+    });
+    return left ? "waiting" : "lease-lost";
   }
 
   /** Hands the run to its next activation (see `handOverRun`) once its queued checkpoints are committed. */

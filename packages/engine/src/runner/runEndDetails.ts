@@ -1,6 +1,5 @@
-/** How an activation words a run's end: the end a workflow's machine declared, an error's name, the changed-machine and timeout messages. */
-import type { RunRow, RunStatus } from "../database/schema.ts";
-import type { RegisteredJob } from "../registry/jobRegistry.ts";
+/** How an activation words a run's end: the end a workflow's machine declared, an error's name, the timeout message. */
+import type { RunStatus } from "../database/schema.ts";
 
 /** How a workflow's finished machine says it ended (failed at a node, or with errors); null: completed. */
 export function declaredEndOf(
@@ -14,17 +13,6 @@ export function declaredEndOf(
 /** The error's class name for the run's error, unless it is a plain `Error`. */
 export function nameOf(error: unknown): { name?: string } {
   return error instanceof Error && error.name !== "Error" ? { name: error.name } : {};
-}
-
-/** The error message of a run whose job's machine changed since the run started. */
-export function machineChangedMessage(
-  job: RegisteredJob,
-  runVersion: RunRow["machine_version"],
-): string {
-  return (
-    `Job "${job.id}" changed since this run started (machine version ${runVersion}, ` +
-    `now ${job.version}); the run cannot resume on a different machine. Start a new run.`
-  );
 }
 
 /** The error message of a run that outlived its job's timeout. */

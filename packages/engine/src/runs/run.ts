@@ -26,7 +26,10 @@ export interface Run {
   readonly activations: number;
   /** Set while the run is parked in a durable sleep. */
   readonly wakeAt: Date | null;
+  /** The version of its job it runs on (the one it started on, or the one it was upgraded to). */
   readonly machineVersion: string;
+  /** A `queued` run waiting for a worker that has this version of its job (see docs/durability.md, "Versions"). */
+  readonly awaitsVersion: string | null;
   /** The set the run works on, and the kind of records in it. */
   readonly setId: string | null;
   readonly target: TargetKind | null;
@@ -103,6 +106,7 @@ export function toRun(row: RunRowWithRestore): Run {
     activations: row.activations,
     wakeAt: row.wake_at,
     machineVersion: row.machine_version,
+    awaitsVersion: row.awaits_version,
     setId: row.set_id,
     target: row.target,
     population: row.population,

@@ -49,6 +49,14 @@ export interface RunEventDataByType {
     readonly error: RunError | null;
     readonly state: unknown;
   };
+  /** The run went on with the job's current version (`to`) after starting on `from`; `states`: the job's declared mapping, when one was applied. */
+  readonly upgraded: {
+    readonly from: string;
+    readonly to: string;
+    readonly states?: Readonly<Record<string, string>>;
+  };
+  /** Someone started the run again from the beginning on the job's current version. */
+  readonly restarted: { readonly by: string; readonly from: string; readonly to: string };
   /** Someone asked for the run to be aborted. */
   readonly "abort-requested": { readonly by: string };
 }

@@ -41,11 +41,16 @@ import {
   type RunPage,
 } from "./queries.ts";
 import { type RunHistoryRow, readRunHistory } from "./readRunHistory.ts";
+import {
+  type RestartOnCurrentVersionInput,
+  restartOnCurrentVersion,
+} from "./restartOnCurrentVersion.ts";
 import { retryRun } from "./retryRun.ts";
 import type { Run } from "./run.ts";
 import type { RunActivity } from "./runActivity.ts";
 import type { RunFilters } from "./runFilters.ts";
 import { type StartRunInput, startRun } from "./startRun.ts";
+import { type VersionInFlight, versionsInFlight } from "./versionsInFlight.ts";
 
 /** Runs as the engine offers them (engine.runs): start, watch, abort, retry, restore, read. */
 export interface RunService {
@@ -76,6 +81,10 @@ export interface RunService {
   storeUpload(input: StoreUploadInput): Promise<Upload>;
   /** A page of a run's console: its history without progress ticks, optionally searched. */
   listLogs(input: ListRunLogsInput): Promise<RunLogPage>;
+  /** Starts runs waiting for a version of their job again on its current one; see {@link restartOnCurrentVersion}. */
+  restartOnCurrentVersion(input: RestartOnCurrentVersionInput): Promise<string[]>;
+  /** The versions of a job its unfinished runs are on. */
+  versionsInFlight(jobId: string): Promise<VersionInFlight[]>;
   /** Resumes a failed run from the checkpoint it failed at; see {@link retryRun}. */
   retry(runId: string, requestedBy: string): Promise<Run>;
   /** Deletes ended runs and all they recorded; returns how many. */
@@ -133,6 +142,8 @@ export function createRunService(deps: RunServiceDependencies): RunService {
       await getRun(db, input.runId); // unknown run → NotFoundError, not an empty page
       return listRunLogs(db, input);
     },
+    restartOnCurrentVersion: (input) => restartOnCurrentVersion(db, boss, registry, input),
+    versionsInFlight: (jobId) => versionsInFlight(db, jobId),
     retry: (runId, requestedBy) =>
       retryRun(db, boss, registry, runId, requestedBy, (trx, row, by) =>
         retryWorkflowRun(trx, boss, registry, row, by),

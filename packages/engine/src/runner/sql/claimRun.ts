@@ -29,6 +29,7 @@ export async function claimRun(
       started_at: sql`coalesce(started_at, clock_timestamp())`,
       wake_at: null,
       waiting_reason: null,
+      awaits_version: null,
       deadline_at:
         timeoutMs === null
           ? sql`deadline_at`
@@ -73,6 +74,7 @@ export async function claimRuns(
       started_at = coalesce(r.started_at, clock_timestamp()),
       wake_at = null,
       waiting_reason = null,
+      awaits_version = null,
       deadline_at = case when c.timeout_ms is null then r.deadline_at
         else coalesce(r.deadline_at, now() + c.timeout_ms * interval '1 millisecond') end
     from jsonb_to_recordset(${rows}::jsonb) as c(id uuid, queue_job_id uuid, lease uuid, timeout_ms bigint)
