@@ -6,6 +6,7 @@ import type { Database, RunsTable } from "../database/schema.ts";
 import { type PartJobData, sendPartJob } from "../records/recordParts.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
 import { enqueueActivation } from "../runner/sql/enqueueActivation.ts";
+import { checkUpgrade } from "../runner/versionUpgrade.ts";
 import { isUuid } from "../validation/isUuid.ts";
 import {
   isNonRetriable,
@@ -87,7 +88,10 @@ export function resumeProblem(row: RetriedRunRow, job: RegisteredJob): string | 
     return `This run failed with an error that retrying cannot fix: ${withoutFullStop(error?.message ?? "no message")}. Fix what it reports, then start a new run.`;
   }
   if (row.machine_version !== job.version) {
-    return `Job "${job.id}" changed since run ${row.id} started (machine version ${row.machine_version}, now ${job.version}); it cannot resume on a different machine. Start a new run.`;
+    // Its activation upgrades it when its checkpoint fits the current version (docs/durability.md §15).
+    const upgrade = checkUpgrade(job, row.machine_version, row.snapshot);
+    if (!upgrade.fits)
+      return `Job "${job.id}" changed since run ${row.id} started (version ${row.machine_version.slice(0, 4)}, now ${job.version.slice(0, 4)}) and its checkpoint does not fit the current version: ${upgrade.reason}. Start a new run.`;
   }
   const checkpoint = (row.snapshot as { status?: string } | null)?.status;
   if (checkpoint !== undefined && checkpoint !== "active") {
