@@ -1,6 +1,9 @@
 "use client";
 
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useState } from "react";
+import { toApiError } from "../../_lib/apiError.ts";
 import { shortVersion } from "../../_lib/describeEvent.ts";
 import { useTRPC } from "../../_lib/trpcClient.ts";
 import { useLoadedQuery } from "../../_lib/useLoadedQuery.ts";
@@ -8,11 +11,34 @@ import { ErrorNotice } from "../ErrorNotice.tsx";
 import { LoadingRows } from "../LoadingRows.tsx";
 
 /** The versions of a job its unfinished runs are on: which run the current one, which wait for an older one. */
-export function JobVersions({ jobId }: { readonly jobId: string }) {
+export function JobVersions({
+  jobId,
+  isAdmin,
+}: {
+  readonly jobId: string;
+  readonly isAdmin: boolean;
+}) {
   const trpc = useTRPC();
-  const { data, error, loading } = useLoadedQuery(
-    trpc.jobs.versions.queryOptions({ id: jobId }, { refetchInterval: 5_000 }),
+  const versions = trpc.jobs.versions.queryOptions({ id: jobId }, { refetchInterval: 5_000 });
+  const { data, error, loading } = useLoadedQuery(versions);
+  const queryClient = useQueryClient();
+  const restart = useMutation(
+    trpc.runs.restartOnCurrentVersion.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: versions.queryKey }),
+    }),
   );
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const awaiting = data?.inFlight.reduce((sum, version) => sum + version.awaiting, 0) ?? 0;
+  const restartAll = async () => {
+    try {
+      const { restarted } = await restart.mutateAsync({ jobId });
+      setOutcome(
+        `Started ${restarted.length} run${restarted.length === 1 ? "" : "s"} again on the current version.`,
+      );
+    } catch (cause) {
+      setOutcome(toApiError(cause).message);
+    }
+  };
   return (
     <section className="panel" aria-labelledby="job-versions-title">
       <h2 id="job-versions-title" className="panel__title">
@@ -46,6 +72,22 @@ export function JobVersions({ jobId }: { readonly jobId: string }) {
               ))}
             </ul>
           )}
+          {isAdmin && awaiting > 0 ? (
+            <button
+              type="button"
+              className="button"
+              disabled={restart.isPending}
+              onClick={restartAll}
+            >
+              Start the {awaiting} waiting run{awaiting === 1 ? "" : "s"} again on the current
+              version
+            </button>
+          ) : null}
+          {outcome ? (
+            <p className="small" role="status">
+              {outcome}
+            </p>
+          ) : null}
         </>
       ) : null}
     </section>

@@ -118,7 +118,7 @@ export function JobView({ jobId }: { readonly jobId: string }) {
             <JobPolicy policy={job.policy} />
           </section>
           <JobSchedules jobId={job.id} canEdit={user.role === "admin"} />
-          <JobVersions jobId={job.id} />
+          <JobVersions jobId={job.id} isAdmin={user.role === "admin"} />
         </div>
       </div>
     </>
