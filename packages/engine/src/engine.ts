@@ -20,8 +20,13 @@ import { moveLegacyRunQueues } from "./queues/legacyRunQueues.ts";
 import { defaultTaskQueue, runsQueueName } from "./queues/taskQueues.ts";
 import { partsQueue } from "./records/recordParts.ts";
 import { restoreJob, restoreJobId } from "./records/restoreJob.ts";
-import { createJobRegistry, type JobRegistry } from "./registry/jobRegistry.ts";
-import { loadJobSources } from "./registry/loadJobs.ts";
+import {
+  createJobRegistry,
+  type JobRegistry,
+  type JobSource,
+  type RegisteredJob,
+} from "./registry/jobRegistry.ts";
+import { type LoadJobsOptions, loadJobSources } from "./registry/loadJobs.ts";
 import type { RunEndFacts } from "./runner/activationContext.ts";
 import { withRunEndSweep } from "./runner/runEndSweep.ts";
 import { startWorker, type WorkerHandle, type WorkerOptions } from "./runner/worker.ts";
@@ -89,11 +94,33 @@ export interface Engine {
   readonly catalog: CatalogService;
   /** Starts executing runs in this process. */
   startWorker(options?: WorkerOptions): Promise<WorkerHandle>;
+  /**
+   * Swaps the job types while workers run (`docket dev`): new runs use the new
+   * set at once; built-in jobs stay. All or nothing: the set is checked as at
+   * start-up, and a bad one (or a file that fails to load) changes nothing and
+   * throws. Takes the job sources, or a jobs directory to load them from.
+   */
+  reloadJobs(jobs: readonly JobSource[] | JobsDirectory): Promise<ReloadedJobs>;
   /** Engine internals for tests and tools in this repository. */
   readonly internals: { readonly db: Kysely<Database>; readonly boss: PgBoss };
   /** Stops workers started by this engine, then closes connections. */
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Where {@link Engine.reloadJobs} loads job files from; `cacheBust` re-imports files Node has cached. */
+export interface JobsDirectory extends LoadJobsOptions {
+  readonly dir: string;
+}
+
+export interface ReloadedJobs {
+  /** Every job type now registered, built-in ones included. */
+  readonly jobs: readonly RegisteredJob[];
+  /**
+   * Task queues of the new set that this engine's workers were not started with:
+   * their runs are queued but wait until a worker taking that queue starts.
+   */
+  readonly newTaskQueues: readonly string[];
 }
 
 /** pg-boss settings the runner relies on (see docs/durability.md). */
@@ -281,6 +308,21 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       ]);
       workers.add(sweeping);
       return sweeping;
+    },
+    reloadJobs: async (jobs) => {
+      const sources = "dir" in jobs ? await loadJobSources(jobs.dir, jobs) : jobs;
+      const builtIn = registry.list().filter((job) => builtInJobIds.includes(job.id));
+      const next = createJobRegistry([
+        ...sources,
+        ...builtIn.map((job) => ({ definition: job.definition, file: job.file })),
+      ]).list();
+      const newTaskQueues = [...new Set(next.map((job) => job.taskQueue))]
+        .filter((queue) => !taskQueues.includes(queue))
+        .sort();
+      // Runs of a job on a new queue can be started (and wait) before a worker takes it.
+      await ensureTaskQueues(newTaskQueues);
+      registry.replaceAll(next);
+      return { jobs: registry.list(), newTaskQueues };
     },
     internals: { db, boss },
     stop,

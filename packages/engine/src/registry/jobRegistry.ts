@@ -30,7 +30,7 @@ export interface RegisteredJob {
 const jobIdPattern = /^[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*$/;
 
 export class JobRegistry {
-  readonly #jobs: ReadonlyMap<string, RegisteredJob>;
+  readonly #jobs: Map<string, RegisteredJob>;
 
   constructor(jobs: Iterable<RegisteredJob>) {
     this.#jobs = new Map([...jobs].map((job) => [job.id, job]));
@@ -55,6 +55,17 @@ export class JobRegistry {
       );
     }
     return job;
+  }
+
+  /**
+   * Swaps every job type for `jobs` in place, so each service reading through
+   * this registry sees the new set at once (`engine.reloadJobs`). Checks
+   * nothing: build the set with {@link createJobRegistry} first.
+   */
+  replaceAll(jobs: Iterable<RegisteredJob>): void {
+    const next = [...jobs];
+    this.#jobs.clear();
+    for (const job of next) this.#jobs.set(job.id, job);
   }
 }
 

@@ -13,8 +13,19 @@ export async function loadJobRegistry(dir: string): Promise<JobRegistry> {
   return createJobRegistry(await loadJobSources(dir));
 }
 
+export interface LoadJobsOptions {
+  /**
+   * Imports each file as `<file>?v=<cacheBust>`: Node caches a module by its URL,
+   * so a new value re-reads files that changed since an earlier load (`docket dev`).
+   */
+  readonly cacheBust?: string;
+}
+
 /** The job definitions exported by the files of `dir`. */
-export async function loadJobSources(dir: string): Promise<JobSource[]> {
+export async function loadJobSources(
+  dir: string,
+  options: LoadJobsOptions = {},
+): Promise<JobSource[]> {
   const absolute = path.resolve(dir);
   let entries: string[];
   try {
@@ -31,9 +42,11 @@ export async function loadJobSources(dir: string): Promise<JobSource[]> {
   const sources: JobSource[] = [];
   for (const file of files) {
     const full = path.join(absolute, file);
+    const url = pathToFileURL(full);
+    if (options.cacheBust !== undefined) url.searchParams.set("v", options.cacheBust);
     let module: { default?: unknown };
     try {
-      module = (await import(pathToFileURL(full).href)) as { default?: unknown };
+      module = (await import(url.href)) as { default?: unknown };
     } catch (error) {
       throw new InvalidJobDefinitionError(`Cannot load job file ${full}: ${String(error)}`, {
         cause: error,
