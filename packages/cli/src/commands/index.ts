@@ -1,5 +1,6 @@
 import type { Command } from "../command.ts";
 import { abortCommand } from "./abort.ts";
+import { devCommand } from "./dev.ts";
 import { jobsCommand } from "./jobs.ts";
 import { migrateCommand } from "./migrate.ts";
 import { restartCommand } from "./restart.ts";
@@ -42,6 +43,7 @@ import {
  */
 export const commands: readonly Command[] = [
   startCommand,
+  devCommand,
   workerCommand,
   migrateCommand,
   seedCommand,

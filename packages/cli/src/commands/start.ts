@@ -1,8 +1,8 @@
 import type { ServerResponse } from "node:http";
 import { createApiRequestHandler, localCaller } from "@docket/api";
-import { connectDatabase } from "@docket/engine";
+import { connectDatabase, type Engine } from "@docket/engine";
 import { ConflictError } from "@docket/sdk";
-import { databaseOptions, defineCommand } from "../command.ts";
+import { type CommandInput, databaseOptions, defineCommand, type OptionSpecs } from "../command.ts";
 import { readConfig } from "../config.ts";
 import { selectDatabase } from "../database.ts";
 import { isCatalogEmpty, resolveDemoRecords, seedDemo } from "../demoCatalog.ts";
@@ -17,29 +17,38 @@ import { type DocketServer, listen } from "../web/httpServer.ts";
 import { sendPlaceholderPage } from "../web/placeholderPage.ts";
 import { concurrencyOption, resolveConcurrency } from "./worker.ts";
 
+/** The options of `docket start`, which `docket dev` takes too. */
+export const startOptions = {
+  port: { type: "string", valueName: "PORT", description: "HTTP port. Default PORT, else 3000." },
+  host: {
+    type: "string",
+    valueName: "HOST",
+    description:
+      "Interface to listen on. Default DOCKET_HOST, else 127.0.0.1 (this machine only); 0.0.0.0 for all. Passwords, session cookies and API tokens cross plain HTTP: serve a network only behind a TLS proxy (DOCKET_TRUST_PROXY=1).",
+  },
+  "no-web": {
+    type: "boolean",
+    description: "Serve only the API (/api/trpc), without the Next.js designer.",
+  },
+  "no-seed": {
+    type: "boolean",
+    description:
+      "Leave an empty catalog empty. Default: seed the demo catalog (DOCKET_DEMO_RECORDS items, else 20,000), example sets and inactive example schedules into it.",
+  },
+  ...concurrencyOption,
+  ...databaseOptions,
+} as const satisfies OptionSpecs;
+
+/**
+ * Something `docket dev` runs beside Docket: started once the engine and its
+ * worker are, before the server says it is ready; its `stop` runs before theirs.
+ */
+export type ServeExtension = (engine: Engine) => Promise<{ stop(): Promise<void> }>;
+
 export const startCommand = defineCommand({
   name: "start",
   summary: "Run Docket on this machine: database, migrations, a worker, the API and the designer.",
-  options: {
-    port: { type: "string", valueName: "PORT", description: "HTTP port. Default PORT, else 3000." },
-    host: {
-      type: "string",
-      valueName: "HOST",
-      description:
-        "Interface to listen on. Default DOCKET_HOST, else 127.0.0.1 (this machine only); 0.0.0.0 for all. Passwords, session cookies and API tokens cross plain HTTP: serve a network only behind a TLS proxy (DOCKET_TRUST_PROXY=1).",
-    },
-    "no-web": {
-      type: "boolean",
-      description: "Serve only the API (/api/trpc), without the Next.js designer.",
-    },
-    "no-seed": {
-      type: "boolean",
-      description:
-        "Leave an empty catalog empty. Default: seed the demo catalog (DOCKET_DEMO_RECORDS items, else 20,000), example sets and inactive example schedules into it.",
-    },
-    ...concurrencyOption,
-    ...databaseOptions,
-  },
+  options: startOptions,
   details: [
     'Without DATABASE_URL it starts (or reuses) an embedded PostgreSQL whose data lives in .docket/ (DOCKET_DATA_DIR), on the port it used last (remembered in .docket/postgres.port), else 54329, else, when another program holds that, a free one; its "Database:" line names the port.',
     `The API answers as soon as the server listens. The designer is built meanwhile in the background (next build) on first start and whenever its sources (app/, packages/sdk) changed: ${designerBuildEstimate}; its page shows the build's progress until then.`,
@@ -52,91 +61,99 @@ export const startCommand = defineCommand({
     "docket start --port 8080 --concurrency 4",
     "DATABASE_URL=postgres://… docket start --no-web",
   ],
-  async run({ values, json }) {
-    const port = parseIntegerOption("--port", values.port ?? process.env.PORT ?? "3000", 0, 65535);
-    const host = values.host ?? process.env.DOCKET_HOST ?? "127.0.0.1";
-    const concurrency = resolveConcurrency(values.concurrency);
-    const demoRecords = values["no-seed"] ? 0 : resolveDemoRecords();
-    const shutdown = shutdownRequested();
-    // Undone in reverse order on the way out, whether start-up finished or not.
-    const cleanups: { name: string; run: () => Promise<void> }[] = [];
+  run: (input) => serve(input),
+});
+
+/** `docket start`, and with `extension` `docket dev`: runs until SIGINT/SIGTERM, then stops gracefully. */
+export async function serve(
+  { values, json }: CommandInput<typeof startOptions>,
+  extension?: ServeExtension,
+): Promise<number> {
+  const port = parseIntegerOption("--port", values.port ?? process.env.PORT ?? "3000", 0, 65535);
+  const host = values.host ?? process.env.DOCKET_HOST ?? "127.0.0.1";
+  const concurrency = resolveConcurrency(values.concurrency);
+  const demoRecords = values["no-seed"] ? 0 : resolveDemoRecords();
+  const shutdown = shutdownRequested();
+  // Undone in reverse order on the way out, whether start-up finished or not.
+  const cleanups: { name: string; run: () => Promise<void> }[] = [];
+  try {
+    const database = await selectDatabase(values["database-url"]);
+    cleanups.push({ name: "database", run: () => database.stop() });
+    const applied = await migrate(database.connectionString);
+    if (applied.length) printNote(`Migrated the database: ${applied.join(", ")}`);
+
+    const session = await openEngine({ databaseUrl: undefined, database });
+    cleanups.push({ name: "engine", run: () => session.engine.stop() });
+    const worker = await session.engine.startWorker({ concurrency });
+    cleanups.push({ name: "worker", run: () => worker.stop() });
+
+    // Before listening: whoever reaches the sign-in page can use the printed credentials.
+    const demoUsers = await session.engine.users.ensureDemoUsers();
+    const designer = values["no-web"]
+      ? null
+      : startDesigner({ repoRoot, hostname: host, port, log: printNote });
+    if (designer) cleanups.push({ name: "designer", run: () => designer.stop() });
+    let server: DocketServer;
     try {
-      const database = await selectDatabase(values["database-url"]);
-      cleanups.push({ name: "database", run: () => database.stop() });
-      const applied = await migrate(database.connectionString);
-      if (applied.length) printNote(`Migrated the database: ${applied.join(", ")}`);
-
-      const session = await openEngine({ databaseUrl: undefined, database });
-      cleanups.push({ name: "engine", run: () => session.engine.stop() });
-      const worker = await session.engine.startWorker({ concurrency });
-      cleanups.push({ name: "worker", run: () => worker.stop() });
-
-      // Before listening: whoever reaches the sign-in page can use the printed credentials.
-      const demoUsers = await session.engine.users.ensureDemoUsers();
-      const designer = values["no-web"]
-        ? null
-        : startDesigner({ repoRoot, hostname: host, port, log: printNote });
-      if (designer) cleanups.push({ name: "designer", run: () => designer.stop() });
-      let server: DocketServer;
-      try {
-        server = await listen({
-          port,
-          host,
-          api: createApiRequestHandler(session.engine, readConfig().api),
-          web: designer ? designer.handle : (_req, res) => sendDesignerOff(res),
-        });
-      } catch (error) {
-        await designer?.stop();
-        throw error;
-      }
-      cleanups.push({ name: "HTTP server", run: () => server.close() });
-      // After listening: the API answers at once however large DOCKET_DEMO_RECORDS is (20,000 items take about 1 s).
-      if (demoRecords > 0) {
-        const seeding = seedEmptyCatalog(database.connectionString, demoRecords, json, () =>
-          session.engine.schedules.seedExamples(localCaller.name).then((created) => created.length),
-        );
-        cleanups.push({ name: "demo catalog seed", run: () => seeding });
-      }
-
-      const url = `http://${displayHost(host)}:${port}`;
-      if (demoUsers.length && json) {
-        printJsonLine({ event: "users-created", users: demoUsers });
-      } else if (demoUsers.length) {
-        printLine(
-          [
-            "Created demo users. Their passwords are shown only now: sign in at the address below and change them (or `docket users reset-password <name>`).",
-            ...demoUsers.map(
-              (user) => `  ${user.name.padEnd(8)} ${user.password}   (${user.role})`,
-            ),
-          ].join("\n"),
-        );
-      }
-      if (json)
-        printJsonLine({
-          event: "ready",
-          url,
-          api: `${url}/api/trpc`,
-          workerId: worker.id,
-          concurrency,
-        });
-      else
-        printLine(
-          `Docket is running at ${url} (API at ${url}/api/trpc; worker ${worker.id}, concurrency ${concurrency})`,
-        );
-
-      const signal = await shutdown;
-      printNote(
-        `${signal}: stopping Docket; in-flight steps may finish, then their runs are handed over…`,
-      );
-      await runCleanups(cleanups);
-      printNote("Docket stopped.");
-      return 0;
+      server = await listen({
+        port,
+        host,
+        api: createApiRequestHandler(session.engine, readConfig().api),
+        web: designer ? designer.handle : (_req, res) => sendDesignerOff(res),
+      });
     } catch (error) {
-      await runCleanups(cleanups);
+      await designer?.stop();
       throw error;
     }
-  },
-});
+    cleanups.push({ name: "HTTP server", run: () => server.close() });
+    // After listening: the API answers at once however large DOCKET_DEMO_RECORDS is (20,000 items take about 1 s).
+    if (demoRecords > 0) {
+      const seeding = seedEmptyCatalog(database.connectionString, demoRecords, json, () =>
+        session.engine.schedules.seedExamples(localCaller.name).then((created) => created.length),
+      );
+      cleanups.push({ name: "demo catalog seed", run: () => seeding });
+    }
+    if (extension) {
+      const extended = await extension(session.engine);
+      cleanups.push({ name: "job watcher", run: () => extended.stop() });
+    }
+
+    const url = `http://${displayHost(host)}:${port}`;
+    if (demoUsers.length && json) {
+      printJsonLine({ event: "users-created", users: demoUsers });
+    } else if (demoUsers.length) {
+      printLine(
+        [
+          "Created demo users. Their passwords are shown only now: sign in at the address below and change them (or `docket users reset-password <name>`).",
+          ...demoUsers.map((user) => `  ${user.name.padEnd(8)} ${user.password}   (${user.role})`),
+        ].join("\n"),
+      );
+    }
+    if (json)
+      printJsonLine({
+        event: "ready",
+        url,
+        api: `${url}/api/trpc`,
+        workerId: worker.id,
+        concurrency,
+      });
+    else
+      printLine(
+        `Docket is running at ${url} (API at ${url}/api/trpc; worker ${worker.id}, concurrency ${concurrency})`,
+      );
+
+    const signal = await shutdown;
+    printNote(
+      `${signal}: stopping Docket; in-flight steps may finish, then their runs are handed over…`,
+    );
+    await runCleanups(cleanups);
+    printNote("Docket stopped.");
+    return 0;
+  } catch (error) {
+    await runCleanups(cleanups);
+    throw error;
+  }
+}
 
 /**
  * Seeds the demo catalog and example sets when the catalog has no records, so
