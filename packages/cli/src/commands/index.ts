@@ -2,6 +2,7 @@ import type { Command } from "../command.ts";
 import { abortCommand } from "./abort.ts";
 import { devCommand } from "./dev.ts";
 import { jobsCommand } from "./jobs.ts";
+import { jobsNewCommand } from "./jobsNew.ts";
 import { migrateCommand } from "./migrate.ts";
 import { restartCommand } from "./restart.ts";
 import { restoreCommand } from "./restore.ts";
@@ -48,6 +49,7 @@ export const commands: readonly Command[] = [
   migrateCommand,
   seedCommand,
   jobsCommand,
+  jobsNewCommand,
   runCommand,
   runsCommand,
   runStatusCommand,
