@@ -39,6 +39,8 @@ import { withScheduler } from "./schedules/scheduler.ts";
 import { createScheduleService, type ScheduleService } from "./schedules/scheduleService.ts";
 import { createSetService, type SetService } from "./sets/setService.ts";
 import { createUserService, type UserService } from "./users/userService.ts";
+import { withWorkerRegistration } from "./workers/workerRegistration.ts";
+import { createWorkerService, type WorkerService } from "./workers/workerService.ts";
 import { createWorkflowService, type WorkflowService } from "./workflows/workflowService.ts";
 
 export interface EngineOptions {
@@ -92,6 +94,8 @@ export interface Engine {
   readonly users: UserService;
   /** The demo library catalog (catalog/). */
   readonly catalog: CatalogService;
+  /** Worker processes (workers/): alive, lost (silent for 30 s) or stopped, with their slots. */
+  readonly workers: WorkerService;
   /** Starts executing runs in this process. */
   startWorker(options?: WorkerOptions): Promise<WorkerHandle>;
   /**
@@ -267,6 +271,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     notifications: createNotificationService(db, registry),
     users: createUserService(db),
     catalog: createCatalogService(db),
+    workers: createWorkerService(db),
     startWorker: async (workerOptions) => {
       const worker = await startWorker(
         {
@@ -306,8 +311,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         // Queue jobs a Docket before task queues put back on its old queues (a retry after a crash).
         async () => (await moveLegacyRunQueues(db, boss)).moved,
       ]);
-      workers.add(sweeping);
-      return sweeping;
+      // … and keeps its row in `workers` (engine.workers) up to date: heartbeats, slots, stop.
+      const registered = await withWorkerRegistration(sweeping, { db, registry });
+      workers.add(registered);
+      return registered;
     },
     reloadJobs: async (jobs) => {
       const sources = "dir" in jobs ? await loadJobSources(jobs.dir, jobs) : jobs;

@@ -66,6 +66,7 @@ export {
 export { generatePassword, maxPasswordLength } from "./users/password.ts";
 export { passwordSchema, roleSchema, userNameSchema } from "./users/userInput.ts";
 export type { UserService } from "./users/userService.ts";
+export type { WorkerService } from "./workers/workerService.ts";
 export type { WorkflowDefinitionInput } from "./workflows/workflowDefinition.ts";
 export type { WorkflowService } from "./workflows/workflowService.ts";
 

@@ -323,6 +323,23 @@ export interface RunEventWaitsTable {
   since: Timestamp;
 }
 
+/** A worker process as it reports itself: registered, heartbeating every 5 s, stopped. */
+export interface WorkersTable {
+  /** The worker's id (`WorkerHandle.id`), as runs' `worker_id` names it. */
+  id: string;
+  host: string;
+  pid: number;
+  started_at: ColumnType<Date, Date | string | undefined, never>;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** Null while it runs (alive, or lost once its heartbeat is 30 s old). */
+  stopped_at: Timestamp | null;
+  task_queues: ColumnType<string[], string[], string[]>;
+  slots_total: number;
+  slots_in_use: ColumnType<number, number | undefined, number>;
+  /** The version of each job type it runs: `{ [jobId]: version }`. */
+  job_versions: JsonOf<Record<string, string>>;
+}
+
 export interface Database extends UsersDatabase {
   runs: RunsTable;
   run_events: RunEventsTable;
@@ -346,6 +363,7 @@ export interface Database extends UsersDatabase {
   workflows: WorkflowsTable;
   workflow_versions: WorkflowVersionsTable;
   run_event_waits: RunEventWaitsTable;
+  workers: WorkersTable;
 }
 
 export type RunRow = Selectable<RunsTable>;

@@ -24,6 +24,11 @@ export interface Run {
   readonly error: RunFailure | null;
   /** How many times a worker picked the run up (1 unless it was parked, released or recovered). */
   readonly activations: number;
+  /**
+   * The worker that last picked the run up (engine.workers): while the run
+   * executes and is not parked, the worker holding it. Null until one did.
+   */
+  readonly workerId: string | null;
   /** Set while the run is parked in a durable sleep. */
   readonly wakeAt: Date | null;
   /** The version of its job it runs on (the one it started on, or the one it was upgraded to). */
@@ -104,6 +109,7 @@ export function toRun(row: RunRowWithRestore): Run {
     progress: row.progress ?? null,
     error: toRunFailure(row.error ?? null),
     activations: row.activations,
+    workerId: row.worker_id,
     wakeAt: row.wake_at,
     machineVersion: row.machine_version,
     awaitsVersion: row.awaits_version,
