@@ -9,6 +9,7 @@ import { schedulesRouter } from "./routers/schedules.ts";
 import { setsRouter } from "./routers/sets.ts";
 import { tokensRouter } from "./routers/tokens.ts";
 import { usersRouter } from "./routers/users.ts";
+import { workersRouter } from "./routers/workers.ts";
 import { workflowsRouter } from "./routers/workflows.ts";
 import { createCallerFactory, publicProcedure, router } from "./trpc.ts";
 
@@ -27,6 +28,7 @@ export const appRouter = router({
   notifications: notificationsRouter,
   schedules: schedulesRouter,
   workflows: workflowsRouter,
+  workers: workersRouter,
 });
 
 export type AppRouter = typeof appRouter;
