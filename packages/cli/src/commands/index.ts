@@ -32,6 +32,7 @@ import {
   usersSetRoleCommand,
 } from "./users.ts";
 import { workerCommand } from "./worker.ts";
+import { workersCommand } from "./workers.ts";
 import {
   workflowsExportCommand,
   workflowsImportCommand,
@@ -46,6 +47,7 @@ export const commands: readonly Command[] = [
   startCommand,
   devCommand,
   workerCommand,
+  workersCommand,
   migrateCommand,
   seedCommand,
   jobsCommand,
