@@ -17,6 +17,7 @@ const nav: readonly NavItem[] = [
   { href: "/", label: "Dashboard", icon: "dashboard" },
   { href: "/run", label: "Run a job", icon: "run" },
   { href: "/monitor", label: "Monitor", icon: "monitor" },
+  { href: "/workers", label: "Workers", icon: "workers" },
   { href: "/jobs", label: "Jobs", icon: "jobs" },
   { href: "/schedules", label: "Schedules", icon: "schedules" },
   { href: "/workflows", label: "Workflows", icon: "workflows" },

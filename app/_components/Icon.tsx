@@ -3,6 +3,7 @@ const paths = {
   dashboard: "M4 13h6V4H4zm0 7h6v-4H4zm10 0h6v-9h-6zm0-16v4h6V4z",
   run: "M8 5v14l11-7z",
   monitor: "M3 12h4l3-8 4 16 3-8h4",
+  workers: "M4 4h16v6H4zM4 14h16v6H4zM8 7h.01M8 17h.01",
   jobs: "M4 7h16M4 12h16M4 17h10",
   schedules: "M12 7v5l3 2M21 12a9 9 0 1 1-18 0 9 9 0 0 1 18 0z",
   sets: "M12 3 3 8l9 5 9-5zM3 13l9 5 9-5M3 17.5l9 5 9-5",

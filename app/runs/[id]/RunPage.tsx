@@ -21,6 +21,7 @@ import { RunGraph } from "./RunGraph.tsx";
 import { RunProgress } from "./RunProgress.tsx";
 import { RunReport } from "./RunReport.tsx";
 import { RunTimeline } from "./RunTimeline.tsx";
+import { RunWorker } from "./RunWorker.tsx";
 
 /** One run, live: status, progress, machine graph, timeline, report, console and actions. */
 export function RunPage({ runId }: { readonly runId: string }) {
@@ -235,6 +236,7 @@ export function RunPage({ runId }: { readonly runId: string }) {
               <dd>{formatDateTime(run.endedAt)}</dd>
               <dt>Activations</dt>
               <dd>{run.activations}</dd>
+              <RunWorker run={run} />
               <dt>Job version</dt>
               <dd className="mono small" title={run.machineVersion}>
                 {shortVersion(run.machineVersion)}
