@@ -214,7 +214,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const titleOf = async (jobId: string, runId: string) =>
     registry.find(jobId)?.definition.title ?? (await workflows.internals.titleOfRun(runId));
   // Without gates no run ever waits at one: nothing to wake when a run ends.
-  const anyGates =
+  // Read at each end, as `docket dev` may reload the catalog with gates it did not have.
+  const anyGates = () =>
     maxRunningRuns !== null ||
     registry.list().some((job) => !isUngated(gatePolicyOf(registry, job), null));
   const runEnded = (runId: string, jobId: string, facts?: RunEndFacts) => {
@@ -238,7 +239,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         .finally(() => enqueuing.delete(enqueued));
       enqueuing.add(enqueued);
     }
-    if (anyGates) wakeWaiting();
+    if (anyGates()) wakeWaiting();
   };
   const activity = new RunActivity(pool);
   const workers = new Set<WorkerHandle>();

@@ -1,30 +1,25 @@
 import { randomUUID } from "node:crypto";
 import { messageOf } from "@docket/sdk";
-import { bindRunRuntime } from "@docket/sdk/runtime";
-import { type Actor, type AnyStateMachine, createActor, type InspectionEvent } from "xstate";
+import type { Actor, AnyStateMachine, InspectionEvent } from "xstate";
 import type { RunError, RunRow, RunStatus } from "../database/schema.ts";
 import type { RunReport } from "../records/report.ts";
 import type { RegisteredJob } from "../registry/jobRegistry.ts";
 import type { RunEventDataByType, RunEventEntry } from "../runs/runEventKinds.ts";
 import type { ActivationContext, ActivationOutcome, Settlement } from "./activationContext.ts";
-import { createActivationRuntime } from "./activationRuntime.ts";
 import type { QueueJobAttempt, RunPatch } from "./checkpointWriter.ts";
 import { claimActivation } from "./claimActivation.ts";
 import type { FetchedClaim } from "./fetchActivations.ts";
+import { handOverPlan, isHandOver } from "./handOverPlan.ts";
 import { populateActivation } from "./populateActivation.ts";
 import { ProgressThrottle } from "./progressThrottle.ts";
 import { reportedStatus } from "./reportedStatus.ts";
+import { createRunActor } from "./runActor.ts";
 import { declaredEndOf, nameOf, timeoutMessage } from "./runEndDetails.ts";
 import { outputFilesToFinalize } from "./runFinalization.ts";
-import { bindRunSuspension } from "./runSuspension.ts";
+import { resolveRunVersion } from "./runVersion.ts";
 import { commitFinalizedEnd } from "./sql/commitFinalizedEnd.ts";
 import { type HandOverInput, type HandOverWake, handOverRun } from "./sql/handOverRun.ts";
-import { leaveRunAwaitingVersion } from "./sql/leaveRunAwaitingVersion.ts";
 import { StepsInFlight } from "./stepsInFlight.ts";
-import { checkUpgrade } from "./versionUpgrade.ts";
-
-/** A run waiting for a version of its job is offered to a worker again this often. */
-const versionRecheckMs = 15_000;
 
 import { inFlightInvokeIds, isActiveSnapshot, StepVisits } from "./stepVisits.ts";
 
@@ -104,25 +99,10 @@ export class RunActivation {
     // Its machine finished before the worker finalizing it died: the work is done, so
     // neither a changed job version nor the timeout stands in the way of finishing.
     if (row.status === "finalizing") return this.#resumeFinalizing(row);
-    if (row.machine_version !== this.#job.version) {
-      const upgrade = checkUpgrade(this.#job, row.machine_version, row.snapshot);
-      if (!upgrade.fits) return this.#awaitVersion(row, upgrade.reason);
-      this.#update({ machine_version: this.#job.version });
-      this.#append({
-        type: "upgraded",
-        data: {
-          from: row.machine_version,
-          to: this.#job.version,
-          ...(upgrade.mappedStates ? { states: upgrade.mappedStates } : {}),
-        },
-      });
-      row = {
-        ...row,
-        machine_version: this.#job.version,
-        snapshot: upgrade.snapshot as RunRow["snapshot"],
-      };
-      this.#row = row;
-    }
+    const version = await resolveRunVersion(this.#ctx, this.#job, row, this.#lease);
+    if (!version.goesOn) return version.leftWaiting ? "waiting" : "lease-lost";
+    row = version.row;
+    this.#row = row;
     if (row.deadline_at && row.deadline_at.getTime() <= Date.now()) {
       return this.#end("failed", {
         message: timeoutMessage(this.#job.timeoutMs),
@@ -155,43 +135,31 @@ export class RunActivation {
       type: resumed ? "resumed" : "started",
       data: { activation: row.activations, worker: this.#ctx.workerId },
     });
+    if (version.upgraded) this.#append({ type: "upgraded", data: version.upgraded });
 
-    let actor: Actor<AnyStateMachine>;
-    try {
-      actor = createActor(this.#job.runnableMachine, {
-        ...(resumed
-          ? { snapshot: row.snapshot as never, input: undefined }
-          : { input: row.params }),
-        inspect: (event) => this.#onInspect(event),
-      });
-    } catch (error) {
-      return this.#end("failed", {
-        message: `Cannot resume the run: ${messageOf(error)}`,
-      });
-    }
-    this.#actor = actor;
-    bindRunRuntime(
-      actor.system,
-      createActivationRuntime({
+    const actor = createRunActor({
+      machine: this.#job.runnableMachine,
+      row,
+      inspect: (event) => this.#onInspect(event),
+      runtime: {
         ctx: this.#ctx,
         job: this.#job,
         runId: this.runId,
         visits: () => this.#visits,
         row: () => this.#row!,
-        setRow: (row) => {
-          this.#row = row;
+        setRow: (next) => {
+          this.#row = next;
         },
         append: (event) => this.#append(event),
         progress: this.#progress,
         steps: this.#steps,
         awaitParts: () => this.#settle({ kind: "await-parts" }),
-      }),
-    );
-    bindRunSuspension(actor.system, (suspension) => this.#settle({ kind: "suspend", suspension }));
-    actor.subscribe({
-      complete: () => this.#settle({ kind: "done" }),
-      error: (error) => this.#settle({ kind: "error", error }),
+      },
+      settle: (settlement) => this.#settle(settlement),
     });
+    if (actor instanceof Error)
+      return this.#end("failed", { message: `Cannot resume the run: ${actor.message}` });
+    this.#actor = actor;
     if (row.deadline_at) {
       const remaining = row.deadline_at.getTime() - Date.now();
       this.#timers.push(
@@ -264,6 +232,12 @@ export class RunActivation {
       actor.stop();
     };
     this.#progress.flush();
+    if (isHandOver(settlement)) {
+      const handOver = handOverPlan(settlement, this.#row?.deadline_at ?? null);
+      stop();
+      await this.#handOver(handOver.wakeAt, handOver.event);
+      return handOver.outcome;
+    }
     switch (settlement.kind) {
       case "done": {
         const output = actor.getSnapshot().output;
@@ -287,36 +261,6 @@ export class RunActivation {
           message: timeoutMessage(this.#job.timeoutMs),
           state: this.#lastValue,
         });
-      case "park": {
-        stop();
-        // Wake for the run's timeout too, so a parked run cannot outlive it.
-        const deadline = this.#row?.deadline_at?.getTime() ?? Number.POSITIVE_INFINITY;
-        const until = new Date(Math.min(settlement.until.getTime(), deadline));
-        await this.#handOver(until, { type: "parked", data: { until: until.toISOString() } });
-        return "parked";
-      }
-      case "suspend": {
-        stop();
-        const { until, ready, reason } = settlement.suspension;
-        const deadline = this.#row?.deadline_at?.getTime() ?? Number.POSITIVE_INFINITY;
-        const wakeAt = new Date(Math.min(until.getTime(), deadline));
-        await this.#handOver(
-          { until: wakeAt, ready },
-          { type: "suspended", data: { until: wakeAt.toISOString(), reason } },
-        );
-        return "parked";
-      }
-      case "await-parts":
-        stop();
-        await this.#handOver("when-parts-end", { type: "awaiting-parts", data: {} });
-        return "parked";
-      case "release":
-        stop();
-        await this.#handOver(null, {
-          type: "released",
-          data: { reason: "The worker is shutting down; another worker resumes the run." },
-        });
-        return "released";
       case "lease-lost":
         stop();
         return "lease-lost";
@@ -338,15 +282,14 @@ export class RunActivation {
     }
     // A workflow's machine says how it ended (failed at a node, or with errors).
     const declared = declaredEndOf(output);
-    if (declared?.status === "failed")
-      return this.#end(
-        "failed",
-        { message: declared.message, state: this.#lastValue },
-        { output },
-        finalizing,
-      );
-    if (declared) return this.#end(declared.status, null, { output }, finalizing);
-    return this.#end("completed", null, { output: output ?? null }, finalizing);
+    const error =
+      declared?.status === "failed" ? { message: declared.message, state: this.#lastValue } : null;
+    return this.#end(
+      declared?.status ?? "completed",
+      error,
+      { output: output ?? null },
+      finalizing,
+    );
   }
 
   /** A run found `finalizing`: its last checkpoint is the finished machine; finalize it again. */
@@ -424,23 +367,6 @@ export class RunActivation {
       workflowId: this.#row?.workflow_id ?? null,
     });
     return status as ActivationOutcome;
-  }
-
-  /**
-   * The run started on a version of its job this worker cannot resume it on: it
-   * waits `queued` — never failed for it — for a worker that has that version
-   * (a rolling deploy's old ones), or for an admin to restart or abort it.
-   */
-  async #awaitVersion(row: RunRow, why: string): Promise<ActivationOutcome> {
-    const reason = `Waiting for a worker that has version ${row.machine_version.slice(0, 4)} of ${this.#job.definition.title}; this version cannot resume it: ${why}`;
-    await this.#ctx.writer.flush();
-    const left = await leaveRunAwaitingVersion(this.#ctx.db, this.#ctx.boss, {
-      run: row,
-      lease: this.#lease,
-      reason,
-      recheckAfterMs: versionRecheckMs,
-    });
-    return left ? "waiting" : "lease-lost";
   }
 
   /** Hands the run to its next activation (see `handOverRun`) once its queued checkpoints are committed. */

@@ -23,11 +23,16 @@ interface PersistedShape {
 }
 
 export type UpgradeCheck =
-  /** The run goes on with the current version, from `snapshot` (mapped when the job says how). */
+  /**
+   * The run goes on with the current version, from `snapshot` (mapped when the job says how);
+   * `renamedSteps`: in-flight steps whose id follows their state's path (durable delays,
+   * `after:<path>:<ms>`), old id → new id, so their visits and journal entries go with them.
+   */
   | {
       readonly fits: true;
       readonly snapshot: unknown;
       readonly mappedStates: Readonly<Record<string, string>> | null;
+      readonly renamedSteps: Readonly<Record<string, string>>;
     }
   /** It does not: why, in words staff read. */
   | { readonly fits: false; readonly reason: string };
@@ -38,12 +43,15 @@ export function checkUpgrade(
   snapshot: unknown,
 ): UpgradeCheck {
   if (snapshot === null || snapshot === undefined)
-    return { fits: true, snapshot, mappedStates: null };
-  const persisted = snapshot as PersistedShape;
+    return { fits: true, snapshot, mappedStates: null, renamedSteps: {} };
+  const machine = job.runnableMachine;
   const mapping =
     job.definition.upgrades?.find((upgrade) => runVersion.startsWith(upgrade.from))?.states ?? null;
+  const renamedSteps = mapping
+    ? renamedDelayIds(snapshot as PersistedShape, machine.id, mapping)
+    : {};
+  const persisted = renameChildren(snapshot as PersistedShape, renamedSteps);
   const value = mapping ? mapStateValue(persisted.value, mapping) : persisted.value;
-  const machine = job.runnableMachine;
   const root = machine.root as unknown as StateNodeShape; // XState's StateNode: only the fields above are read
   const active: StateNodeShape[] = [root];
   for (const path of leafPaths(value)) {
@@ -68,7 +76,37 @@ export function checkUpgrade(
   const upgraded = mapping ? { ...persisted, value } : persisted;
   const restoreError = restoreProblem(machine, upgraded);
   if (restoreError) return { fits: false, reason: restoreError };
-  return { fits: true, snapshot: upgraded, mappedStates: mapping };
+  return { fits: true, snapshot: upgraded, mappedStates: mapping, renamedSteps };
+}
+
+/** Durable delays are invoked as `after:<machine id>.<state path>:<ms>`: a mapped state renames them. */
+function renamedDelayIds(
+  persisted: PersistedShape,
+  machineId: string,
+  mapping: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const renamed: Record<string, string> = {};
+  for (const id of Object.keys(persisted.children ?? {})) {
+    const delay = /^after:(.+):(\d+)$/.exec(id);
+    const statePath = delay?.[1];
+    if (!statePath?.startsWith(`${machineId}.`)) continue;
+    const path = statePath.slice(machineId.length + 1).split(".");
+    const mapped = mapPath(path, mapping).join(".");
+    if (mapped !== path.join(".")) renamed[id] = `after:${machineId}.${mapped}:${delay?.[2]}`;
+  }
+  return renamed;
+}
+
+/** The snapshot with its in-flight children re-keyed by their new ids. */
+function renameChildren(
+  persisted: PersistedShape,
+  renamed: Readonly<Record<string, string>>,
+): PersistedShape {
+  if (Object.keys(renamed).length === 0 || !persisted.children) return persisted;
+  const children = Object.fromEntries(
+    Object.entries(persisted.children).map(([id, child]) => [renamed[id] ?? id, child]),
+  );
+  return { ...persisted, children };
 }
 
 /** XState restores the checkpoint into the new machine; an error says why it cannot. */
@@ -95,14 +133,16 @@ function leafPaths(value: unknown, prefix: readonly string[] = []): string[][] {
 
 /** Renames states by dotted path (`"waiting"`, `"processing.chunk"`), the longest matching prefix first. */
 function mapStateValue(value: unknown, mapping: Readonly<Record<string, string>>): unknown {
-  const paths = leafPaths(value).map((path) => {
-    for (let length = path.length; length > 0; length--) {
-      const renamed = mapping[path.slice(0, length).join(".")];
-      if (renamed !== undefined) return [...renamed.split("."), ...path.slice(length)];
-    }
-    return path;
-  });
-  return toStateValue(paths);
+  return toStateValue(leafPaths(value).map((path) => mapPath(path, mapping)));
+}
+
+/** One state path, renamed by the mapping's longest matching prefix. */
+function mapPath(path: readonly string[], mapping: Readonly<Record<string, string>>): string[] {
+  for (let length = path.length; length > 0; length--) {
+    const renamed = mapping[path.slice(0, length).join(".")];
+    if (renamed !== undefined) return [...renamed.split("."), ...path.slice(length)];
+  }
+  return [...path];
 }
 
 /** Paths back into a state value: `["a"]` → `"a"`, `["a","b"]` → `{ a: "b" }`, parallel regions merged. */
