@@ -104,6 +104,7 @@ const matrix: Record<string, Row> = {
   },
   "jobs.list": { access: everyone, call: (api) => api.jobs.list() },
   "jobs.get": { access: everyone, call: (api) => api.jobs.get({ id: "fixtures.noop" }) },
+  "jobs.versions": { access: everyone, call: (api) => api.jobs.versions({ id: "fixtures.noop" }) },
   "runs.start": {
     access: staffAndAdmins,
     call: (api) => api.runs.start({ jobId: "fixtures.noop" }),
@@ -164,6 +165,13 @@ const matrix: Record<string, Row> = {
     access: changeOwn,
     tolerate: ["CONFLICT"],
     call: async (api, fx, owner) => api.runs.retry({ id: await fx.run(owner.name) }),
+  },
+  "runs.restartOnCurrentVersion": {
+    // A run that waits for no version is refused with CONFLICT, after the role check.
+    access: adminsOnly,
+    tolerate: ["CONFLICT"],
+    call: async (api, fx, owner) =>
+      api.runs.restartOnCurrentVersion({ id: await fx.run(owner.name) }),
   },
   "runs.restore": {
     access: changeOwn,

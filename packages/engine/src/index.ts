@@ -40,12 +40,7 @@ export type { RegisteredJob } from "./registry/jobRegistry.ts";
 export type { WorkerHandle, WorkerOptions } from "./runner/worker.ts";
 export type { RunHistoryRow } from "./runs/readRunHistory.ts";
 export type { Run } from "./runs/run.ts";
-export type {
-  RunEventDataByType,
-  RunEventEntry,
-  RunEventOf,
-  RunEventType,
-} from "./runs/runEventKinds.ts";
+export type { RunEventDataByType, RunEventType } from "./runs/runEventKinds.ts";
 export type { RunFilters } from "./runs/runFilters.ts";
 export type { RunService } from "./runs/runService.ts";
 export { maxPreviewCount, previewSchedule } from "./schedules/previewSchedule.ts";
