@@ -87,7 +87,7 @@ describe("workers (engine.workers, workers.list)", () => {
     ]);
   });
 
-  it("shows a killed worker process as lost once its last heartbeat is 30 s old, and heartbeats delete workers gone for a day", async () => {
+  it("shows a killed worker process as lost once its last heartbeat is 25 s old, and heartbeats delete workers gone for a day", async () => {
     await using t = await createTestEngine();
     const child = spawnWorker(t.database.url);
     const childId = await child.ready;
@@ -104,11 +104,11 @@ describe("workers (engine.workers, workers.list)", () => {
         .execute();
       return (await t.engine.workers.list()).find((w) => w.id === childId);
     };
-    // Silent for 29 s: still alive (a heartbeat may be late); 31 s: lost.
-    expect((await seenSecondsAgo(29))?.state).toBe("alive");
-    const lost = await seenSecondsAgo(31);
+    // Silent for 24 s: still alive (a heartbeat may be late); 26 s: lost.
+    expect((await seenSecondsAgo(24))?.state).toBe("alive");
+    const lost = await seenSecondsAgo(26);
     expect(lost).toMatchObject({ state: "lost", stoppedAt: null, slotsTotal: 10 });
-    expect(lost?.lastSeenSecondsAgo).toBeGreaterThanOrEqual(31);
+    expect(lost?.lastSeenSecondsAgo).toBeGreaterThanOrEqual(26);
 
     // A worker lost a day ago, and one stopped a day ago, go at the next heartbeat of a live one;
     // one stopped an hour ago stays.

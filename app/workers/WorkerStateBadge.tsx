@@ -10,7 +10,7 @@ const stateBadges: Readonly<Record<WorkerStateName, { className: string; meaning
   lost: {
     className: "badge badge--failed",
     meaning:
-      "No heartbeat for 30 s and it did not stop: killed, or its machine or network is gone. Runs it held are retried by the other workers.",
+      "No heartbeat for 25 s and it did not stop: killed, or its machine or network is gone. Runs it held are retried by the other workers.",
   },
   stopped: {
     className: "badge badge--aborted",

@@ -16,7 +16,7 @@ const refreshMs = 2_000;
 
 /**
  * The worker processes, live: which are alive and how many of their slots
- * are busy, which were lost (silent for 30 s without stopping), and which
+ * are busy, which were lost (silent for 25 s without stopping), and which
  * stopped in the last day.
  */
 export function WorkersView() {
@@ -41,7 +41,7 @@ export function WorkersView() {
             {lost.length === 1 ? "1 worker is lost" : `${lost.length} workers are lost`}
           </p>
           <p>
-            No heartbeat for 30 s and not stopped: killed, or its machine or network is gone (
+            No heartbeat for 25 s and not stopped: killed, or its machine or network is gone (
             {lost.map((worker) => `${worker.host} pid ${worker.pid}`).join(", ")}). Runs it held are
             retried by the other workers; start another worker if none is alive.
           </p>

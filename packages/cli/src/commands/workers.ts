@@ -7,7 +7,7 @@ export const workersCommand = defineCommand({
   summary: "List the worker processes, newest first: alive, lost or stopped, with their slots.",
   options: { ...clientOptions },
   details: [
-    "A worker heartbeats every 5 s; one silent for 30 s that did not stop (killed, its machine gone) is lost, and the runs it held are retried by the others. Stopped and lost workers are listed for a day.",
+    "A worker heartbeats every 5 s; one silent for 25 s (five missed heartbeats) that did not stop (killed, its machine gone) is lost, and the runs it held are retried by the others. Stopped and lost workers are listed for a day.",
     "SLOTS is runs executing / runs it executes at once, as of its last heartbeat.",
   ],
   examples: ["docket workers", "docket workers --json"],

@@ -11,7 +11,7 @@ export interface WorkerRegistrationDependencies {
 }
 
 export interface WorkerRegistrationOptions {
-  /** Pause between heartbeats. Default 5 s (a worker silent for 30 s is lost: `workerService.ts`). */
+  /** Pause between heartbeats. Default 5 s (a worker silent for 25 s is lost: `workerService.ts`). */
   readonly heartbeatMs?: number;
 }
 

@@ -1,8 +1,8 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../database/schema.ts";
 
-/** A worker that has not heartbeaten (every 5 s) for this long, and did not stop, is lost. */
-export const lostAfterSeconds = 30;
+/** A worker that has not heartbeaten (every 5 s) for this long — five missed heartbeats — and did not stop is lost: one killed shows as lost within 30 s. */
+export const lostAfterSeconds = 25;
 
 /**
  * alive: heartbeating; lost: silent for {@link lostAfterSeconds} without
