@@ -231,8 +231,14 @@ describe("workflow runs", () => {
     const run = await t.engine.workflows.start({ workflowId: workflow.id, createdBy: "ana" });
     expect((await waitForStatus(t.engine, run.id, ended)).status).toBe("failed");
     const [failedChild] = await childrenOf(url, run.id);
-    // As if the child's job had changed since: its checkpoint no longer fits.
-    await query(url, "update runs set machine_version = 'older' where id = $1", [failedChild?.id]);
+    // As if the child's job had changed since, so that its checkpoint no longer fits: the
+    // state it failed in is gone from the current version (a fitting one would be resumed).
+    await query(
+      url,
+      `update runs set machine_version = 'older', snapshot = jsonb_set(snapshot, '{value}', '"renamed-since"')
+       where id = $1`,
+      [failedChild?.id],
+    );
     await query(url, "insert into fixture_gates (label) values ('gone')");
 
     await t.engine.runs.retry(run.id, "ana");
