@@ -1,6 +1,5 @@
 import { access, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { builtInJobIds } from "@docket/engine";
 import { defineCommand } from "../command.ts";
 import { readConfig } from "../config.ts";
 import { relativeFile } from "../dev/jobProblem.ts";
@@ -45,8 +44,11 @@ export const jobsNewCommand = defineCommand({
         `"${id}" is not a valid job id: use lower-case words separated by "." or "-", e.g. items.mark-damaged.`,
       );
     }
-    if (builtInJobIds.includes(id)) {
-      throw new UsageError(`"${id}" is a built-in job of Docket: choose another id.`);
+    // Docket's built-in jobs (docket.restore, docket.purge-history) live under "docket.".
+    if (id.startsWith("docket.")) {
+      throw new UsageError(
+        `"${id}": ids starting with "docket." are Docket's built-in jobs; choose another id.`,
+      );
     }
     const { jobsDir = path.join(repoRoot, "jobs") } = readConfig().engine;
     const testDir = path.resolve(values["test-dir"] ?? path.join(repoRoot, "test", "jobs"));
