@@ -49,6 +49,13 @@ export interface RejectedRow {
 /** A processor of any input, as the engine handles it. */
 export type AnyRecordImporter = RecordImporter<unknown>;
 
+const importers = new WeakMap<object, AnyRecordImporter>();
+
+/** Engine only: the importer behind an actor made by {@link importRecords}. */
+export function importerOf(logic: unknown): AnyRecordImporter | undefined {
+  return typeof logic === "object" && logic !== null ? importers.get(logic) : undefined;
+}
+
 /**
  * Creates records from the rows of a CSV: good rows are imported and bad rows
  * reported with their line, all in ONE transaction, exactly once (a re-run after a crash finds the import
@@ -59,7 +66,9 @@ export function importRecords<TInput>(
 ): PromiseActorLogic<ImportSummary, TInput> {
   // The engine holds importers of any input; functions taking TInput are not assignable to unknown.
   const anyImporter = importer as unknown as AnyRecordImporter;
-  return fromPromise<ImportSummary, TInput>(({ input, system, self }) =>
+  const logic = fromPromise<ImportSummary, TInput>(({ input, system, self }) =>
     runtimeOf(system).importRecords(self.id, anyImporter, input),
   );
+  importers.set(logic, anyImporter);
+  return logic;
 }

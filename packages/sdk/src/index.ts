@@ -43,6 +43,7 @@ export {
 export {
   type AnyRecordImporter,
   type ImportSummary,
+  importerOf,
   importRecords,
   type NewBibRecord,
   type RecordImporter,

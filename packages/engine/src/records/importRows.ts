@@ -9,6 +9,7 @@ import { type Kysely, sql, type Transaction } from "kysely";
 import { CsvFileError, readCsvRows } from "../csvInput/readCsvRows.ts";
 import { readCsvSource } from "../csvInput/readCsvSource.ts";
 import type { Database } from "../database/schema.ts";
+import { explainDuplicateOutcome } from "./duplicateOutcome.ts";
 
 /** Rows written per statement: bounds memory whatever the file's size. */
 const batchRows = 2_000;
@@ -31,7 +32,7 @@ export async function importRows(
 ): Promise<ImportSummary> {
   const journalKey = `${input.invokeKey}:import`;
   const { importer } = input;
-  return db.transaction().execute(async (trx) => {
+  const imported = db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${`${input.runId}:${journalKey}`}))`.execute(
       trx,
     );
@@ -94,6 +95,9 @@ export async function importRows(
       .values({ run_id: input.runId, key: journalKey, value: JSON.stringify(summary) })
       .execute();
     return summary;
+  });
+  return imported.catch((error: unknown) => {
+    throw explainDuplicateOutcome(error);
   });
 }
 

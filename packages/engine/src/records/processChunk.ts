@@ -2,6 +2,7 @@ import { type AnyRecordProcessor, messageOf, type OutputRow, type RecordResult }
 import { type Kysely, sql } from "kysely";
 import type { Database, TargetKind } from "../database/schema.ts";
 import { csvLines } from "./csv.ts";
+import { explainDuplicateOutcome } from "./duplicateOutcome.ts";
 import { targetTables } from "./targets.ts";
 
 /** Which part of which run a chunk belongs to, and the lease that allows writing it. */
@@ -232,7 +233,7 @@ export async function processChunk(
       return { kind: "chunk", cursor: nextCursor, counts } as const;
     });
   } catch (error) {
-    if (!(error instanceof ChunkRefused)) throw error;
+    if (!(error instanceof ChunkRefused)) throw explainDuplicateOutcome(error);
     const run = await db
       .selectFrom("runs")
       .select("status")

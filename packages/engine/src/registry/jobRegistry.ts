@@ -9,6 +9,7 @@ import { defaultTaskQueue, taskQueuePattern } from "../queues/taskQueues.ts";
 import { toDurableMachine } from "./durableMachine.ts";
 import { describeMachine, type MachineGraph } from "./machineGraph.ts";
 import { machineVersion } from "./machineVersion.ts";
+import { checkRecordSteps } from "./recordSteps.ts";
 
 /** A job type as the engine holds it. */
 export interface RegisteredJob {
@@ -75,7 +76,10 @@ export interface JobSource {
   readonly file: string | null;
 }
 
-/** Builds a registry, refusing duplicate ids and ids that differ from their file name. */
+/**
+ * Builds a registry, refusing duplicate ids, ids that differ from their file
+ * name, and machines with more than one record step.
+ */
 export function createJobRegistry(sources: readonly JobSource[]): JobRegistry {
   const seen = new Map<string, JobSource>();
   const jobs: RegisteredJob[] = [];
@@ -108,6 +112,7 @@ export function createJobRegistry(sources: readonly JobSource[]): JobRegistry {
       );
     }
     checkUpgrades(definition, where);
+    checkRecordSteps(definition, where);
     seen.set(definition.id, source);
     jobs.push(registerJob(definition, file));
   }
