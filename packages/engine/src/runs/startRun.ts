@@ -135,8 +135,8 @@ export async function validateSet(
   return target;
 }
 
-/** Parses `params` with the job's schema; an {@link InvalidParamsError} names every bad field. */
-export function validateParams(jobId: string, schema: z.ZodType, params: unknown): unknown {
+/** Parses `params` with the job's schema; an {@link InvalidParamsError} names every bad or unknown field. */
+export function validateParams(jobId: string, schema: z.ZodObject, params: unknown): unknown {
   const size = Buffer.byteLength(JSON.stringify(params ?? {}) ?? "");
   if (size > maxParamsBytes) {
     throw new InvalidParamsError(
@@ -144,14 +144,67 @@ export function validateParams(jobId: string, schema: z.ZodType, params: unknown
       [{ path: "params", message: `Too large (${size} bytes, limit ${maxParamsBytes})` }],
     );
   }
-  const result = schema.safeParse(params ?? {});
-  if (result.success) return result.data;
-  const issues: FieldIssue[] = result.error.issues.map((issue) => ({
-    path: ["params", ...issue.path.map(String)].join("."),
-    message: issue.message,
+  const checked = checkParams(jobId, schema, params ?? {});
+  if (checked.issues.length === 0) return checked.data;
+  throw new InvalidParamsError(checked.message, checked.issues);
+}
+
+/** What {@link checkParams} made of a job's params. */
+export interface ParamsCheck {
+  /** The parsed params, defaults applied; meaningful only without issues. */
+  readonly data: unknown;
+  /** Each unknown key, then each invalid field, with paths under the given prefix. */
+  readonly issues: readonly FieldIssue[];
+  /** One sentence naming the unknown keys (and what the job takes), then the invalid fields. */
+  readonly message: string;
+}
+
+/**
+ * Checks params against a job's schema, the one check of every way to start
+ * a run (API, CLI, dry run, schedules, workflow nodes, events). A top-level
+ * key the job does not declare is refused, naming the parameters it takes —
+ * `z.object` would strip it silently. A schema that admits more keys
+ * (`z.looseObject`, `.catchall()`) keeps them, and nested objects are as
+ * their own schemas say.
+ */
+export function checkParams(
+  jobId: string,
+  schema: z.ZodObject,
+  params: unknown,
+  at = "params",
+): ParamsCheck {
+  const unknown = undeclaredKeys(schema, params);
+  const issues: FieldIssue[] = unknown.map((key) => ({
+    path: `${at}.${key}`,
+    message: unknownParameters(jobId, schema, [key]),
   }));
-  throw new InvalidParamsError(
-    `Invalid parameters for job "${jobId}": ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
-    issues,
-  );
+  const result = schema.safeParse(params);
+  const invalid = (result.error?.issues ?? [])
+    // A strict schema's own complaint about extra keys: named above already.
+    .filter((issue) => !(issue.code === "unrecognized_keys" && issue.path.length === 0))
+    .map((issue) => ({ path: [at, ...issue.path.map(String)].join("."), message: issue.message }));
+  const sentences = [
+    ...(unknown.length > 0 ? [unknownParameters(jobId, schema, unknown)] : []),
+    ...(invalid.length > 0
+      ? [
+          `Invalid parameters for job "${jobId}": ${invalid.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+        ]
+      : []),
+  ];
+  return { data: result.data, issues: [...issues, ...invalid], message: sentences.join(". ") };
+}
+
+/** Top-level keys of `params` its schema does not declare, unless the schema admits extra keys. */
+function undeclaredKeys(schema: z.ZodObject, params: unknown): string[] {
+  if (typeof params !== "object" || params === null || Array.isArray(params)) return [];
+  const { catchall } = schema._zod.def;
+  if (catchall && catchall._zod.def.type !== "never") return [];
+  return Object.keys(params).filter((key) => !Object.hasOwn(schema.shape, key));
+}
+
+/** "Unknown parameter onlyWithAuthor; catalog.mark-rare takes beforeYear". */
+function unknownParameters(jobId: string, schema: z.ZodObject, keys: readonly string[]): string {
+  const declared = Object.keys(schema.shape);
+  const takes = declared.length === 0 ? "no parameters" : declared.join(", ");
+  return `Unknown parameter${keys.length === 1 ? "" : "s"} ${keys.join(", ")}; ${jobId} takes ${takes}`;
 }

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../database/schema.ts";
 import { restoreJobId } from "../records/restoreJob.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
+import { checkParams } from "../runs/startRun.ts";
 import { isUuid } from "../validation/isUuid.ts";
 import {
   type EdgeOutcome,
@@ -132,15 +133,9 @@ async function checkNodes(
         message: `Too large (${size} bytes, limit ${maxNodeParamsBytes})`,
       });
     } else {
-      const result = job.definition.params.safeParse(node.params);
-      if (!result.success) {
-        for (const issue of result.error.issues) {
-          issues.push({
-            path: [`${at}.params`, ...issue.path.map(String)].join("."),
-            message: issue.message,
-          });
-        }
-      }
+      issues.push(
+        ...checkParams(job.id, job.definition.params, node.params, `${at}.params`).issues,
+      );
     }
     const target = job.definition.target;
     if (!target) {
