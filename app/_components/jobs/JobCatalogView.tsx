@@ -20,7 +20,7 @@ export function JobCatalogView() {
     loading,
   } = useLoadedQuery(
     trpc.jobs.list.queryOptions(
-      { includeInternal: false },
+      { includeInternal: false, includeUnavailable: true },
       // The catalog changes only on deploy: loaded once, retried while the API cannot be reached.
       { refetchInterval: (query) => (query.state.data ? false : 3000) },
     ),
@@ -90,25 +90,56 @@ export function JobCatalogView() {
           <ul className={styles.cards}>
             {group.jobs.map((job) => (
               <li key={job.id} className={styles.card}>
-                <Link href={`/jobs/${encodeURIComponent(job.id)}`} className={styles.cardLink}>
-                  <span className={styles.cardTitle}>{job.title}</span>
-                  <code className={styles.cardId}>{job.id}</code>
-                  <span className={styles.cardDescription}>{job.description}</span>
-                  <span className={styles.cardTags}>
-                    {job.target ? (
-                      <span className="tag">runs on {job.target}</span>
-                    ) : (
-                      <span className="tag">no set</span>
-                    )}
-                    {job.builtIn ? <span className="tag">built in</span> : null}
-                  </span>
-                </Link>
+                {job.unavailable ? (
+                  <UnavailableJobCard id={job.id} problem={job.unavailable} />
+                ) : (
+                  <Link href={`/jobs/${encodeURIComponent(job.id)}`} className={styles.cardLink}>
+                    <span className={styles.cardTitle}>{job.title}</span>
+                    <code className={styles.cardId}>{job.id}</code>
+                    <span className={styles.cardDescription}>{job.description}</span>
+                    <span className={styles.cardTags}>
+                      {job.target ? (
+                        <span className="tag">runs on {job.target}</span>
+                      ) : (
+                        <span className="tag">no set</span>
+                      )}
+                      {job.builtIn ? <span className="tag">built in</span> : null}
+                    </span>
+                  </Link>
+                )}
               </li>
             ))}
           </ul>
         </section>
       ))}
     </>
+  );
+}
+
+/**
+ * A job whose file did not load: no page to open, only where and why, so its
+ * author can fix the file (the other jobs run meanwhile).
+ */
+function UnavailableJobCard({
+  id,
+  problem,
+}: {
+  id: string;
+  problem: NonNullable<JobSummary["unavailable"]>;
+}) {
+  const file = problem.file.split(/[\\/]/).pop() ?? problem.file;
+  return (
+    <div className={styles.cardLink} aria-disabled="true">
+      <span className={styles.cardTitle}>{id}</span>
+      <code className={styles.cardId}>
+        {file}
+        {problem.line === null ? "" : `:${problem.line}`}
+      </code>
+      <span className={styles.cardDescription}>{problem.message}</span>
+      <span className={styles.cardTags}>
+        <span className="tag">unavailable</span>
+      </span>
+    </div>
   );
 }
 

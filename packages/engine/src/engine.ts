@@ -26,7 +26,13 @@ import {
   type JobSource,
   type RegisteredJob,
 } from "./registry/jobRegistry.ts";
-import { type LoadJobsOptions, loadJobSources } from "./registry/loadJobs.ts";
+import {
+  importJobFiles,
+  LoadedJobRegistry,
+  type LoadJobsOptions,
+  loadJobSources,
+  registerJobFiles,
+} from "./registry/loadJobs.ts";
 import type { RunEndFacts } from "./runner/activationContext.ts";
 import { withRunEndSweep } from "./runner/runEndSweep.ts";
 import { startWorker, type WorkerHandle, type WorkerOptions } from "./runner/worker.ts";
@@ -79,7 +85,12 @@ export interface EngineOptions {
 
 /** The runtime of Docket: job types, runs, and workers that execute them. */
 export interface Engine {
-  readonly registry: JobRegistry;
+  /**
+   * The job types. Loaded from `jobsDir`, it holds every job whose file loaded
+   * and passed the checks; `registry.problems()` lists the others (file, line,
+   * error), whose jobs are unavailable: starting one is refused.
+   */
+  readonly registry: LoadedJobRegistry;
   /** Runs: start, watch, abort, retry, restore, their records and files; events that start them. */
   readonly runs: RunService;
   /** Record sets (sets/): itemized lists and saved filters. */
@@ -145,21 +156,31 @@ const queueSettings = {
 export const builtInJobIds: readonly string[] = [restoreJobId, purgeHistoryJobId];
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
-  const sources = options.registry
-    ? options.registry
-        .list()
-        .filter((job) => !builtInJobIds.includes(job.id))
-        .map((job) => ({ definition: job.definition, file: job.file }))
-    : await loadJobSources(options.jobsDir ?? path.resolve("jobs"));
+  const files = options.registry
+    ? null
+    : await importJobFiles(options.jobsDir ?? path.resolve("jobs"));
   const database = connectDatabase(options.connectionString, { max: options.poolSize ?? 10 });
   const { db, pool } = database;
-  // Built-in jobs join the job files; a file claiming their id is refused as a duplicate.
-  const registry = createJobRegistry([
-    ...sources,
+  const builtIn: JobSource[] = [
     { definition: restoreJob, file: null },
     { definition: createPurgeHistoryJob(db), file: null },
-  ]);
+  ];
+  let registry: LoadedJobRegistry;
   try {
+    // Job files: one that fails to load is set aside (registry.problems()) and the others
+    // run. Jobs given in code are all or nothing, as `reloadJobs`; either way a job
+    // claiming a built-in's id is refused as a duplicate.
+    registry = files
+      ? await registerJobFiles(files, builtIn)
+      : new LoadedJobRegistry(
+          createJobRegistry([
+            ...(options.registry
+              ?.list()
+              .filter((job) => !builtInJobIds.includes(job.id))
+              .map((job) => ({ definition: job.definition, file: job.file })) ?? []),
+            ...builtIn,
+          ]).list(),
+        );
     await assertMigrated(db);
   } catch (error) {
     await database.stop();

@@ -1,8 +1,11 @@
-import { builtInJobIds, type RegisteredJob, restoreJobId } from "@docket/engine";
+import { builtInJobIds, type Engine, type RegisteredJob, restoreJobId } from "@docket/engine";
 import { z } from "zod";
 import type { Caller } from "../context.ts";
 import { createRolesOf } from "../permissions.ts";
 import { authedProcedure, router } from "../trpc.ts";
+
+/** A job file that did not load: file, line (or null), the id it defines (or null), error. */
+type JobProblem = ReturnType<Engine["registry"]["problems"]>[number];
 
 /** A job type as the catalog lists it to `caller`. */
 function summarize(job: RegisteredJob, caller: Caller) {
@@ -19,6 +22,24 @@ function summarize(job: RegisteredJob, caller: Caller) {
     internal: job.id === restoreJobId,
     /** Whether the caller's role may start runs of it (`permissions.create`). */
     canStart: job.id !== restoreJobId && createRolesOf(job).includes(caller.role),
+    /** Why the job cannot run: its file did not load (`includeUnavailable`); null for a job that loaded. */
+    unavailable: null as JobProblem | null,
+  };
+}
+
+/** A job whose file did not load, listed under its file's name (ids are file names). */
+function summarizeUnavailable(problem: JobProblem): ReturnType<typeof summarize> {
+  const id = (problem.file.split(/[\\/]/).pop() ?? problem.file).replace(/\.m?ts$/, "");
+  return {
+    id,
+    title: id,
+    category: "Unavailable",
+    description: problem.message,
+    target: null,
+    builtIn: false,
+    internal: false,
+    canStart: false,
+    unavailable: problem,
   };
 }
 
@@ -43,21 +64,28 @@ function policyOf(job: RegisteredJob) {
 }
 
 export const jobsRouter = router({
-  /** Job types, optionally of one category, ordered by id; built-in ones only on request. */
+  /**
+   * Job types, optionally of one category, ordered by id; built-in ones only on
+   * request, and so are the files that did not load (`unavailable` says why).
+   */
   list: authedProcedure
     .input(
       z
         .object({
           category: z.string().max(200).optional(),
           includeInternal: z.boolean().default(false),
+          includeUnavailable: z.boolean().default(false),
         })
         .strict()
         .optional(),
     )
     .query(({ ctx, input }) =>
-      ctx.engine.registry
-        .list()
-        .map((job) => summarize(job, ctx.caller))
+      [
+        ...ctx.engine.registry.list().map((job) => summarize(job, ctx.caller)),
+        ...(input?.includeUnavailable
+          ? ctx.engine.registry.problems().map(summarizeUnavailable)
+          : []),
+      ]
         .filter((job) => input?.category === undefined || job.category === input.category)
         .filter((job) => input?.includeInternal || !job.internal),
     ),

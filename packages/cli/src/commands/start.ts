@@ -7,6 +7,7 @@ import { readConfig } from "../config.ts";
 import { selectDatabase } from "../database.ts";
 import { isCatalogEmpty, resolveDemoRecords, seedDemo } from "../demoCatalog.ts";
 import { openEngine } from "../engineSession.ts";
+import { reportUnavailableJobs } from "../jobProblems.ts";
 import { migrate } from "../migrate.ts";
 import { formatCount, formatDuration, printJsonLine, printLine, printNote } from "../output.ts";
 import { parseIntegerOption } from "../parseValues.ts";
@@ -84,6 +85,8 @@ export async function serve(
 
     const session = await openEngine({ databaseUrl: undefined, database });
     cleanups.push({ name: "engine", run: () => session.engine.stop() });
+    // A job file that did not load is said once; the other jobs run.
+    reportUnavailableJobs(session.engine, json);
     const worker = await session.engine.startWorker({ concurrency });
     cleanups.push({ name: "worker", run: () => worker.stop() });
 

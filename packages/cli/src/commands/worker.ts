@@ -1,6 +1,7 @@
 import { parseTaskQueues } from "@docket/engine";
 import { databaseOptions, defineCommand } from "../command.ts";
 import { openEngine } from "../engineSession.ts";
+import { reportUnavailableJobs } from "../jobProblems.ts";
 import { printJsonLine, printLine, printNote } from "../output.ts";
 import { parseIntegerOption } from "../parseValues.ts";
 import { shutdownRequested } from "../shutdown.ts";
@@ -49,6 +50,8 @@ export const workerCommand = defineCommand({
     const queues = values.queues === undefined ? undefined : parseTaskQueues(values.queues);
     const shutdown = shutdownRequested();
     const session = await openEngine({ databaseUrl: values["database-url"] });
+    // A job file that did not load is said once; the other jobs run.
+    reportUnavailableJobs(session.engine, json);
     try {
       const worker = await session.engine.startWorker({
         concurrency,
