@@ -1,31 +1,11 @@
-import { fileURLToPath } from "node:url";
-import { createEngine } from "@docket/engine";
 import { describe, expect, it } from "vitest";
-import { startApiServer } from "./support/apiServer.ts";
-import { docket, output } from "./support/docketCli.ts";
-import { createTestDatabase, type TestDatabase } from "./support/testDatabase.ts";
-
-const fixtureJobsDir = fileURLToPath(new URL("./fixtures/jobs/", import.meta.url));
-
-function cliEnv(
-  database: TestDatabase,
-  extra: Record<string, string | undefined> = {},
-): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    DATABASE_URL: database.url,
-    DOCKET_FIXTURE_DATABASE_URL: database.url,
-    DOCKET_JOBS_DIR: fixtureJobsDir,
-    DOCKET_URL: "",
-    DOCKET_TOKEN: "",
-    ...extra,
-  };
-}
+import { docket, fixtureCliEnv, output, startRemoteCli } from "./support/docketCli.ts";
+import { createTestDatabase } from "./support/testDatabase.ts";
 
 describe("docket users and remote use", () => {
   it("adds users, changes roles, resets passwords, and creates a token that works with --url", async () => {
     await using database = await createTestDatabase();
-    const env = cliEnv(database);
+    const env = fixtureCliEnv(database);
     const added = await docket(
       env,
       "users",
@@ -65,15 +45,8 @@ describe("docket users and remote use", () => {
     expect(secret).toBeDefined();
 
     // The CLI against a server over HTTP, as on a staff member's laptop.
-    await using engine = await createEngine({
-      connectionString: database.url,
-      jobsDir: fixtureJobsDir,
-    });
-    await using server = await startApiServer(engine);
-    const remote = cliEnv(database, {
-      DATABASE_URL: "postgres://nobody@127.0.0.1:1/none",
-      DOCKET_TOKEN: secret,
-    });
+    await using server = await startRemoteCli(database, secret ?? "");
+    const remote = server.env;
     const started = await docket(remote, "run", "fixtures.noop", "--url", server.origin, "--json");
     expect(started.code, output(started)).toBe(0);
     const run = JSON.parse(started.stdout) as { id: string; createdBy: string; createdAt: string };

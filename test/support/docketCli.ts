@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { createEngine } from "@docket/engine";
 import pg from "pg";
+import { startApiServer } from "./apiServer.ts";
 import type { TestDatabase } from "./testDatabase.ts";
 
 /** The repository root, where the CLI runs. */
@@ -117,6 +119,57 @@ export class Docket {
     if (!this.#result) this.#child.kill("SIGKILL");
     await this.exited;
   }
+}
+
+/** The fixture jobs (test/fixtures/jobs/) a CLI child loads with {@link fixtureCliEnv}. */
+export const fixtureJobsDir = fileURLToPath(new URL("../fixtures/jobs/", import.meta.url));
+
+/**
+ * Environment of a CLI child on the test database with the fixture jobs, never
+ * on a server the environment running the tests names (DOCKET_URL, DOCKET_TOKEN).
+ */
+export function fixtureCliEnv(
+  database: TestDatabase,
+  extra: Record<string, string | undefined> = {},
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: database.url,
+    DOCKET_FIXTURE_DATABASE_URL: database.url,
+    DOCKET_JOBS_DIR: fixtureJobsDir,
+    DOCKET_URL: "",
+    DOCKET_TOKEN: "",
+    ...extra,
+  };
+}
+
+/** A Docket server over HTTP on the test database, and a CLI child's environment for it. */
+export interface RemoteCli {
+  /** Pass as `--url`. */
+  readonly origin: string;
+  /** The token in DOCKET_TOKEN, and a database the CLI cannot reach: only the server works. */
+  readonly env: NodeJS.ProcessEnv;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** The API served over HTTP with the fixture jobs, used by the CLI with `token`, as on a user's laptop. */
+export async function startRemoteCli(database: TestDatabase, token: string): Promise<RemoteCli> {
+  const engine = await createEngine({ connectionString: database.url, jobsDir: fixtureJobsDir });
+  const server = await startApiServer(engine).catch(async (error: unknown) => {
+    await engine.stop();
+    throw error;
+  });
+  return {
+    origin: server.origin,
+    env: fixtureCliEnv(database, {
+      DATABASE_URL: "postgres://nobody@127.0.0.1:1/none",
+      DOCKET_TOKEN: token,
+    }),
+    [Symbol.asyncDispose]: async () => {
+      await server[Symbol.asyncDispose]();
+      await engine.stop();
+    },
+  };
 }
 
 export function docket(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
