@@ -1,5 +1,6 @@
 import { type Command, parseCommandArgs } from "./command.ts";
 import { commands } from "./commands/index.ts";
+import { withCommandLineUser } from "./connection.ts";
 import { describeError, exitCodes, UsageError } from "./errors.ts";
 import { formatCommandHelp, formatGroupHelp, formatOverview } from "./help.ts";
 import { printLine } from "./output.ts";
@@ -77,7 +78,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       printLine(formatCommandHelp(found.command));
       return exitCodes.ok;
     }
-    return await found.command.run(input);
+    const as = typeof input.values.as === "string" ? input.values.as : undefined;
+    return await withCommandLineUser(as, () => found.command.run(input));
   } catch (error) {
     const described = describeError(error);
     process.stderr.write(`Error: ${described.message}\n`);

@@ -55,6 +55,12 @@ export const clientOptions = {
     description:
       "A Docket server to work on over HTTP (e.g. http://docket.example.edu:3000), with the API token in DOCKET_TOKEN. Default: DOCKET_URL, else the database directly.",
   },
+  as: {
+    type: "string",
+    valueName: "USER",
+    description:
+      "On the database directly: the user name recorded as creator of what this command starts or saves (a staff user of that name sees those runs as theirs). Default: the operating-system user. Over HTTP the API token decides, and --as is refused.",
+  },
 } as const satisfies OptionSpecs;
 
 export interface CommandInput<T extends OptionSpecs> {

@@ -1,5 +1,7 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { AppRouter } from "@docket/api";
 import type { TRPCClient } from "@trpc/client";
+import { UsageError } from "./errors.ts";
 import { connectInProcess } from "./inProcessConnection.ts";
 import { connectRemote } from "./remoteConnection.ts";
 
@@ -66,17 +68,39 @@ export interface ConnectOptions {
   readonly databaseUrl: string | undefined;
   /** `--url`: a Docket server to use over HTTP instead; default `DOCKET_URL`. */
   readonly url?: string | undefined;
+  /**
+   * `--as`: the user name recorded in process. Default: the `--as` of the
+   * command line being run, else the operating-system user. Refused over HTTP.
+   */
+  readonly as?: string | undefined;
+}
+
+/** The `--as` of the command line being run, for every connection its command opens. */
+const commandLineUser = new AsyncLocalStorage<string | undefined>();
+
+/** Runs a command with the command line's `--as` (commands pass only their database and URL). */
+export function withCommandLineUser<T>(as: string | undefined, body: () => Promise<T>): Promise<T> {
+  return commandLineUser.run(as, body);
 }
 
 /**
  * A remote server's API over HTTP when `--url` or `DOCKET_URL` names one (with
  * `DOCKET_TOKEN`), else the API in this process on an engine without a worker,
- * acting as the local administrator.
+ * with the local administrator's power under the name `--as` or the
+ * operating-system user.
  */
 export async function connect(options: ConnectOptions): Promise<DocketConnection> {
+  const as = options.as ?? commandLineUser.getStore();
   const url = options.url ?? process.env.DOCKET_URL;
-  if (url) return connectRemote(url, process.env.DOCKET_TOKEN);
-  return connectInProcess(options.databaseUrl);
+  if (url) {
+    if (as !== undefined) {
+      throw new UsageError(
+        "--as works only on the database directly: over HTTP (--url or DOCKET_URL) the API token decides who you are. Leave out --as, or use a token of that user (`docket tokens create <user>`).",
+      );
+    }
+    return connectRemote(url, process.env.DOCKET_TOKEN);
+  }
+  return connectInProcess(options.databaseUrl, as);
 }
 
 /** Runs `body` with a connection, explains what the API threw, and always closes it. */
