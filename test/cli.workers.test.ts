@@ -1,9 +1,6 @@
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { docket, output, startWorker } from "./support/docketCli.ts";
+import { docket, fixtureCliEnv, output, startWorker } from "./support/docketCli.ts";
 import { createTestDatabase } from "./support/testDatabase.ts";
-
-const fixtureJobsDir = fileURLToPath(new URL("./fixtures/jobs/", import.meta.url));
 
 interface WorkerJson {
   id: string;
@@ -20,12 +17,7 @@ interface WorkerJson {
 describe("docket workers", () => {
   it("says how to start a worker, then lists a running and a stopped worker as a table and as JSON", async () => {
     await using database = await createTestDatabase();
-    const env = {
-      ...process.env,
-      DATABASE_URL: database.url,
-      DOCKET_FIXTURE_DATABASE_URL: database.url,
-      DOCKET_JOBS_DIR: fixtureJobsDir,
-    };
+    const env = fixtureCliEnv(database);
     const none = await docket(env, "workers");
     expect(none.code, output(none)).toBe(0);
     expect(none.stdout).toContain("No worker has started yet: run `docket worker`");

@@ -10,9 +10,9 @@ import { setup } from "xstate";
 import { z } from "zod";
 import { startApiServer } from "./support/apiServer.ts";
 import { query } from "./support/catalogFixture.ts";
-import { docket, output } from "./support/docketCli.ts";
+import { docket, fixtureCliEnv, output } from "./support/docketCli.ts";
 import { createTestDatabase } from "./support/testDatabase.ts";
-import { createTestEngine, fixtureJobsDir } from "./support/testEngine.ts";
+import { createTestEngine } from "./support/testEngine.ts";
 
 /** What fixtures.flaky says of a key it does not declare. */
 const flakyTakes = "fixtures.flaky takes failures, fatal";
@@ -137,12 +137,7 @@ describe("unknown parameters", () => {
 
   it("are refused by `docket run --param` with exit 2, naming them, storing nothing", async () => {
     await using database = await createTestDatabase();
-    const env = {
-      ...process.env,
-      DATABASE_URL: database.url,
-      DOCKET_FIXTURE_DATABASE_URL: database.url,
-      DOCKET_JOBS_DIR: fixtureJobsDir,
-    };
+    const env = fixtureCliEnv(database);
     const [flaky, noop] = await Promise.all([
       docket(env, "run", "fixtures.flaky", "--param", "failures=0", "--param", "nope=1"),
       docket(env, "run", "fixtures.noop", "--param", "onlyWithAuthor=true"),
