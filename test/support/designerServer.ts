@@ -72,21 +72,29 @@ export async function startDesignerServer(
   process.env.DOCKET_NEXT_DIR = inject("designerDistDir");
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
-    while (cleanups.length)
-      await cleanups
-        .pop()?.()
-        .catch(() => {});
+    for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) {
+      // A cleanup that hangs would surface only as a hook timeout: name it while it hangs.
+      const slow = setTimeout(
+        () => console.error(`[designer server] still stopping after 20 s: ${cleanup?.name}`),
+        20_000,
+      );
+      await cleanup()
+        .catch(() => {})
+        .finally(() => clearTimeout(slow));
+    }
   };
+  const named = (name: string, cleanup: () => Promise<void>) =>
+    Object.defineProperty(cleanup, "name", { value: name });
   try {
     const database = await createTestDatabase();
-    cleanups.push(() => database.drop());
+    cleanups.push(named("drop the test database", () => database.drop()));
     // As testEngine does: the fixture jobs (test/fixtures/jobs) write to the test database through it.
     process.env.DOCKET_FIXTURE_DATABASE_URL = database.url;
     const engine = await createEngine({
       connectionString: database.url,
       jobsDir: options.jobsDir ?? repoJobsDir,
     });
-    cleanups.push(() => engine.stop());
+    cleanups.push(named("engine.stop", () => engine.stop()));
 
     const users = options.users ?? defaultTestUsers;
     await createUsers(engine, users);
@@ -97,20 +105,20 @@ export async function startDesignerServer(
     }
     if (options.worker ?? true) {
       const worker: WorkerHandle = await engine.startWorker({ pollingIntervalSeconds: 1 });
-      cleanups.push(() => worker.stop());
+      cleanups.push(named("worker.stop", () => worker.stop()));
     }
 
     const port = await freePort();
     const host = "127.0.0.1";
     const designer = await loadDesigner(host, port);
-    cleanups.push(() => designer.close());
+    cleanups.push(named("close the designer (Next)", () => designer.close()));
     const server: DocketServer = await listen({
       port,
       host,
       api: createApiRequestHandler(engine),
       web: (req, res) => void designer.handle(req, res),
     });
-    cleanups.push(() => server.close());
+    cleanups.push(named("close the HTTP server", () => server.close()));
     const url = `http://${host}:${port}`;
     return { url, engine, database, users, stop, [Symbol.asyncDispose]: stop };
   } catch (error) {

@@ -42,7 +42,15 @@ export class RunActivation {
   readonly #fetchedClaim: FetchedClaim | undefined;
   #row: RunRow | undefined;
   #actor: Actor<AnyStateMachine> | undefined;
-  #settle: (settlement: Settlement) => void = () => {};
+  /**
+   * Until the actor exists, a settlement (worker stopping, abort, lost claim) is kept here and
+   * applied when it does: dropping it would leave a stopping worker waiting for a run that
+   * never hands over.
+   */
+  #settle: (settlement: Settlement) => void = (settlement) => {
+    this.#early ??= settlement;
+  };
+  #early: Settlement | null = null;
   #settled = false;
   #stopped = false;
   #lastPersisted: unknown = null;
@@ -166,7 +174,8 @@ export class RunActivation {
         setTimeout(() => this.#settle({ kind: "timeout" }), Math.min(remaining, 2 ** 31 - 1)),
       );
     }
-    actor.start();
+    if (this.#early) this.#settle(this.#early);
+    else actor.start();
     if (actor.getSnapshot().status === "error")
       this.#settle({ kind: "error", error: actor.getSnapshot().error });
 

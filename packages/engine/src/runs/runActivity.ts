@@ -20,6 +20,7 @@ export class RunActivity {
 
   /** The count of run changes heard so far, once this process listens for them. */
   async version(): Promise<number> {
+    if (this.#closed) return this.#version;
     await this.#listen().catch(() => {});
     return this.#version;
   }
@@ -68,6 +69,8 @@ export class RunActivity {
   }
 
   #listen(): Promise<pg.PoolClient> {
+    // A connection opened after close() would never be released, and the pool's end would wait for it.
+    if (this.#closed) return Promise.reject(new Error("Run activity is closed"));
     this.#client ??= this.#pool.connect().then(async (client) => {
       client.on("notification", (message) => {
         if (!message.payload) return;
