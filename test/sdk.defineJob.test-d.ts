@@ -1,6 +1,14 @@
-import { defineJob, type StepArgs, step } from "@docket/sdk";
+import {
+  defineJob,
+  type ProcessSummary,
+  processRecords,
+  type RecordContext,
+  type StepArgs,
+  step,
+  type UnknownJobField,
+} from "@docket/sdk";
 import { describe, expectTypeOf, it } from "vitest";
-import { assign, setup } from "xstate";
+import { assign, type PromiseActorLogic, setup } from "xstate";
 import { z } from "zod";
 
 const Params = z.object({ barcode: z.string(), dryRun: z.boolean().default(false) });
@@ -43,19 +51,53 @@ describe("defineJob", () => {
     });
   });
 
-  it("rejects a machine whose input does not match params", () => {
+  it("rejects a machine whose input does not match params, at the params", () => {
     defineJob({
       ...base,
-      params: Params,
       // @ts-expect-error the machine expects `shelf`, which params do not declare
+      params: Params,
       machine: setup({ types: { input: {} as Params & { shelf: string } } }).createMachine({}),
     });
     defineJob({
       ...base,
-      params: Params,
       // @ts-expect-error the machine's input lacks `dryRun`
+      params: Params,
       machine: setup({ types: { input: {} as { barcode: string } } }).createMachine({}),
     });
+  });
+
+  it("rejects a field defineJob does not take, naming the one meant", () => {
+    defineJob({
+      ...base,
+      params: Params,
+      machine: setup({ types: { input: {} as Params } }).createMachine({}),
+      // @ts-expect-error the policy field is `timeout`
+      timeOut: "1h",
+    });
+    expectTypeOf<
+      UnknownJobField<"retries">
+    >().toEqualTypeOf<"Docket: defineJob has no field 'retries'; did you mean 'retry'?">();
+    expectTypeOf<
+      UnknownJobField<"Queue">
+    >().toEqualTypeOf<"Docket: defineJob has no field 'Queue'; did you mean 'queue'?">();
+    expectTypeOf<
+      UnknownJobField<"frobnicate">
+    >().toEqualTypeOf<"Docket: defineJob has no field 'frobnicate'; see JobPolicy for the policy fields">();
+  });
+
+  it("rejects a perRecord whose context is untyped, at perRecord, and types it when declared", () => {
+    processRecords({
+      target: "items",
+      // @ts-expect-error the context needs a type: `{ input }: RecordContext<Params>`
+      perRecord: (_item, { input }) => ({ change: { notes: input.barcode } }),
+    });
+    const typed = processRecords({
+      target: "items",
+      perRecord: (_item, { input }: RecordContext<Params>) => ({
+        change: { notes: input.barcode },
+      }),
+    });
+    expectTypeOf(typed).toEqualTypeOf<PromiseActorLogic<ProcessSummary, Params>>();
   });
 
   it("type-checks policy fields", () => {

@@ -56,21 +56,25 @@ export interface JobUpgrade {
   readonly states: Readonly<Record<string, string>>;
 }
 
-/** What `defineJob` takes. */
-export interface JobDefinitionInput<TParams extends ParamsSchema, TMachine extends AnyStateMachine>
-  extends JobPolicy {
+/** The fields of a job besides its params and machine. */
+export interface JobFields extends JobPolicy {
   /** Stable id, also the file name in `jobs/`: `items.withdraw` lives in `jobs/items.withdraw.ts`. */
   readonly id: string;
   readonly title: string;
   /** Free text, e.g. "Fulfillment", "Repository", "Administration". */
   readonly category: string;
   readonly description: string;
+  /** Declared state mappings from older versions (see {@link JobUpgrade}). Default none. */
+  readonly upgrades?: readonly JobUpgrade[];
+}
+
+/** What `defineJob` takes. */
+export interface JobDefinitionInput<TParams extends ParamsSchema, TMachine extends AnyStateMachine>
+  extends JobFields {
   /** Validates API input, renders the designer's form, and types the machine's input. */
   readonly params: TParams;
   /** An XState v5 machine built with `setup({ types: { input: {} as z.infer<typeof Params> } })`. */
   readonly machine: TMachine;
-  /** Declared state mappings from older versions (see {@link JobUpgrade}). Default none. */
-  readonly upgrades?: readonly JobUpgrade[];
 }
 
 declare const jobBrand: unique symbol;
@@ -89,18 +93,67 @@ export type AnyJobDefinition = JobDefinition<ParamsSchema, AnyStateMachine>;
 type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 /**
- * The machine itself when its input is exactly the job's parameters; otherwise
- * a type naming both, so a mismatch fails to compile at the `machine` property.
+ * The message a job whose machine's input is not its parameters gets at its
+ * `params` property (Docket starts the machine with the parsed params). It is
+ * there rather than at `machine` so that it does not print the machine's type.
  */
-export type MachineMatchingParams<TParams extends ParamsSchema, TMachine extends AnyStateMachine> =
-  Equal<InputFrom<TMachine>, z.output<TParams>> extends true
-    ? TMachine
-    : {
-        readonly "machine input must equal z.output<typeof params>": {
-          readonly machineInput: InputFrom<TMachine>;
-          readonly params: z.output<TParams>;
-        };
-      };
+export type MachineInputMismatch =
+  "Docket: the machine's input must be the job's params: setup({ types: { input: {} as z.infer<typeof Params> } })";
+
+/**
+ * The params themselves when the machine's input is exactly the job's
+ * parameters; otherwise {@link MachineInputMismatch}, so a mismatch fails to
+ * compile at the `params` property with that one sentence.
+ */
+export type ParamsMatchingMachine<TParams extends ParamsSchema, TMachine extends AnyStateMachine> =
+  Equal<InputFrom<TMachine>, z.output<TParams>> extends true ? TParams : MachineInputMismatch;
+
+/** Every field `defineJob` takes. */
+type JobField = keyof JobDefinitionInput<ParamsSchema, AnyStateMachine>;
+
+/** Likely meant fields for names that are not one, beyond a difference of case. */
+interface FieldSuggestions {
+  retries: "retry";
+  retryPolicy: "retry";
+  timeoutAfter: "timeout";
+  concurrency: "runConcurrently' or 'parallelism";
+  concurrent: "runConcurrently";
+  maxConcurrency: "parallelism";
+  parallel: "parallelism";
+  conflicts: "conflictsWith";
+  waitFor: "waitsFor";
+  permission: "permissions";
+  restoreable: "restorable";
+  events: "on";
+  taskQueue: "queue";
+  upgrade: "upgrades";
+  name: "title";
+  schema: "params";
+}
+
+/** The field `K` was probably meant to be, or never. */
+type SuggestedField<K extends string> = K extends keyof FieldSuggestions
+  ? FieldSuggestions[K]
+  : { [F in JobField]: Lowercase<F> extends Lowercase<K> ? F : never }[JobField];
+
+/** The message a field `defineJob` does not take gets. */
+export type UnknownJobField<K extends string> = [SuggestedField<K>] extends [never]
+  ? `Docket: defineJob has no field '${K}'; see JobPolicy for the policy fields`
+  : `Docket: defineJob has no field '${K}'; did you mean '${SuggestedField<K>}'?`;
+
+/**
+ * Each field of a definition that `defineJob` does not take, as its message;
+ * the fields it takes (and the brand of a spread definition) as `unknown`.
+ */
+type UnknownJobFields<TKeys extends PropertyKey> = {
+  readonly [K in TKeys]?: K extends JobField | symbol
+    ? unknown
+    : K extends string
+      ? string extends K
+        ? unknown
+        : UnknownJobField<K>
+      : unknown;
+};
 
 const definitions = new WeakSet<object>();
 
@@ -115,10 +168,15 @@ const definitions = new WeakSet<object>();
  *   machine: setup({ types: { input: {} as z.infer<typeof Params> } }).createMachine({ ... }),
  * });
  */
-export function defineJob<TParams extends ParamsSchema, TMachine extends AnyStateMachine>(
-  definition: JobDefinitionInput<TParams, TMachine> & {
-    readonly machine: MachineMatchingParams<TParams, TMachine>;
-  },
+export function defineJob<
+  TParams extends ParamsSchema,
+  TMachine extends AnyStateMachine,
+  TKeys extends PropertyKey,
+>(
+  definition: JobFields & {
+    readonly params: ParamsMatchingMachine<TParams, TMachine>;
+    readonly machine: TMachine;
+  } & UnknownJobFields<TKeys>,
 ): JobDefinition<TParams, TMachine> {
   // The brand (`definitions` below) is what makes it a JobDefinition; the fields are the input's.
   const job = Object.freeze({ ...definition }) as unknown as JobDefinition<TParams, TMachine>;

@@ -1,6 +1,6 @@
 import { fromPromise, type PromiseActorLogic } from "xstate";
 import type { CsvColumns, CsvSource } from "./csvParams.ts";
-import type { MarcField } from "./records.ts";
+import type { IfUntyped, MarcField, RecordStepInput, UntypedInput } from "./records.ts";
 import { runtimeOf } from "./runtime.ts";
 
 /** A new bibliographic record, as an import creates it. */
@@ -12,6 +12,18 @@ export interface NewBibRecord {
   readonly fields?: readonly MarcField[];
 }
 
+/**
+ * What `csv` receives: the invoke's input; when it is left untyped, one message
+ * instead, so that reading it fails to compile there with that sentence.
+ */
+export type ImportInputOf<TInput> = IfUntyped<
+  TInput,
+  {
+    readonly "Docket: type the input of csv, e.g. csv: (input: Params) => ({ text: input.csv })": never;
+  },
+  TInput
+>;
+
 /** How a job imports the rows of a CSV as new records. */
 export interface RecordImporter<TInput> {
   readonly target: "records";
@@ -19,7 +31,7 @@ export interface RecordImporter<TInput> {
    * The CSV to import, usually the value of a `csvTextParam` or `csvFileParam`:
    * `{ text }` or `{ upload }`. Docket parses it (RFC 4180, with `csv-parse`).
    */
-  readonly csv: (input: TInput) => CsvSource;
+  readonly csv: (input: ImportInputOf<TInput>) => CsvSource;
   /** The columns the CSV must and may have; the same as its parameter's. */
   readonly columns: CsvColumns;
   /**
@@ -61,12 +73,12 @@ export function importerOf(logic: unknown): AnyRecordImporter | undefined {
  * reported with their line, all in ONE transaction, exactly once (a re-run after a crash finds the import
  * done). Register it in `setup({ actors })` and invoke it with an explicit `id`.
  */
-export function importRecords<TInput>(
+export function importRecords<TInput = UntypedInput>(
   importer: RecordImporter<TInput>,
-): PromiseActorLogic<ImportSummary, TInput> {
+): PromiseActorLogic<ImportSummary, RecordStepInput<TInput>> {
   // The engine holds importers of any input; functions taking TInput are not assignable to unknown.
   const anyImporter = importer as unknown as AnyRecordImporter;
-  const logic = fromPromise<ImportSummary, TInput>(({ input, system, self }) =>
+  const logic = fromPromise<ImportSummary, RecordStepInput<TInput>>(({ input, system, self }) =>
     runtimeOf(system).importRecords(self.id, anyImporter, input),
   );
   importers.set(logic, anyImporter);

@@ -20,10 +20,13 @@ export {
   isJobDefinition,
   type JobDefinition,
   type JobDefinitionInput,
+  type JobFields,
   type JobPolicy,
   type JobUpgrade,
-  type MachineMatchingParams,
+  type MachineInputMismatch,
+  type ParamsMatchingMachine,
   type ParamsSchema,
+  type UnknownJobField,
 } from "./defineJob.ts";
 export { type Duration, toMilliseconds } from "./duration.ts";
 export {

@@ -1,4 +1,4 @@
-import { fromPromise, type PromiseActorLogic } from "xstate";
+import { fromPromise, type NonReducibleUnknown, type PromiseActorLogic } from "xstate";
 import { runtimeOf } from "./runtime.ts";
 import type { TargetKind } from "./vocabulary.ts";
 
@@ -98,6 +98,42 @@ export interface RecordContext<TInput> {
   readonly input: TInput;
 }
 
+declare const untypedInput: unique symbol;
+/**
+ * The input of `processRecords` (or `importRecords`) when nothing declares it,
+ * e.g. `perRecord: (record, { input }) => …` with the context left untyped.
+ */
+export interface UntypedInput {
+  readonly [untypedInput]: true;
+}
+
+/** `TIfUntyped` when no function declared the input `TInput` (an explicit `any` is declared). */
+export type IfUntyped<TInput, TIfUntyped, TIfTyped> = 0 extends 1 & TInput
+  ? TIfTyped
+  : [TInput] extends [UntypedInput]
+    ? TIfUntyped
+    : TIfTyped;
+
+/**
+ * The input the actor of a record step takes: what its functions declared, or,
+ * when they use none, anything (xstate's `NonReducibleUnknown`, which leaves the
+ * invoke's `input: ({ context }) => …` typed, where `unknown` would not).
+ */
+export type RecordStepInput<TInput> = IfUntyped<TInput, NonReducibleUnknown, TInput>;
+
+/**
+ * The context `perRecord`/`perChunk` receive: a {@link RecordContext}; when it
+ * is left untyped, one message instead, so that reading it fails to compile
+ * there with that sentence rather than as an implicit `any` somewhere in the machine.
+ */
+export type RecordContextOf<TInput> = IfUntyped<
+  TInput,
+  {
+    readonly "Docket: type the context of perRecord/perChunk, e.g. (record, { input }: RecordContext<Params>)": never;
+  },
+  RecordContext<TInput>
+>;
+
 /** How a job processes the records of its run's set. */
 export interface RecordProcessor<TTarget extends TargetKind, TInput> {
   readonly target: TTarget;
@@ -106,7 +142,7 @@ export interface RecordProcessor<TTarget extends TargetKind, TInput> {
   /** Decides for one record. Either this or `perChunk`. */
   readonly perRecord?: (
     record: TargetRecords[TTarget],
-    context: RecordContext<TInput>,
+    context: RecordContextOf<TInput>,
   ) => RecordResult<TTarget> | Promise<RecordResult<TTarget>>;
   /**
    * Decides for a whole chunk at once (e.g. one lookup for many records);
@@ -114,7 +150,7 @@ export interface RecordProcessor<TTarget extends TargetKind, TInput> {
    */
   readonly perChunk?: (
     records: readonly TargetRecords[TTarget][],
-    context: RecordContext<TInput>,
+    context: RecordContextOf<TInput>,
   ) => readonly RecordResult<TTarget>[] | Promise<readonly RecordResult<TTarget>[]>;
   /** A CSV file the run keeps and offers for download, from the results' `output` rows. */
   readonly output?: { readonly file: string; readonly columns: readonly string[] };
@@ -154,16 +190,17 @@ export function processorOf(logic: unknown): AnyRecordProcessor | undefined {
  *     item.item_policy === input.policy ? null : { change: { item_policy: input.policy } },
  * });
  */
-export function processRecords<TTarget extends TargetKind, TInput>(
+export function processRecords<TTarget extends TargetKind, TInput = UntypedInput>(
   processor: RecordProcessor<TTarget, TInput>,
-): PromiseActorLogic<ProcessSummary, TInput> {
+): PromiseActorLogic<ProcessSummary, RecordStepInput<TInput>> {
   if (!processor.perRecord === !processor.perChunk) {
     throw new TypeError("processRecords needs exactly one of perRecord and perChunk");
   }
   // The engine holds processors of any input; functions taking TInput are not assignable to unknown.
   const anyProcessor = processor as unknown as AnyRecordProcessor;
-  const logic = fromPromise<ProcessSummary, TInput>(({ input, signal, system, self }) =>
-    runtimeOf(system).processRecords(self.id, anyProcessor, input, signal),
+  const logic = fromPromise<ProcessSummary, RecordStepInput<TInput>>(
+    ({ input, signal, system, self }) =>
+      runtimeOf(system).processRecords(self.id, anyProcessor, input, signal),
   );
   processors.set(logic, anyProcessor);
   return logic;
