@@ -1,5 +1,6 @@
 import path from "node:path";
 import { NotMigratedError } from "@docket/sdk";
+import type { RunClock } from "@docket/sdk/runtime";
 import type { Kysely } from "kysely";
 import { PgBoss } from "pg-boss";
 import { type CatalogService, createCatalogService } from "./catalog/catalogService.ts";
@@ -81,6 +82,11 @@ export interface EngineOptions {
    * ahead (test/support/shiftedClock.ts).
    */
   readonly scheduleClock?: ScheduleClock;
+  /**
+   * The clock of runs' delays and retry back-offs on this engine's workers. Default
+   * the system clock; `@docket/sdk/testing` passes one a test moves forward.
+   */
+  readonly clock?: RunClock;
 }
 
 /** The runtime of Docket: job types, runs, and workers that execute them. */
@@ -308,6 +314,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
           taskQueues,
           ensureTaskQueues,
           heartbeatSeconds: queueSettings.heartbeatSeconds,
+          clock: options.clock,
         },
         workerOptions,
       );

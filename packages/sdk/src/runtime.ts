@@ -9,10 +9,13 @@ import type { ActorSystem } from "xstate";
 // biome-ignore lint/suspicious/noExplicitAny: any system of any machine
 type AnyActorSystem = ActorSystem<any>;
 
+import { type RunClock, systemClock } from "./clock.ts";
 import type { AnyRecordImporter, ImportSummary } from "./imports.ts";
 import type { ProcessSummary, RecordProcessor } from "./records.ts";
 import type { RetryPolicy } from "./retry.ts";
 import type { TargetKind } from "./vocabulary.ts";
+
+export { type RunClock, systemClock };
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -47,6 +50,8 @@ export interface RunRuntime {
   offerPark(deadline: Date, withdraw: AbortSignal): void;
   /** Sleeps shorter than this are slept in memory instead of parking. */
   readonly parkThresholdMs: number;
+  /** The clock of delays and retry back-offs (a test's clock under `@docket/sdk/testing`). */
+  readonly clock: RunClock;
   stepStarted(): void;
   stepEnded(): void;
   /** Runs `processor` over the run's set (see `processRecords`). */
@@ -101,6 +106,7 @@ export function createMemoryRuntime(): RunRuntime {
     },
     offerPark: () => {},
     parkThresholdMs: Number.POSITIVE_INFINITY,
+    clock: systemClock,
     stepStarted: () => {},
     stepEnded: () => {},
     processRecords: async () => {

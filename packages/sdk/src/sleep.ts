@@ -1,7 +1,6 @@
 import { fromPromise } from "xstate";
 import { type Duration, toMilliseconds } from "./duration.ts";
 import { runtimeOf } from "./runtime.ts";
-import { wait } from "./wait.ts";
 
 /** Sleep for a duration from the first time the state is entered, or until an instant. */
 export type SleepInput = { readonly for: Duration } | { readonly until: Date | string };
@@ -17,6 +16,7 @@ export type SleepInput = { readonly for: Duration } | { readonly until: Date | s
  */
 export const sleep = fromPromise<void, SleepInput>(async ({ input, signal, system, self }) => {
   const runtime = runtimeOf(system);
+  const { clock } = runtime;
   const key = runtime.stepKey(self.id);
   const journaled = await runtime.readJournal(key);
   const deadline = new Date(
@@ -24,7 +24,7 @@ export const sleep = fromPromise<void, SleepInput>(async ({ input, signal, syste
       ? String((journaled.value as { deadline: string }).deadline)
       : "until" in input
         ? new Date(input.until).getTime()
-        : Date.now() + toMilliseconds(input.for),
+        : clock.now() + toMilliseconds(input.for),
   );
   if (Number.isNaN(deadline.getTime())) {
     throw new RangeError(`Invalid sleep input ${JSON.stringify(input)}`);
@@ -34,10 +34,10 @@ export const sleep = fromPromise<void, SleepInput>(async ({ input, signal, syste
   runtime.stepStarted();
   const withdraw = new AbortController();
   try {
-    const remaining = deadline.getTime() - Date.now();
+    const remaining = deadline.getTime() - clock.now();
     if (remaining <= 0) return;
     if (remaining >= runtime.parkThresholdMs) runtime.offerPark(deadline, withdraw.signal);
-    await wait(remaining, signal);
+    await clock.sleepUntil(deadline.getTime(), signal);
   } finally {
     withdraw.abort();
     runtime.stepEnded();

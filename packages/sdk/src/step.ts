@@ -2,7 +2,6 @@ import { fromPromise, type PromiseActorLogic } from "xstate";
 import { NonRetriableError } from "./errors.ts";
 import { defaultRetryPolicy, type RetryPolicy, retryDelayMs } from "./retry.ts";
 import { type LogLevel, type Progress, runtimeOf } from "./runtime.ts";
-import { wait } from "./wait.ts";
 
 /** Writes lines to the run's log (the details/console page). */
 export type StepLogger = Record<LogLevel, (message: string, data?: unknown) => void>;
@@ -74,7 +73,7 @@ export function step<TOutput, TInput = void>(
           log.warn(
             `Try ${attempt} of ${attempts} failed: ${messageOf(error)}. Retrying in ${formatMs(delay)}.`,
           );
-          await wait(delay, signal);
+          await runtime.clock.sleepUntil(runtime.clock.now() + delay, signal);
         }
       }
     } finally {

@@ -1,4 +1,5 @@
 /** What a run's activation needs of its worker, and how an activation ends: shared by the worker and `RunActivation`. */
+import type { RunClock } from "@docket/sdk/runtime";
 import type { Kysely } from "kysely";
 import type { PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
@@ -14,6 +15,8 @@ export interface ActivationContext {
   readonly writer: CheckpointWriter;
   readonly workerId: string;
   readonly parkThresholdMs: number;
+  /** The clock of the run's delays and retry back-offs: the system's, or a test's. */
+  readonly clock: RunClock;
   /** Gates of a job type (conflicts, exclusivity, waits). */
   readonly gatesOf: (job: RegisteredJob) => GatePolicy;
   /** Most runs executing at once across all workers; `null`: no limit. */

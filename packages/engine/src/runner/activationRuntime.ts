@@ -34,6 +34,7 @@ export function createActivationRuntime(host: ActivationRuntimeHost): RunRuntime
     runId,
     retry: host.job.definition.retry,
     parkThresholdMs: host.ctx.parkThresholdMs,
+    clock: host.ctx.clock,
     stepKey: (invokeId) => stepKeyOf(runId, invokeId, host.visits().enter(invokeId)),
     log: (level: LogLevel, message: string, data?: unknown) =>
       host.append({

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { type RunClock, systemClock } from "@docket/sdk/runtime";
 import type { Kysely } from "kysely";
 import type pg from "pg";
 import type { PgBoss } from "pg-boss";
@@ -69,6 +70,8 @@ export interface WorkerDependencies {
   readonly ensureTaskQueues: (taskQueues: readonly string[]) => Promise<void>;
   /** The queues' heartbeat: a held job not refreshed for this long is retried elsewhere. */
   readonly heartbeatSeconds: number;
+  /** The clock of runs' delays and retry back-offs. Default the system clock. */
+  readonly clock?: RunClock | undefined;
 }
 
 /** Channel on which `abortRun` announces runs whose status became `aborting`. */
@@ -97,6 +100,7 @@ export async function startWorker(
     writer,
     workerId: id,
     parkThresholdMs: options.parkThresholdMs ?? 5_000,
+    clock: deps.clock ?? systemClock,
     gatesOf: (job: RegisteredJob) => {
       const known = gates.get(job.id);
       if (known) return known;
