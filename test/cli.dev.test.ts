@@ -207,8 +207,9 @@ describe("docket jobs new", () => {
     );
     expect(created.stdout).toContain(`npx vitest run ${path.relative(repoRoot, testFile)}`);
     const test = await readFile(testFile, "utf8");
-    expect(test).toContain('jobId: "shelf.mark-read"');
-    expect(test).toContain('from "../../../test/support/testEngine.ts"');
+    expect(test).toContain('import { createJobTestEnvironment } from "@docket/sdk/testing";');
+    expect(test).toContain('import job from "../jobs/shelf.mark-read.ts";');
+    expect(test).toContain('env.run("shelf.mark-read", { params: {} })');
 
     const listed = await docket(env, "jobs", "--json");
     expect(listed.code, output(listed)).toBe(0);

@@ -31,7 +31,7 @@ export const jobsNewCommand = defineCommand({
   },
   details: [
     "Writes <jobs directory>/<id>.ts (DOCKET_JOBS_DIR, else jobs/): one step that logs a message, a typed `message` parameter with a default, and a title, category and description made from the id. `docket dev` picks it up as soon as it is written.",
-    "The test beside it starts the job on a test engine and expects it to complete: extend it as the job grows. Nothing is written when either file exists or the id is not valid.",
+    "The test beside it runs the job with @docket/sdk/testing (the real engine on its own database, a clock the test moves) and expects it to complete: extend it as the job grows. Nothing is written when either file exists or the id is not valid.",
   ],
   examples: [
     "docket jobs new items.mark-damaged",
@@ -67,14 +67,7 @@ export const jobsNewCommand = defineCommand({
     await mkdir(testDir, { recursive: true });
     // "wx": a file created meanwhile is refused, not overwritten.
     await writeFile(jobFile, jobFileText(id), { flag: "wx" });
-    await writeFile(
-      testFile,
-      jobTestText(id, {
-        jobsDir: fromTests(jobsDir),
-        testEngine: fromTests(path.join(repoRoot, "test", "support", "testEngine.ts")),
-      }),
-      { flag: "wx" },
-    );
+    await writeFile(testFile, jobTestText(id, { jobFile: fromTests(jobFile) }), { flag: "wx" });
     if (json) {
       printJson({ id, jobFile, testFile });
     } else {

@@ -64,34 +64,23 @@ export default defineJob({
 }
 
 /**
- * A vitest file that runs the job on a test engine (test/support/testEngine.ts)
- * and expects it to complete; `paths` are relative to the test file's folder.
+ * A vitest file that runs the job with `@docket/sdk/testing` (a real engine on
+ * its own database) and expects it to complete; `jobFile` is relative to the test's folder.
  */
-export function jobTestText(
-  id: string,
-  paths: { readonly jobsDir: string; readonly testEngine: string },
-): string {
-  return `import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
-import { createTestEngine, waitForStatus } from ${JSON.stringify(paths.testEngine)};
+export function jobTestText(id: string, paths: { readonly jobFile: string }): string {
+  return `import { createJobTestEnvironment } from "@docket/sdk/testing";
+import { expect, test } from "vitest";
+import job from ${JSON.stringify(paths.jobFile)};
 
-const jobsDir = fileURLToPath(new URL(${JSON.stringify(`${paths.jobsDir}/`)}, import.meta.url));
-
-describe(${JSON.stringify(id)}, () => {
-  it("runs to completion with its default parameters", async () => {
-    await using t = await createTestEngine({ jobsDir });
-    await using _worker = await t.engine.startWorker();
-    const run = await t.engine.runs.start({
-      jobId: ${JSON.stringify(id)},
-      params: {},
-      createdBy: "ana",
-    });
-    const ended = await waitForStatus(t.engine, run.id, ["completed", "failed"]);
-    expect(ended).toMatchObject({
-      status: "completed",
-      context: { logged: ${JSON.stringify(defaultMessage)} },
-    });
-  });
+// A real Docket for each test: its own database on DATABASE_URL's server (or an embedded
+// PostgreSQL), the real runner, and a clock the test moves: await env.clock.advance("1h").
+test(${JSON.stringify(`${id} runs to completion with its default parameters`)}, async () => {
+  await using env = await createJobTestEnvironment({ jobs: [job] });
+  const result = await env.run(${JSON.stringify(id)}, { params: {} });
+  expect(result).toMatchObject({ status: "completed", context: { logged: ${JSON.stringify(defaultMessage)} } });
+  expect(result.logs.map((line) => line.message)).toEqual([${JSON.stringify(defaultMessage)}]);
+  // The run's journal fits the job's machine as it is now: edit the job, and this says what broke.
+  expect(await env.replay(result.id)).toMatchObject({ resumes: true });
 });
 `;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -25,6 +25,7 @@ export async function createJobTestDatabase(
   let stopServer = async () => {};
   if (!serverUrl) {
     const dir = await mkdtemp(path.join(tmpdir(), "docket-job-test-"));
+    await chmod(dir, 0o755); // as root, the server runs as the \`postgres\` OS user, which must reach it
     const embedded = await startEmbeddedPostgres({
       dataDir: path.join(dir, "postgres"),
       port: freePort,
