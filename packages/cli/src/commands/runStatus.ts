@@ -1,5 +1,6 @@
 import { clientOptions, defineCommand } from "../command.ts";
 import { withConnection } from "../connection.ts";
+import { relativeFile } from "../dev/jobProblem.ts";
 import {
   formatProgress,
   formatStateValue,
@@ -26,6 +27,11 @@ export const runStatusCommand = defineCommand({
       printJson(run);
       return 0;
     }
+    // Where in the job's file a failed step threw (editors link `file:line`); `--json` has its stack too.
+    const location = run.error?.location;
+    const thrownAt: [string, string][] = location
+      ? [["", `at ${relativeFile(location.file)}:${location.line}`]]
+      : [];
     const fields: [string, string][] = [
       ["Run", run.id],
       ["Job", run.jobId],
@@ -34,6 +40,7 @@ export const runStatusCommand = defineCommand({
       ["State", formatStateValue(run.stateValue)],
       ["Progress", formatProgress(run.progress)],
       ["Error", run.error ? run.error.message : "-"],
+      ...thrownAt,
       ["Created", `${formatTimestamp(run.createdAt)} by ${run.createdBy}`],
       ["Started", formatTimestamp(run.startedAt)],
       ["Ended", formatTimestamp(run.endedAt)],

@@ -33,6 +33,18 @@ export interface RunError {
   readonly state?: unknown;
   readonly activation?: number;
   readonly name?: string;
+  /** The stack of the error a step threw, its first 4 KB; absent for errors without one. */
+  readonly stack?: string;
+  /** Where in the job's file it was thrown: the first frame of its stack in that file. */
+  readonly location?: RunErrorLocation;
+}
+
+/** A line of a job's file. */
+export interface RunErrorLocation {
+  /** The job's file, absolute, as the worker that ran the step loaded it. */
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
 }
 
 /** How far a run got: `done` of `total` (when known). */

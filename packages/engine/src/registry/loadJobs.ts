@@ -8,6 +8,7 @@ import {
   type JobSource,
   type RegisteredJob,
 } from "./jobRegistry.ts";
+import { escapeRegExp, lineInStack } from "./stackLine.ts";
 
 /** A job file that failed to load or was refused: its job is unavailable, the others run. */
 export interface JobProblem {
@@ -182,10 +183,7 @@ async function refusedProblem(source: JobSource, error: unknown): Promise<JobPro
 /** The line of the first frame of `error`'s stack in `file` (imported as `file:///…/x.ts?v=3:12:5`). */
 function thrownAt(error: unknown, file: string): number | null {
   const stack = (error as { stack?: unknown } | null)?.stack;
-  if (typeof stack !== "string") return null;
-  const url = escapeRegExp(pathToFileURL(file).href);
-  const frame = new RegExp(`${url}(?:\\?[^:\\s]*)?:(\\d+):\\d+`).exec(stack);
-  return frame ? Number(frame[1]) : null;
+  return typeof stack === "string" ? lineInStack(stack, file) : null;
 }
 
 /** The line of the definition's `id: "<id>"`, else of the first `id:`. */
@@ -198,8 +196,4 @@ function idLine(text: string, id: string): number | null {
 
 function readText(file: string): Promise<string> {
   return readFile(file, "utf8").catch(() => "");
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

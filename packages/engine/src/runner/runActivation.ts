@@ -14,7 +14,7 @@ import { populateActivation } from "./populateActivation.ts";
 import { ProgressThrottle } from "./progressThrottle.ts";
 import { reportedStatus } from "./reportedStatus.ts";
 import { createRunActor } from "./runActor.ts";
-import { declaredEndOf, nameOf, timeoutMessage } from "./runEndDetails.ts";
+import { declaredEndOf, nameOf, stackOf, timeoutMessage } from "./runEndDetails.ts";
 import { outputFilesToFinalize } from "./runFinalization.ts";
 import { resolveRunVersion } from "./runVersion.ts";
 import { commitFinalizedEnd } from "./sql/commitFinalizedEnd.ts";
@@ -260,6 +260,7 @@ export class RunActivation {
           message: messageOf(settlement.error),
           state: this.#lastValue,
           ...nameOf(settlement.error),
+          ...stackOf(settlement.error, this.#job.file),
         });
       case "abort":
         stop();
