@@ -201,6 +201,16 @@ test("a run that failed with an error retrying cannot fix offers no Retry; one t
   // Run again (a new run) is still there for when the cause is fixed.
   await page.getByRole("button", { name: "Run again" }).waitFor();
   await screenshot(page, "views-non-retriable-failure");
+  // Where the job's file threw it, and its stack, collapsed under "Technical details".
+  const stack = page.getByTestId("run-error-stack");
+  expect(await stack.isVisible()).toBe(false);
+  await page.getByText("Technical details").click();
+  await stack.waitFor(atOnce);
+  expect(await page.getByTestId("run-error-location").textContent()).toMatch(
+    /\/jobs\/examples\.flaky-lookup\.ts:\d+$/,
+  );
+  expect(await stack.textContent()).toMatch(/^NonRetriableError: ISBN 0000000000 does not exist\n/);
+  await screenshot(page, "views-failure-technical-details");
 
   await page.goto(`/runs/${unavailable.id}`);
   await expect.poll(() => statusText(page), eventually).toBe("failed");

@@ -1,7 +1,11 @@
 import { formatStateValue } from "../_lib/formatters.ts";
 import type { RunView } from "../_lib/trpcClient.ts";
 
-/** Why a run failed, where, in which activation, and whether retrying could help. */
+/**
+ * Why a run failed, where, in which activation, and whether retrying could help;
+ * the stack of a step's error and its line in the job's file collapsed under
+ * "Technical details".
+ */
 export function RunErrorPanel({ error }: { readonly error: NonNullable<RunView["error"]> }) {
   return (
     <section aria-labelledby="run-error" className="panel panel--error">
@@ -34,6 +38,24 @@ export function RunErrorPanel({ error }: { readonly error: NonNullable<RunView["
           </>
         ) : null}
       </dl>
+      {error.stack || error.location ? (
+        <details className="run-error__details" data-testid="run-error-details">
+          <summary>Technical details</summary>
+          {error.location ? (
+            <p>
+              Thrown at{" "}
+              <code data-testid="run-error-location">
+                {error.location.file}:{error.location.line}
+              </code>
+            </p>
+          ) : null}
+          {error.stack ? (
+            <pre className="run-error__stack" data-testid="run-error-stack">
+              {error.stack}
+            </pre>
+          ) : null}
+        </details>
+      ) : null}
     </section>
   );
 }
