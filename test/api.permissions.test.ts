@@ -113,6 +113,10 @@ const matrix: Record<string, Row> = {
     access: staffAndAdmins,
     call: (api) => api.runs.dryRun({ jobId: "fixtures.noop" }),
   },
+  "runs.estimateDuration": {
+    access: everyone,
+    call: (api) => api.runs.estimateDuration({ jobId: "fixtures.noop", population: null }),
+  },
   "runs.list": { access: everyone, call: (api) => api.runs.list() },
   "runs.exportHistoryCsv": { access: everyone, call: (api) => api.runs.exportHistoryCsv({}) },
   "runs.get": {
@@ -196,6 +200,10 @@ const matrix: Record<string, Row> = {
     call: async (api, fx, owner) => api.sets.get({ id: await fx.set(owner.name) }),
   },
   "sets.fields": { access: everyone, call: (api) => api.sets.fields({ target: "items" }) },
+  "sets.fieldValues": {
+    access: everyone,
+    call: (api) => api.sets.fieldValues({ target: "items", field: "location", prefix: "St" }),
+  },
   "sets.count": {
     access: everyone,
     call: (api) =>
@@ -290,6 +298,7 @@ const matrix: Record<string, Row> = {
       return api.schedules.delete({ id: schedule.id });
     },
   },
+  "workflows.editors": { access: everyone, call: (api) => api.workflows.editors() },
   "workflows.list": { access: everyone, call: (api) => api.workflows.list() },
   "workflows.get": {
     access: everyone,

@@ -123,6 +123,23 @@ export const runsRouter = router({
     }),
 
   /**
+   * How long a run of the job is likely to take for `population` records (a
+   * dry run's count; null for a job without a set), from the job's latest
+   * completed runs; `kind: "none"` with the reason when it has none to go by.
+   */
+  estimateDuration: authedProcedure
+    .input(
+      z
+        .object({
+          jobId,
+          population: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+          excludeRunId: runId.optional(),
+        })
+        .strict(),
+    )
+    .query(({ ctx, input }) => ctx.engine.runs.estimateDuration(input)),
+
+  /**
    * Runs the caller may see, newest first, keyset-paginated: pass `nextCursor`
    * back as `cursor`. Staff see only their own runs; `scope: "mine"` narrows
    * anyone to theirs. `text` searches job titles and ids, descriptions and errors.

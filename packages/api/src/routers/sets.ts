@@ -46,6 +46,24 @@ export const setsRouter = router({
     .query(({ input }) => describeSetFields(input.target)),
 
   /**
+   * The values a filter field holds now with how many records hold each, the
+   * most common first (a value equal to `prefix` before them): the designer's
+   * suggestions, so values are chosen from the data. Dates are refused.
+   */
+  fieldValues: authedProcedure
+    .input(
+      z
+        .object({
+          target,
+          field: z.string().min(1).max(100),
+          prefix: z.string().max(200).optional(),
+          limit: z.number().int().min(1).max(100).optional(),
+        })
+        .strict(),
+    )
+    .query(({ ctx, input }) => ctx.engine.sets.fieldValues(input)),
+
+  /**
    * Saves an itemized set from ids, barcodes, or `barcodesText` (pasted or
    * uploaded: one barcode per line or a CSV's first column, header `barcode`
    * optional), all or nothing: an entry matching nothing is BAD_REQUEST with an

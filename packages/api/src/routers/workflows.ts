@@ -46,6 +46,12 @@ const editorProcedure = authedProcedure.use(({ ctx, next, path }) => {
 });
 
 export const workflowsRouter = router({
+  /** Who may change workflows, and whether the caller may: editors open read only for the others. */
+  editors: authedProcedure.query(({ ctx }) => {
+    const roles = workflowEditorRoles(ctx.settings.workflowEditors);
+    return { roles, mayEdit: roles.includes(ctx.caller.role) };
+  }),
+
   /** Workflows by name, with their latest version and the job types they use. */
   list: authedProcedure.query(withIsoDates(({ ctx }) => ctx.engine.workflows.list())),
 

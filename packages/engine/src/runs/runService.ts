@@ -30,6 +30,11 @@ import {
   dashboardSummary,
 } from "./dashboardSummary.ts";
 import { type DryRunResult, type DryRunStartInput, dryRunStart } from "./dryRunStart.ts";
+import {
+  type EstimateRunDurationInput,
+  estimateRunDuration,
+  type RunDurationEstimate,
+} from "./estimateRunDuration.ts";
 import { type ListRunLogsInput, listRunLogs, type RunLogPage } from "./listRunLogs.ts";
 import {
   getRun,
@@ -77,6 +82,8 @@ export interface RunService {
   abort(runId: string, requestedBy: string): Promise<Run>;
   /** Checks a start like {@link start} and counts the population, storing nothing. */
   dryRun(input: DryRunStartInput): Promise<DryRunResult>;
+  /** How long a run is likely to take, from the job's latest completed runs; see {@link estimateRunDuration}. */
+  estimateDuration(input: EstimateRunDurationInput): Promise<RunDurationEstimate>;
   /** Streams a file (a CSV to import) into PostgreSQL; a run names it by the returned id. */
   storeUpload(input: StoreUploadInput): Promise<Upload>;
   /** A page of a run's console: its history without progress ticks, optionally searched. */
@@ -137,6 +144,7 @@ export function createRunService(deps: RunServiceDependencies): RunService {
     abort: deps.abortRun,
     restore: (input) => restoreRun(db, boss, registry, input),
     dryRun: (input) => dryRunStart(db, registry, input),
+    estimateDuration: (input) => estimateRunDuration(db, registry, input),
     storeUpload: (input) => storeUpload(db, input),
     listLogs: async (input) => {
       await getRun(db, input.runId); // unknown run → NotFoundError, not an empty page

@@ -12,6 +12,7 @@ import { deleteSet } from "./deleteSet.ts";
 import { type GetSetInput, getSet, type SetPage } from "./getSet.ts";
 import { type ListSetsInput, listSets } from "./listSets.ts";
 import type { RecordSet, SetSummary } from "./recordSet.ts";
+import { type SetFieldValues, type SetFieldValuesInput, setFieldValues } from "./setFieldValues.ts";
 
 /** Record sets as the engine offers them (engine.sets): itemized lists and saved filters. */
 export interface SetService {
@@ -19,6 +20,8 @@ export interface SetService {
   createLogical(input: CreateLogicalSetInput): Promise<SetSummary>;
   /** Counts a filter's matches without saving it (the designer's live count). */
   countFilter(input: CountSetFilterInput): Promise<number>;
+  /** The values a filter field holds now, with counts (the designer's value suggestions). */
+  fieldValues(input: SetFieldValuesInput): Promise<SetFieldValues>;
   list(input?: ListSetsInput): Promise<SetSummary[]>;
   get(input: GetSetInput): Promise<SetPage>;
   delete(setId: string): Promise<RecordSet>;
@@ -31,6 +34,7 @@ export function createSetService(db: Kysely<Database>): SetService {
     createItemized: (input) => createItemizedSet(db, input),
     createLogical: (input) => createLogicalSet(db, input),
     countFilter: (input) => countSetFilter(db, input),
+    fieldValues: (input) => setFieldValues(db, input),
     list: (input) => listSets(db, input),
     get: (input) => getSet(db, input),
     delete: (setId) => deleteSet(db, setId),
