@@ -29,7 +29,7 @@ describe("api over HTTP", () => {
     expect(clientError.data?.httpStatus).toBe(400);
     expect(clientError.data?.docketCode).toBe("INVALID_PARAMS");
     expect(clientError.data?.issues).toEqual([
-      { path: "params.failures", message: expect.stringMatching(/^Expected a number/) },
+      { path: "params.failures", message: "Enter a whole number of at least 0" },
     ]);
   });
 

@@ -119,7 +119,7 @@ describe("api procedures (createCaller)", () => {
     );
     expect(invalid.code).toBe("BAD_REQUEST");
     expect(invalid.message).toBe(
-      'Invalid parameters for job "fixtures.side-effect": params.label: Expected text, got the number 7',
+      'Invalid parameters for job "fixtures.side-effect": params.label: Enter the label as text',
     );
     const unknown = await trpcError(api.runs.start({ jobId: "fixtures.nope", params: {} }));
     expect(unknown.code).toBe("NOT_FOUND");

@@ -281,7 +281,7 @@ test("invalid parameters in the wizard show field errors and start nothing", asy
   await page.getByRole("button", { name: "Next" }).click();
   const error = page.locator("#param-policy-error");
   await error.waitFor();
-  expect(await error.innerText()).toMatch(/^Choose one of "Regular loan"/);
+  expect(await error.innerText()).toMatch(/^Choose one of: Regular loan, Short loan/);
   expect(await policySelect(page).getAttribute("aria-invalid")).toBe("true");
   await page.getByRole("alert").filter({ hasText: "Some parameters are invalid" }).waitFor();
   expect(new URL(page.url()).pathname).toBe("/run");

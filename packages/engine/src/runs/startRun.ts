@@ -7,6 +7,8 @@ import { checkCsvParams } from "../csvInput/checkCsvParams.ts";
 import type { Database, RunTrigger, TargetKind } from "../database/schema.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
 import { enqueueActivation } from "../runner/sql/enqueueActivation.ts";
+import { beginRunSpan } from "../telemetry/runSpans.ts";
+import { fieldSentences } from "../validation/fieldSentences.ts";
 import { isUuid } from "../validation/isUuid.ts";
 import { type Run, toRun } from "./run.ts";
 
@@ -70,6 +72,8 @@ export async function insertRun(
 ): Promise<Run> {
   const queueJobId = randomUUID();
   const priority = input.priority ?? 0;
+  // Its trace's root, under what started it (an API request, a workflow run's step).
+  const span = beginRunSpan(job.id);
   const insert = async (trx: Kysely<Database>) => {
     const row = await trx
       .insertInto("runs")
@@ -89,6 +93,7 @@ export async function insertRun(
         restores_run_id: internal.restoresRunId ?? null,
         workflow_id: internal.workflow?.id ?? null,
         workflow_version: internal.workflow?.version ?? null,
+        trace_parent: span.traceParent,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -97,7 +102,14 @@ export async function insertRun(
     await sql`select pg_notify('docket_run_events', ${row.id})`.execute(trx);
     return toRun(row);
   };
-  return db.isTransaction ? insert(db) : db.transaction().execute(insert);
+  let runId: string | null = null;
+  try {
+    const run = await (db.isTransaction ? insert(db) : db.transaction().execute(insert));
+    runId = run.id;
+    return run;
+  } finally {
+    span.end(runId);
+  }
 }
 
 /** A job with a target needs a set of that kind; a job without one takes none. */
@@ -178,7 +190,8 @@ export function checkParams(
     path: `${at}.${key}`,
     message: unknownParameters(jobId, schema, [key]),
   }));
-  const result = schema.safeParse(params);
+  // Each field's problem in one sentence from its own description and limits, as staff read it.
+  const result = schema.safeParse(params, { error: fieldSentences(schema) });
   const invalid = (result.error?.issues ?? [])
     // A strict schema's own complaint about extra keys: named above already.
     .filter((issue) => !(issue.code === "unrecognized_keys" && issue.path.length === 0))

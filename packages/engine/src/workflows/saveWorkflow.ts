@@ -2,6 +2,7 @@ import { ConflictError, InvalidParamsError, NotFoundError } from "@docket/sdk";
 import type { Kysely } from "kysely";
 import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
+import { stepIssueSentences, stepTitles } from "../validation/stepIssues.ts";
 import { validateWorkflow } from "./validateWorkflow.ts";
 import type { Workflow } from "./workflow.ts";
 import { assertWorkflowId, getWorkflow } from "./workflowQueries.ts";
@@ -37,12 +38,10 @@ export async function saveWorkflow(
   const validation = await validateWorkflow(db, registry, input.definition);
   if (!validation.valid) {
     throw new InvalidParamsError(
-      `The workflow is not valid, so it was not saved: ${validation.issues
-        .slice(0, 5)
-        .map((issue) => `${issue.path}: ${issue.message}`)
-        .join(
-          "; ",
-        )}${validation.issues.length > 5 ? ` (and ${validation.issues.length - 5} more)` : ""}`,
+      `The workflow is not valid, so it was not saved: ${stepIssueSentences(
+        validation.issues,
+        stepTitles(input.definition, (jobId) => registry.find(jobId)?.definition.title),
+      )}`,
       validation.issues,
     );
   }

@@ -5,6 +5,7 @@ import type { Database, RunTrigger } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import type { Run } from "../runs/run.ts";
 import { insertRun } from "../runs/startRun.ts";
+import { stepIssueSentences, stepTitles } from "../validation/stepIssues.ts";
 import { validateWorkflow } from "./validateWorkflow.ts";
 import { toWorkflowJob } from "./workflowJob.ts";
 import { getWorkflow } from "./workflowQueries.ts";
@@ -40,9 +41,11 @@ export async function startWorkflowRun(
   const validation = await validateWorkflow(db, registry, workflow.definition);
   if (!validation.valid) {
     throw new InvalidParamsError(
-      `Workflow "${workflow.name}" (version ${workflow.version}) no longer validates against the job catalog; edit and save it: ${validation.issues
-        .map((issue) => `${issue.path}: ${issue.message}`)
-        .join("; ")}`,
+      `Workflow "${workflow.name}" (version ${workflow.version}) no longer validates against the job catalog; edit and save it: ${stepIssueSentences(
+        validation.issues,
+        stepTitles(workflow.definition, (jobId) => registry.find(jobId)?.definition.title),
+        Number.POSITIVE_INFINITY,
+      )}`,
       validation.issues,
     );
   }
