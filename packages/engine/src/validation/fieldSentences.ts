@@ -185,7 +185,7 @@ function descriptionOf(schema: Schema): string | undefined {
 }
 
 function defOf(schema: Schema): Def {
-  return (schema as { _zod?: { def?: Def } })._zod?.def ?? {};
+  return (schema as unknown as { _zod?: { def?: Def } })._zod?.def ?? {};
 }
 
 function lastKey(path: readonly PropertyKey[] | undefined): string | undefined {
