@@ -170,6 +170,20 @@ const matrix: Record<string, Row> = {
     tolerate: ["CONFLICT"],
     call: async (api, fx, owner) => api.runs.retry({ id: await fx.run(owner.name) }),
   },
+  "runs.counts": { access: everyone, call: (api) => api.runs.counts() },
+  "runs.creators": { access: everyone, call: (api) => api.runs.creators({ prefix: "a" }) },
+  "runs.abortMany": {
+    // Per run, by abort's rules: a run the caller may not abort is reported, not thrown.
+    access: changeOwn,
+    call: async (api, fx, owner) =>
+      refusedAsForbidden(await api.runs.abortMany({ ids: [await fx.run(owner.name)] })),
+  },
+  "runs.retryMany": {
+    // A pending run is not retriable: reported as such once the permission check passed.
+    access: changeOwn,
+    call: async (api, fx, owner) =>
+      refusedAsForbidden(await api.runs.retryMany({ ids: [await fx.run(owner.name)] })),
+  },
   "runs.restartOnCurrentVersion": {
     // A run that waits for no version is refused with CONFLICT, after the role check.
     access: adminsOnly,
@@ -356,6 +370,19 @@ const matrix: Record<string, Row> = {
       api.workflows.subscribe({ id: await savedWorkflow(fx), email: "ops@example.edu" }),
   },
 };
+
+/**
+ * A bulk action reports a run it was not allowed to act on in its results
+ * rather than failing the call: as FORBIDDEN here, so its row reads like the
+ * single action's.
+ */
+function refusedAsForbidden(answer: {
+  results: readonly { outcome: string; message: string | null }[];
+}) {
+  const refused = answer.results.find((result) => result.outcome === "not-allowed");
+  if (refused) throw new TRPCError({ code: "FORBIDDEN", message: refused.message ?? "" });
+  return answer;
+}
 
 /** A workflow of one no-op job, under a fresh name. */
 function oneNoopWorkflow() {

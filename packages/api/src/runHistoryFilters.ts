@@ -15,11 +15,13 @@ export const runHistoryFiltersShape = {
   workflowId: z.uuid({ message: "Workflow ids are UUIDs" }).optional(),
   category: z.string().min(1).max(200).optional(),
   createdBy: z.string().min(1).max(200).optional(),
+  /** Runs started by users whose names begin with this (case-insensitive). */
+  creatorPrefix: z.string().min(1).max(200).optional(),
   /** Created at or after (ISO 8601). */
   from: z.coerce.date().optional(),
   /** Created before (ISO 8601). */
   to: z.coerce.date().optional(),
-  /** Case-insensitive search over job title and id, run description and error. */
+  /** Case-insensitive search over job title and id, run description, error, parameter values and set name. */
   text: z.string().max(200).optional(),
   /** `mine`: runs the caller started. Default: every run the caller may see. */
   scope: z.enum(["mine", "all"]).optional(),

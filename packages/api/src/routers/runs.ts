@@ -1,10 +1,12 @@
-import type { Engine, RegisteredJob, Run } from "@docket/engine";
+import type { Engine, RegisteredJob } from "@docket/engine";
 import { restoreJobId } from "@docket/engine";
 import { ForbiddenError, InvalidParamsError } from "@docket/sdk";
 import { z } from "zod";
+import { actOnRuns, maxBulkRuns } from "../bulkRunActions.ts";
 import type { Caller } from "../context.ts";
 import { withIsoDates } from "../isoDates.ts";
-import { assertCanCancelRun, assertCanSeeRun, assertCanStartJob } from "../permissions.ts";
+import { assertCanStartJob } from "../permissions.ts";
+import { cancellableRun, runActionsAllowed, visibleRun } from "../runAccess.ts";
 import {
   runHistoryFiltersSchema,
   runHistoryFiltersShape,
@@ -18,13 +20,6 @@ const runId = z.uuid({ message: "Run ids are UUIDs" });
 const jobId = z.string().min(1).max(200);
 const setId = z.uuid({ message: "Set ids are UUIDs" });
 const params = z.record(z.string(), z.unknown()).default({});
-
-/** The run, if `caller` may see it (NOT_FOUND for an unknown run, FORBIDDEN for another's). */
-async function visibleRun(engine: Engine, caller: Caller, id: string): Promise<Run> {
-  const run = await engine.runs.get(id);
-  assertCanSeeRun(caller, run);
-  return run;
-}
 
 /**
  * A job, for starting a run of it; unknown ids fail with the list of known
@@ -43,25 +38,15 @@ function startableJob(engine: Engine, caller: Caller, id: string): RegisteredJob
   return job;
 }
 
-/**
- * Abort and retry: the job's cancel roles or the run's creator. Runs without a
- * registered job (workflow runs, jobs since removed): their creator or an admin.
- */
-async function cancellableRun(engine: Engine, caller: Caller, id: string): Promise<Run> {
-  const run = await visibleRun(engine, caller, id);
-  const job = engine.registry.find(run.jobId);
-  if (job) assertCanCancelRun(caller, job, run);
-  else if (caller.role !== "admin" && run.createdBy !== caller.name) {
-    const what = run.workflowId
-      ? `run ${run.id} is a workflow run`
-      : `job "${run.jobId}" is no longer registered`;
-    throw new ForbiddenError(
-      `Permission "cancel ${run.jobId}" is missing: ${what}, so only its creator or an admin may abort or retry it.`,
-      `cancel ${run.jobId}`,
-    );
-  }
-  return run;
-}
+/** Up to {@link maxBulkRuns} run ids, for an action on a selection of runs. */
+const bulkInput = z
+  .object({
+    ids: z
+      .array(runId)
+      .min(1, { message: "Select at least one run" })
+      .max(maxBulkRuns, { message: `Select at most ${maxBulkRuns} runs at a time` }),
+  })
+  .strict();
 
 const clearInput = z
   .object({
@@ -156,11 +141,57 @@ export const runsRouter = router({
         .optional(),
     )
     .query(
-      withIsoDates(({ ctx, input }) => {
+      withIsoDates(async ({ ctx, input }) => {
         const { cursor, limit, ...filters } = input ?? { limit: 50 };
-        return ctx.engine.runs.list({ ...toRunFilters(ctx.caller, filters), limit, cursor });
+        const page = await ctx.engine.runs.list({
+          ...toRunFilters(ctx.caller, filters),
+          limit,
+          cursor,
+        });
+        return {
+          ...page,
+          runs: page.runs.map((run) => ({
+            ...run,
+            allowed: runActionsAllowed(ctx.engine, ctx.caller, run),
+          })),
+        };
       }),
     ),
+
+  /**
+   * How many runs the caller may see match these filters, per status (the
+   * filters' own `status` ignored), counted in one query: the monitor's tab
+   * and status counts.
+   */
+  counts: authedProcedure
+    .input(runHistoryFiltersSchema.omit({ status: true }).optional())
+    .query(async ({ ctx, input }) => ({
+      byStatus: await ctx.engine.runs.countByStatus(toRunFilters(ctx.caller, input ?? {})),
+    })),
+
+  /**
+   * Names of who started runs the caller may see, beginning with `prefix`
+   * (case-insensitive), in name order: the creator filter's suggestions.
+   */
+  creators: authedProcedure
+    .input(
+      z
+        .object({
+          prefix: z.string().max(200).default(""),
+          limit: z.number().int().min(1).max(50).default(10),
+        })
+        .strict()
+        .optional(),
+    )
+    .query(({ ctx, input }) => {
+      const { prefix, limit } = input ?? { prefix: "", limit: 10 };
+      const { createdBy } = toRunFilters(ctx.caller, {});
+      // Staff see only their own runs: the only creator they can filter by is themselves.
+      if (createdBy !== undefined) {
+        return createdBy.toLowerCase().startsWith(prefix.trim().toLowerCase()) ? [createdBy] : [];
+      }
+      return ctx.engine.runs.listCreators({ prefix, limit });
+    }),
 
   /**
    * The address of a CSV export of the runs `list` would show with these
@@ -329,6 +360,25 @@ export const runsRouter = router({
       return ctx.engine.runs.retry(input.id, ctx.caller.name);
     }),
   ),
+
+  /**
+   * Aborts each of up to 100 runs, by the same rules as `abort`, and says per
+   * run what happened: `aborted`; `stopping` (a worker stops it within
+   * seconds); `already-ended`, `refused` (finalizing), `not-allowed` or
+   * `not-found`, each with the reason. One run's refusal does not stop the rest.
+   */
+  abortMany: staffProcedure
+    .input(bulkInput)
+    .mutation(({ ctx, input }) => actOnRuns(ctx.engine, ctx.caller, "abort", input.ids)),
+
+  /**
+   * Retries each of up to 100 failed runs, by the same rules as `retry`, and
+   * says per run what happened: `retried`, `not-retriable` (not failed, or a
+   * failure retrying cannot fix), `not-allowed` or `not-found`, with the reason.
+   */
+  retryMany: staffProcedure
+    .input(bulkInput)
+    .mutation(({ ctx, input }) => actOnRuns(ctx.engine, ctx.caller, "retry", input.ids)),
 
   /**
    * Admins: starts runs waiting for a version of their job that no worker has

@@ -31,8 +31,14 @@ export interface ListRunsInput extends RunFilters {
   readonly limit?: number | undefined;
 }
 
+/** A run as lists show it: with the name of the set it works on. */
+export type ListedRun = Run & {
+  /** The name of the run's set; null for a run without one (or whose set was deleted). */
+  readonly setName: string | null;
+};
+
 export interface RunPage {
-  readonly runs: Run[];
+  readonly runs: ListedRun[];
   /** Pass as `cursor` for the next page; `null` on the last page. */
   readonly nextCursor: string | null;
 }
@@ -48,7 +54,13 @@ export async function listRuns(
 ): Promise<RunPage> {
   const limit = Math.min(Math.max(input.limit ?? 50, 1), 500);
   const query = applyRunFilters(
-    db.selectFrom("runs").selectAll().select(restoredByColumn),
+    db
+      .selectFrom("runs")
+      .selectAll()
+      .select(restoredByColumn)
+      .select(
+        sql<string | null>`(select sets.name from sets where sets.id = runs.set_id)`.as("set_name"),
+      ),
     input,
     registry,
   );
@@ -60,7 +72,7 @@ export async function listRuns(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    runs: page.map((row) => toRun(row)),
+    runs: page.map((row) => ({ ...toRun(row), setName: row.set_name })),
     nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
   };
 }

@@ -15,13 +15,15 @@ export interface RunFilters {
   readonly jobIds?: readonly string[] | undefined;
   /** Runs started by this user (or e.g. `schedule:<id>`). */
   readonly createdBy?: string | undefined;
+  /** Runs started by users whose names begin with this (case-insensitive): `sa` finds sam and sara. */
+  readonly creatorPrefix?: string | undefined;
   /** Created at or after. */
   readonly from?: Date | undefined;
   /** Created before. */
   readonly to?: Date | undefined;
   /**
-   * Case-insensitive search over the job's title and id, the run's description
-   * and error message; a full run id matches that run.
+   * Case-insensitive search over the job's title and id, the run's description,
+   * error message, parameter values and set name; a full run id matches that run.
    */
   readonly text?: string | undefined;
 }
@@ -30,6 +32,17 @@ export interface RunFilters {
 export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/** `text%` for ILIKE, escaped as {@link containsPattern} does. */
+export function startsWithPattern(text: string): string {
+  return containsPattern(text).slice(1);
+}
+
+/**
+ * The run's parameter values (not their names, which every run of a job
+ * shares), as one text to search: `{"shelves": 3, "note": "bay 7"}` reads `[3, "bay 7"]`.
+ */
+const paramValuesText = sql<string>`jsonb_path_query_array(runs.params, 'strict $.** ? (@.type() != "object" && @.type() != "array")')::text`;
 
 /**
  * Narrows a query on `runs` by `filters`. Job categories and titles live in
@@ -54,6 +67,8 @@ export function applyRunFilters<O>(
     q = q.where("runs.job_id", "in", nonEmpty(ids));
   }
   if (filters.createdBy !== undefined) q = q.where("runs.created_by", "=", filters.createdBy);
+  const creatorPrefix = filters.creatorPrefix?.trim();
+  if (creatorPrefix) q = q.where("runs.created_by", "ilike", startsWithPattern(creatorPrefix));
   if (filters.from) q = q.where("runs.created_at", ">=", filters.from);
   if (filters.to) q = q.where("runs.created_at", "<", filters.to);
   const text = filters.text?.trim();
@@ -69,6 +84,14 @@ export function applyRunFilters<O>(
         eb("runs.job_id", "ilike", pattern),
         eb("runs.description", "ilike", pattern),
         eb(sql<string>`runs.error->>'message'`, "ilike", pattern),
+        eb(paramValuesText, "ilike", pattern),
+        eb.exists(
+          eb
+            .selectFrom("sets")
+            .select(sql`1`.as("one"))
+            .whereRef("sets.id", "=", "runs.set_id")
+            .where("sets.name", "ilike", pattern),
+        ),
         ...(titled.length ? [eb("runs.job_id", "in", titled)] : []),
         ...(isUuid(text) ? [eb("runs.id", "=", text.toLowerCase())] : []),
       ]),

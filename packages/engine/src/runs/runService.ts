@@ -53,6 +53,12 @@ import {
 import { retryRun } from "./retryRun.ts";
 import type { Run } from "./run.ts";
 import type { RunActivity } from "./runActivity.ts";
+import {
+  countRunsByStatus,
+  listRunCreators,
+  type RunCountsByStatus,
+  type RunCreatorsInput,
+} from "./runCounts.ts";
 import type { RunFilters } from "./runFilters.ts";
 import { type StartRunInput, startRun } from "./startRun.ts";
 import { type VersionInFlight, versionsInFlight } from "./versionsInFlight.ts";
@@ -63,6 +69,10 @@ export interface RunService {
   start(input: StartRunInput): Promise<Run>;
   get(runId: string): Promise<Run>;
   list(input?: ListRunsInput): Promise<RunPage>;
+  /** How many runs `filters` match per status (their `status` ignored), in one query. */
+  countByStatus(filters: RunFilters): Promise<RunCountsByStatus>;
+  /** Distinct names of who started runs, beginning with a prefix: the creator filter's suggestions. */
+  listCreators(input?: RunCreatorsInput): Promise<string[]>;
   /** A run's history (its events), oldest first. */
   listEvents(input: ListRunEventsInput): Promise<RunEvent[]>;
   /** Resolves when the run's history may have grown, or after `timeoutMs`. */
@@ -136,6 +146,8 @@ export function createRunService(deps: RunServiceDependencies): RunService {
     start: (input) => startRun(db, boss, registry, input),
     get: (runId) => getRun(db, runId),
     list: (input) => listRuns(db, registry, input),
+    countByStatus: (filters) => countRunsByStatus(db, registry, filters),
+    listCreators: (input) => listRunCreators(db, registry, input),
     listEvents: (input) => listRunEvents(db, input),
     waitForActivity: (runId, timeoutMs, signal) => activity.next(runId, timeoutMs, signal),
     activityVersion: () => activity.version(),
