@@ -7,6 +7,7 @@ import { isUuid } from "../validation/isUuid.ts";
 import { type Run, restoredByColumn, toRun } from "./run.ts";
 import { type RunEventEntry, type RunEventType, runEventRow } from "./runEventKinds.ts";
 import { applyRunFilters, type RunFilters } from "./runFilters.ts";
+import { lastWaitColumn } from "./runWaiting.ts";
 
 function assertRunId(runId: string): void {
   if (!isUuid(runId)) throw new NotFoundError(`Unknown run "${runId}": run ids are UUIDs.`);
@@ -17,7 +18,7 @@ export async function getRun(db: Kysely<Database>, runId: string): Promise<Run> 
   const row = await db
     .selectFrom("runs")
     .selectAll()
-    .select(restoredByColumn)
+    .select([restoredByColumn, lastWaitColumn])
     .where("id", "=", runId)
     .executeTakeFirst();
   if (!row) throw new NotFoundError(`Unknown run "${runId}".`);
@@ -57,7 +58,7 @@ export async function listRuns(
     db
       .selectFrom("runs")
       .selectAll()
-      .select(restoredByColumn)
+      .select([restoredByColumn, lastWaitColumn])
       .select(
         sql<string | null>`(select sets.name from sets where sets.id = runs.set_id)`.as("set_name"),
       ),

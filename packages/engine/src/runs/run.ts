@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { RunError, RunRow, RunStatus, RunTrigger, TargetKind } from "../database/schema.ts";
 import type { RunReport } from "../records/report.ts";
+import { type LastWaitEvent, type RunWaiting, runWaiting } from "./runWaiting.ts";
 
 /** A run as the engine's callers see it. */
 export interface Run {
@@ -48,6 +49,12 @@ export interface Run {
   readonly restoredBy: RestoredBy | null;
   /** Why a `queued` or `pending` run has not started, e.g. "Waiting for run … of Withdraw items". */
   readonly waitingReason: string | null;
+  /**
+   * What the run waits for and until when, while it waits (parked, retrying a
+   * step, at a gate, for a slot, an event, a child run, a version or its parts).
+   * Reads that did not select {@link lastWaitColumn} see less of a running run.
+   */
+  readonly waiting: RunWaiting | null;
   readonly createdAt: Date;
   readonly startedAt: Date | null;
   readonly endedAt: Date | null;
@@ -74,7 +81,11 @@ export interface RestoredBy {
 type RestoredByColumn = { runId: string; status: RunStatus; at: string } | null;
 
 /** A run row, with its restore run when the query selected {@link restoredByColumn}. */
-export type RunRowWithRestore = RunRow & { readonly restored_by?: RestoredByColumn };
+export type RunRowWithRestore = RunRow & {
+  readonly restored_by?: RestoredByColumn;
+  /** Selected with {@link lastWaitColumn}. */
+  readonly last_wait?: LastWaitEvent | null;
+};
 
 /** Selects (or returns) the restore run of the `runs` row as `restored_by`, for {@link toRun}. */
 export const restoredByColumn = sql<RestoredByColumn>`(
@@ -120,6 +131,7 @@ export function toRun(row: RunRowWithRestore): Run {
     restoresRunId: row.restores_run_id,
     restoredBy: row.restored_by ? { ...row.restored_by, at: new Date(row.restored_by.at) } : null,
     waitingReason: row.waiting_reason,
+    waiting: runWaiting(row),
     createdAt: row.created_at,
     startedAt: row.started_at,
     endedAt: row.ended_at,

@@ -1,6 +1,6 @@
 /** Checkpoints a run and enqueues its next activation in ONE transaction, so a crash can neither lose the run nor start it twice. */
 import { randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { PgBoss } from "pg-boss";
 import type { Database } from "../../database/schema.ts";
 import { hasOpenParts } from "../../records/recordParts.ts";
@@ -65,6 +65,8 @@ export async function handOverRun(
       .executeTakeFirst();
     if (!updated) return; // taken over meanwhile: the new holder owns the run
     await trx.insertInto("run_events").values(runEventRow(runId, input.event)).execute();
+    // Lists and run pages hear at once that the run now waits (parked, suspended, for parts).
+    await sql`select pg_notify('docket_run_events', ${runId})`.execute(trx);
     if (nextJobId === null) return; // the last part to end sends it
     await enqueueActivation(trx, boss, updated, nextJobId, startAfter ?? undefined);
   });
