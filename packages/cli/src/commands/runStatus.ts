@@ -45,7 +45,12 @@ export const runStatusCommand = defineCommand({
       ["Started", formatTimestamp(run.startedAt)],
       ["Ended", formatTimestamp(run.endedAt)],
     ];
-    if (run.wakeAt) fields.push(["Sleeping until", formatTimestamp(run.wakeAt)]);
+    // The same sentence the designer shows; the time is formatted here.
+    if (run.waiting) fields.push(["Waiting", run.waiting.text]);
+    if (run.waiting?.until) {
+      const label = run.waiting.kind === "retrying" ? `Try ${run.waiting.attempt} at` : "Until";
+      fields.push([label, formatTimestamp(run.waiting.until)]);
+    }
     const width = Math.max(...fields.map(([label]) => label.length));
     for (const [label, value] of fields) printLine(`${label.padEnd(width)}  ${value}`);
     return 0;
