@@ -48,7 +48,7 @@ test("the schedule editor refuses bad input next to each field, subscribers incl
   await setSelect.selectOption(doomed.id);
   await designer.engine.sets.delete(doomed.id);
   await page.getByLabel("Time zone").fill("Mars/Olympus");
-  const days = page.getByLabel("Older than days");
+  const days = page.getByLabel("Anonymize returned loans older than this");
   await days.fill("5");
   const email = page.getByLabel("Email address");
   const addSubscriber = async (address: string) => {

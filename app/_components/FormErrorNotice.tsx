@@ -16,9 +16,7 @@ export function FormErrorNotice({ message, issues = [] }: FormErrorNoticeProps) 
       {issues.length ? (
         <ul>
           {issues.map((issue) => (
-            <li key={`${issue.path}:${issue.message}`}>
-              {issue.path ? <code>{issue.path}</code> : null} {issue.message}
-            </li>
+            <li key={`${issue.path}:${issue.message}`}>{issue.message}</li>
           ))}
         </ul>
       ) : null}

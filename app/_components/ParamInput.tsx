@@ -1,4 +1,4 @@
-import { humanizeName, type ParamValue } from "../_lib/paramValues.ts";
+import type { ParamValue } from "../_lib/paramValues.ts";
 import type { SchemaField } from "../_lib/schemaFields.ts";
 import { FileParamInput } from "./FileParamInput.tsx";
 import { Select } from "./Select.tsx";
@@ -17,9 +17,9 @@ export function ParamInput({ field, value, error, onChange }: ParamInputProps) {
   const id = `param-${field.name}`;
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
-  const describedBy = [field.description ? hintId : null, error ? errorId : null]
-    .filter(Boolean)
-    .join(" ");
+  const hint =
+    field.kind === "json" ? `${field.hint ?? ""} (JSON, ${field.type})`.trim() : field.hint;
+  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ");
   const common = {
     id,
     name: field.name,
@@ -30,7 +30,7 @@ export function ParamInput({ field, value, error, onChange }: ParamInputProps) {
 
   const label = (
     <label htmlFor={id} className="field__label">
-      {field.title ?? humanizeName(field.name)}
+      {field.label}
       {field.required ? (
         <span className="field__required" title="required">
           {" "}
@@ -58,10 +58,9 @@ export function ParamInput({ field, value, error, onChange }: ParamInputProps) {
           {renderInput(field, value, onChange, common)}
         </>
       )}
-      {field.description ? (
+      {hint ? (
         <p id={hintId} className="field__hint">
-          {field.description}
-          {field.kind === "json" ? ` (JSON, ${field.type})` : null}
+          {hint}
         </p>
       ) : null}
       {error ? (

@@ -1,4 +1,5 @@
 import { paramHints } from "@docket/sdk/vocabulary";
+import { humanizeName } from "./paramValues.ts";
 
 /**
  * The kinds of input the start form can render: `text` is a long text that
@@ -20,6 +21,10 @@ export interface SchemaField {
   readonly kind: FieldKind;
   readonly required: boolean;
   readonly description: string | null;
+  /** What staff read above the input: the title, else the description, else the name in words. */
+  readonly label: string;
+  /** The description under the input, when the label is not already it. */
+  readonly hint: string | null;
   readonly defaultValue: unknown;
   /** Allowed values of a string enum, rendered as a select. */
   readonly options: readonly string[] | null;
@@ -84,13 +89,18 @@ export function schemaFields(schema: unknown): SchemaField[] {
         ? (property.enum as string[])
         : null;
     const type = stringEnum ? "string" : typeOf(property);
+    const title = typeof property.title === "string" ? property.title : null;
+    const description = typeof property.description === "string" ? property.description : null;
     return {
       name,
-      title: typeof property.title === "string" ? property.title : null,
+      title,
       type: stringEnum ? `enum (${stringEnum.join(", ")})` : type,
       kind: kindOf(type, property),
       required: required.has(name),
-      description: typeof property.description === "string" ? property.description : null,
+      description,
+      // A job's `.describe("Who to greet")` labels the field; `isbn` would read as "Isbn".
+      label: title ?? description ?? humanizeName(name),
+      hint: title ? description : null,
       defaultValue: property.default,
       options: stringEnum,
       minimum: numberOr(property.minimum) ?? numberOr(property.exclusiveMinimum),

@@ -9,7 +9,7 @@ import { ErrorNotice } from "../_components/ErrorNotice.tsx";
 import { ItemizedSetForm } from "../_components/ItemizedSetForm.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
 import { PageHeader } from "../_components/PageHeader.tsx";
-import { formatAgo, formatNumber } from "../_lib/formatters.ts";
+import { formatAgo, formatCreator, formatNumber } from "../_lib/formatters.ts";
 import { useTRPC } from "../_lib/trpcClient.ts";
 import { LogicalSetForm } from "./LogicalSetForm.tsx";
 
@@ -69,7 +69,7 @@ export function SetsView() {
                           {set.name}
                         </Link>
                         <span className="muted small block">
-                          {set.description ? `${set.description} · ` : ""}by {set.createdBy},{" "}
+                          {set.description ? `${set.description} · ` : ""}by {formatCreator(set.createdBy)},{" "}
                           {formatAgo(set.createdAt)}
                         </span>
                       </td>

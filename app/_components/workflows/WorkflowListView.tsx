@@ -4,7 +4,7 @@ import { useQueries, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { toApiError } from "../../_lib/apiError.ts";
-import { formatAgo, formatDateTime } from "../../_lib/formatters.ts";
+import { formatAgo, formatCreator, formatDateTime } from "../../_lib/formatters.ts";
 import { type RouterOutputs, useTRPC } from "../../_lib/trpcClient.ts";
 import { useLoadedQuery } from "../../_lib/useLoadedQuery.ts";
 import { useSession } from "../AuthProvider.tsx";
@@ -154,7 +154,7 @@ export function WorkflowListView() {
                       </td>
                       <td className="nowrap" title={formatDateTime(workflow.updatedAt)}>
                         {formatAgo(workflow.updatedAt)}
-                        <span className="muted small block">by {workflow.createdBy}</span>
+                        <span className="muted small block">by {formatCreator(workflow.createdBy)}</span>
                       </td>
                       <td>
                         {lastRun ? (

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useMemo, useState } from "react";
 import { Icon } from "../../_components/Icon.tsx";
-import { describeEvent, logLevel } from "../../_lib/describeEvent.ts";
+import { describeEvent, eventKind, logLevel } from "../../_lib/describeEvent.ts";
 import { formatTime } from "../../_lib/formatters.ts";
 import { type RunEventView, useTRPC } from "../../_lib/trpcClient.ts";
 import { useFollowTail } from "../../_lib/useFollowTail.ts";
@@ -129,7 +129,7 @@ export function RunConsole({
                 {formatTime(event.at)}
               </time>
               <span className={`console__type console__type--${event.type}`}>
-                {level ?? event.type}
+                {eventKind(event)}
               </span>
               <span className="console__text">{text}</span>
             </div>
