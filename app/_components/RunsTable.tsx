@@ -1,5 +1,10 @@
 import Link from "next/link";
-import { formatAgo, formatDuration, formatShortDateTime } from "../_lib/formatters.ts";
+import {
+  formatAgo,
+  formatCreator,
+  formatDuration,
+  formatShortDateTime,
+} from "../_lib/formatters.ts";
 import type { RunView } from "../_lib/trpcClient.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { StatusBadge } from "./StatusBadge.tsx";
@@ -57,7 +62,7 @@ export function RunsTable({ runs, columns, label, compact = false }: RunsTablePr
                   {run.description ?? run.jobId}
                 </Link>
                 <span className="run-link__job mono">
-                  {run.jobId}
+                  {run.jobId.startsWith("workflow:") ? "workflow" : run.jobId}
                   {compact ? (
                     <span className="run-link__when">
                       {" · "}
@@ -120,7 +125,7 @@ function cell(column: RunsTableColumn, run: RunRow) {
           <time dateTime={run.createdAt} title={formatShortDateTime(run.createdAt)}>
             {formatAgo(run.createdAt)}
           </time>
-          <span className="muted small block">by {run.createdBy}</span>
+          <span className="muted small block">by {formatCreator(run.createdBy)}</span>
         </>
       );
     case "ended":
