@@ -5,7 +5,7 @@ import { EmptyState } from "../_components/EmptyState.tsx";
 import { ErrorNotice } from "../_components/ErrorNotice.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
 import { StatusBadge } from "../_components/StatusBadge.tsx";
-import { formatDateTime, formatIn } from "../_lib/formatters.ts";
+import { formatDateTime, formatIn, formatScheduleTime } from "../_lib/formatters.ts";
 import { useTRPC } from "../_lib/trpcClient.ts";
 import { useLoadedQuery } from "../_lib/useLoadedQuery.ts";
 
@@ -51,7 +51,9 @@ export function ScheduledPanel() {
                   </td>
                   <td className="small">{schedule.description}</td>
                   <td className="nowrap">
-                    {formatDateTime(schedule.nextDueAt)}
+                    {schedule.nextDueAt
+                      ? formatScheduleTime(schedule.nextDueAt, schedule.timezone)
+                      : formatDateTime(null)}
                     {schedule.nextDueAt ? (
                       <span className="muted small block">{formatIn(schedule.nextDueAt)}</span>
                     ) : null}
