@@ -1,3 +1,4 @@
+import { logger } from "@docket/engine";
 import type { Role } from "@docket/sdk";
 import { DocketError, ForbiddenError, InvalidParamsError } from "@docket/sdk";
 import { initTRPC, TRPCError } from "@trpc/server";
@@ -5,6 +6,7 @@ import { ZodError } from "zod";
 import { refusals } from "./authentication.ts";
 import type { ApiContext, Caller } from "./context.ts";
 import { describeZodError, errorData, toTRPCError } from "./errors.ts";
+import { measureProcedure } from "./procedureMetrics.ts";
 
 const t = initTRPC.context<ApiContext>().create({
   errorFormatter({ shape, error }) {
@@ -17,13 +19,16 @@ const t = initTRPC.context<ApiContext>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+// Outermost, so each call is timed with the code its caller gets (procedureMetrics.ts).
+const measuredProcedure = t.procedure.use(measureProcedure);
+
 /**
  * Open to anonymous callers: only login and health. Every procedure builds on
  * it: text with NUL characters (which PostgreSQL cannot store) is refused up
  * front, Docket errors become their tRPC codes, and values PostgreSQL rejects
  * as data (out of range, malformed) are the caller's BAD_REQUEST, not a 500.
  */
-export const publicProcedure = t.procedure.use(async ({ next, path, getRawInput }) => {
+export const publicProcedure = measuredProcedure.use(async ({ next, path, getRawInput }) => {
   const nulAt = findNulCharacter(await getRawInput().catch(() => undefined));
   if (nulAt !== null) {
     const where = nulAt === "" ? "The input" : `"${nulAt}"`;
@@ -45,7 +50,7 @@ export const publicProcedure = t.procedure.use(async ({ next, path, getRawInput 
         cause,
       });
     }
-    console.error(`[api] ${path} failed:`, cause ?? result.error);
+    logger.error({ err: cause ?? result.error, procedure: path }, "An API procedure failed");
   }
   return result;
 });

@@ -46,6 +46,8 @@ import { withScheduler } from "./schedules/scheduler.ts";
 import { createScheduleService, type ScheduleService } from "./schedules/scheduleService.ts";
 import { createSetService, type SetService } from "./sets/setService.ts";
 import { createUserService, type UserService } from "./users/userService.ts";
+import { createEngineMetrics, type EngineMetrics } from "./metrics/engineMetrics.ts";
+import { countRunEnded } from "./metrics/processMetrics.ts";
 import { withWorkerRegistration } from "./workers/workerRegistration.ts";
 import { createWorkerService, type WorkerService } from "./workers/workerService.ts";
 import { createWorkflowService, type WorkflowService } from "./workflows/workflowService.ts";
@@ -113,6 +115,8 @@ export interface Engine {
   readonly catalog: CatalogService;
   /** Worker processes (workers/): alive, lost (silent for 30 s) or stopped, with their slots. */
   readonly workers: WorkerService;
+  /** Prometheus metrics and the readiness check, for the host's /metrics and /readyz. */
+  readonly metrics: EngineMetrics;
   /** Starts executing runs in this process. */
   startWorker(options?: WorkerOptions): Promise<WorkerHandle>;
   /**
@@ -234,7 +238,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const enqueuing = new Set<Promise<unknown>>();
   const abort = async (runId: string, requestedBy: string) => {
     const run = await abortRun(db, runId, requestedBy);
-    if (run.status === "aborted") runEnded(run.id, run.jobId); // ended here, without a worker
+    if (run.status === "aborted") {
+      // Ended here, without a worker.
+      countRunEnded({ ...run, trigger: run.trigger.kind, records: run.report });
+      runEnded(run.id, run.jobId);
+    }
     return run;
   };
   const workflows = createWorkflowService({ db, boss, registry, abortRun: abort });
@@ -300,6 +308,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     users: createUserService(db),
     catalog: createCatalogService(db),
     workers: createWorkerService(db),
+    metrics: createEngineMetrics(db, () => [...workers].map((worker) => worker.id)),
     startWorker: async (workerOptions) => {
       const worker = await startWorker(
         {

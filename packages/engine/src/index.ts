@@ -25,6 +25,8 @@ export { connectDatabase, type DatabaseHandle } from "./database/connect.ts";
 export { startEmbeddedPostgres } from "./database/embeddedPostgres.ts";
 export { migrateToLatest } from "./database/migrate.ts";
 export { builtInJobIds, createEngine, type Engine, type EngineOptions } from "./engine.ts";
+export type { EngineMetrics, Readiness } from "./metrics/engineMetrics.ts";
+export { observeApiRequest } from "./metrics/processMetrics.ts";
 // Vocabularies, limits and input schemas that callers check and describe inputs with.
 export { notificationStatuses } from "./notifications/notification.ts";
 export type { NotificationService } from "./notifications/notificationService.ts";

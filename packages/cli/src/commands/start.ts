@@ -9,6 +9,13 @@ import { isCatalogEmpty, resolveDemoRecords, seedDemo } from "../demoCatalog.ts"
 import { openEngine } from "../engineSession.ts";
 import { reportUnavailableJobs } from "../jobProblems.ts";
 import { migrate } from "../migrate.ts";
+import {
+  metricsPortOptions,
+  metricsTokenFromEnvironment,
+  resolveMetricsPort,
+  startMetricsServer,
+} from "../ops/metricsServer.ts";
+import { createOpsRoutes } from "../ops/opsRoutes.ts";
 import { formatCount, formatDuration, printJsonLine, printLine, printNote } from "../output.ts";
 import { parseIntegerOption } from "../parseValues.ts";
 import { repoRoot } from "../paths.ts";
@@ -37,6 +44,7 @@ export const startOptions = {
       "Leave an empty catalog empty. Default: seed the demo catalog (DOCKET_DEMO_RECORDS items, else 20,000), example sets and inactive example schedules into it.",
   },
   ...concurrencyOption,
+  ...metricsPortOptions,
   ...databaseOptions,
 } as const satisfies OptionSpecs;
 
@@ -55,6 +63,7 @@ export const startCommand = defineCommand({
     `The API answers as soon as the server listens. The designer is built meanwhile in the background (next build) on first start and whenever its sources (app/, packages/sdk) changed: ${designerBuildEstimate}; its page shows the build's progress until then.`,
     'On a database without users it creates the demo users admin and staff and prints their passwords once (with --json: an event "users-created"): sign in with them, then change them.',
     'When the catalog is empty, the demo catalog (DOCKET_DEMO_RECORDS items, default 20,000, about a second), its example sets and inactive example schedules are seeded beside the running server, then one line says so (with --json: an event "seeded"). --no-seed leaves it empty; `docket seed` fills it later.',
+    "GET /healthz answers while the process runs; GET /readyz answers 200 once the database is reachable and migrated and the worker heartbeats, else 503 naming the cause. GET /metrics (Prometheus) needs DOCKET_METRICS_TOKEN as a Bearer token, or use --metrics-port for a separate port (127.0.0.1 by default) without one.",
     "SIGINT/SIGTERM stop it gracefully: no new requests, in-flight steps finish, runs are handed over, then the embedded database stops if this process started it.",
   ],
   examples: [
@@ -74,6 +83,8 @@ export async function serve(
   const host = values.host ?? process.env.DOCKET_HOST ?? "127.0.0.1";
   const concurrency = resolveConcurrency(values.concurrency);
   const demoRecords = values["no-seed"] ? 0 : resolveDemoRecords();
+  const metricsPort = resolveMetricsPort(values);
+  const metricsToken = metricsTokenFromEnvironment();
   const shutdown = shutdownRequested();
   // Undone in reverse order on the way out, whether start-up finished or not.
   const cleanups: { name: string; run: () => Promise<void> }[] = [];
@@ -103,12 +114,21 @@ export async function serve(
         host,
         api: createApiRequestHandler(session.engine, readConfig().api),
         web: designer ? designer.handle : (_req, res) => sendDesignerOff(res),
+        ops: createOpsRoutes(session.engine.metrics, {
+          metricsToken,
+          metricsEnabled: metricsToken !== null,
+        }),
       });
     } catch (error) {
       await designer?.stop();
       throw error;
     }
     cleanups.push({ name: "HTTP server", run: () => server.close() });
+    if (metricsPort) {
+      const served = await startMetricsServer(session.engine.metrics, metricsPort);
+      cleanups.push({ name: "metrics server", run: () => served.close() });
+      printNote(`Metrics at http://${displayHost(metricsPort.host)}:${served.port}/metrics`);
+    }
     // After listening: the API answers at once however large DOCKET_DEMO_RECORDS is (20,000 items take about 1 s).
     if (demoRecords > 0) {
       const seeding = seedEmptyCatalog(database.connectionString, demoRecords, json, () =>

@@ -15,6 +15,8 @@ export interface ListenOptions {
   readonly api: RequestHandler;
   /** Serves everything else (the designer). */
   readonly web: RequestHandler;
+  /** Tried first: `/healthz`, `/readyz`, `/metrics` (ops/opsRoutes.ts); false leaves the request to the others. */
+  readonly ops?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /** How long `close()` lets open requests finish before cutting them. */
@@ -23,6 +25,7 @@ const closeGraceMs = 2_000;
 /** One HTTP server for the API and the designer; resolves once it listens. */
 export async function listen(options: ListenOptions): Promise<DocketServer> {
   const server = createServer((req, res) => {
+    if (options.ops?.(req, res)) return;
     const url = req.url ?? "/";
     if (url === "/api/trpc" || url.startsWith("/api/")) {
       options.api(req, res);

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import nodemailer from "nodemailer";
 import { parseConnectionUrl } from "nodemailer/lib/shared/index.js";
 import type { Database } from "../database/schema.ts";
+import { countNotificationFailure, countNotificationSent } from "../metrics/processMetrics.ts";
 import {
   type ClaimedNotification,
   claimDueNotifications,
@@ -91,6 +92,7 @@ export function startNotificationSender(
     if (notification.attempts > maxAttempts) {
       const reason = "Gave up: the last attempt's sender stopped before it reported back";
       await markNotificationAttemptFailed(db, notification, reason, null);
+      countNotificationFailure(true);
       return;
     }
     try {
@@ -109,9 +111,11 @@ export function startNotificationSender(
           ? null
           : notificationRetryDelayMs(notification.attempts);
       await markNotificationAttemptFailed(db, notification, message, retryInMs);
+      countNotificationFailure(retryInMs === null);
       return;
     }
     await markNotificationSent(db, notification.id);
+    countNotificationSent();
   };
 
   const deliverDue = async (): Promise<number> => {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { messageOf } from "@docket/sdk";
 import type { Actor, AnyStateMachine, InspectionEvent } from "xstate";
 import type { RunError, RunRow, RunStatus } from "../database/schema.ts";
+import { countRunEnded } from "../metrics/processMetrics.ts";
 import type { RunReport } from "../records/report.ts";
 import type { RegisteredJob } from "../registry/jobRegistry.ts";
 import type { RunEventDataByType, RunEventEntry } from "../runs/runEventKinds.ts";
@@ -370,6 +371,13 @@ export class RunActivation {
       this.#workDone();
       this.queueJobSettled = await committing;
     }
+    countRunEnded({
+      jobId: this.#job.id,
+      trigger: this.#row?.trigger.kind ?? "manual",
+      status,
+      startedAt: this.#row?.started_at ?? null,
+      records: report,
+    });
     this.#ctx.runEnded(this.runId, this.#job.id, {
       // A finalized end writes its notifications in its own transaction.
       notified: finalizing || this.queueJobSettled,

@@ -5,6 +5,7 @@ import type { PgBoss } from "pg-boss";
 import type { z } from "zod";
 import { checkCsvParams } from "../csvInput/checkCsvParams.ts";
 import type { Database, RunTrigger, TargetKind } from "../database/schema.ts";
+import { countRunStarted } from "../metrics/processMetrics.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
 import { enqueueActivation } from "../runner/sql/enqueueActivation.ts";
 import { beginRunSpan } from "../telemetry/runSpans.ts";
@@ -106,6 +107,7 @@ export async function insertRun(
   try {
     const run = await (db.isTransaction ? insert(db) : db.transaction().execute(insert));
     runId = run.id;
+    countRunStarted(job.id, input.trigger?.kind ?? "manual");
     return run;
   } finally {
     span.end(runId);

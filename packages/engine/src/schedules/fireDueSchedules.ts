@@ -1,5 +1,6 @@
 import { DocketError } from "@docket/sdk";
 import { sql } from "kysely";
+import { observeScheduleFireLag } from "../metrics/processMetrics.ts";
 import { latestDueTime, nextDueTime } from "./dueTimes.ts";
 import { databaseClock, type ScheduleClock } from "./scheduleClock.ts";
 import { type ScheduleDependencies, startScheduledRun } from "./startScheduledRun.ts";
@@ -119,6 +120,7 @@ export async function fireDueSchedules(
         try {
           runId = (await startScheduledRun(trx, deps, schedule)).id;
           fired.push({ scheduleId: schedule.id, runId, dueAt: latest, catchUp: missed });
+          observeScheduleFireLag(now.getTime() - latest.getTime());
         } catch (error) {
           if (!(error instanceof DocketError)) throw error;
           skip("problem", error.message, latest);
