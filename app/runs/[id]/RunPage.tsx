@@ -234,14 +234,20 @@ export function RunPage({ runId }: { readonly runId: string }) {
               <dd>{formatDateTime(run.startedAt)}</dd>
               <dt>Ended</dt>
               <dd>{formatDateTime(run.endedAt)}</dd>
-              <dt>Activations</dt>
-              <dd>{run.activations}</dd>
               <RunWorker run={run} />
-              <dt>Job version</dt>
-              <dd className="mono small" title={run.machineVersion}>
-                {shortVersion(run.machineVersion)}
-              </dd>
             </dl>
+            {/* Engine words (activations, versions) are for developers: kept, folded away. */}
+            <details className="small">
+              <summary>Technical details</summary>
+              <dl className="facts">
+                <dt>Activations</dt>
+                <dd>{run.activations}</dd>
+                <dt>Job version</dt>
+                <dd className="mono small" title={run.machineVersion}>
+                  {shortVersion(run.machineVersion)}
+                </dd>
+              </dl>
+            </details>
           </section>
           <section className="panel" aria-labelledby="params-title">
             <h2 id="params-title" className="panel__title">
