@@ -28,9 +28,12 @@ export class Scrape {
     this.families = [...byName.values()];
   }
 
-  /** Metric names as PromQL names them: families, and each histogram's own name. */
+  /** Metric names as PromQL names them: families, and each histogram's name with its series' suffixes. */
   names(): Set<string> {
-    return new Set([...this.families.map((f) => f.name), ...this.#histograms]);
+    const histogramSeries = [...this.#histograms].flatMap((name) =>
+      ["", "_bucket", "_count", "_sum"].map((suffix) => name + suffix),
+    );
+    return new Set([...this.families.map((f) => f.name), ...histogramSeries]);
   }
 
   family(name: string): ParsedFamily | undefined {
