@@ -69,8 +69,8 @@ export function SetsView() {
                           {set.name}
                         </Link>
                         <span className="muted small block">
-                          {set.description ? `${set.description} · ` : ""}by {formatCreator(set.createdBy)},{" "}
-                          {formatAgo(set.createdAt)}
+                          {set.description ? `${set.description} · ` : ""}by{" "}
+                          {formatCreator(set.createdBy)}, {formatAgo(set.createdAt)}
                         </span>
                       </td>
                       <td>
