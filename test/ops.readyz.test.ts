@@ -14,10 +14,12 @@ const asRoot = process.getuid?.() === 0;
 
 /** A PostgreSQL of this test's own (initdb, pg_ctl), which it stops and starts; as root, run as the `postgres` OS user. */
 class PrivatePostgres {
-  constructor(
-    readonly dir: string,
-    readonly port: number,
-  ) {}
+  readonly dir: string;
+  readonly port: number;
+  constructor(dir: string, port: number) {
+    this.dir = dir;
+    this.port = port;
+  }
   get dataDir() {
     return path.join(this.dir, "data");
   }
