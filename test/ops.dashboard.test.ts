@@ -5,6 +5,7 @@ import { createTestEngine, type TestEngine } from "./support/testEngine.ts";
 
 const dashboardFile = new URL("../ops/grafana/docket-dashboard.json", import.meta.url);
 const alertsFile = new URL("../ops/prometheus/docket-alerts.yml", import.meta.url);
+const readmeFile = new URL("../README.md", import.meta.url);
 
 // PromQL words that are not metric names: aggregations, their modifiers, and operators.
 const promqlKeywords = new Set([
@@ -120,5 +121,19 @@ describe("ops files read metrics Docket serves", () => {
     expect(read).toContain("docket_runs_waiting_oldest_seconds");
     expect(read).toContain("docket_schedule_lag_seconds");
     expect(read).toContain("docket_notification_failures_total");
+  });
+
+  test("the README's metrics table lists every Docket metric a scrape has", async () => {
+    const readme = await readFile(readmeFile, "utf8");
+    const chapter = readme.slice(readme.indexOf("## Operating Docket"));
+    const documented = new Set(
+      [...chapter.matchAll(/^\| `(docket_[a-z_]+)` \|/gm)].map((m) => m[1]),
+    );
+    const served = [...scraped].filter(
+      (name) => name.startsWith("docket_") && !/_(bucket|count|sum)$/.test(name),
+    );
+    expect(served.length).toBeGreaterThanOrEqual(15);
+    expect(served.filter((name) => !documented.has(name))).toEqual([]);
+    expect([...documented].filter((name) => !scraped.has(name))).toEqual([]);
   });
 });
