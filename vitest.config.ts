@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "packages/**/*.test.ts"],
     globalSetup: ["test/support/globalSetup.ts", "test/support/buildDesigner.ts"],
+    // Engines in tests log only errors (a test that reads the log sets its own level).
+    env: { DOCKET_LOG_LEVEL: process.env.DOCKET_LOG_LEVEL ?? "error" },
     testTimeout: 90_000,
     hookTimeout: 90_000,
     // Each file gets its own database (test/support/testDatabase.ts), so files run in parallel.

@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { csvLine, csvLines, type Engine, type RunHistoryRow } from "@docket/engine";
+import { csvLine, csvLines, type Engine, logger, type RunHistoryRow } from "@docket/engine";
 import type { Caller } from "./context.ts";
 import { describeZodError } from "./errors.ts";
 import { parseSearchParams, toRunFilters } from "./runHistoryFilters.ts";
@@ -62,7 +62,7 @@ export async function streamHistoryCsv(
       res.destroy(error as Error); // a client that left, or a batch that failed mid-way
       return;
     }
-    console.error("[api] history.csv failed:", error);
+    logger.error({ err: error }, "Sending the run history as CSV failed");
     res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
     res.end(JSON.stringify({ error: "Internal error" }));
   } finally {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { Engine } from "@docket/engine";
+import { type Engine, logger, traceRequest } from "@docket/engine";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { type ApiOptions, apiSettings } from "./apiOptions.ts";
@@ -40,7 +40,7 @@ export function createApiRequestHandler(
       });
     },
   });
-  return (req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const refusal = crossSiteRefusal(req, settings);
     if (refusal) {
       sendJsonError(res, 403, refusal);
@@ -68,6 +68,8 @@ export function createApiRequestHandler(
       });
     } else trpc(req, res);
   };
+  // A span per request when tracing is on: the runs it starts are children of it.
+  return (req, res) => traceRequest(req, res, () => handle(req, res));
 }
 
 /** Runs `handle` for a signed-in caller; answers 401/403/404 as JSON for the plain routes. */
@@ -91,7 +93,7 @@ async function withCaller(
     }
     // The same status a procedure would answer with: one mapping of Docket errors (errors.ts).
     const status = getHTTPStatusCodeFromError(toTRPCError(error));
-    if (status >= 500) console.error("[api] request failed:", error);
+    if (status >= 500) logger.error({ err: error, path: req.url }, "An API request failed");
     sendJsonError(res, status, status < 500 ? (error as Error).message : "Internal error");
   }
 }

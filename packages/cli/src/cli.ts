@@ -1,9 +1,10 @@
+import { inspect } from "node:util";
 import { type Command, parseCommandArgs } from "./command.ts";
 import { commands } from "./commands/index.ts";
 import { withCommandLineUser } from "./connection.ts";
 import { describeError, exitCodes, UsageError } from "./errors.ts";
 import { formatCommandHelp, formatGroupHelp, formatOverview } from "./help.ts";
-import { printLine } from "./output.ts";
+import { printLine, printNote } from "./output.ts";
 
 /** What the first words of the command line name: a command, or a group like `sets`. */
 type Found =
@@ -83,7 +84,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   } catch (error) {
     const described = describeError(error);
     process.stderr.write(`Error: ${described.message}\n`);
-    if (described.unexpected && process.env.DOCKET_DEBUG) console.error(error);
+    if (described.unexpected && process.env.DOCKET_DEBUG) printNote(inspect(error));
     return described.exitCode;
   }
 }

@@ -45,6 +45,8 @@ import type { ScheduleClock } from "./schedules/scheduleClock.ts";
 import { withScheduler } from "./schedules/scheduler.ts";
 import { createScheduleService, type ScheduleService } from "./schedules/scheduleService.ts";
 import { createSetService, type SetService } from "./sets/setService.ts";
+import { logger } from "./telemetry/logger.ts";
+import { flushTraces, startTracingFromEnv } from "./telemetry/tracing.ts";
 import { createUserService, type UserService } from "./users/userService.ts";
 import { createEngineMetrics, type EngineMetrics } from "./metrics/engineMetrics.ts";
 import { countRunEnded } from "./metrics/processMetrics.ts";
@@ -196,6 +198,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     await database.stop();
     throw error;
   }
+  // Traces go out only when OTEL_EXPORTER_OTLP_ENDPOINT is set (once per process).
+  startTracingFromEnv();
   const boss = new PgBoss({
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,
@@ -209,7 +213,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     migrate: false,
   });
   boss.on("error", (error) => {
-    if (options.debug) console.error("[pg-boss]", error);
+    logger[options.debug ? "error" : "debug"]({ err: error }, "pg-boss reported an error");
   });
   await boss.start();
   const taskQueues = [
@@ -258,7 +262,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     if (!facts || facts.parentRunId !== null || facts.workflowId !== null) {
       const handled = workflows.internals
         .runEnded(runId)
-        .catch((error: unknown) => console.error(`[docket] run ${runId} ended:`, error))
+        .catch((error: unknown) =>
+          logger.error({ err: error, runId, jobId }, "Handling the end of a workflow's run failed"),
+        )
         .finally(() => enqueuing.delete(handled));
       enqueuing.add(handled);
     }
@@ -269,7 +275,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
           notifyRunEnded(db, runId, { ...delivery, ...(title ? { jobTitle: title } : {}) }),
         )
         .catch((error: unknown) => {
-          console.error(`[docket] notifying subscribers of run ${runId} failed:`, error);
+          logger.error({ err: error, runId, jobId }, "Notifying the run's subscribers failed");
         })
         .finally(() => enqueuing.delete(enqueued));
       enqueuing.add(enqueued);
@@ -287,6 +293,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       await activity.close();
       await boss.stop({ graceful: false, close: true }).catch(() => {});
       await database.stop();
+      await flushTraces();
     })();
     return stopped;
   };
@@ -413,7 +420,9 @@ function coalesce(task: () => Promise<void>): () => void {
     scheduled = true;
     setTimeout(async () => {
       again = false;
-      await task().catch((error: unknown) => console.error("[docket]", error));
+      await task().catch((error: unknown) =>
+        logger.error({ err: error }, "A background task failed"),
+      );
       scheduled = false;
       if (again) run();
     }, 10);

@@ -57,6 +57,8 @@ export { describeSetFields, setFilterFields } from "./sets/setFields.ts";
 export { setFilterInputSchema } from "./sets/setFilter.ts";
 export { maxSetDescriptionLength, maxSetNameLength } from "./sets/setInput.ts";
 export type { SetService } from "./sets/setService.ts";
+export { type Logger, logger } from "./telemetry/logger.ts";
+export { traceRequest } from "./telemetry/requestSpans.ts";
 export {
   defaultUploadMaxBytes,
   formatBytes,

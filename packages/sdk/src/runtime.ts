@@ -54,6 +54,11 @@ export interface RunRuntime {
   readonly clock: RunClock;
   stepStarted(): void;
   stepEnded(): void;
+  /**
+   * Runs one try of step `invokeId` (`attempt` from 1) in the run's trace, so
+   * calls it makes (fetch) join it. Absent outside the engine: the try just runs.
+   */
+  traceStep?<T>(invokeId: string, attempt: number, work: () => Promise<T>): Promise<T>;
   /** Runs `processor` over the run's set (see `processRecords`). */
   processRecords(
     invokeId: string,

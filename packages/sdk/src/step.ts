@@ -55,8 +55,8 @@ export function step<TOutput, TInput = void>(
     runtime.stepStarted();
     try {
       for (let attempt = 1; ; attempt++) {
-        try {
-          return await run({
+        const tryOnce = () =>
+          run({
             input,
             signal,
             log,
@@ -65,6 +65,10 @@ export function step<TOutput, TInput = void>(
             attempt,
             runId: runtime.runId,
           });
+        try {
+          return await (runtime.traceStep
+            ? runtime.traceStep(self.id, attempt, tryOnce)
+            : tryOnce());
         } catch (error) {
           if (signal.aborted || error instanceof NonRetriableError || attempt >= attempts) {
             throw error;

@@ -102,6 +102,8 @@ export interface RunsTable {
    */
   workflow_id: ColumnType<string | null, string | null | undefined, string | null>;
   workflow_version: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The W3C `traceparent` of its root span (null: tracing was off): its activations' parent. */
+  trace_parent: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A run's history; each `type` with its own `data` (see RunEventDataByType). */

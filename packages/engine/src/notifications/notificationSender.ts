@@ -4,6 +4,7 @@ import nodemailer from "nodemailer";
 import { parseConnectionUrl } from "nodemailer/lib/shared/index.js";
 import type { Database } from "../database/schema.ts";
 import { countNotificationFailure, countNotificationSent } from "../metrics/processMetrics.ts";
+import { logger } from "../telemetry/logger.ts";
 import {
   type ClaimedNotification,
   claimDueNotifications,
@@ -134,7 +135,7 @@ export function startNotificationSender(
         claimed = await deliverDue();
       } catch (error) {
         // The database is unreachable or the pool closing: try again next round.
-        if (options.debug) console.error("[notifications]", error);
+        logger[options.debug ? "error" : "debug"]({ err: error }, "Sending notifications failed");
       }
       if (claimed === batchSize) continue; // more may be due: no pause
       await wait(pollIntervalMs, undefined, { signal: stopping.signal }).catch(() => {});

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../database/schema.ts";
+import { logger } from "../telemetry/logger.ts";
 import {
   type EnqueueRunNotificationsOptions,
   enqueueRunNotifications,
@@ -75,7 +76,7 @@ export async function notifyMissedRuns(
       if (written !== null) notified.push(run.id);
     } catch (error) {
       // One run that cannot be notified must not hold up the others; it is tried again next sweep.
-      console.error(`[docket] notifying subscribers of run ${run.id} failed:`, error);
+      logger.error({ err: error, runId: run.id }, "Notifying the run's subscribers failed");
     }
   }
   return notified;

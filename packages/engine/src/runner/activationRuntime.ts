@@ -5,6 +5,7 @@ import { importRows } from "../records/importRows.ts";
 import { runRecordStep } from "../records/recordStep.ts";
 import type { RegisteredJob } from "../registry/jobRegistry.ts";
 import type { RunEventEntry } from "../runs/runEventKinds.ts";
+import type { ActivationSpans } from "../telemetry/runSpans.ts";
 import type { ActivationContext } from "./activationContext.ts";
 import type { ProgressThrottle } from "./progressThrottle.ts";
 import { readJournalEntry, writeJournalEntry } from "./sql/runJournal.ts";
@@ -25,6 +26,8 @@ export interface ActivationRuntimeHost {
   readonly steps: StepsInFlight;
   /** A record step handed its parts to the queue: the run parks until the last part wakes it. */
   readonly awaitParts: () => void;
+  /** The activation's span: steps' spans are its children. */
+  readonly spans: ActivationSpans;
 }
 
 export function createActivationRuntime(host: ActivationRuntimeHost): RunRuntime {
@@ -50,6 +53,7 @@ export function createActivationRuntime(host: ActivationRuntimeHost): RunRuntime
     offerPark: (deadline, withdraw) => host.steps.offerPark(deadline, withdraw),
     stepStarted: () => host.steps.stepStarted(),
     stepEnded: () => host.steps.stepEnded(),
+    traceStep: (invokeId, attempt, work) => host.spans.step(invokeId, attempt, work),
     processRecords: async (invokeId, processor, input, signal) => {
       const row = host.row();
       const result = await runRecordStep({

@@ -6,6 +6,9 @@ import { countRunEnded } from "../metrics/processMetrics.ts";
 import type { RunReport } from "../records/report.ts";
 import type { RegisteredJob } from "../registry/jobRegistry.ts";
 import type { RunEventDataByType, RunEventEntry } from "../runs/runEventKinds.ts";
+import { logActivationEnd } from "../telemetry/activationLog.ts";
+import { type Logger, logger } from "../telemetry/logger.ts";
+import { ActivationSpans } from "../telemetry/runSpans.ts";
 import type { ActivationContext, ActivationOutcome, Settlement } from "./activationContext.ts";
 import type { QueueJobAttempt, RunPatch } from "./checkpointWriter.ts";
 import { claimActivation } from "./claimActivation.ts";
@@ -71,6 +74,10 @@ export class RunActivation {
     () => this.#settled,
   );
   #timers: NodeJS.Timeout[] = [];
+  /** Its span once the run is claimed (a child of the run's root span), and its log. */
+  #spans: ActivationSpans | null = null;
+  readonly #log: Logger;
+  #failure: RunError | null = null;
 
   constructor(
     ctx: ActivationContext,
@@ -85,6 +92,7 @@ export class RunActivation {
     this.#queueJob = queueJob;
     this.#fetchedClaim = fetchedClaim;
     this.#lease = fetchedClaim?.lease ?? randomUUID();
+    this.#log = logger.child({ runId, jobId: job.id, workerId: ctx.workerId });
   }
 
   /** `callback` is called once only the commit of the run's end is left: the worker may start another run. */
@@ -94,6 +102,17 @@ export class RunActivation {
 
   /** Runs until the run ends or leaves this worker. Never throws for a run's own failure. */
   async execute(): Promise<ActivationOutcome> {
+    let outcome: ActivationOutcome | "crashed" = "crashed";
+    try {
+      outcome = await this.#execute();
+      if (this.#spans) logActivationEnd(this.#log, outcome, this.#failure);
+      return outcome;
+    } finally {
+      this.#spans?.end(outcome, this.#failure?.message);
+    }
+  }
+
+  async #execute(): Promise<ActivationOutcome> {
     let row = this.#fetchedClaim
       ? this.#fetchedClaim.row
       : await claimActivation(this.#ctx, this.#job, {
@@ -104,6 +123,15 @@ export class RunActivation {
     if (!row) return "skipped";
     if (row === "waiting") return "waiting";
     this.#row = row;
+    const spans = new ActivationSpans({
+      runId: this.runId,
+      jobId: this.#job.id,
+      workerId: this.#ctx.workerId,
+      traceParent: row.trace_parent,
+      attempt: row.activations,
+      state: () => this.#lastValue,
+    });
+    this.#spans = spans;
     if (row.status === "aborting") return this.#end("aborted", null);
     // Its machine finished before the worker finalizing it died: the work is done, so
     // neither a changed job version nor the timeout stands in the way of finishing.
@@ -163,6 +191,7 @@ export class RunActivation {
         progress: this.#progress,
         steps: this.#steps,
         awaitParts: () => this.#settle({ kind: "await-parts" }),
+        spans,
       },
       settle: (settlement) => this.#settle(settlement),
     });
@@ -176,7 +205,7 @@ export class RunActivation {
       );
     }
     if (this.#early) this.#settle(this.#early);
-    else actor.start();
+    else spans.within(() => actor.start());
     if (actor.getSnapshot().status === "error")
       this.#settle({ kind: "error", error: actor.getSnapshot().error });
 
@@ -325,6 +354,7 @@ export class RunActivation {
     const runError = error
       ? { ...error, ...(activation === undefined ? {} : { activation }) }
       : null;
+    this.#failure = runError;
     let report: RunReport | null;
     ({ status, report } = await reportedStatus(this.#ctx.db, this.#row, status, (message) =>
       this.#append({ type: "log", data: { level: "warn", message } }),

@@ -1,3 +1,4 @@
+import { logger } from "../telemetry/logger.ts";
 import type { WorkerHandle } from "./worker.ts";
 
 /**
@@ -31,7 +32,7 @@ export function withRunEndSweep(
         while (!stopped && (await catchUp()) > 0) {}
       } catch (error) {
         // The database is unreachable or the pool closing: the next sweep tries again.
-        if (!stopped) console.warn("[docket] catching up on ended runs failed:", error);
+        if (!stopped) logger.warn({ err: error }, "Catching up on ended runs failed");
       }
     }
     if (!stopped) timer = setTimeout(() => (pass = sweep()), intervalMs);

@@ -12,6 +12,7 @@ import { assertTaskQueues, runsQueueName, runsReadyChannel } from "../queues/tas
 import { processPartJob, WorkerStoppingError } from "../records/partWorker.ts";
 import { type PartJobData, partsQueue } from "../records/recordParts.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
+import { logger } from "../telemetry/logger.ts";
 import type { ActivationContext, ActivationOutcome } from "./activationContext.ts";
 import { CheckpointWriter } from "./checkpointWriter.ts";
 import { type FetchedActivation, fetchActivations } from "./fetchActivations.ts";
@@ -83,6 +84,7 @@ export async function startWorker(
 ): Promise<WorkerHandle> {
   const { db, pool, boss, registry } = deps;
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const log = logger.child({ workerId: id });
   const concurrency = options.concurrency ?? 10;
   const graceMs = options.shutdownGraceMs ?? 10_000;
   const activations = new Map<string, RunActivation>();
@@ -140,7 +142,7 @@ export async function startWorker(
     pollingIntervalMs: (options.pollingIntervalSeconds ?? 2) * 1000,
     heartbeatSeconds: deps.heartbeatSeconds,
     onError: (error: unknown) => {
-      if (!stopping) console.error("[docket worker]", error);
+      if (!stopping) log.error({ err: error }, "Fetching or running work failed");
     },
   };
   const jobOf = async (data: ActivationJobData): Promise<RegisteredJob | undefined> => {

@@ -1,6 +1,7 @@
 import { DocketError } from "@docket/sdk";
 import { sql } from "kysely";
 import { observeScheduleFireLag } from "../metrics/processMetrics.ts";
+import { logger } from "../telemetry/logger.ts";
 import { latestDueTime, nextDueTime } from "./dueTimes.ts";
 import { databaseClock, type ScheduleClock } from "./scheduleClock.ts";
 import { type ScheduleDependencies, startScheduledRun } from "./startScheduledRun.ts";
@@ -13,7 +14,7 @@ export interface FireDueSchedulesOptions {
    * `missed` policy decides. Default 60 000 ms.
    */
   readonly missedAfterMs?: number | undefined;
-  /** Where due times that start no run are reported. Default `console.warn`. */
+  /** Where due times that start no run are reported. Default: the log, as warnings. */
   readonly warn?: ((message: string) => void) | undefined;
   /** What time it is. Default {@link databaseClock}, PostgreSQL's `now()`. */
   readonly clock?: ScheduleClock | undefined;
@@ -64,7 +65,7 @@ export async function fireDueSchedules(
 ): Promise<SchedulerTick> {
   const limit = options.limit ?? 10;
   const missedAfterMs = options.missedAfterMs ?? 60_000;
-  const warn = options.warn ?? ((message: string) => console.warn(`[docket] ${message}`));
+  const warn = options.warn ?? ((message: string) => logger.warn(message));
   const clock = options.clock ?? databaseClock;
   const fired: FiredSchedule[] = [];
   const skipped: SkippedDueTime[] = [];

@@ -1,4 +1,5 @@
 import type { WorkerHandle } from "../runner/worker.ts";
+import { logger } from "../telemetry/logger.ts";
 import { fireDueSchedules } from "./fireDueSchedules.ts";
 import type { ScheduleClock } from "./scheduleClock.ts";
 import type { ScheduleDependencies } from "./startScheduledRun.ts";
@@ -40,7 +41,7 @@ export function startScheduler(
     } catch (error) {
       if (!stopped && Date.now() - lastLoggedAt > 60_000) {
         lastLoggedAt = Date.now();
-        console.warn("[docket] scheduler pass failed; retrying every second:", error);
+        logger.warn({ err: error }, "A scheduler pass failed; retrying every second");
       }
     }
     if (!stopped) timer = setTimeout(() => (pass = run()), intervalMs);

@@ -3,6 +3,7 @@ import { type Kysely, sql } from "kysely";
 import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import type { WorkerHandle } from "../runner/worker.ts";
+import { logger } from "../telemetry/logger.ts";
 
 export interface WorkerRegistrationDependencies {
   readonly db: Kysely<Database>;
@@ -81,7 +82,7 @@ export async function withWorkerRegistration(
       failing = false;
     } catch (error) {
       // Logged once per outage; the next heartbeat tries again.
-      if (!failing) console.warn("[docket] recording this worker in `workers` failed:", error);
+      if (!failing) logger.warn({ err: error }, "Recording this worker in `workers` failed");
       failing = true;
     }
   };
