@@ -250,6 +250,7 @@ const matrix: Record<string, Row> = {
   },
   "events.list": { access: everyone, call: (api) => api.events.list() },
   "dashboard.summary": { access: everyone, call: (api) => api.dashboard.summary() },
+  "dashboard.throughput": { access: everyone, call: (api) => api.dashboard.throughput() },
   "workers.list": { access: everyone, call: (api) => api.workers.list() },
   "notifications.subscribe": {
     access: adminsOnly,

@@ -21,4 +21,16 @@ export const dashboardRouter = router({
         ...(failedRunsOf ? { failedRunsOf } : {}),
       });
     }),
+  /**
+   * Records processed per hour over the last `hours` hours (24 unless told),
+   * aggregated in SQL over every run that ended then; institution-wide counts.
+   */
+  throughput: authedProcedure
+    .input(
+      z
+        .object({ hours: z.number().int().min(1).max(168).default(24) })
+        .strict()
+        .optional(),
+    )
+    .query(({ ctx, input }) => ctx.engine.runs.throughput({ hours: input?.hours ?? 24 })),
 });

@@ -28,6 +28,9 @@ import {
   type DashboardDay,
   type DashboardSummaryInput,
   dashboardSummary,
+  type ThroughputHour,
+  type ThroughputInput,
+  throughputByHour,
 } from "./dashboardSummary.ts";
 import { type DryRunResult, type DryRunStartInput, dryRunStart } from "./dryRunStart.ts";
 import {
@@ -128,6 +131,8 @@ export interface RunService {
   listEmittedEvents(input?: { name?: string; limit?: number }): Promise<EmittedEvent[]>;
   /** Scheduled runs of the last days per category and day, by final status. */
   dashboardSummary(input: DashboardSummaryInput): Promise<DashboardDay[]>;
+  /** Records processed per hour over the last hours, aggregated in SQL; see {@link throughputByHour}. */
+  throughput(input: ThroughputInput): Promise<ThroughputHour[]>;
 }
 
 export interface RunServiceDependencies {
@@ -174,6 +179,7 @@ export function createRunService(deps: RunServiceDependencies): RunService {
     emitEvent: (input) => emitEvent(db, boss, registry, input, workflows.eventEmitted),
     listEmittedEvents: (input) => listEvents(db, input),
     dashboardSummary: (input) => dashboardSummary(db, registry, input),
+    throughput: (input) => throughputByHour(db, input),
     listRecords: async (input) => {
       await getRun(db, input.runId);
       return listRunRecords(db, input);
