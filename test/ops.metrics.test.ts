@@ -178,4 +178,30 @@ describe("/metrics", () => {
       await closed.close();
     }
   });
+
+  test("runs waiting behind another run and parked in a long delay are counted by reason, with their oldest wait", async () => {
+    const holding = await startRun("fixtures.solo", { holdMs: 60_000 });
+    await waitForStatus(t.engine, holding, ["running"]);
+    const gated = await startRun("fixtures.solo", { holdMs: 0 });
+    const parked = await startRun("fixtures.sleepy", { napMs: 600_000 });
+    try {
+      const waiting = (s: Scrape) => ({
+        gate: s.value("docket_runs_waiting", { reason: "gate" }),
+        parked: s.value("docket_runs_waiting", { reason: "parked" }),
+      });
+      await expect
+        .poll(async () => waiting(await scrape()), { timeout: 20_000 })
+        .toEqual({ gate: 1, parked: 1 });
+      const after = await scrape();
+      expect(after.value("docket_runs_waiting", { reason: "slot" })).toBe(0);
+      expect(after.value("docket_runs_waiting_oldest_seconds", { reason: "gate" })).toBeGreaterThan(
+        0,
+      );
+      expect(after.value("docket_runs_waiting_oldest_seconds", { reason: "version" })).toBe(0);
+      // The holding run executes on the worker: one of its two slots in use.
+      expect(after.value("docket_worker_slots", { state: "in_use" })).toBeLessThanOrEqual(1);
+    } finally {
+      for (const runId of [gated, parked, holding]) await t.engine.runs.abort(runId, "operator");
+    }
+  });
 });
