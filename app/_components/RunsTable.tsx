@@ -1,17 +1,20 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
 import {
   formatAgo,
   formatCreator,
   formatDuration,
+  formatNumber,
   formatShortDateTime,
 } from "../_lib/formatters.ts";
 import type { RunView } from "../_lib/trpcClient.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { StatusBadge } from "./StatusBadge.tsx";
 
-/** A run as list procedures return it (`restoredBy` where the list says so). */
-export type RunRow = Partial<Pick<RunView, "restoredBy">> &
-  Pick<
+/** A run as list procedures return it (`restoredBy`, its set and size where the list says so). */
+export type RunRow = Partial<Pick<RunView, "restoredBy" | "setId" | "population">> & {
+  readonly setName?: string | null;
+} & Pick<
     RunView,
     | "id"
     | "jobId"
@@ -26,7 +29,22 @@ export type RunRow = Partial<Pick<RunView, "restoredBy">> &
     | "waitingReason"
   >;
 
-export type RunsTableColumn = "progress" | "created" | "ended" | "trigger" | "waiting";
+export type RunsTableColumn =
+  | "progress"
+  | "created"
+  | "ended"
+  | "trigger"
+  | "waiting"
+  | "set"
+  | "records";
+
+/** Check boxes on the rows, for acting on many runs at once. */
+export interface RunsTableSelection {
+  readonly selected: ReadonlySet<string>;
+  /** Runs without a box: nothing the selection's actions could do to them. */
+  readonly selectable: (run: RunRow) => boolean;
+  readonly onChange: (selected: ReadonlySet<string>) => void;
+}
 
 interface RunsTableProps {
   readonly runs: readonly RunRow[];
@@ -36,27 +54,65 @@ interface RunsTableProps {
   readonly label: string;
   /** For narrow panels: when the run ended (or was created) goes under its name. Default false. */
   readonly compact?: boolean;
+  /** Adds a check box per row and one for the whole page. */
+  readonly selection?: RunsTableSelection;
+  /** Adds an Actions column: what may be done to each run. */
+  readonly actions?: (run: RunRow) => ReactNode;
 }
 
 /** Runs as rows linking to their pages; the columns depend on the view. */
-export function RunsTable({ runs, columns, label, compact = false }: RunsTableProps) {
+export function RunsTable({
+  runs,
+  columns,
+  label,
+  compact = false,
+  selection,
+  actions,
+}: RunsTableProps) {
   return (
     <div className="table-scroll">
       <table className="table table--runs" aria-label={label}>
         <thead>
           <tr>
+            {selection ? (
+              <th scope="col" className="table__select">
+                <SelectAll runs={runs} selection={selection} />
+              </th>
+            ) : null}
             <th scope="col">Run</th>
             <th scope="col">Status</th>
             {columns.map((column) => (
-              <th key={column} scope="col">
+              <th key={column} scope="col" data-column={column}>
                 {headings[column]}
               </th>
             ))}
+            {actions ? (
+              <th scope="col" className="table__actions">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody>
           {runs.map((run) => (
             <tr key={run.id}>
+              {selection ? (
+                <td className="table__select">
+                  {selection.selectable(run) ? (
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${run.description ?? run.jobId}`}
+                      checked={selection.selected.has(run.id)}
+                      onChange={(e) => {
+                        const next = new Set(selection.selected);
+                        if (e.target.checked) next.add(run.id);
+                        else next.delete(run.id);
+                        selection.onChange(next);
+                      }}
+                    />
+                  ) : null}
+                </td>
+              ) : null}
               <td>
                 <Link href={`/runs/${run.id}`} className="run-link">
                   {run.description ?? run.jobId}
@@ -86,15 +142,46 @@ export function RunsTable({ runs, columns, label, compact = false }: RunsTablePr
                 ) : null}
               </td>
               {columns.map((column) => (
-                <td key={column} className={column === "progress" ? undefined : "nowrap"}>
+                <td
+                  key={column}
+                  data-column={column}
+                  className={column === "progress" || column === "set" ? undefined : "nowrap"}
+                >
                   {cell(column, run)}
                 </td>
               ))}
+              {actions ? <td className="table__actions">{actions(run)}</td> : null}
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Selects (or clears) every selectable run of the page; mixed while some are selected. */
+function SelectAll({
+  runs,
+  selection,
+}: {
+  readonly runs: readonly RunRow[];
+  readonly selection: RunsTableSelection;
+}) {
+  const selectable = runs.filter(selection.selectable);
+  const chosen = selectable.filter((run) => selection.selected.has(run.id)).length;
+  return (
+    <input
+      type="checkbox"
+      aria-label="Select every run on this page"
+      disabled={selectable.length === 0}
+      checked={selectable.length > 0 && chosen === selectable.length}
+      ref={(box) => {
+        if (box) box.indeterminate = chosen > 0 && chosen < selectable.length;
+      }}
+      onChange={(e) =>
+        selection.onChange(new Set(e.target.checked ? selectable.map((run) => run.id) : []))
+      }
+    />
   );
 }
 
@@ -104,6 +191,8 @@ const headings: Readonly<Record<RunsTableColumn, string>> = {
   ended: "Ended",
   trigger: "Trigger",
   waiting: "Waiting for",
+  set: "Set",
+  records: "Records",
 };
 
 function cell(column: RunsTableColumn, run: RunRow) {
@@ -143,6 +232,21 @@ function cell(column: RunsTableColumn, run: RunRow) {
       );
     case "trigger":
       return <span className="tag">{run.trigger.kind}</span>;
+    case "set":
+      return run.setId ? (
+        <Link href={`/sets/${run.setId}`} className="small">
+          {run.setName ?? "a deleted set"}
+        </Link>
+      ) : (
+        <span className="muted">—</span>
+      );
+    case "records":
+      // The population is fixed as the run starts; until then the set's size is not known here.
+      return run.population != null ? (
+        <span className="numeric">{formatNumber(run.population)}</span>
+      ) : (
+        <span className="muted">—</span>
+      );
     case "waiting":
       // Only waiting runs wait for anything; a pending one waits for a worker's slot.
       return run.status === "queued" || run.status === "pending" ? (

@@ -1,9 +1,10 @@
 "use client";
 
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
 import { Icon } from "../_components/Icon.tsx";
 import { Select } from "../_components/Select.tsx";
-import type { JobSummary } from "../_lib/trpcClient.ts";
+import { type JobSummary, useTRPC } from "../_lib/trpcClient.ts";
 import type { MonitorFilters } from "./monitorFilters.ts";
 
 interface FilterBarProps {
@@ -15,10 +16,21 @@ interface FilterBarProps {
   readonly onChange: (next: Partial<MonitorFilters>) => void;
 }
 
-/** Status, category, job, creator, date range and text; text and creator apply as the reader pauses typing. */
+/**
+ * Status, category, job, creator, date range and text; text and creator apply
+ * as the reader pauses typing. The creator matches names beginning with what
+ * was typed, and suggests the names that do.
+ */
 export function FilterBar({ filters, jobs, statuses, showCreator, onChange }: FilterBarProps) {
   const [text, setText] = useState(filters.text);
   const [creator, setCreator] = useState(filters.createdBy);
+  const trpc = useTRPC();
+  const { data: creators } = useQuery(
+    trpc.runs.creators.queryOptions(
+      { prefix: creator.trim(), limit: 10 },
+      { enabled: showCreator, placeholderData: keepPreviousData },
+    ),
+  );
   const categories = [...new Set(jobs.map((job) => job.category))].sort((a, b) =>
     a.localeCompare(b),
   );
@@ -53,7 +65,7 @@ export function FilterBar({ filters, jobs, statuses, showCreator, onChange }: Fi
           id="filter-text"
           type="search"
           placeholder="Search runs"
-          title="Searches job titles and ids, descriptions and errors"
+          title="Searches job titles, descriptions, errors, parameter values and set names"
           value={text}
           onChange={(e) => setText(e.target.value)}
         />
@@ -91,10 +103,18 @@ export function FilterBar({ filters, jobs, statuses, showCreator, onChange }: Fi
             id="filter-creator"
             type="text"
             placeholder="Creator"
+            title="Runs started by users whose names begin with this"
+            autoComplete="off"
+            list="filter-creator-suggestions"
             size={10}
             value={creator}
             onChange={(e) => setCreator(e.target.value)}
           />
+          <datalist id="filter-creator-suggestions">
+            {(creators ?? []).map((name) => (
+              <option key={name} value={name} />
+            ))}
+          </datalist>
         </Filter>
       ) : null}
       <fieldset className="filter filter--range">

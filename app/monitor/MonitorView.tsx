@@ -6,11 +6,14 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useSession } from "../_components/AuthProvider.tsx";
 import { PageHeader } from "../_components/PageHeader.tsx";
+import { formatNumber } from "../_lib/formatters.ts";
+import { liveMeta } from "../_lib/liveQueries.ts";
 import { statusLabel, unendedStatuses } from "../_lib/runStatus.ts";
-import { useTRPC } from "../_lib/trpcClient.ts";
+import { type RunStatusName, useTRPC } from "../_lib/trpcClient.ts";
 import { ClearInactiveButton } from "./ClearInactiveButton.tsx";
 import { ExportCsvLink } from "./ExportCsvLink.tsx";
 import { FilterBar } from "./FilterBar.tsx";
+import styles from "./monitor.module.css";
 import {
   type MonitorFilters,
   type MonitorTab,
@@ -30,7 +33,8 @@ const tabLabels: Readonly<Record<MonitorTab, string>> = {
 /**
  * Monitor jobs, in the seeds' three tabs: what runs or waits now, what is
  * scheduled, and the history of ended runs — filtered, keyset-paginated and
- * refreshed while open.
+ * refreshed while open. Each tab and status shows how many runs the filters
+ * match, counted by the server in one query.
  */
 export function MonitorView() {
   const router = useRouter();
@@ -47,6 +51,20 @@ export function MonitorView() {
   };
   const tabStatuses = filters.tab === "history" ? terminalStatuses : unendedStatuses;
   const query = toRunQuery(filters, tabStatuses);
+  const { status: _status, ...countQuery } = query;
+  const { data: counts } = useQuery(
+    trpc.runs.counts.queryOptions(countQuery, { meta: liveMeta, refetchInterval: 30_000 }),
+  );
+  const { data: schedules } = useQuery(
+    trpc.schedules.list.queryOptions({ active: true }, { refetchInterval: 15_000 }),
+  );
+  const sum = (statuses: readonly RunStatusName[]) =>
+    counts ? statuses.reduce((total, status) => total + counts.byStatus[status], 0) : undefined;
+  const tabCounts: Readonly<Record<MonitorTab, number | undefined>> = {
+    running: sum(unendedStatuses),
+    scheduled: schedules?.length,
+    history: sum(terminalStatuses),
+  };
 
   return (
     <>
@@ -85,6 +103,9 @@ export function MonitorView() {
             onClick={() => update({ tab, status: "" })}
           >
             {tabLabels[tab]}
+            {tabCounts[tab] === undefined ? null : (
+              <span className={`count ${styles.tabCount}`}>{formatNumber(tabCounts[tab])}</span>
+            )}
           </button>
         ))}
       </div>
@@ -98,7 +119,9 @@ export function MonitorView() {
               jobs={jobs ?? []}
               statuses={tabStatuses.map((status) => ({
                 value: status,
-                label: statusLabel(status),
+                label: counts
+                  ? `${statusLabel(status)} (${formatNumber(counts.byStatus[status])})`
+                  : statusLabel(status),
               }))}
               showCreator={user.role !== "staff"}
               onChange={update}

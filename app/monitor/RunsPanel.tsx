@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useState } from "react";
 import { EmptyState } from "../_components/EmptyState.tsx";
 import { ErrorNotice } from "../_components/ErrorNotice.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
@@ -9,7 +10,11 @@ import { RunsTable } from "../_components/RunsTable.tsx";
 import { liveMeta } from "../_lib/liveQueries.ts";
 import { type RouterInputs, useTRPC } from "../_lib/trpcClient.ts";
 import { useLoadedQuery } from "../_lib/useLoadedQuery.ts";
+import { BulkActionBar } from "./BulkActionBar.tsx";
+import styles from "./monitor.module.css";
 import type { MonitorTab } from "./monitorFilters.ts";
+import { type ActionMessage, type PendingAction, RunActionDialog } from "./RunActionDialog.tsx";
+import { RunRowActions } from "./RunRowActions.tsx";
 
 type RunQuery = NonNullable<RouterInputs["runs"]["list"]>;
 
@@ -18,7 +23,8 @@ const pageSize = 25;
 /**
  * One tab's runs, a keyset page at a time (Next/Previous by cursor, never an
  * offset). The page reloads every 2 s on Running and 5 s on History, so new
- * runs and status changes appear without a reload.
+ * runs and status changes appear without a reload. Runs are selected on the
+ * page shown, to abort or retry them together with one confirmation.
  */
 export function RunsPanel({
   tab,
@@ -32,6 +38,9 @@ export function RunsPanel({
   const queryKey = JSON.stringify(query);
   const pages = useCursorPages(queryKey);
   const trpc = useTRPC();
+  const [selectedIds, setSelectedIds] = useState<ReadonlySet<string>>(new Set());
+  const [pending, setPending] = useState<PendingAction | null>(null);
+  const [message, setMessage] = useState<ActionMessage | null>(null);
   const { data, error, loading } = useLoadedQuery(
     trpc.runs.list.queryOptions(
       { ...query, limit: pageSize, ...(pages.cursor ? { cursor: pages.cursor } : {}) },
@@ -40,11 +49,28 @@ export function RunsPanel({
     ),
   );
 
+  // Only runs still on the page count: one that left it (ended, filtered out) is not acted on.
+  const runs = data?.runs ?? [];
+  const selected = runs.filter((run) => selectedIds.has(run.id));
+  const byId = new Map(runs.map((run) => [run.id, run]));
+  const act = (action: PendingAction) => {
+    setMessage(null);
+    setPending(action);
+  };
+
   return (
     <section
-      className="panel panel--flush"
+      className={`panel panel--flush ${styles.runsPanel}`}
       aria-label={tab === "running" ? "Running and waiting runs" : "Run history"}
     >
+      {message ? (
+        <p
+          className={`notice ${message.ok ? "notice--success" : "notice--warning"} ${styles.outcome}`}
+          role="status"
+        >
+          {message.text}
+        </p>
+      ) : null}
       {loading ? <LoadingRows label="Loading runs" rows={6} /> : null}
       {error ? <ErrorNotice title="Could not load runs" error={error} hint="Retrying." /> : null}
       {data && data.runs.length === 0 ? (
@@ -64,26 +90,57 @@ export function RunsPanel({
       ) : null}
       {data && data.runs.length > 0 ? (
         <>
+          <BulkActionBar
+            selected={selected}
+            onAct={act}
+            onClear={() => setSelectedIds(new Set())}
+          />
           <RunsTable
             runs={data.runs}
             label={tab === "running" ? "Running and waiting runs" : "Run history"}
             columns={
               tab === "running"
-                ? ["progress", "waiting", "created", "trigger"]
-                : ["created", "ended", "trigger"]
+                ? ["set", "records", "progress", "waiting", "created", "trigger"]
+                : ["set", "records", "created", "ended", "trigger"]
             }
+            selection={{
+              selected: selectedIds,
+              selectable: (row) => {
+                const run = byId.get(row.id);
+                return Boolean(run && (run.allowed.abort || run.allowed.retry));
+              },
+              onChange: setSelectedIds,
+            }}
+            actions={(row) => {
+              const run = byId.get(row.id);
+              return run ? <RunRowActions run={run} onAct={act} /> : null;
+            }}
           />
           <div className="panel__footer">
             <Pager
               page={pages.page}
               nextCursor={data.nextCursor}
-              onNext={pages.next}
-              onPrevious={pages.previous}
+              onNext={(cursor) => {
+                setSelectedIds(new Set());
+                pages.next(cursor);
+              }}
+              onPrevious={() => {
+                setSelectedIds(new Set());
+                pages.previous();
+              }}
               noun="runs"
             />
           </div>
         </>
       ) : null}
+      <RunActionDialog
+        pending={pending}
+        onClose={() => setPending(null)}
+        onDone={(done) => {
+          setMessage(done);
+          setSelectedIds(new Set());
+        }}
+      />
     </section>
   );
 }

@@ -57,7 +57,7 @@ export function writeMonitorFilters(filters: MonitorFilters): string {
 /**
  * The `runs.list` filters of a tab: the Running tab shows runs that have not
  * ended, History those that have; a chosen status narrows either. Dates are
- * whole local days.
+ * whole local days. `runs.counts` takes the same without `status`.
  */
 export function toRunQuery(filters: MonitorFilters, tabStatuses: readonly RunStatusName[]) {
   // A status of the other tab (from an old link) is ignored rather than matching nothing.
@@ -67,7 +67,8 @@ export function toRunQuery(filters: MonitorFilters, tabStatuses: readonly RunSta
     status,
     ...(filters.category ? { category: filters.category } : {}),
     ...(filters.jobId ? { jobId: filters.jobId } : {}),
-    ...(filters.createdBy.trim() ? { createdBy: filters.createdBy.trim() } : {}),
+    // The creator filter matches names beginning with what was typed: "sa" finds sam and sara.
+    ...(filters.createdBy.trim() ? { creatorPrefix: filters.createdBy.trim() } : {}),
     ...(filters.from ? { from: new Date(`${filters.from}T00:00:00`).toISOString() } : {}),
     ...(filters.to ? { to: nextDay(filters.to) } : {}),
     ...(filters.text.trim() ? { text: filters.text.trim() } : {}),
