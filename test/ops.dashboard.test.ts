@@ -127,7 +127,7 @@ describe("ops files read metrics Docket serves", () => {
     const readme = await readFile(readmeFile, "utf8");
     const chapter = readme.slice(readme.indexOf("## Operating Docket"));
     const documented = new Set(
-      [...chapter.matchAll(/^\| `(docket_[a-z_]+)` \|/gm)].map((m) => m[1]),
+      [...chapter.matchAll(/^\| `(docket_[a-z_]+)` \|/gm)].map((m) => m[1] ?? ""),
     );
     const served = [...scraped].filter(
       (name) => name.startsWith("docket_") && !/_(bucket|count|sum)$/.test(name),
