@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tracingRequested } from "../packages/engine/src/telemetry/tracing.ts";
 import { startApiServer } from "./support/apiServer.ts";
 import { spawnWorker } from "./support/childWorker.ts";
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "./support/otlpReceiver.ts";
@@ -181,5 +182,22 @@ describe("OpenTelemetry traces", () => {
         `00-${callerTraceId}-${httpCall?.spanId}-01`,
       );
     }
+  });
+
+  it("is off unless the OpenTelemetry variables name an endpoint", () => {
+    expect(tracingRequested({})).toBe(false);
+    expect(tracingRequested({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" })).toBe(true);
+    expect(
+      tracingRequested({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://c:4318/v1/traces" }),
+    ).toBe(true);
+    expect(
+      tracingRequested({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318", OTEL_SDK_DISABLED: "true" }),
+    ).toBe(false);
+    expect(
+      tracingRequested({
+        OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318",
+        OTEL_TRACES_EXPORTER: "none",
+      }),
+    ).toBe(false);
   });
 });

@@ -25,7 +25,9 @@ export function isTracing(): boolean {
 }
 
 /** Whether the environment asks for traces (the OpenTelemetry variables). */
-export function tracingRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+export function tracingRequested(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): boolean {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true") return false;
   if (env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() === "none") return false;
   return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);

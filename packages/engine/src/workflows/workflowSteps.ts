@@ -47,14 +47,19 @@ export function createWorkflowSteps(deps: WorkflowStepDependencies): WorkflowSte
     runtime.stepStarted();
     let childId: string;
     try {
-      const child = await ensureChildRun(db, boss, registry, {
-        parentRunId: runtime.runId,
-        childKey,
-        nodeId: input.nodeId,
-        jobId: input.jobId,
-        params: input.params,
-        ...(input.setId ? { setId: input.setId } : {}),
-      });
+      const startChild = () =>
+        ensureChildRun(db, boss, registry, {
+          parentRunId: runtime.runId,
+          childKey,
+          nodeId: input.nodeId,
+          jobId: input.jobId,
+          params: input.params,
+          ...(input.setId ? { setId: input.setId } : {}),
+        });
+      // In the node's span: the child run's trace root is its child, so the workflow is one trace.
+      const child = await (runtime.traceStep
+        ? runtime.traceStep(self.id, 1, startChild)
+        : startChild());
       if ("refused" in child) {
         runtime.log("error", `Node "${input.nodeId}" could not start its run: ${child.refused}`);
         return { outcome: "failure", status: "failed", error: child.refused };
