@@ -33,6 +33,7 @@ function destination(): DestinationStream {
     return pretty({
       destination: 2,
       sync: true,
+      singleLine: true,
       ignore: "pid,hostname",
       translateTime: "SYS:HH:MM:ss.l",
     });
