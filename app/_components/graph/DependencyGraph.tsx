@@ -18,7 +18,7 @@ import { useEffect, useMemo, useState } from "react";
 import styles from "./dependencyGraph.module.css";
 import type { DependencyEdgeKind, DependencyModel, DependencyNode } from "./dependencyModel.ts";
 import { ElkEdge, type ElkFlowEdge } from "./ElkEdge.tsx";
-import { type GraphLayout, layoutGraph, textWidth } from "./elkLayout.ts";
+import { type GraphLayout, layoutGraph, measureText } from "./elkLayout.ts";
 
 export interface DependencyGraphProps {
   /** Built with `buildDependencyModel`. */
@@ -210,18 +210,41 @@ export function DependencyGraph({ model, running = noRuns, height }: DependencyG
   );
 }
 
+/** A box's padding and borders on both sides, with a few px to spare for font rounding. */
+const boxInset = { job: 12 * 2 + 4 + 1 + 8, other: 12 * 2 + 2 + 8 } as const;
+/** The icon before a non-job title and the gap after it. */
+const iconRoom = 13 + 6;
+
+/** Box sizes from the labels as the browser draws them (dependencyGraph.module.css), so none is cut. */
 function sizeOf(node: DependencyNode): { width: number; height: number } {
+  const detail = node.detail ?? "";
   switch (node.kind) {
-    case "category":
-      return { width: textWidth(node.label) + 40, height: categoryHeader + 40 };
+    case "category": {
+      const title = measureText(node.label.toUpperCase(), {
+        sizePx: 11,
+        weight: 700,
+        letterSpacingEm: 0.06,
+      });
+      return { width: title + 14 * 2 + 8, height: categoryHeader + 40 };
+    }
     case "job":
       return {
-        width: Math.max(150, textWidth(node.label) + 40, textWidth(node.detail ?? "", 6.8) + 40),
+        width: Math.max(
+          150,
+          measureText(node.label, { sizePx: 13, weight: 600 }) + boxInset.job,
+          measureText(detail, { sizePx: 11, mono: true }) + boxInset.job,
+        ),
         height: 52,
       };
     default:
       return {
-        width: Math.max(130, textWidth(node.label) + 44, textWidth(node.detail ?? "", 6.2) + 36),
+        width: Math.max(
+          130,
+          measureText(node.label, { sizePx: node.kind === "workflow" ? 13 : 12, weight: 600 }) +
+            iconRoom +
+            boxInset.other,
+          measureText(detail, { sizePx: 11 }) + boxInset.other,
+        ),
         height: 46,
       };
   }

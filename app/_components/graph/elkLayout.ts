@@ -166,3 +166,32 @@ export async function layoutGraph(
 export function textWidth(text: string, pxPerChar = 7.4): number {
   return Math.ceil(text.length * pxPerChar);
 }
+
+/** What a label is drawn in: size and weight, and whether in the page's monospace font. */
+export interface TextStyle {
+  readonly sizePx: number;
+  readonly weight?: number;
+  readonly mono?: boolean;
+  /** Extra space between letters, in em (uppercase headings). */
+  readonly letterSpacingEm?: number;
+}
+
+let measuringContext: CanvasRenderingContext2D | null | undefined;
+
+/**
+ * The width `text` takes in the browser, measured in the page's own fonts
+ * (the --font and --mono of globals.css), so a box sized from it never cuts
+ * its label; the rough estimate outside a browser. Rounded up.
+ */
+export function measureText(text: string, style: TextStyle): number {
+  if (measuringContext === undefined) {
+    measuringContext =
+      typeof document === "undefined" ? null : document.createElement("canvas").getContext("2d");
+  }
+  const spacing = (style.letterSpacingEm ?? 0) * style.sizePx * text.length;
+  if (!measuringContext) return textWidth(text, style.sizePx * 0.62) + spacing;
+  const root = getComputedStyle(document.documentElement);
+  const family = root.getPropertyValue(style.mono ? "--mono" : "--font").trim() || "sans-serif";
+  measuringContext.font = `${style.weight ?? 400} ${style.sizePx}px ${family}`;
+  return Math.ceil(measuringContext.measureText(text).width + spacing);
+}

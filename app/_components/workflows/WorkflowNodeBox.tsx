@@ -97,21 +97,42 @@ export function WorkflowNodeBox({ data, selected }: NodeProps<WorkflowFlowNode>)
         </Link>
       ) : null}
       {data.run?.error && data.run.status === "failed" ? (
-        <div className={styles.nodeError}>{data.run.error}</div>
+        <div className={styles.nodeError} title={data.run.error}>
+          {data.run.error}
+        </div>
       ) : null}
-      {invalid ? (
-        <ul className={styles.nodeIssues} role="alert">
-          {data.issues.map((issue) => (
-            <li key={issue}>{issue}</li>
-          ))}
-        </ul>
-      ) : null}
+      {invalid ? <NodeIssues issues={data.issues} /> : null}
       <Handle
         type="source"
         position={Position.Bottom}
         className={data.editable ? styles.handle : styles.handleHidden}
         isConnectable={data.editable}
       />
+    </div>
+  );
+}
+
+/** Issues shown on the node at most this many, so the box stays short of the next node below. */
+const issuesShown = 1;
+
+/**
+ * The node's problems, kept short (the first, in two lines at most, and how
+ * many more): the side panel lists them all. The whole text is the tooltip.
+ */
+function NodeIssues({ issues }: { readonly issues: readonly string[] }) {
+  const more = issues.length - issuesShown;
+  return (
+    <div className={styles.nodeIssues} role="alert" title={issues.join("\n")}>
+      {issues.slice(0, issuesShown).map((issue) => (
+        <p key={issue} className={styles.nodeIssue}>
+          {issue}
+        </p>
+      ))}
+      {more > 0 ? (
+        <p className={styles.nodeIssuesMore}>
+          and {more} more {more === 1 ? "problem" : "problems"}: see the list
+        </p>
+      ) : null}
     </div>
   );
 }
