@@ -7,7 +7,7 @@ import { ConfirmDialog } from "../_components/ConfirmDialog.tsx";
 import { toApiError } from "../_lib/apiError.ts";
 import { type RouterOutputs, useTRPC } from "../_lib/trpcClient.ts";
 import { useRunsChanged } from "../_lib/useInvalidate.ts";
-import { describeBulkResults, runsCount } from "./bulkOutcomes.ts";
+import { type BulkResult, runsCount } from "./bulkOutcomes.ts";
 
 export type ListedRunView = RouterOutputs["runs"]["list"]["runs"][number];
 
@@ -16,10 +16,10 @@ export type PendingAction =
   | { readonly kind: "abort" | "retry"; readonly runs: readonly ListedRunView[] }
   | { readonly kind: "again" | "restore"; readonly run: ListedRunView };
 
-export interface ActionMessage {
-  readonly ok: boolean;
-  readonly text: string;
-}
+/** What an action answered: per run, or why it failed as a whole. */
+export type ActionMessage =
+  | { readonly kind: "results"; readonly results: readonly BulkResult[] }
+  | { readonly kind: "error"; readonly text: string };
 
 const named = (run: ListedRunView) => run.description ?? run.jobId;
 
@@ -64,7 +64,7 @@ export function RunActionDialog({
           pending.kind === "abort"
             ? await abortMany.mutateAsync({ ids })
             : await retryMany.mutateAsync({ ids });
-        onDone(describeBulkResults(answer.results));
+        onDone({ kind: "results", results: answer.results });
       } else if (pending.kind === "again") {
         const { run } = pending;
         const again = await startRun.mutateAsync({
@@ -79,7 +79,7 @@ export function RunActionDialog({
         router.push(`/runs/${restored.id}`);
       }
     } catch (cause) {
-      onDone({ ok: false, text: toApiError(cause).message });
+      onDone({ kind: "error", text: toApiError(cause).message });
     } finally {
       setBusy(false);
       onClose();

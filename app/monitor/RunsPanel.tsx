@@ -10,6 +10,7 @@ import { RunsTable } from "../_components/RunsTable.tsx";
 import { liveMeta } from "../_lib/liveQueries.ts";
 import { type RouterInputs, useTRPC } from "../_lib/trpcClient.ts";
 import { useLoadedQuery } from "../_lib/useLoadedQuery.ts";
+import { ActionOutcome } from "./ActionOutcome.tsx";
 import { BulkActionBar } from "./BulkActionBar.tsx";
 import styles from "./monitor.module.css";
 import type { MonitorTab } from "./monitorFilters.ts";
@@ -63,14 +64,7 @@ export function RunsPanel({
       className={`panel panel--flush ${styles.runsPanel}`}
       aria-label={tab === "running" ? "Running and waiting runs" : "Run history"}
     >
-      {message ? (
-        <p
-          className={`notice ${message.ok ? "notice--success" : "notice--warning"} ${styles.outcome}`}
-          role="status"
-        >
-          {message.text}
-        </p>
-      ) : null}
+      {message ? <ActionOutcome message={message} /> : null}
       {loading ? <LoadingRows label="Loading runs" rows={6} /> : null}
       {error ? <ErrorNotice title="Could not load runs" error={error} hint="Retrying." /> : null}
       {data && data.runs.length === 0 ? (
