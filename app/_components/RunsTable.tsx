@@ -10,6 +10,7 @@ import {
 import type { RunView } from "../_lib/trpcClient.ts";
 import { ProgressBar } from "./ProgressBar.tsx";
 import { StatusBadge } from "./StatusBadge.tsx";
+import { WaitingNote, waitingHeadline } from "./WaitingNote.tsx";
 
 /** A run as list procedures return it (`restoredBy`, its set and size where the list says so). */
 export type RunRow = Partial<Pick<RunView, "restoredBy" | "setId" | "population">> & {
@@ -27,6 +28,7 @@ export type RunRow = Partial<Pick<RunView, "restoredBy" | "setId" | "population"
     | "progress"
     | "trigger"
     | "waitingReason"
+    | "waiting"
   >;
 
 export type RunsTableColumn =
@@ -122,13 +124,18 @@ export function RunsTable({
                   {compact ? (
                     <span className="run-link__when">
                       {" · "}
-                      {run.waitingReason ?? formatAgo(run.endedAt ?? run.createdAt)}
+                      {run.waiting
+                        ? waitingHeadline(run.waiting)
+                        : formatAgo(run.endedAt ?? run.createdAt)}
                     </span>
                   ) : null}
                 </span>
               </td>
               <td>
                 <StatusBadge status={run.status} />
+                {run.waiting && !compact && !waitsInItsColumn(run, columns) ? (
+                  <WaitingNote variant="inline" waiting={run.waiting} />
+                ) : null}
                 {run.restoredBy ? (
                   <>
                     {" "}
@@ -183,6 +190,11 @@ function SelectAll({
       }
     />
   );
+}
+
+/** A queued or pending run's wait has its own column where the table has one (see `cell`). */
+function waitsInItsColumn(run: RunRow, columns: readonly RunsTableColumn[]): boolean {
+  return columns.includes("waiting") && (run.status === "queued" || run.status === "pending");
 }
 
 const headings: Readonly<Record<RunsTableColumn, string>> = {

@@ -1,5 +1,5 @@
 import { executingStatuses, isTerminal, waitingStatuses } from "@docket/sdk/vocabulary";
-import type { RunStatusName } from "./trpcClient.ts";
+import type { RunStatusName, RunView } from "./trpcClient.ts";
 
 /** The monitor's Running tab: runs waiting to start and runs a worker holds or is winding down. */
 export const unendedStatuses = [...waitingStatuses, ...executingStatuses] as const;
@@ -37,4 +37,25 @@ const statusMeanings: Record<RunStatusName, string> = {
 /** What a status means, in a sentence (a badge's tooltip). */
 export function statusMeaning(status: RunStatusName): string {
   return statusMeanings[status];
+}
+
+/** How the run page names the state it shows: where it is now, or where it ended and how. */
+export function stateCaption(run: Pick<RunView, "status">): string {
+  switch (run.status) {
+    case "failed":
+      return "failed in";
+    case "aborted":
+      return "aborted in";
+    case "completed":
+    case "completed_with_errors":
+      return "ended in";
+    default:
+      return "current";
+  }
+}
+
+/** The state to show: a failed run's is the one its error happened in. */
+export function endState(run: Pick<RunView, "status" | "stateValue" | "error">): unknown {
+  if (run.status === "failed" && run.error?.state !== undefined) return run.error.state;
+  return run.stateValue;
 }

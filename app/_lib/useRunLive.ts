@@ -36,8 +36,16 @@ const rowChangingEvents = new Set([
   "started",
   "resumed",
   "parked",
+  "suspended",
+  "awaiting-parts",
+  "waiting",
   "released",
 ]);
+
+/** A step's failed try, logged before it waits for the next one: the row then says until when. */
+function isRetryLine(event: RunEventView): boolean {
+  return event.type === "log" && /^Try \d+ of \d+ failed: /.test(event.data.message);
+}
 
 /**
  * Follows a run live through the `runs.events` subscription (Server-Sent
@@ -123,7 +131,8 @@ export function useRunLive(runId: string): RunLiveState {
       });
       setEventCount((n) => n + batch.length);
       setRun((previous) => (previous ? applyEvents(previous, batch) : previous));
-      if (batch.some((event) => rowChangingEvents.has(event.type))) readRow.current();
+      if (batch.some((event) => rowChangingEvents.has(event.type) || isRetryLine(event)))
+        readRow.current();
     };
     const subscription = client.runs.events.subscribe(
       { id: runId, lastEventId: lastEventId.current },
@@ -189,7 +198,8 @@ function applyEvents(run: RunView, batch: readonly RunEventView[]): RunView {
   for (const event of batch) {
     const data = (event.data ?? {}) as Record<string, unknown>;
     if (event.type === "transition" && "value" in data && !isRunEnded(next.status)) {
-      next = { ...next, stateValue: data.value };
+      // Moving on ends whatever it waited for (a wait that starts here comes as its own event).
+      next = { ...next, stateValue: data.value, waiting: null };
     } else if (event.type === "progress" && typeof data.done === "number") {
       next = {
         ...next,

@@ -58,16 +58,29 @@ export interface MachineGraphProps {
   readonly currentState?: readonly string[];
   /** Ids of states the run has been in, marked as visited. Default: none. */
   readonly visitedStates?: readonly string[];
+  /**
+   * Where a run ended badly: the states it failed in (red, "failed here") or
+   * was aborted in ("aborted here"). Default: none.
+   */
+  readonly stoppedStates?: { readonly ids: readonly string[]; readonly how: StoppedHow };
   /** What the graph shows, for screen readers. Default "State machine". */
   readonly label?: string;
   /** Fixed height in px. Default: the drawing's proportions at full width, 200 to 520 px high. */
   readonly height?: number;
 }
 
+/** How a run ended in a state it did not leave. */
+export type StoppedHow = "failed" | "aborted";
+
 type StateData = {
   readonly label: string;
   readonly kind: MachineStateNode["type"];
-  readonly status: "current" | "visited" | "idle";
+  readonly status: "current" | "visited" | "idle" | StoppedHow;
+};
+
+const stoppedWords: Readonly<Record<StoppedHow, string>> = {
+  failed: "failed here",
+  aborted: "aborted here",
 };
 type StartData = Record<string, never>;
 type StateFlowNode = Node<StateData, "state" | "group">;
@@ -100,6 +113,7 @@ export function MachineGraph({
   graph,
   currentState = [],
   visitedStates = [],
+  stoppedStates,
   label = "State machine",
   height,
 }: MachineGraphProps) {
@@ -153,9 +167,15 @@ export function MachineGraph({
   const visitedKey = visitedStates.join("\n");
   const current = useMemo(() => new Set(currentKey.split("\n").filter(Boolean)), [currentKey]);
   const visited = useMemo(() => new Set(visitedKey.split("\n").filter(Boolean)), [visitedKey]);
+  const stoppedHow = stoppedStates?.how ?? null;
+  const stoppedKey = stoppedStates?.ids.join("\n") ?? "";
+  const stopped = useMemo(
+    () => ({ how: stoppedHow, ids: new Set(stoppedKey.split("\n").filter(Boolean)) }),
+    [stoppedHow, stoppedKey],
+  );
   const flow = useMemo(
-    () => (layout ? toFlow(graph, shape, layout, current, visited) : null),
-    [graph, shape, layout, current, visited],
+    () => (layout ? toFlow(graph, shape, layout, current, visited, stopped) : null),
+    [graph, shape, layout, current, visited, stopped],
   );
 
   if (failure) {
@@ -226,6 +246,15 @@ export function MachineGraph({
           <span className={styles.legendItem}>
             <span className={`${styles.legendBox} ${styles.legendVisited}`} aria-hidden="true" />{" "}
             visited
+          </span>
+        ) : null}
+        {stoppedStates && stoppedStates.ids.length > 0 ? (
+          <span className={styles.legendItem}>
+            <span
+              className={`${styles.legendBox} ${stoppedStates.how === "failed" ? styles.legendFailed : styles.legendAborted}`}
+              aria-hidden="true"
+            />{" "}
+            {stoppedWords[stoppedStates.how]}
           </span>
         ) : null}
       </figcaption>
@@ -367,6 +396,7 @@ function toFlow(
   layout: GraphLayout,
   current: ReadonlySet<string>,
   visited: ReadonlySet<string>,
+  stopped: { readonly how: StoppedHow | null; readonly ids: ReadonlySet<string> },
 ): { nodes: FlowNode[]; edges: ElkFlowEdge[] } {
   const states = new Map(graph.nodes.map((node) => [node.id, node]));
   const nodes: FlowNode[] = [];
@@ -387,20 +417,28 @@ function toFlow(
     }
     const state = states.get(input.id);
     const kind = state?.type ?? "atomic";
-    const status = current.has(input.id) ? "current" : visited.has(input.id) ? "visited" : "idle";
+    const status =
+      stopped.how && stopped.ids.has(input.id)
+        ? stopped.how
+        : current.has(input.id)
+          ? "current"
+          : visited.has(input.id)
+            ? "visited"
+            : "idle";
     const name = state?.key ?? "any state";
     nodes.push({
       ...common,
       type: input.headerHeight === undefined ? "state" : "group",
       data: { label: name, kind, status },
-      ariaLabel: `State ${name}${kind === "final" ? ", final" : ""}${state?.initial ? ", initial" : ""}${status === "current" ? ", current" : status === "visited" ? ", visited" : ""}`,
+      ariaLabel: `State ${name}${kind === "final" ? ", final" : ""}${state?.initial ? ", initial" : ""}${statusWords(status)}`,
       ...(input.headerHeight === undefined ? {} : { zIndex: -1 }),
     });
   }
   const edges: ElkFlowEdge[] = shape.edges.map((edge) => {
     const route = layout.edges.get(edge.id) ?? { points: [], labelCenter: null };
     const taken =
-      current.has(edge.target) && (visited.has(edge.source) || current.has(edge.source));
+      (current.has(edge.target) || stopped.ids.has(edge.target)) &&
+      (visited.has(edge.source) || current.has(edge.source));
     return {
       id: edge.id,
       source: edge.source,
@@ -430,6 +468,8 @@ function StateBox({ data }: NodeProps<Node<StateData, "state">>) {
     data.kind === "final" ? styles.stateFinal : "",
     data.status === "current" ? styles.stateCurrent : "",
     data.status === "visited" ? styles.stateVisited : "",
+    data.status === "failed" ? styles.stateFailed : "",
+    data.status === "aborted" ? styles.stateAborted : "",
   ].join(" ");
   return (
     <div className={classes} title={data.label}>
@@ -446,6 +486,11 @@ function StateBox({ data }: NodeProps<Node<StateData, "state">>) {
       ) : null}
       {data.status === "current" ? <span className={styles.pulse} aria-hidden="true" /> : null}
       <span className={styles.stateLabel}>{data.label}</span>
+      {data.status === "failed" || data.status === "aborted" ? (
+        <span className={styles.stoppedTag} data-testid="stopped-tag">
+          {stoppedWords[data.status]}
+        </span>
+      ) : null}
       <Handle
         type="source"
         position={Position.Right}
@@ -496,6 +541,19 @@ function StartDot(_props: NodeProps<StartFlowNode>) {
       />
     </div>
   );
+}
+
+/** What a screen reader hears after a state's name. */
+function statusWords(status: StateData["status"]): string {
+  switch (status) {
+    case "idle":
+      return "";
+    case "failed":
+    case "aborted":
+      return `, ${stoppedWords[status]}`;
+    default:
+      return `, ${status}`;
+  }
 }
 
 function nameOf(graph: MachineGraphData, id: string): string {

@@ -2,12 +2,13 @@
 
 import { useMemo } from "react";
 import { MachineGraph } from "../../_components/graph/MachineGraph.tsx";
-import { activeStateIds } from "../../_lib/stateNodes.ts";
-import type { JobDetail, RunEventView } from "../../_lib/trpcClient.ts";
+import { endState } from "../../_lib/runStatus.ts";
+import { activeStateIds, leafStateIds } from "../../_lib/stateNodes.ts";
+import type { JobDetail, RunEventView, RunView } from "../../_lib/trpcClient.ts";
 
 interface RunGraphProps {
   readonly graph: JobDetail["graph"];
-  readonly stateValue: unknown;
+  readonly run: Pick<RunView, "status" | "stateValue" | "error">;
   readonly events: readonly RunEventView[];
 }
 
@@ -31,17 +32,36 @@ export function visitedStateIds(
   return [...visited];
 }
 
-/** The job's machine with the run's current state highlighted and the states it passed through marked. */
-export function RunGraph({ graph, stateValue, events }: RunGraphProps) {
+/**
+ * The job's machine with the run's current state highlighted and the states it
+ * passed through marked; a failed run's state is marked where it failed (its
+ * error's state), an aborted run's where it was stopped, neither as current.
+ */
+export function RunGraph({ graph, run, events }: RunGraphProps) {
   const root = rootId(graph);
-  const current = activeStateIds(root, stateValue);
+  const endedBadly = run.status === "failed" || run.status === "aborted";
+  const current = endedBadly ? [] : activeStateIds(root, run.stateValue);
+  const stoppedIn = endedBadly ? leafStateIds(root, endState(run)) : [];
   const visited = useMemo(() => visitedStateIds(graph, events), [graph, events]);
   return (
-    <div className="run-graph" data-testid="run-graph" data-current={current.join(" ")}>
+    <div
+      className="run-graph"
+      data-testid="run-graph"
+      data-current={current.join(" ")}
+      data-stopped={stoppedIn.join(" ")}
+    >
       <MachineGraph
         graph={graph}
         currentState={current}
         visitedStates={visited}
+        {...(endedBadly
+          ? {
+              stoppedStates: {
+                ids: stoppedIn,
+                how: run.status === "failed" ? "failed" : "aborted",
+              },
+            }
+          : {})}
         label="The run's state machine"
         height={260}
       />

@@ -8,11 +8,12 @@ import { LoadingRows } from "../../_components/LoadingRows.tsx";
 import { PageHeader } from "../../_components/PageHeader.tsx";
 import { RunErrorPanel } from "../../_components/RunErrorPanel.tsx";
 import { StatusBadge } from "../../_components/StatusBadge.tsx";
+import { WaitingNote } from "../../_components/WaitingNote.tsx";
 import { WorkflowRunGraph } from "../../_components/workflows/WorkflowRunGraph.tsx";
 import { isNotFound } from "../../_lib/apiError.ts";
 import { shortVersion } from "../../_lib/describeEvent.ts";
 import { formatDateTime, formatJson, formatStateValue } from "../../_lib/formatters.ts";
-import { isRunEnded, statusLabel } from "../../_lib/runStatus.ts";
+import { endState, isRunEnded, stateCaption, statusLabel } from "../../_lib/runStatus.ts";
 import { useTRPC } from "../../_lib/trpcClient.ts";
 import { useRunLive } from "../../_lib/useRunLive.ts";
 import { RunActions } from "./RunActions.tsx";
@@ -126,12 +127,7 @@ export function RunPage({ runId }: { readonly runId: string }) {
           hint="It reconnects by itself; reload the page if this stays."
         />
       ) : null}
-      {run.waitingReason && !ended ? (
-        <div className="notice notice--info">
-          <p className="notice__title">Waiting</p>
-          <p>{run.waitingReason}</p>
-        </div>
-      ) : null}
+      {run.waiting && !ended ? <WaitingNote waiting={run.waiting} /> : null}
       {run.restoredBy ? (
         <div className="notice notice--info" data-testid="restored-notice">
           <p className="notice__title">Restored</p>
@@ -169,11 +165,12 @@ export function RunPage({ runId }: { readonly runId: string }) {
               State machine
             </h2>
             <span className="muted small">
-              current: <code data-testid="run-state">{formatStateValue(run.stateValue)}</code>
+              {stateCaption(run)}:{" "}
+              <code data-testid="run-state">{formatStateValue(endState(run))}</code>
             </span>
           </div>
           {job ? (
-            <RunGraph graph={job.graph} stateValue={run.stateValue} events={events} />
+            <RunGraph graph={job.graph} run={run} events={events} />
           ) : (
             <LoadingRows label="Loading the machine" rows={4} />
           )}

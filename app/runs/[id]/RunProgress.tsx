@@ -13,6 +13,9 @@ export function RunProgress({ run }: { readonly run: RunView }) {
   const [now, setNow] = useState(() => Date.now());
   const ended = isRunEnded(run.status);
   const done = run.progress?.done;
+  // Nothing moves while the run waits (parked, at a gate, for a try): no rate to measure, no
+  // bar to fill. A run waiting for its parts is still counting them.
+  const idle = !ended && run.waiting !== null && run.waiting.kind !== "parts";
 
   useEffect(() => {
     if (done === undefined) return;
@@ -40,8 +43,12 @@ export function RunProgress({ run }: { readonly run: RunView }) {
         <h2 id="progress-title" className="run-progress__title">
           Progress
         </h2>
-        {run.progress ? (
+        {run.progress && !(idle && run.progress.done === 0) ? (
           <ProgressBar label="Run progress" done={run.progress.done} total={total} />
+        ) : idle ? (
+          <span className="muted small" data-testid="progress-waiting">
+            Nothing to count while it waits.
+          </span>
         ) : ended ? (
           // An ended run that never counted anything has no bar to fill, not an endless one.
           <span className="muted small">This run counted no records.</span>
@@ -57,9 +64,11 @@ export function RunProgress({ run }: { readonly run: RunView }) {
               ? averageRate
                 ? `${formatNumber(averageRate)} /s avg`
                 : "—"
-              : perSecond === null
-                ? "measuring…"
-                : `${formatNumber(perSecond)} /s`}
+              : idle
+                ? "paused while it waits"
+                : perSecond === null
+                  ? "measuring…"
+                  : `${formatNumber(perSecond)} /s`}
           </dd>
         </div>
         <div className="metric">
@@ -67,7 +76,7 @@ export function RunProgress({ run }: { readonly run: RunView }) {
           <dd data-testid="run-eta">
             {ended
               ? statusLabel(run.status)
-              : etaMs === null
+              : etaMs === null || idle
                 ? "—"
                 : `about ${formatDuration(etaMs)}`}
           </dd>
