@@ -36,6 +36,8 @@ export async function* streamRunEvents(
 ) {
   let lastId = afterId;
   while (!signal?.aborted) {
+    // Read before looking: a change while this looks wakes the wait below at once.
+    const seen = await engine.runs.activityVersion();
     const events = await engine.runs.listEvents({
       runId,
       limit: 500,
@@ -52,6 +54,6 @@ export async function* streamRunEvents(
       for (const event of rest) yield tracked(event.id, event);
       return;
     }
-    await engine.runs.waitForActivity(runId, 1_000, signal);
+    await engine.runs.waitForActivity(runId, 1_000, signal, seen);
   }
 }

@@ -1,5 +1,8 @@
 import type pg from "pg";
 
+/** Runs whose last change is remembered; a waiter on an older one waits for its next change. */
+const rememberedRuns = 10_000;
+
 /**
  * Wakes waiters when a run's history grows, through one LISTEN connection per
  * process (opened on first use). Waiters also time out, so a missed
@@ -13,6 +16,8 @@ export class RunActivity {
   /** Changes of any run heard so far: waiters for "any change" compare against it, so none is lost. */
   #version = 0;
   readonly #anyWaiters = new Set<() => void>();
+  /** The version at which each of the runs that changed last (at most {@link rememberedRuns}) changed. */
+  readonly #changedAt = new Map<string, number>();
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
@@ -48,10 +53,20 @@ export class RunActivity {
     return this.#version;
   }
 
-  /** Resolves on the next change of `runId`, after `timeoutMs`, or when `signal` aborts. */
-  async next(runId: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves on the next change of `runId`, after `timeoutMs`, or when `signal`
+   * aborts; at once when it changed after `afterVersion` (a {@link version}
+   * read before the caller last looked), so a change meanwhile is not missed.
+   */
+  async next(
+    runId: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    afterVersion?: number,
+  ): Promise<void> {
     if (this.#closed || signal?.aborted) return;
     await this.#listen().catch(() => {});
+    if (afterVersion !== undefined && (this.#changedAt.get(runId) ?? 0) > afterVersion) return;
     await new Promise<void>((resolve) => {
       const waiters = this.#waiters.get(runId) ?? new Set();
       this.#waiters.set(runId, waiters);
@@ -75,6 +90,12 @@ export class RunActivity {
       client.on("notification", (message) => {
         if (!message.payload) return;
         this.#version += 1;
+        this.#changedAt.delete(message.payload); // re-inserted last: the map stays oldest first
+        this.#changedAt.set(message.payload, this.#version);
+        if (this.#changedAt.size > rememberedRuns) {
+          const oldest = this.#changedAt.keys().next().value;
+          if (oldest !== undefined) this.#changedAt.delete(oldest);
+        }
         for (const wake of [...(this.#waiters.get(message.payload) ?? []), ...this.#anyWaiters]) {
           wake();
         }

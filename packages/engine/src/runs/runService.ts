@@ -78,8 +78,16 @@ export interface RunService {
   listCreators(input?: RunCreatorsInput): Promise<string[]>;
   /** A run's history (its events), oldest first. */
   listEvents(input: ListRunEventsInput): Promise<RunEvent[]>;
-  /** Resolves when the run's history may have grown, or after `timeoutMs`. */
-  waitForActivity(runId: string, timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves when the run's history may have grown, or after `timeoutMs`; at
+   * once if it grew after `afterVersion` (an {@link activityVersion} read before looking).
+   */
+  waitForActivity(
+    runId: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    afterVersion?: number,
+  ): Promise<void>;
   /** The count of run changes (starts, moves, ends) heard so far, once they are listened for. */
   activityVersion(): Promise<number>;
   /**
@@ -154,7 +162,8 @@ export function createRunService(deps: RunServiceDependencies): RunService {
     countByStatus: (filters) => countRunsByStatus(db, registry, filters),
     listCreators: (input) => listRunCreators(db, registry, input),
     listEvents: (input) => listRunEvents(db, input),
-    waitForActivity: (runId, timeoutMs, signal) => activity.next(runId, timeoutMs, signal),
+    waitForActivity: (runId, timeoutMs, signal, afterVersion) =>
+      activity.next(runId, timeoutMs, signal, afterVersion),
     activityVersion: () => activity.version(),
     waitForAnyActivity: (afterVersion, timeoutMs, signal) =>
       activity.nextOfAny(afterVersion, timeoutMs, signal),
