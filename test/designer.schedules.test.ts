@@ -125,6 +125,6 @@ test("an admin schedules a job with the visual editor, previews its next runs in
   expect(await viewerRow.getByRole("switch").isDisabled()).toBe(true);
   expect(await viewer.getByRole("link", { name: "New schedule" }).count()).toBe(0);
   await viewerRow.getByRole("link", { name: "Nightly loan anonymization" }).click();
-  await viewer.getByText("Only admins change schedules").waitFor();
+  await viewer.getByText("You can look at this schedule; only admins can change it.").waitFor();
   expect(await viewer.getByRole("button", { name: "Save changes" }).count()).toBe(0);
 }, 240_000);

@@ -4,6 +4,7 @@ import { formatNumber } from "../_lib/formatters.ts";
 import { humanizeName } from "../_lib/paramValues.ts";
 import { schemaFields } from "../_lib/schemaFields.ts";
 import type { JobDetail, RouterOutputs, SetSummaryView } from "../_lib/trpcClient.ts";
+import { RunEstimate } from "./RunEstimate.tsx";
 import type { CheckedRun } from "./runWizardMachine.ts";
 import { WizardNav } from "./WizardNav.tsx";
 
@@ -168,6 +169,10 @@ function ReviewPanel({
                 <strong>{formatNumber(population)}</strong> {job.target} now
               </>
             )}
+          </dd>
+          <dt>Likely to take</dt>
+          <dd>
+            <RunEstimate jobId={job.id} population={population} target={job.target} />
           </dd>
           <dt>Parameters</dt>
           <dd>

@@ -20,7 +20,7 @@ import { type WizardStep, WizardSteps } from "./WizardSteps.tsx";
  * URL, so the browser's Back and Forward work and a link reopens the wizard.
  */
 export function RunWizard() {
-  const { snapshot, step, set, job, jobError, jobLoading, act, send } = useRunWizard();
+  const { snapshot, step, set, setLoading, job, jobError, jobLoading, act, send } = useRunWizard();
   const { context } = snapshot;
   const skipped: WizardStep[] = job && !job.target ? ["Set"] : [];
 
@@ -39,11 +39,16 @@ export function RunWizard() {
       ) : null}
       {jobError ? <ErrorNotice title="Could not load the job" error={jobError} /> : null}
 
-      {step === "Job" ? (
+      {step === "Job" && context.setFirst && setLoading ? (
+        <LoadingRows label="Loading the set" rows={4} />
+      ) : null}
+      {step === "Job" && !(context.setFirst && setLoading) ? (
         <>
           <SelectJobStep
             selected={context.jobId}
             onSelect={(chosen) => send({ type: "SELECT_JOB", jobId: chosen.id })}
+            forSet={context.setFirst ? set : null}
+            onShowAll={() => send({ type: "FORGET_SET" })}
           />
           <WizardNav
             onNext={() => act({ type: "NEXT" })}

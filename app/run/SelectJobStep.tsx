@@ -6,23 +6,34 @@ import { EmptyState } from "../_components/EmptyState.tsx";
 import { ErrorNotice } from "../_components/ErrorNotice.tsx";
 import { Icon } from "../_components/Icon.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
-import { type JobSummary, useTRPC } from "../_lib/trpcClient.ts";
+import { formatNumber } from "../_lib/formatters.ts";
+import { type JobSummary, type SetSummaryView, useTRPC } from "../_lib/trpcClient.ts";
 
-/** Step 1: the job types the reader may run, by category, with a search. */
+/**
+ * Step 1: the job types the reader may run, by category, with a search; for a
+ * set chosen first ("Run a job on this set"), only the jobs that act on its records.
+ */
 export function SelectJobStep({
   selected,
   onSelect,
+  forSet = null,
+  onShowAll,
 }: {
   readonly selected: string | null;
   readonly onSelect: (job: JobSummary) => void;
+  readonly forSet?: SetSummaryView | null;
+  /** Lets go of the set chosen first, to offer every job. */
+  readonly onShowAll?: () => void;
 }) {
   const [search, setSearch] = useState("");
   const trpc = useTRPC();
   const { data, error, isLoading: loading } = useQuery(trpc.jobs.list.queryOptions());
   const query = search.trim().toLowerCase();
   // Only what the reader may start: a job for admins is not offered to staff only to be refused.
-  const startable = (data ?? []).filter((job) => job.canStart);
-  const notForYou = (data ?? []).length - startable.length;
+  const startable = (data ?? []).filter(
+    (job) => job.canStart && (forSet === null || job.target === forSet.target),
+  );
+  const notForYou = (data ?? []).filter((job) => !job.canStart).length;
   const jobs = startable.filter(
     (job) =>
       !query ||
@@ -52,11 +63,30 @@ export function SelectJobStep({
           />
         </div>
       </div>
+      {forSet ? (
+        <div className="notice notice--info button-row" data-testid="jobs-for-set">
+          <p>
+            Jobs that act on {forSet.target}, to run on the set <strong>{forSet.name}</strong> (
+            {formatNumber(forSet.memberCount)} {forSet.target}).
+          </p>
+          {onShowAll ? (
+            <button type="button" className="button button--small" onClick={onShowAll}>
+              Show all jobs
+            </button>
+          ) : null}
+        </div>
+      ) : null}
       {loading ? <LoadingRows label="Loading jobs" rows={4} /> : null}
       {error ? <ErrorNotice title="Could not load the jobs" error={error} /> : null}
       {data && jobs.length === 0 ? (
         <EmptyState
-          title={query ? `No job matches “${search.trim()}”` : "No jobs are registered"}
+          title={
+            query
+              ? `No job matches “${search.trim()}”`
+              : forSet
+                ? `No job you may start acts on ${forSet.target}`
+                : "No jobs are registered"
+          }
         />
       ) : null}
       {jobs.length > 0 ? (

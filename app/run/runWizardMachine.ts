@@ -18,6 +18,11 @@ export interface RunWizardContext {
   readonly job: JobDetail | null;
   readonly set: SetSummaryView | null;
   readonly setId: string | null;
+  /**
+   * The set came first (`/run?setId=…`, "Run a job on this set"): the job step
+   * offers only jobs for its records, and choosing one keeps the set.
+   */
+  readonly setFirst: boolean;
   readonly values: Readonly<Record<string, ParamValue>>;
   readonly description: string;
   readonly fieldErrors: FieldErrors;
@@ -45,6 +50,7 @@ export interface Refusal {
 
 export type RunWizardEvent =
   | { readonly type: "SELECT_JOB"; readonly jobId: string }
+  | { readonly type: "FORGET_SET" }
   | {
       readonly type: "JOB_LOADED";
       readonly job: JobDetail;
@@ -99,6 +105,8 @@ function atLocation(context: RunWizardContext, location: WizardLocation): RunWiz
   const jobChanged = context.jobId !== location.jobId;
   return {
     ...context,
+    // A link with a set and no job opens the wizard for that set.
+    setFirst: location.setId === null ? false : location.jobId === null ? true : context.setFirst,
     jobId: location.jobId,
     job: jobChanged ? null : context.job,
     setId: location.setId,
@@ -172,7 +180,9 @@ export const runWizardMachine = setup({
     jobId: input.jobId,
     job: null,
     set: null,
-    setId: input.jobId ? input.setId : null,
+    // A set may come first (`/run?setId=…` from a set's page): the job is then chosen for it.
+    setId: input.setId,
+    setFirst: input.jobId === null && input.setId !== null,
     values: {},
     description: "",
     fieldErrors: {},
@@ -219,8 +229,14 @@ export const runWizardMachine = setup({
           actions: assign(({ context, event }) =>
             context.jobId === event.jobId
               ? {}
-              : { jobId: event.jobId, job: null, setId: null, set: null, checked: null },
+              : context.setFirst
+                ? { jobId: event.jobId, job: null, checked: null }
+                : { jobId: event.jobId, job: null, setId: null, set: null, checked: null },
           ),
+        },
+        // "Show all jobs": the set chosen first is let go, and chosen again after the job.
+        FORGET_SET: {
+          actions: assign({ setId: null, set: null, setFirst: false, checked: null }),
         },
         NEXT: [
           { guard: "takesSet", target: "set" },

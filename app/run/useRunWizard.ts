@@ -39,7 +39,7 @@ export function readWizardLocation(params: URLSearchParams): WizardLocation {
 export function wizardHref({ step, jobId, setId }: WizardLocation): string {
   const params = new URLSearchParams();
   if (jobId) params.set("jobId", jobId);
-  if (jobId && setId) params.set("setId", setId);
+  if (setId) params.set("setId", setId);
   if (step) params.set("step", step.toLowerCase());
   const query = params.toString();
   return query ? `/run?${query}` : "/run";
@@ -163,16 +163,22 @@ export function useRunWizard() {
     });
   }, [loadedJob, shownJobId, send]);
 
-  // A set named by the URL (a link, Back) is looked up among the target's sets.
+  // A set named by the URL (a link, Back, a set's page) is looked up among the
+  // target's sets, or among all of them while the job is still to be chosen for it.
   const target = context.job?.target ?? null;
   const setsQuery = useQuery(
-    trpc.sets.list.queryOptions(
-      { target: target ?? "items" },
-      { enabled: target !== null && context.setId !== null && context.set === null },
-    ),
+    trpc.sets.list.queryOptions(target ? { target } : {}, {
+      enabled: context.setId !== null && context.set === null,
+    }),
   );
   const set: SetSummaryView | null =
     context.set ?? setsQuery.data?.find((candidate) => candidate.id === context.setId) ?? null;
+
+  // A set-first link to a set that is gone offers every job, and no set, instead.
+  const setMissing = context.setId !== null && set === null && setsQuery.isSuccess;
+  useEffect(() => {
+    if (context.setFirst && setMissing) send({ type: "FORGET_SET" });
+  }, [context.setFirst, setMissing, send]);
 
   // Started: the run's page follows it (the dialog stays busy while it loads).
   useEffect(() => {
@@ -183,6 +189,9 @@ export function useRunWizard() {
     snapshot,
     step,
     set,
+    /** The set the URL names is not among the sets (deleted, or a bad link). */
+    setMissing,
+    setLoading: context.setId !== null && set === null && setsQuery.isLoading,
     job: context.job?.id === context.jobId ? context.job : null,
     jobError: jobQuery.error,
     jobLoading: jobQuery.isLoading,

@@ -3,6 +3,7 @@
 import { type SetOperator, type TargetKind, targetKinds } from "@docket/sdk/vocabulary";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
+import { ConfirmDialog } from "../_components/ConfirmDialog.tsx";
 import { Field } from "../_components/Field.tsx";
 import { FormErrorNotice } from "../_components/FormErrorNotice.tsx";
 import { Icon } from "../_components/Icon.tsx";
@@ -10,6 +11,9 @@ import { type ApiIssue, issuesByField, toApiError } from "../_lib/apiError.ts";
 import { formatNumber } from "../_lib/formatters.ts";
 import { type RouterOutputs, type SetSummaryView, useTRPC } from "../_lib/trpcClient.ts";
 import { useInvalidate } from "../_lib/useInvalidate.ts";
+import { useUnmatchedValues } from "./useUnmatchedValues.ts";
+import { ValueCombobox } from "./ValueCombobox.tsx";
+import styles from "./valueCombobox.module.css";
 
 type FieldDescription = RouterOutputs["sets"]["fields"][number];
 
@@ -37,6 +41,13 @@ const operatorLabels: Readonly<Record<SetOperator, string>> = {
 
 let nextKey = 1;
 
+/** A condition as sent to the API (`toValue` converted its value). */
+interface SetConditionSent {
+  readonly field: string;
+  readonly op: string;
+  readonly value?: unknown;
+}
+
 /** A condition's value as the API expects it for the field's type and operator. */
 function toValue(field: FieldDescription | undefined, op: string, raw: string): unknown {
   if (op === "is_null" || op === "not_null") return undefined;
@@ -54,7 +65,9 @@ function toValue(field: FieldDescription | undefined, op: string, raw: string): 
 /**
  * Builds a logical set's filter from conditions on the target's whitelisted
  * fields, with a live count of the records it matches now (`sets.count`) and
- * the server's messages next to the condition they concern.
+ * the server's messages next to the condition they concern. Values are
+ * suggested from the catalog with their counts; a value no record holds is
+ * flagged at its condition, and saving one asks first.
  */
 export function LogicalSetForm({
   onCreated,
@@ -70,6 +83,10 @@ export function LogicalSetForm({
   const [saveIssues, setSaveIssues] = useState<readonly ApiIssue[]>([]);
   const [formError, setFormError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  /** Saving with values that match nothing waits for the reader's yes. */
+  const [confirmingUnmatched, setConfirmingUnmatched] = useState(false);
+  /** The condition whose value is being typed: not flagged until the reader leaves it. */
+  const [editing, setEditing] = useState<number | null>(null);
   const trpc = useTRPC();
   const invalidate = useInvalidate();
   const { data: fields } = useQuery(trpc.sets.fields.queryOptions({ target }));
@@ -98,6 +115,12 @@ export function LogicalSetForm({
       JSON.parse(countKey) as { target: TargetKind; filter: typeof filter },
     ),
   );
+  // Values checked against the catalog once typing pauses, like the count.
+  const settled = JSON.parse(countKey) as { filter: Record<string, SetConditionSent[]> };
+  const unmatched = useUnmatchedValues(target, Object.values(settled.filter)[0] ?? [], (name) => {
+    const field = fieldOf(name);
+    return field !== undefined && field.type !== "timestamp" && !field.values;
+  });
   const countIssues = {
     ...issuesByField(toApiError(count.error).issues, `filter.${match}`),
     ...issuesByField(saveIssues, `filter.${match}`),
@@ -116,12 +139,14 @@ export function LogicalSetForm({
     setConditions((list) => list.map((c) => (c.key === key ? { ...c, ...patch } : c)));
   };
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = async (event: FormEvent<HTMLFormElement> | null, despiteUnmatched = false) => {
+    event?.preventDefault();
+    setConfirmingUnmatched(false);
     setErrors({});
     setSaveIssues([]);
     setFormError(null);
     if (!name.trim()) return setErrors({ name: "Give the set a name." });
+    if (unmatched.size > 0 && !despiteUnmatched) return setConfirmingUnmatched(true);
     setPending(true);
     try {
       const set = await creation.mutateAsync({ name: name.trim(), target, filter });
@@ -147,7 +172,12 @@ export function LogicalSetForm({
   };
 
   return (
-    <form className="form" onSubmit={submit} noValidate aria-label="New logical set">
+    <form
+      className="form"
+      onSubmit={(event) => void submit(event)}
+      noValidate
+      aria-label="New logical set"
+    >
       <FormErrorNotice message={formError} />
       <Field id="logical-name" label="Set name" error={errors.name}>
         {(control) => (
@@ -211,6 +241,8 @@ export function LogicalSetForm({
             .join(" ");
           const noValue = condition.op === "is_null" || condition.op === "not_null";
           const id = `condition-${condition.key}`;
+          const warning =
+            issue || noValue || editing === condition.key ? undefined : unmatched.get(index);
           return (
             <div key={condition.key} className={issue ? "field field--invalid" : "field"}>
               <div className="condition">
@@ -267,6 +299,23 @@ export function LogicalSetForm({
                       </option>
                     ))}
                   </select>
+                ) : field && field.type !== "timestamp" && condition.op !== "older_than_days" ? (
+                  <ValueCombobox
+                    id={`${id}-value`}
+                    target={target}
+                    field={field.name}
+                    value={condition.value}
+                    list={condition.op === "in"}
+                    placeholder={condition.op === "in" ? "a, b, c" : "value"}
+                    invalid={Boolean(issue)}
+                    {...(warning ? { describedBy: `${id}-unmatched` } : {})}
+                    onChange={(value) => update(condition.key, { value })}
+                    onEditing={(now) =>
+                      setEditing((key) =>
+                        now ? condition.key : key === condition.key ? null : key,
+                      )
+                    }
+                  />
                 ) : (
                   <input
                     id={`${id}-value`}
@@ -300,6 +349,11 @@ export function LogicalSetForm({
                 </button>
               </div>
               {issue ? <p className="field__error">{issue}</p> : null}
+              {warning ? (
+                <p id={`${id}-unmatched`} className={styles.unmatched} role="status">
+                  {warning}
+                </p>
+              ) : null}
             </div>
           );
         })}
@@ -327,6 +381,21 @@ export function LogicalSetForm({
       <button type="submit" className="button button--primary" disabled={pending}>
         {pending ? "Saving…" : "Save logical set"}
       </button>
+      <ConfirmDialog
+        open={confirmingUnmatched}
+        title="Save with values that match nothing?"
+        confirmLabel="Save anyway"
+        onConfirm={() => void submit(null, true)}
+        onCancel={() => setConfirmingUnmatched(false)}
+      >
+        {confirmingUnmatched
+          ? [...unmatched.values()].map((message) => <p key={message}>{message}</p>)
+          : null}
+        <p>
+          The set is evaluated when a run starts: until records hold these values, they match
+          nothing.
+        </p>
+      </ConfirmDialog>
     </form>
   );
 }

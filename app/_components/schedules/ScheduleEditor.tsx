@@ -5,7 +5,9 @@ import Link from "next/link";
 import { isNotFound } from "../../_lib/apiError.ts";
 import { retryUntilLoaded } from "../../_lib/retryUntilLoaded.ts";
 import { useTRPC } from "../../_lib/trpcClient.ts";
+import { useSession } from "../AuthProvider.tsx";
 import { ConfirmDialog } from "../ConfirmDialog.tsx";
+import { EmptyState } from "../EmptyState.tsx";
 import { ErrorNotice } from "../ErrorNotice.tsx";
 import { FormErrorNotice } from "../FormErrorNotice.tsx";
 import { Icon } from "../Icon.tsx";
@@ -39,12 +41,27 @@ export interface ScheduleEditorProps {
  */
 export function ScheduleEditor({ scheduleId, initialJobId }: ScheduleEditorProps) {
   const trpc = useTRPC();
+  const { user } = useSession();
   const existing = useQuery(
     trpc.schedules.get.queryOptions(
       { id: scheduleId ?? "" },
       { enabled: scheduleId !== undefined, refetchInterval: retryUntilLoaded(3000, isNotFound) },
     ),
   );
+  // Only admins create schedules: the others get a note, not a form they could never save.
+  if (!scheduleId && user.role !== "admin") {
+    return (
+      <>
+        <PageHeader eyebrow={<BackLink />} title="New schedule" />
+        <div data-testid="schedule-read-only">
+          <EmptyState title="Only admins create schedules">
+            You can look at the existing ones in <Link href="/schedules">Schedules</Link>, and see
+            when each runs next. Ask an admin to schedule a job for you.
+          </EmptyState>
+        </div>
+      </>
+    );
+  }
   if (scheduleId && existing.isLoading) {
     return (
       <>
@@ -136,8 +153,9 @@ function EditorForm({
         }
       />
       {readOnly ? (
-        <div className="notice notice--info">
-          <p>Only admins change schedules; you can read this one.</p>
+        <div className="notice notice--info" role="status" data-testid="schedule-read-only">
+          <p className="notice__title">Read only</p>
+          <p>You can look at this schedule; only admins can change it.</p>
         </div>
       ) : null}
       {actionError ? <ErrorNotice title={actionError} /> : null}

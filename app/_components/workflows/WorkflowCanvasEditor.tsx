@@ -29,6 +29,8 @@ interface WorkflowCanvasEditorProps {
   readonly versions: readonly VersionView[];
   readonly jobs: readonly JobSummary[] | undefined;
   readonly readOnly: boolean;
+  /** Whether the user's role may save workflows; others see it read only, with a note. */
+  readonly canSave: boolean;
   /** After a save; `created` for a workflow saved for the first time. */
   readonly onSaved: (saved: SavedWorkflow, created: boolean) => void;
 }
@@ -49,13 +51,14 @@ export function WorkflowCanvasEditor({
   versions,
   jobs,
   readOnly,
+  canSave,
   onSaved,
 }: WorkflowCanvasEditorProps) {
   const { user } = useSession();
   const history = useUndoable<WorkflowDraft>(initialDraft);
   const draft = history.value;
   const [savedDraft, setSavedDraft] = useState(initialDraft);
-  const editable = !readOnly && user.role !== "viewer";
+  const editable = !readOnly && canSave && user.role !== "viewer";
   const dirty = useMemo(
     () => JSON.stringify(toDefinition(draft)) !== JSON.stringify(toDefinition(savedDraft)),
     [draft, savedDraft],

@@ -7,9 +7,11 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { isNotFound } from "../../_lib/apiError.ts";
 import { useTRPC } from "../../_lib/trpcClient.ts";
+import { EmptyState } from "../EmptyState.tsx";
 import { ErrorNotice } from "../ErrorNotice.tsx";
 import { LoadingRows } from "../LoadingRows.tsx";
 import { PageHeader } from "../PageHeader.tsx";
+import { rolesInWords } from "./rolesInWords.ts";
 import { WorkflowCanvasEditor } from "./WorkflowCanvasEditor.tsx";
 import { emptyDraft, toDraft } from "./workflowDraft.ts";
 
@@ -22,7 +24,9 @@ interface WorkflowEditorProps {
 
 /**
  * The workflow designer page: loads the workflow (or starts a blank one) and
- * hands it to the canvas editor, read-only for older versions.
+ * hands it to the canvas editor, read-only for older versions and for users
+ * whose role may not save workflows (`workflows.editors`), who are told so up
+ * front rather than at Save.
  */
 export function WorkflowEditor({ workflowId, version }: WorkflowEditorProps) {
   const router = useRouter();
@@ -40,6 +44,31 @@ export function WorkflowEditor({ workflowId, version }: WorkflowEditorProps) {
     ),
   );
   const { data: jobs } = useQuery(trpc.jobs.list.queryOptions());
+  const { data: editors, error: editorsError } = useQuery(trpc.workflows.editors.queryOptions());
+  // Until the server says who may save, nothing is editable (a failed check: read only).
+  const canSave = editors?.mayEdit ?? false;
+
+  if (!workflowId && editors && !canSave) {
+    return (
+      <>
+        <PageHeader title="New workflow" eyebrow={<Link href="/workflows">Workflows</Link>} />
+        <div data-testid="workflow-read-only">
+          <EmptyState title={`Only ${rolesInWords(editors.roles)} create workflows`}>
+            You can look at the existing ones in <Link href="/workflows">Workflows</Link> and run
+            them. Ask an admin to create one for you.
+          </EmptyState>
+        </div>
+      </>
+    );
+  }
+  if (!editors && !editorsError) {
+    return (
+      <>
+        <PageHeader title="Workflow" eyebrow={<Link href="/workflows">Workflows</Link>} />
+        <LoadingRows label="Loading the workflow" rows={6} />
+      </>
+    );
+  }
 
   if (workflowId && !workflow) {
     const notFound = isNotFound(error);
@@ -75,6 +104,7 @@ export function WorkflowEditor({ workflowId, version }: WorkflowEditorProps) {
         versions={versions ?? []}
         jobs={jobs}
         readOnly={readOnly}
+        canSave={canSave}
         onSaved={(saved, created) => {
           // An update needs nothing here: the save refreshed the workflow and its versions.
           if (created) router.replace(`/workflows/${saved.id}?saved=${saved.version}`);

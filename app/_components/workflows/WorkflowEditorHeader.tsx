@@ -1,9 +1,12 @@
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { formatDateTime } from "../../_lib/formatters.ts";
+import { useTRPC } from "../../_lib/trpcClient.ts";
 import { ConfirmDialog } from "../ConfirmDialog.tsx";
 import { Icon } from "../Icon.tsx";
 import { PageHeader } from "../PageHeader.tsx";
 import { OutcomeNotice } from "./OutcomeNotice.tsx";
+import { rolesInWords } from "./rolesInWords.ts";
 import type { useWorkflowActions } from "./useWorkflowActions.ts";
 import type { WorkflowDetailView, WorkflowDraft } from "./workflowDraft.ts";
 
@@ -34,6 +37,8 @@ export function WorkflowEditorHeader({
   const { busy, notice, confirmDelete, setConfirmDelete, exportJson, runNow, deleteWorkflow } =
     actions;
   const latest = workflow?.latestVersion ?? null;
+  const trpc = useTRPC();
+  const { data: editors } = useQuery(trpc.workflows.editors.queryOptions());
   return (
     <>
       <PageHeader
@@ -113,6 +118,16 @@ export function WorkflowEditorHeader({
           <p>
             Runs started now use version {latest}.{" "}
             <Link href={`/workflows/${workflow.id}`}>Open the latest version</Link> to edit.
+          </p>
+        </div>
+      ) : !editable && workflow ? (
+        // Said when it opens, not at Save: a user who may not save never loses work to the refusal.
+        <div className="notice notice--info" role="status" data-testid="workflow-read-only">
+          <p className="notice__title">Read only</p>
+          <p>
+            You can look at this workflow
+            {canRun ? " and run it" : ""}; only {rolesInWords(editors?.roles ?? ["admin"])} can
+            change it.
           </p>
         </div>
       ) : null}

@@ -103,6 +103,15 @@ export function WorkflowSidePanel({
             canvas.clearEdgeSelection();
           }}
         />
+      ) : !editable ? (
+        // Read only: how to look at it, not how to change it.
+        <section className={styles.inspector}>
+          <h2 className={styles.sideTitle}>How it works</h2>
+          <ul className={styles.helpList}>
+            <li>Select a step for its parameters and set, an edge for when it is followed.</li>
+            <li>A step whose outcome has no edge ends the workflow.</li>
+          </ul>
+        </section>
       ) : (
         <section className={styles.inspector}>
           <h2 className={styles.sideTitle}>How it works</h2>

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSession } from "../../_components/AuthProvider.tsx";
 import { ErrorNotice } from "../../_components/ErrorNotice.tsx";
+import { ExpectedDuration } from "../../_components/ExpectedDuration.tsx";
 import { LoadingRows } from "../../_components/LoadingRows.tsx";
 import { PageHeader } from "../../_components/PageHeader.tsx";
 import { RunErrorPanel } from "../../_components/RunErrorPanel.tsx";
@@ -145,6 +146,7 @@ export function RunPage({ runId }: { readonly runId: string }) {
       {run.error ? <RunErrorPanel error={run.error} /> : null}
 
       <RunProgress run={run} />
+      <ExpectedDuration run={run} />
 
       {workflowId ? (
         <section className="panel panel--flush" aria-labelledby="workflow-title">

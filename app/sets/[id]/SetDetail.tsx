@@ -80,8 +80,11 @@ export function SetDetail({ setId }: { readonly setId: string }) {
         actions={
           user.role === "viewer" ? null : (
             <div className="button-row">
-              <Link href={`/run`} className="button button--primary">
-                Run a job
+              <Link
+                href={`/run?${new URLSearchParams({ setId: set.id })}`}
+                className="button button--primary"
+              >
+                Run a job on this set
               </Link>
               <button
                 type="button"
