@@ -94,9 +94,7 @@ test("a parked run says until when and how long is left, on its page, in the mon
   expect(firstLeft).toMatch(/^(9|10) minutes? \d+ seconds? left$/);
   await expect.poll(() => left.textContent(), eventually).not.toBe(firstLeft);
   await expect(note.textContent()).resolves.toContain("Parked in a delay: no worker is held");
-  await expect(runPage.getByTestId("run-rate").textContent()).resolves.toBe(
-    "paused while it waits",
-  );
+  await expect(runPage.getByTestId("run-rate").textContent()).resolves.toBe("paused");
   await runPage.getByTestId("progress-waiting").waitFor();
   expect(await runPage.getByRole("progressbar", { name: "Run progress" }).count()).toBe(0);
   await expect(runPage.getByTestId("run-state").textContent()).resolves.toBe("waiting");

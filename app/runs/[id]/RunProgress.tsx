@@ -65,7 +65,7 @@ export function RunProgress({ run }: { readonly run: RunView }) {
                 ? `${formatNumber(averageRate)} /s avg`
                 : "—"
               : idle
-                ? "paused while it waits"
+                ? "paused"
                 : perSecond === null
                   ? "measuring…"
                   : `${formatNumber(perSecond)} /s`}
