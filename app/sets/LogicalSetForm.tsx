@@ -2,7 +2,7 @@
 
 import { type SetOperator, type TargetKind, targetKinds } from "@docket/sdk/vocabulary";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { ConfirmDialog } from "../_components/ConfirmDialog.tsx";
 import { Field } from "../_components/Field.tsx";
 import { FormErrorNotice } from "../_components/FormErrorNotice.tsx";
@@ -117,10 +117,21 @@ export function LogicalSetForm({
   );
   // Values checked against the catalog once typing pauses, like the count.
   const settled = JSON.parse(countKey) as { filter: Record<string, SetConditionSent[]> };
-  const unmatched = useUnmatchedValues(target, Object.values(settled.filter)[0] ?? [], (name) => {
-    const field = fieldOf(name);
-    return field !== undefined && field.type !== "timestamp" && !field.values;
-  });
+  // Fields holding free values (not dates, not fixed choices) have their values looked up.
+  const freeValued = useCallback(
+    (name: string) => {
+      const field = fields?.find((f) => f.name === name);
+      return field !== undefined && field.type !== "timestamp" && !field.values;
+    },
+    [fields],
+  );
+  const { shown: unmatched, check: checkUnmatched } = useUnmatchedValues(
+    target,
+    Object.values(settled.filter)[0] ?? [],
+    freeValued,
+  );
+  /** Messages for the values that match nothing, as the confirmation lists them. */
+  const [unmatchedToConfirm, setUnmatchedToConfirm] = useState<readonly string[]>([]);
   const countIssues = {
     ...issuesByField(toApiError(count.error).issues, `filter.${match}`),
     ...issuesByField(saveIssues, `filter.${match}`),
@@ -146,8 +157,18 @@ export function LogicalSetForm({
     setSaveIssues([]);
     setFormError(null);
     if (!name.trim()) return setErrors({ name: "Give the set a name." });
-    if (unmatched.size > 0 && !despiteUnmatched) return setConfirmingUnmatched(true);
     setPending(true);
+    if (!despiteUnmatched) {
+      // Checked as they are now: a value chosen a moment ago is not judged by the one before.
+      const found = await checkUnmatched(filter[match] ?? []).catch(
+        () => new Map<number, string>(),
+      );
+      if (found.size > 0) {
+        setPending(false);
+        setUnmatchedToConfirm([...found.values()]);
+        return setConfirmingUnmatched(true);
+      }
+    }
     try {
       const set = await creation.mutateAsync({ name: name.trim(), target, filter });
       setName("");
@@ -241,8 +262,11 @@ export function LogicalSetForm({
             .join(" ");
           const noValue = condition.op === "is_null" || condition.op === "not_null";
           const id = `condition-${condition.key}`;
+          // Only for values as they are now (not while typed, nor the ones just replaced).
           const warning =
-            issue || noValue || editing === condition.key ? undefined : unmatched.get(index);
+            issue || noValue || editing === condition.key || countKey !== filterKey
+              ? undefined
+              : unmatched.get(index);
           return (
             <div key={condition.key} className={issue ? "field field--invalid" : "field"}>
               <div className="condition">
@@ -389,7 +413,7 @@ export function LogicalSetForm({
         onCancel={() => setConfirmingUnmatched(false)}
       >
         {confirmingUnmatched
-          ? [...unmatched.values()].map((message) => <p key={message}>{message}</p>)
+          ? unmatchedToConfirm.map((message) => <p key={message}>{message}</p>)
           : null}
         <p>
           The set is evaluated when a run starts: until records hold these values, they match
