@@ -14,9 +14,13 @@ describe("a set filter field's values", () => {
     await db
       .updateTable("items")
       .set({ location: "Reserve" })
-      .where("id", "in", [7, 8, 9])
+      .where("id", "in", ["7", "8", "9"])
       .execute();
-    await db.updateTable("items").set({ location: "Stacks annex" }).where("id", "=", 10).execute();
+    await db
+      .updateTable("items")
+      .set({ location: "Stacks annex" })
+      .where("id", "=", "10")
+      .execute();
 
     expect(await t.engine.sets.fieldValues({ target: "items", field: "location" })).toEqual({
       values: [
