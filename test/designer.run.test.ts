@@ -110,7 +110,7 @@ async function pageLatencies(
 }
 
 /** The policy parameter's select (its label also says it is required). */
-const policySelect = (page: Page) => page.getByRole("combobox", { name: /^Policy/ });
+const policySelect = (page: Page) => page.getByRole("combobox", { name: /^The item policy/ });
 
 /** The status badge's words (its text, not its rendering: CSS capitalises the first letter). */
 const statusText = async (page: Page) =>

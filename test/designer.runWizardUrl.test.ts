@@ -15,7 +15,7 @@ const designer = designerSession({
   worker: false,
 });
 
-const policySelect = (page: Page) => page.getByRole("combobox", { name: /^Policy/ });
+const policySelect = (page: Page) => page.getByRole("combobox", { name: /^The item policy/ });
 const wizardQuery = (page: Page) => Object.fromEntries(new URL(page.url()).searchParams);
 
 test("the run wizard keeps its step and choices in the URL: Back and Forward move through the steps, a link reopens it", async () => {
