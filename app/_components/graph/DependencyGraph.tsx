@@ -184,6 +184,7 @@ export function DependencyGraph({ model, running = noRuns, height }: DependencyG
       {flow ? (
         <ReactFlow
           key={layout?.key}
+          aria-label="Dependency graph: job types by category and what ties them together (the same relations are listed as a table below)"
           nodes={flow.nodes}
           edges={flow.edges}
           nodeTypes={nodeTypes}

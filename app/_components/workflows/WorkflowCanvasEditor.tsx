@@ -125,6 +125,7 @@ export function WorkflowCanvasEditor({
           data-testid="workflow-canvas"
         >
           <ReactFlow<WorkflowFlowNode>
+            aria-label="Workflow canvas: its steps and the edges between them"
             nodes={canvas.rfNodes}
             edges={canvas.edges}
             nodeTypes={nodeTypes}

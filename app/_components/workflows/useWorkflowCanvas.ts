@@ -104,10 +104,11 @@ export function useWorkflowCanvas({
     () =>
       toFlowEdges(draft, {
         issues,
+        jobTitles,
         selectedEdgeId,
         onSelect: (id) => selectEdge(id),
       }),
-    [draft, issues, selectedEdgeId, selectEdge],
+    [draft, issues, jobTitles, selectedEdgeId, selectEdge],
   );
 
   // A workflow without positions (imported, or written by hand) is laid out once.

@@ -4,6 +4,7 @@ import type { WorkflowFlowNode, WorkflowNodeData } from "./WorkflowNodeBox.tsx";
 import {
   describeDuration,
   type EdgeOutcome,
+  outcomeLabels,
   type PlacedIssues,
   type WorkflowDraft,
   type WorkflowNodeView,
@@ -46,15 +47,18 @@ export interface FlowOptions {
 export function toFlowNodes(draft: WorkflowDraft, options: FlowOptions): WorkflowFlowNode[] {
   return draft.nodes.map((node, index) => {
     const run = options.runStates?.get(node.id);
+    const issues = options.issues.byNode.get(node.id) ?? [];
     return {
       id: node.id,
       type: "workflowNode",
       position: node.position ?? { x: 0, y: index * 120 },
+      // What a screen reader says on reaching the box: its title, its problems or how its run stands.
+      ariaLabel: nodeLabel(describeNode(node, options.jobTitles).title, issues.length, run?.status),
       data: {
         nodeId: node.id,
         kind: node.kind,
         ...describeNode(node, options.jobTitles),
-        issues: options.issues.byNode.get(node.id) ?? [],
+        issues,
         editable: options.editable,
         ...(run ? { run } : {}),
       },
@@ -62,15 +66,25 @@ export function toFlowNodes(draft: WorkflowDraft, options: FlowOptions): Workflo
   });
 }
 
+function nodeLabel(title: string, problems: number, status: string | undefined): string {
+  if (problems > 0) return `${title}, ${problems} ${problems === 1 ? "problem" : "problems"}`;
+  return status ? `${title}, ${status}` : title;
+}
+
 export function toFlowEdges(
   draft: WorkflowDraft,
   options: {
     readonly issues: PlacedIssues;
+    /** Job titles, so a screen reader names the steps an edge joins (their job ids otherwise). */
+    readonly jobTitles?: ReadonlyMap<string, string>;
     readonly selectedEdgeId?: string | null;
     readonly onSelect?: (edgeId: string) => void;
     readonly faded?: (edgeId: string) => boolean;
   },
 ): OutcomeFlowEdge[] {
+  const titles = new Map(
+    draft.nodes.map((node) => [node.id, describeNode(node, options.jobTitles ?? new Map()).title]),
+  );
   return draft.edges.map((edge) => {
     const invalid = options.issues.byEdge.has(edge.id);
     const color = invalid ? outcomeColors.failure : outcomeColors[edge.on];
@@ -79,6 +93,7 @@ export function toFlowEdges(
       source: edge.from,
       target: edge.to,
       type: "outcome",
+      ariaLabel: `From ${titles.get(edge.from) ?? edge.from} to ${titles.get(edge.to) ?? edge.to}, ${outcomeLabels[edge.on]}`,
       selected: options.selectedEdgeId === edge.id,
       markerEnd: { type: MarkerType.ArrowClosed, color, width: 18, height: 18 },
       data: {

@@ -252,11 +252,17 @@ export function RunPage({ runId }: { readonly runId: string }) {
             <h2 id="params-title" className="panel__title">
               Parameters
             </h2>
-            <pre className="code-block">{formatJson(run.params)}</pre>
+            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a block that scrolls takes focus, so the keyboard can scroll it */}
+            <pre className="code-block" tabIndex={0}>
+              {formatJson(run.params)}
+            </pre>
             {run.output !== null && run.output !== undefined ? (
               <>
                 <h3 className="subsection__title">Output</h3>
-                <pre className="code-block">{formatJson(run.output)}</pre>
+                {/* biome-ignore lint/a11y/noNoninteractiveTabindex: as above */}
+                <pre className="code-block" tabIndex={0}>
+                  {formatJson(run.output)}
+                </pre>
               </>
             ) : null}
           </section>
