@@ -54,7 +54,9 @@ test("an admin schedules a job with the visual editor, previews its next runs in
   await page.getByRole("button", { name: "Add subscriber" }).click();
   await page.getByText("circulation@example.org").waitFor();
   await page.getByRole("button", { name: "Create schedule" }).click();
-  const paramField = page.locator(".field", { has: page.getByLabel("Anonymize returned loans older than this") });
+  const paramField = page.locator(".field", {
+    has: page.getByLabel("Anonymize returned loans older than this"),
+  });
   await paramField.locator(".field__error").waitFor();
   expect(await paramField.locator(".field__error").textContent()).toMatch(/30/);
   await page.getByLabel("Anonymize returned loans older than this").fill("730");
@@ -102,7 +104,12 @@ test("an admin schedules a job with the visual editor, previews its next runs in
   // The editor opens the saved schedule as it was saved, and saves a change.
   await inactiveRow.getByRole("link", { name: "Nightly loan anonymization" }).click();
   await page.waitForURL(`**/schedules/${saved?.id}`);
-  await expect.poll(() => page.getByLabel("Anonymize returned loans older than this").inputValue(), eventually).toBe("730");
+  await expect
+    .poll(
+      () => page.getByLabel("Anonymize returned loans older than this").inputValue(),
+      eventually,
+    )
+    .toBe("730");
   expect(await page.getByLabel("Schedule name").inputValue()).toBe("Nightly loan anonymization");
   expect(await page.getByRole("radio", { name: /Weekly/ }).isChecked()).toBe(true);
   expect(await page.getByLabel("At", { exact: true }).inputValue()).toBe("06:30");

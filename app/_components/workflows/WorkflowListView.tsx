@@ -154,7 +154,9 @@ export function WorkflowListView() {
                       </td>
                       <td className="nowrap" title={formatDateTime(workflow.updatedAt)}>
                         {formatAgo(workflow.updatedAt)}
-                        <span className="muted small block">by {formatCreator(workflow.createdBy)}</span>
+                        <span className="muted small block">
+                          by {formatCreator(workflow.createdBy)}
+                        </span>
                       </td>
                       <td>
                         {lastRun ? (

@@ -8,6 +8,8 @@ import { connectDatabase } from "./database/connect.ts";
 import type { Database } from "./database/schema.ts";
 import { gatePolicyOf, isUngated } from "./gates/gatePolicy.ts";
 import { wakeWaitingRuns } from "./gates/wakeWaitingRuns.ts";
+import { createEngineMetrics, type EngineMetrics } from "./metrics/engineMetrics.ts";
+import { countRunEnded } from "./metrics/processMetrics.ts";
 import {
   startNotificationSender,
   withNotificationSender,
@@ -48,8 +50,6 @@ import { createSetService, type SetService } from "./sets/setService.ts";
 import { logger } from "./telemetry/logger.ts";
 import { flushTraces, startTracingFromEnv } from "./telemetry/tracing.ts";
 import { createUserService, type UserService } from "./users/userService.ts";
-import { createEngineMetrics, type EngineMetrics } from "./metrics/engineMetrics.ts";
-import { countRunEnded } from "./metrics/processMetrics.ts";
 import { withWorkerRegistration } from "./workers/workerRegistration.ts";
 import { createWorkerService, type WorkerService } from "./workers/workerService.ts";
 import { createWorkflowService, type WorkflowService } from "./workflows/workflowService.ts";
