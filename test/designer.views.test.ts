@@ -204,7 +204,7 @@ test("a run that failed with an error retrying cannot fix offers no Retry; one t
   // Where the job's file threw it, and its stack, collapsed under "Technical details".
   const stack = page.getByTestId("run-error-stack");
   expect(await stack.isVisible()).toBe(false);
-  await page.getByText("Technical details").click();
+  await page.getByTestId("run-error-details").getByText("Technical details").click();
   await stack.waitFor(atOnce);
   expect(await page.getByTestId("run-error-location").textContent()).toMatch(
     /\/jobs\/examples\.flaky-lookup\.ts:\d+$/,
