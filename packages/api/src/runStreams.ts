@@ -6,7 +6,7 @@ import { tracked } from "@trpc/server";
 // The runs router's subscriptions: run changes as ticks, and one run's history live.
 
 /** Least time between two `runs.activity` ticks: a busy queue must not make lists reload non-stop. */
-const activityTickMs = 1_000;
+const activityTickMs = 500;
 
 /**
  * Tick 0 once this process listens for run changes: a list loaded after it misses
