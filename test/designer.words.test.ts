@@ -73,9 +73,16 @@ test("a run's page shows no internal identifiers and one time format, at both wi
     const text = await page.locator("main").innerText();
     expect(text).toContain("Hello, Ada (1/2)");
     expect(text).not.toMatch(/\{"|__completed|workflow:|xstate\.|done \(/);
+    // Ids stay folded away with the engine words; the parameters read as the form asked them.
+    expect(text).not.toContain(run.id);
+    expect(text).not.toContain("examples.greet");
+    const params = page.getByTestId("run-parameters");
+    await expect
+      .poll(() => params.innerText())
+      .toMatch(/Who to greet\s+Ada\s+How many greetings\s+2/);
     // Engine words stay folded under "Technical details" until a developer opens it.
     await expect.poll(() => page.getByText("Activations", { exact: true }).isVisible()).toBe(false);
-    await page.getByText("Technical details", { exact: true }).waitFor();
+    await page.getByText("Technical details", { exact: true }).first().waitFor();
     const kinds = await page.getByTestId("run-console").locator(".console__type").allInnerTexts();
     expect(kinds).not.toContain("transition");
     await screenshot(page, `words-run-page-${width}`);

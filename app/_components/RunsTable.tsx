@@ -133,7 +133,7 @@ export function RunsTable({
               </td>
               <td>
                 <StatusBadge status={run.status} />
-                {run.waiting && !compact && !waitsInItsColumn(run, columns) ? (
+                {run.waiting && !compact && !columns.includes("waiting") ? (
                   <WaitingNote variant="inline" waiting={run.waiting} />
                 ) : null}
                 {run.restoredBy ? (
@@ -190,11 +190,6 @@ function SelectAll({
       }
     />
   );
-}
-
-/** A queued or pending run's wait has its own column where the table has one (see `cell`). */
-function waitsInItsColumn(run: RunRow, columns: readonly RunsTableColumn[]): boolean {
-  return columns.includes("waiting") && (run.status === "queued" || run.status === "pending");
 }
 
 const headings: Readonly<Record<RunsTableColumn, string>> = {
@@ -260,9 +255,9 @@ function cell(column: RunsTableColumn, run: RunRow) {
         <span className="muted">—</span>
       );
     case "waiting":
-      // Only waiting runs wait for anything; a pending one waits for a worker's slot.
-      return run.status === "queued" || run.status === "pending" ? (
-        <span className="small muted wrap">{run.waitingReason ?? "a free worker slot"}</span>
+      // The engine's one description of what the run waits for (parked, a gate, a slot, a retry …).
+      return run.waiting ? (
+        <WaitingNote variant="inline" waiting={run.waiting} />
       ) : (
         <span className="muted">—</span>
       );

@@ -13,13 +13,15 @@ import { WaitingNote } from "../../_components/WaitingNote.tsx";
 import { WorkflowRunGraph } from "../../_components/workflows/WorkflowRunGraph.tsx";
 import { isNotFound } from "../../_lib/apiError.ts";
 import { shortVersion } from "../../_lib/describeEvent.ts";
-import { formatDateTime, formatJson, formatStateValue } from "../../_lib/formatters.ts";
+import { formatDateTime, formatStateValue } from "../../_lib/formatters.ts";
 import { endState, isRunEnded, stateCaption, statusLabel } from "../../_lib/runStatus.ts";
+import { schemaFields } from "../../_lib/schemaFields.ts";
 import { useTRPC } from "../../_lib/trpcClient.ts";
 import { useRunLive } from "../../_lib/useRunLive.ts";
 import { RunActions } from "./RunActions.tsx";
 import { RunConsole } from "./RunConsole.tsx";
 import { RunGraph } from "./RunGraph.tsx";
+import { RunParameters } from "./RunParameters.tsx";
 import { RunProgress } from "./RunProgress.tsx";
 import { RunReport } from "./RunReport.tsx";
 import { RunTimeline } from "./RunTimeline.tsx";
@@ -189,10 +191,6 @@ export function RunPage({ runId }: { readonly runId: string }) {
               Details
             </h2>
             <dl className="facts">
-              <dt>Run id</dt>
-              <dd className="mono">{run.id}</dd>
-              <dt>Job</dt>
-              <dd className="mono">{run.jobId}</dd>
               <dt>Set</dt>
               <dd>
                 {run.setId ? (
@@ -239,6 +237,10 @@ export function RunPage({ runId }: { readonly runId: string }) {
             <details className="small">
               <summary>Technical details</summary>
               <dl className="facts">
+                <dt>Run id</dt>
+                <dd className="mono">{run.id}</dd>
+                <dt>Job id</dt>
+                <dd className="mono">{run.jobId}</dd>
                 <dt>Activations</dt>
                 <dd>{run.activations}</dd>
                 <dt>Job version</dt>
@@ -252,19 +254,11 @@ export function RunPage({ runId }: { readonly runId: string }) {
             <h2 id="params-title" className="panel__title">
               Parameters
             </h2>
-            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a block that scrolls takes focus, so the keyboard can scroll it */}
-            <pre className="code-block" tabIndex={0}>
-              {formatJson(run.params)}
-            </pre>
-            {run.output !== null && run.output !== undefined ? (
-              <>
-                <h3 className="subsection__title">Output</h3>
-                {/* biome-ignore lint/a11y/noNoninteractiveTabindex: as above */}
-                <pre className="code-block" tabIndex={0}>
-                  {formatJson(run.output)}
-                </pre>
-              </>
-            ) : null}
+            <RunParameters
+              params={run.params}
+              fields={job ? schemaFields(job.paramsSchema) : []}
+              output={run.output}
+            />
           </section>
         </div>
       </div>
