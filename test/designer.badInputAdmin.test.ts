@@ -112,7 +112,8 @@ test("the workflow editor shows a missing name under the field and a bad step on
     .poll(() => page.getByTestId("workflow-node-greet").getAttribute("data-invalid"))
     .toBe("true");
   const issues = (await page.getByTestId("workflow-issues").textContent()) ?? "";
-  expect(issues).toContain("nodes.greet.params.name");
+  expect(issues).toContain("Step Greet: ");
+  expect(issues).not.toContain("nodes.");
   expectStaffWords(issues);
   await screenshot(page, "bad-input-workflow");
   expect(await designer.engine.workflows.list()).toEqual([]);

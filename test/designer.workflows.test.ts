@@ -343,15 +343,18 @@ test("saving a workflow with a cycle and an invalid parameter marks the edge and
   await expect.poll(() => edgeLabel(page, "e3").getAttribute("data-invalid")).toBe("true");
   await expect(edgeLabel(page, "e3").textContent()).resolves.toContain("closes a cycle");
   await expect.poll(() => node(page, "flaky").getAttribute("data-invalid")).toBe("true");
+  // In words on the node: the field is the one the form marks, no path.
   await expect(node(page, "flaky").textContent()).resolves.toMatch(
-    /params\.failures: Enter a whole number of at least 0/,
+    /Enter a whole number of at least 0/,
   );
+  await expect(node(page, "flaky").textContent()).resolves.not.toContain("params.");
   expect(await node(page, "noop").getAttribute("data-invalid")).toBeNull();
   const issues = await page.getByTestId("workflow-issues").textContent();
-  expect(issues).toContain("nodes.flaky.params.failures");
-  expect(issues).toContain("edges.e3");
+  expect(issues).toContain("Step Flaky: Enter a whole number of at least 0");
+  expect(issues).toContain("Connection: ");
+  expect(issues).not.toMatch(/nodes\.|edges\./);
   // The issue list selects the node: its field shows the message.
-  await page.getByRole("button", { name: "nodes.flaky.params.failures" }).click();
+  await page.getByRole("button", { name: "Step Flaky" }).click();
   await page
     .locator(".field__error")
     .filter({ hasText: "Enter a whole number of at least 0" })

@@ -112,6 +112,11 @@ export function WorkflowNodeBox({ data, selected }: NodeProps<WorkflowFlowNode>)
   );
 }
 
+/** A node's issue without the field path it is placed by (`params.failures: Enter …` → `Enter …`). */
+function inWords(issue: string): string {
+  return issue.replace(/^[\w.]+: /, "");
+}
+
 /** Issues shown on the node at most this many, so the box stays short of the next node below. */
 const issuesShown = 1;
 
@@ -122,10 +127,10 @@ const issuesShown = 1;
 function NodeIssues({ issues }: { readonly issues: readonly string[] }) {
   const more = issues.length - issuesShown;
   return (
-    <div className={styles.nodeIssues} role="alert" title={issues.join("\n")}>
+    <div className={styles.nodeIssues} role="alert" title={issues.map(inWords).join("\n")}>
       {issues.slice(0, issuesShown).map((issue) => (
         <p key={issue} className={styles.nodeIssue}>
-          {issue}
+          {inWords(issue)}
         </p>
       ))}
       {more > 0 ? (

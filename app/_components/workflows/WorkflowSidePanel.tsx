@@ -64,14 +64,15 @@ export function WorkflowSidePanel({
                     <button
                       type="button"
                       className={styles.issueLink}
+                      title={issue.path}
                       onClick={() => (onNode ? selectNode(id) : selectEdge(id ?? null))}
                     >
-                      <code>{issue.path}</code>
+                      {onNode ? `Step ${titleOf(id)}` : "Connection"}
                     </button>
                   ) : (
-                    <code>{issue.path || "workflow"}</code>
-                  )}{" "}
-                  {issue.message}
+                    <span title={issue.path}>{generalWords[issue.path] ?? "The workflow"}</span>
+                  )}
+                  : {issue.message}
                 </li>
               );
             })}
@@ -156,3 +157,6 @@ export function WorkflowSidePanel({
     </aside>
   );
 }
+
+/** The workflow's own fields, as its form names them. */
+const generalWords: Readonly<Record<string, string>> = { name: "Name", description: "Description" };
