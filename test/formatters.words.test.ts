@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { formatDueTime } from "../app/_components/schedules/scheduleTime.ts";
 import { describeEvent, eventKind } from "../app/_lib/describeEvent.ts";
 import {
   formatCreator,
@@ -15,6 +16,15 @@ describe("the designer's words for time, creators and states", () => {
     expect(formatDuration(2 * 86_400_000 + 3 * 3_600_000)).toBe("2 days 3 hours");
     expect(formatDuration(1_000)).toBe("1 second");
     expect(formatDuration(400)).toBe("less than a second");
+  });
+
+  it("shows a schedule's due time on its own clock, naming the zone and the viewer's time when they differ", () => {
+    const due = "2026-12-09T12:15:00Z";
+    const there = formatDueTime(due, "America/New_York", "Europe/London");
+    expect(there).toMatch(/^Wednesday, 9 December 2026 at 07:15 New York time \(.+ your time\)$/);
+    expect(formatDueTime(due, "America/New_York", "America/New_York")).toBe(
+      "Wednesday, 9 December 2026 at 07:15",
+    );
   });
 
   it("adds a schedule's own clock only when its zone is not the viewer's", () => {

@@ -51,7 +51,7 @@ export function formatScheduleTime(
 }
 
 /** Whether two zone names keep the same clock now (`UTC` and `Etc/UTC` do). */
-function sameZone(a: string, b: string): boolean {
+export function sameZone(a: string, b: string): boolean {
   if (a === b) return true;
   try {
     const at = new Date();

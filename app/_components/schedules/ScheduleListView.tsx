@@ -18,7 +18,7 @@ import { PageHeader } from "../PageHeader.tsx";
 import { StatusBadge } from "../StatusBadge.tsx";
 import { ActiveSwitch } from "./ActiveSwitch.tsx";
 import styles from "./schedules.module.css";
-import { formatFromNow, formatInZone } from "./scheduleTime.ts";
+import { formatDueTime, formatFromNow } from "./scheduleTime.ts";
 
 type ScheduleView = RouterOutputs["schedules"]["list"][number];
 type Filter = "all" | "active" | "inactive";
@@ -198,7 +198,7 @@ export function ScheduleListView() {
                         <>
                           <span className="block">{formatFromNow(schedule.nextDueAt)}</span>
                           <span className="muted small">
-                            {formatInZone(schedule.nextDueAt, schedule.timezone)}
+                            {formatDueTime(schedule.nextDueAt, schedule.timezone)}
                           </span>
                         </>
                       ) : (

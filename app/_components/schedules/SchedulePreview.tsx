@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import { type ApiIssue, toApiError } from "../../_lib/apiError.ts";
 import { useTRPC } from "../../_lib/trpcClient.ts";
 import styles from "./schedules.module.css";
-import { formatFromNow, formatInZone } from "./scheduleTime.ts";
+import { dueTimeParts, formatFromNow } from "./scheduleTime.ts";
 
 /** Wait after the last keystroke before asking the API. */
 const debounceMs = 350;
@@ -63,17 +63,23 @@ export function SchedulePreview({
     <div className={styles.preview} aria-live="polite" aria-busy={preview.loading || undefined}>
       {preview.dates ? (
         <ol className={styles.previewList} aria-label="Next runs">
-          {preview.dates.map((date, index) => (
-            <li key={date} className={styles.previewItem}>
-              <span className={styles.previewIndex} aria-hidden="true">
-                {index + 1}
-              </span>
-              <span>
-                <span className={styles.previewWhen}>{formatInZone(date, timezone)}</span>
-                <span className="muted small block">{formatFromNow(date)}</span>
-              </span>
-            </li>
-          ))}
+          {preview.dates.map((date, index) => {
+            const { there, yours } = dueTimeParts(date, timezone);
+            return (
+              <li key={date} className={styles.previewItem}>
+                <span className={styles.previewIndex} aria-hidden="true">
+                  {index + 1}
+                </span>
+                <span>
+                  <span className={styles.previewWhen}>{there}</span>
+                  <span className="muted small block">
+                    {formatFromNow(date)}
+                    {yours ? ` · ${yours} your time` : null}
+                  </span>
+                </span>
+              </li>
+            );
+          })}
         </ol>
       ) : preview.message ? (
         <p className={styles.previewError}>

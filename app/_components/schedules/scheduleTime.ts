@@ -1,6 +1,7 @@
 /** Dates and timings of schedules in words, in the schedule's own time zone. */
 
 import { type ScheduleTiming, type Weekday, weekdays } from "@docket/sdk/vocabulary";
+import { formatDateTime, sameZone, viewerTimeZone, zoneWords } from "../../_lib/formatters.ts";
 
 /** Days of the week as the editor lists them: Monday first. */
 export const weekdayNames: readonly Weekday[] = [...weekdays.slice(1), weekdays[0]];
@@ -29,6 +30,31 @@ export function formatInZone(value: string | Date, timeZone: string): string {
     formatters.set(timeZone, formatter);
   }
   return formatter.format(new Date(value));
+}
+
+/**
+ * A due time on the schedule's own clock, naming its zone when the viewer's
+ * zone keeps another clock, and then the viewer's time too:
+ * `{ there: "Monday, 9 December 2026 at 07:15 New York time", yours: "Dec 9, 2026, 1:15:00 PM" }`.
+ */
+export function dueTimeParts(
+  value: string | Date,
+  timeZone: string,
+  viewerZone = viewerTimeZone(),
+): { readonly there: string; readonly yours: string | null } {
+  const there = formatInZone(value, timeZone);
+  if (sameZone(timeZone, viewerZone)) return { there, yours: null };
+  return { there: `${there} ${zoneWords(timeZone)} time`, yours: formatDateTime(value) };
+}
+
+/** {@link dueTimeParts} in one line: `… at 07:15 New York time (Dec 9, 2026, 1:15:00 PM your time)`. */
+export function formatDueTime(
+  value: string | Date,
+  timeZone: string,
+  viewerZone = viewerTimeZone(),
+): string {
+  const { there, yours } = dueTimeParts(value, timeZone, viewerZone);
+  return yours ? `${there} (${yours} your time)` : there;
 }
 
 const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
