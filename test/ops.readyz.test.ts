@@ -26,16 +26,19 @@ class PrivatePostgres {
   get url() {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
   }
+  /** The `postgres` OS user's ids, when this runs as root (PostgreSQL refuses to run as root). */
+  #postgresUser: { uid: number; gid: number } | null = null;
   async command(program: string, args: string[]): Promise<void> {
-    if (asRoot) await run("runuser", ["-u", "postgres", "--", program, ...args]);
-    else await run(program, args);
+    // Node switches user itself: runuser/su need not be on the PATH (CI's may lack sbin).
+    await run(program, args, this.#postgresUser ?? {});
   }
   async init(): Promise<void> {
     await mkdir(this.dataDir);
     if (asRoot) {
       const { stdout } = await run("id", ["-u", "postgres"]);
       const { stdout: gid } = await run("id", ["-g", "postgres"]);
-      await chown(this.dataDir, Number(stdout.trim()), Number(gid.trim()));
+      this.#postgresUser = { uid: Number(stdout.trim()), gid: Number(gid.trim()) };
+      await chown(this.dataDir, this.#postgresUser.uid, this.#postgresUser.gid);
     }
     await this.command("initdb", [
       "-D",
