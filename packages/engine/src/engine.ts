@@ -199,7 +199,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     throw error;
   }
   // Traces go out only when OTEL_EXPORTER_OTLP_ENDPOINT is set (once per process).
-  startTracingFromEnv();
+  await startTracingFromEnv();
   const boss = new PgBoss({
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,

@@ -6,18 +6,14 @@
  */
 import { hostname } from "node:os";
 import { context, propagation, trace } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { UndiciInstrumentation } from "@opentelemetry/instrumentation-undici";
-import { detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import type { TracerProvider } from "@opentelemetry/sdk-trace";
 import { logger } from "./logger.ts";
 
 /** The tracer of every Docket span (the no-op one until tracing starts). */
 export const tracer = trace.getTracer("docket");
 
 let provider: TracerProvider | null = null;
+let starting: Promise<boolean> | null = null;
 
 /** Tracing is on in this process: spans are recorded and exported. */
 export function isTracing(): boolean {
@@ -36,22 +32,44 @@ export function tracingRequested(
 /**
  * Starts tracing for this process if the environment asks for it; once per
  * process (every engine of it shares one exporter). Returns whether it is on.
+ * The SDK is imported only then: its modules take about a second to load,
+ * which every `docket` command and worker would pay with tracing off.
  */
-export function startTracingFromEnv(): boolean {
-  if (provider) return true;
-  if (!tracingRequested()) return false;
+export function startTracingFromEnv(): Promise<boolean> {
+  if (!tracingRequested()) return Promise.resolve(provider !== null);
+  starting ??= startTracing();
+  return starting;
+}
+
+async function startTracing(): Promise<boolean> {
+  const [
+    { AsyncLocalStorageContextManager },
+    { W3CTraceContextPropagator },
+    { OTLPTraceExporter },
+    { UndiciInstrumentation },
+    { detectResources, envDetector, resourceFromAttributes },
+    { BatchSpanProcessor, TracerProvider },
+  ] = await Promise.all([
+    import("@opentelemetry/context-async-hooks"),
+    import("@opentelemetry/core"),
+    import("@opentelemetry/exporter-trace-otlp-http"),
+    import("@opentelemetry/instrumentation-undici"),
+    import("@opentelemetry/resources"),
+    import("@opentelemetry/sdk-trace"),
+  ]);
   const resource = resourceFromAttributes({
     "service.name": "docket",
     "service.instance.id": `${hostname()}:${process.pid}`,
   }).merge(detectResources({ detectors: [envDetector] })); // OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES
   const exporter = new OTLPTraceExporter(); // reads the endpoint, headers and timeout variables
   const processor = new BatchSpanProcessor({ exporter, scheduledDelayMillis: exportDelayMs() });
-  provider = new TracerProvider({ resource, spanProcessors: [processor] });
+  const started = new TracerProvider({ resource, spanProcessors: [processor] });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(provider);
+  trace.setGlobalTracerProvider(started);
   // Steps' fetch() calls become child spans and send the run's traceparent.
-  new UndiciInstrumentation().setTracerProvider(provider);
+  new UndiciInstrumentation().setTracerProvider(started);
+  provider = started;
   logger.info(
     {
       endpoint:
