@@ -132,7 +132,8 @@ describe("what a waiting run waits for", () => {
     expect(slot.waiting?.text).toBe("Waiting for a free slot: 2 of 2 runs are executing");
     expect(slot.waiting?.blockingRunId).toBeNull();
 
-    for (const id of [a.id, b.id, second.id, third.id]) await t.engine.runs.abort(id, "ana");
+    // The waiting ones first: with a blocker gone, a waiter would start and could end before its abort.
+    for (const id of [third.id, b.id, second.id, a.id]) await t.engine.runs.abort(id, "ana");
     await Promise.all([a, b, second, third].map((run) => waitForStatus(t.engine, run.id, ended)));
   }, 60_000);
 });
