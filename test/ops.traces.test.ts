@@ -119,7 +119,7 @@ describe("OpenTelemetry traces", () => {
         const steps = all.filter((s) => s.name.startsWith("step ") && ofRun(s));
         return activations.length === 2 && steps.length === 2 ? all : undefined;
       },
-      { timeoutMs: 15_000 },
+      { timeoutMs: 40_000 },
     );
 
     // The API request continues the caller's trace; the run's root span is its child.

@@ -36,17 +36,24 @@ export async function handOverRun(
   await db.transaction().execute(async (trx) => {
     let nextJobId: string | null = randomUUID();
     let startAfter: Date | null = null;
+    // An abort requested while this activation was parking (its in-memory notice came too late)
+    // must not wait for the wake-up time: the next activation, due now, ends the run aborted.
+    const current = await trx
+      .selectFrom("runs")
+      .select("status")
+      .where("id", "=", runId)
+      .forUpdate()
+      .executeTakeFirst();
+    const aborting = current?.status === "aborting";
     if (wakeAt === "when-parts-end") {
-      // Serialized with endPart by the run row lock: either the last part sees
+      // Serialized with endPart by the run row lock (taken above): either the last part sees
       // this run parked and wakes it, or this sees every part ended and wakes it now.
-      await trx.selectFrom("runs").select("id").where("id", "=", runId).forUpdate().execute();
       if (await hasOpenParts(trx, runId)) nextJobId = null;
     } else if (wakeAt !== null && "ready" in wakeAt) {
       // Under the row lock, like parts: a waker either finds the run parked or it is ready here.
-      await trx.selectFrom("runs").select("id").where("id", "=", runId).forUpdate().execute();
-      startAfter = (await wakeAt.ready(trx)) ? null : wakeAt.until;
+      startAfter = aborting || (await wakeAt.ready(trx)) ? null : wakeAt.until;
     } else {
-      startAfter = wakeAt;
+      startAfter = aborting ? null : wakeAt;
     }
     const updated = await trx
       .updateTable("runs")
