@@ -124,88 +124,75 @@ export function registerDatabaseGauges(registry: Registry, db: Kysely<Database>)
       this.set((await snapshot()) ? 1 : 0);
     },
   });
-  new Gauge({
-    name: "docket_runs_waiting",
-    help: "Runs not ended and not executing, by reason: gate, slot, parked, retry, version.",
-    labelNames: ["reason"] as const,
-    registers,
-    async collect() {
-      const read = await snapshot();
-      this.reset();
-      if (!read) return;
-      for (const reason of waitingReasons) {
-        this.set({ reason }, read.waiting.find((w) => w.reason === reason)?.runs ?? 0);
-      }
-    },
-  });
-  new Gauge({
-    name: "docket_runs_waiting_oldest_seconds",
-    help: "Age of the longest wait among runs waiting for each reason (0 when none waits).",
-    labelNames: ["reason"] as const,
-    registers,
-    async collect() {
-      const read = await snapshot();
-      this.reset();
-      if (!read) return;
-      for (const reason of waitingReasons) {
-        this.set({ reason }, read.waiting.find((w) => w.reason === reason)?.oldestSeconds ?? 0);
-      }
-    },
-  });
-  new Gauge({
-    name: "docket_workers",
-    help: "Worker processes that did not stop, by state: alive (heartbeating) or lost (silent).",
-    labelNames: ["state"] as const,
-    registers,
-    async collect() {
-      const read = await snapshot();
-      this.reset();
-      if (!read) return;
-      this.set({ state: "alive" }, read.workers.alive);
-      this.set({ state: "lost" }, read.workers.lost);
-    },
-  });
-  new Gauge({
-    name: "docket_worker_slots",
-    help: "Run slots of alive workers: total, and in use (runs executing), as of their last heartbeat.",
-    labelNames: ["state"] as const,
-    registers,
-    async collect() {
-      const read = await snapshot();
-      this.reset();
-      if (!read) return;
-      this.set({ state: "total" }, read.workers.slotsTotal);
-      this.set({ state: "in_use" }, read.workers.slotsInUse);
-    },
-  });
-  new Gauge({
-    name: "docket_notification_outbox_pending",
-    help: "Notification mails waiting to be sent (pending in the outbox; retries included).",
-    registers,
-    async collect() {
-      const read = await snapshot();
-      this.reset();
-      if (read) this.set(read.outbox.pending);
-    },
-  });
-  new Gauge({
-    name: "docket_notification_outbox_oldest_seconds",
-    help: "Age of the oldest notification mail still waiting to be sent (0 when none waits).",
-    registers,
-    async collect() {
-      const read = await snapshot();
-      this.reset();
-      if (read) this.set(read.outbox.oldestSeconds);
-    },
-  });
-  new Gauge({
-    name: "docket_schedule_lag_seconds",
-    help: "How far past its due time the most overdue active schedule is (0 when none is overdue).",
-    registers,
-    async collect() {
-      const read = await snapshot();
-      this.reset();
-      if (read) this.set(read.scheduleLagSeconds);
-    },
-  });
+  /** A gauge read from the scrape's snapshot: its series, each with its labels (none for one value). */
+  const snapshotGauge = (
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    series: (read: DatabaseSnapshot) => readonly (readonly [Record<string, string>, number])[],
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers,
+      async collect() {
+        const read = await snapshot();
+        this.reset();
+        if (!read) return;
+        for (const [labels, value] of series(read)) this.set(labels, value);
+      },
+    });
+  const byReason = (value: (reason: (typeof waitingReasons)[number]) => number) =>
+    waitingReasons.map((reason) => [{ reason }, value(reason)] as const);
+
+  snapshotGauge(
+    "docket_runs_waiting",
+    "Runs not ended and not executing, by reason: gate, slot, parked, retry, version.",
+    ["reason"],
+    (read) => byReason((reason) => read.waiting.find((w) => w.reason === reason)?.runs ?? 0),
+  );
+  snapshotGauge(
+    "docket_runs_waiting_oldest_seconds",
+    "Age of the longest wait among runs waiting for each reason (0 when none waits).",
+    ["reason"],
+    (read) =>
+      byReason((reason) => read.waiting.find((w) => w.reason === reason)?.oldestSeconds ?? 0),
+  );
+  snapshotGauge(
+    "docket_workers",
+    "Worker processes that did not stop, by state: alive (heartbeating) or lost (silent).",
+    ["state"],
+    (read) => [
+      [{ state: "alive" }, read.workers.alive],
+      [{ state: "lost" }, read.workers.lost],
+    ],
+  );
+  snapshotGauge(
+    "docket_worker_slots",
+    "Run slots of alive workers: total, and in use (runs executing), as of their last heartbeat.",
+    ["state"],
+    (read) => [
+      [{ state: "total" }, read.workers.slotsTotal],
+      [{ state: "in_use" }, read.workers.slotsInUse],
+    ],
+  );
+  snapshotGauge(
+    "docket_notification_outbox_pending",
+    "Notification mails waiting to be sent (pending in the outbox; retries included).",
+    [],
+    (read) => [[{}, read.outbox.pending]],
+  );
+  snapshotGauge(
+    "docket_notification_outbox_oldest_seconds",
+    "Age of the oldest notification mail still waiting to be sent (0 when none waits).",
+    [],
+    (read) => [[{}, read.outbox.oldestSeconds]],
+  );
+  snapshotGauge(
+    "docket_schedule_lag_seconds",
+    "How far past its due time the most overdue active schedule is (0 when none is overdue).",
+    [],
+    (read) => [[{}, read.scheduleLagSeconds]],
+  );
 }
