@@ -33,7 +33,15 @@ export async function authenticateRequest(
   if (bearer) {
     const user = await engine.users.authenticateToken(bearer);
     return user
-      ? { caller: { name: user.name, role: user.role, userId: user.id, via: "token" } }
+      ? {
+          caller: {
+            name: user.name,
+            role: user.role,
+            institution: user.institution,
+            userId: user.id,
+            via: "token",
+          },
+        }
       : { caller: null, refusal: refusals.token };
   }
   const token = readCookie(req, sessionCookieName);
@@ -45,6 +53,7 @@ export async function authenticateRequest(
     caller: {
       name: user.name,
       role: user.role,
+      institution: user.institution,
       userId: user.id,
       via: "session",
       sessionId: session.sessionHash,

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Engine } from "@docket/engine";
+import { defaultInstitutionCode, type Engine } from "@docket/engine";
 import type { Role } from "@docket/sdk";
 import { type ApiOptions, type ApiSettings, apiSettings } from "./apiOptions.ts";
 
@@ -8,6 +8,12 @@ export interface Caller {
   /** User name (unique, never changes): recorded as the creator of runs, sets and schedules. */
   readonly name: string;
   readonly role: Role;
+  /**
+   * The institution the caller acts for: every read is narrowed to it and every
+   * write lands in it. A `network`-role caller's is the Network Zone; it reads
+   * every institution (institutionAccess.ts) and writes nothing.
+   */
+  readonly institution: string;
   /** The user's id; null for the local administrator of in-process callers (CLI, tests). */
   readonly userId?: string | null;
   /** How the caller proved who they are. */
@@ -36,9 +42,21 @@ export interface ApiContext {
 
 /**
  * The administrator of in-process callers: the CLI on the server's own machine,
- * which already holds the database's credentials, and tests.
+ * which already holds the database's credentials, and tests; in the default
+ * institution unless the CLI is told another (`--institution`, {@link localCallerOf}).
  */
-export const localCaller: Caller = { name: "local", role: "admin", userId: null, via: "local" };
+export const localCaller: Caller = {
+  name: "local",
+  role: "admin",
+  institution: defaultInstitutionCode,
+  userId: null,
+  via: "local",
+};
+
+/** The local administrator of `institution`. */
+export function localCallerOf(institution: string): Caller {
+  return { ...localCaller, institution };
+}
 
 export function createApiContext(
   engine: Engine,

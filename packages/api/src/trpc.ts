@@ -4,6 +4,7 @@ import { DocketError, ForbiddenError, InvalidParamsError } from "@docket/sdk";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { refusals } from "./authentication.ts";
+import { isNetworkCaller, networkRefusal, ownAccountMutations } from "./institutionAccess.ts";
 import type { ApiContext, Caller } from "./context.ts";
 import { describeZodError, errorData, toTRPCError } from "./errors.ts";
 import { measureProcedure } from "./procedureMetrics.ts";
@@ -75,13 +76,34 @@ function isPostgresDataException(error: unknown): error is Error & { code: strin
   return typeof code === "string" && code.startsWith("22");
 }
 
-/** Any signed-in user; `ctx.caller` is then never null. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+/**
+ * Any signed-in user; `ctx.caller` is then never null. A network-role caller
+ * is refused every mutation but those on their own account, here, once, so no
+ * procedure can forget it.
+ */
+export const authedProcedure = publicProcedure.use(({ ctx, next, path, type }) => {
   if (!ctx.caller) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: ctx.refusal ?? refusals.anonymous });
   }
+  if (isNetworkCaller(ctx.caller) && type === "mutation" && !ownAccountMutations.has(path)) {
+    throw toTRPCError(networkRefusal(mutationWords[path] ?? `do "${path}"`));
+  }
   return next({ ctx: { ...ctx, caller: ctx.caller satisfies Caller } });
 });
+
+/** What a refused mutation would have done, in the refusal's words. */
+const mutationWords: Readonly<Record<string, string>> = {
+  "runs.start": "start a run",
+  "runs.abort": "abort a run",
+  "runs.abortMany": "abort runs",
+  "runs.retry": "retry a run",
+  "runs.retryMany": "retry runs",
+  "runs.restore": "restore a run",
+  "runs.restartOnCurrentVersion": "restart runs",
+  "runs.clearInactive": "clear runs",
+  "workflows.start": "start a workflow",
+  "schedules.runNow": "run a schedule",
+};
 
 /** Signed-in users with one of `roles`; anyone else gets FORBIDDEN naming the role needed. */
 export function roleProcedure(...roles: readonly [Role, ...Role[]]) {

@@ -38,6 +38,10 @@ import {
 } from "./registry/loadJobs.ts";
 import type { RunEndFacts } from "./runner/activationContext.ts";
 import { withRunEndSweep } from "./runner/runEndSweep.ts";
+import {
+  createInstitutionService,
+  type InstitutionService,
+} from "./institutions/institutionService.ts";
 import { startWorker, type WorkerHandle, type WorkerOptions } from "./runner/worker.ts";
 import { createPurgeHistoryJob, purgeHistoryJobId } from "./runs/purgeHistoryJob.ts";
 import { abortRun } from "./runs/queries.ts";
@@ -115,6 +119,8 @@ export interface Engine {
   readonly users: UserService;
   /** The demo library catalog (catalog/). */
   readonly catalog: CatalogService;
+  /** The institutions this Docket serves (institutions/). */
+  readonly institutions: InstitutionService;
   /** Worker processes (workers/): alive, lost (silent for 30 s) or stopped, with their slots. */
   readonly workers: WorkerService;
   /** Prometheus metrics and the readiness check, for the host's /metrics and /readyz. */
@@ -314,6 +320,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     notifications: createNotificationService(db, registry),
     users: createUserService(db),
     catalog: createCatalogService(db),
+    institutions: createInstitutionService(db),
     workers: createWorkerService(db),
     metrics: createEngineMetrics(db, () => [...workers].map((worker) => worker.id)),
     startWorker: async (workerOptions) => {

@@ -13,6 +13,12 @@
 
 // The engine and its services.
 export type { CatalogService } from "./catalog/catalogService.ts";
+export {
+  defaultInstitutionCode,
+  type Institution,
+  type InstitutionFilter,
+} from "./institutions/institution.ts";
+export type { InstitutionService } from "./institutions/institutionService.ts";
 // Host utilities: the database, its migrations, the demo catalog.
 export {
   maxSeedRecords,

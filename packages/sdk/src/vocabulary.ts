@@ -39,8 +39,12 @@ export function isTerminal(status: string): status is TerminalStatus {
 export const targetKinds = ["items", "records", "loans", "headings"] as const;
 export type TargetKind = (typeof targetKinds)[number];
 
-/** Roles of Docket's users, from most to least powerful. */
-export const roles = ["admin", "staff", "viewer"] as const;
+/**
+ * Roles of Docket's users: within their institution from most to least
+ * powerful, then `network` — a Network Zone user who sees every member
+ * institution's work and changes none of it.
+ */
+export const roles = ["admin", "staff", "viewer", "network"] as const;
 export type Role = (typeof roles)[number];
 
 /** How a run came to be: started by someone, by a schedule, by a workflow, or by an event. */

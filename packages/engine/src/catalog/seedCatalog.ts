@@ -18,6 +18,7 @@ import {
 } from "./catalogVocabulary.ts";
 import { marcField } from "./marcField.ts";
 import { pickFrom, rowHash } from "./rowHash.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 
 export interface SeedCatalogOptions {
   /** Items to create (`docket seed --records N`), with about half as many bibliographic records. */
@@ -197,8 +198,8 @@ function insertRecords(lo: number, hi: number, asOf: Date) {
       else ${pickFrom(sql`h.word`, titleAdjectives)} || ' ' || ${subject(0)} || ': ' || ${pickFrom(sql`(h.word >> 8)`, titleNouns)}
     end`;
   return sql`
-    insert into bib_records (id, title, author, year, subjects, fields, updated_at)
-    select r.n, r.title, r.author, r.year, r.subjects,
+    insert into bib_records (id, institution, title, author, year, subjects, fields, updated_at)
+    select r.n, ${defaultInstitutionCode}, r.title, r.author, r.year, r.subjects,
       (${sql.join(
         [
           sql`'['`,
@@ -254,8 +255,8 @@ function insertItems(
 ) {
   const n = sql.ref("g.n");
   return sql`
-    insert into items (id, barcode, record_id, library, location, item_policy, status, notes, updated_at)
-    select p.n, '39' || lpad(p.n::text, 12, '0'),
+    insert into items (id, institution, barcode, record_id, library, location, item_policy, status, notes, updated_at)
+    select p.n, ${defaultInstitutionCode}, '39' || lpad(p.n::text, 12, '0'),
       1 + (p.n - 1) * ${sql.lit(scale.records)} / ${sql.lit(scale.items)},
       p.library, p.location, p.policy,
       case
@@ -291,8 +292,8 @@ function insertLoans(lo: number, hi: number, scale: { items: number; asOf: Date 
   const id = sql.ref("i.id");
   const patrons = Math.max(200, Math.ceil(scale.items / 8));
   return sql`
-    insert into loans (id, item_id, patron_id, patron_name, loaned_at, due_at, returned_at, updated_at)
-    select l.id, l.id, 'P' || lpad(l.patron::text, 6, '0'),
+    insert into loans (id, institution, item_id, patron_id, patron_name, loaned_at, due_at, returned_at, updated_at)
+    select l.id, ${defaultInstitutionCode}, l.id, 'P' || lpad(l.patron::text, 6, '0'),
       (${sql.val(firstNames)}::text[])[1 + l.patron % ${sql.lit(firstNames.length)}] || ' ' ||
         (${sql.val(lastNames)}::text[])[1 + (l.patron / ${sql.lit(firstNames.length)}) % ${sql.lit(lastNames.length)}],
       l.loaned_at,
@@ -322,9 +323,21 @@ function insertLoans(lo: number, hi: number, scale: { items: number; asOf: Date 
  * ("Jazz--History", "Jazz - History") whose preferred term is the standard form.
  */
 function headingRows(asOf: Date) {
-  const rows: { id: number; term: string; preferred_term: string; updated_at: Date }[] = [];
+  const rows: {
+    id: number;
+    institution: string;
+    term: string;
+    preferred_term: string;
+    updated_at: Date;
+  }[] = [];
   const add = (term: string, preferred: string) =>
-    rows.push({ id: rows.length + 1, term, preferred_term: preferred, updated_at: asOf });
+    rows.push({
+      id: rows.length + 1,
+      institution: defaultInstitutionCode,
+      term,
+      preferred_term: preferred,
+      updated_at: asOf,
+    });
   for (const subject of subjects) add(subject, subject);
   const variants: [string, string][] = [];
   subjects.forEach((subject, s) => {

@@ -54,6 +54,8 @@ export interface RunProgressColumn {
 }
 
 export interface RunsTable {
+  /** The institution it belongs to (`institutions.code`); never changes. */
+  institution: string;
   id: Generated<string>;
   job_id: string;
   machine_version: string;
@@ -126,6 +128,8 @@ type Version = ColumnType<number, number | undefined, number>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface BibRecordsTable {
+  /** The institution it belongs to (`institutions.code`); never changes. */
+  institution: string;
   id: ColumnType<string, string | number | bigint, never>;
   title: string;
   author: string | null;
@@ -137,6 +141,8 @@ export interface BibRecordsTable {
 }
 
 export interface ItemsTable {
+  /** The institution it belongs to (`institutions.code`); never changes. */
+  institution: string;
   id: ColumnType<string, string | number | bigint, never>;
   barcode: string;
   record_id: ColumnType<string, string | number | bigint, string | number | bigint>;
@@ -150,6 +156,8 @@ export interface ItemsTable {
 }
 
 export interface LoansTable {
+  /** The institution it belongs to (`institutions.code`); never changes. */
+  institution: string;
   id: ColumnType<string, string | number | bigint, never>;
   item_id: ColumnType<string, string | number | bigint, string | number | bigint>;
   patron_id: string | null;
@@ -162,6 +170,8 @@ export interface LoansTable {
 }
 
 export interface HeadingsTable {
+  /** The institution it belongs to (`institutions.code`); never changes. */
+  institution: string;
   id: ColumnType<string, string | number | bigint, never>;
   term: string;
   preferred_term: string;
@@ -170,6 +180,8 @@ export interface HeadingsTable {
 }
 
 export interface SetsTable {
+  /** The institution it belongs to (`institutions.code`); never changes. */
+  institution: string;
   id: Generated<string>;
   name: string;
   description: string | null;
@@ -236,6 +248,8 @@ export interface RunFileChunksTable {
 }
 
 export interface UploadsTable {
+  /** The institution it belongs to (`institutions.code`); never changes. */
+  institution: string;
   id: Generated<string>;
   name: string;
   bytes: ColumnType<string, string | number, string | number>;
@@ -251,6 +265,8 @@ export interface UploadChunksTable {
 
 /** A schedule starts a job (`job_id`) or a workflow (`workflow_id`), exactly one of them. */
 export interface SchedulesTable {
+  /** The institution it belongs to (`institutions.code`); never changes. */
+  institution: string;
   id: Generated<string>;
   name: string;
   job_id: string | null;
@@ -270,6 +286,8 @@ export interface SchedulesTable {
 }
 
 export interface NotificationSubscriptionsTable {
+  /** The institution it belongs to (`institutions.code`); never changes. */
+  institution: string;
   id: Generated<string>;
   schedule_id: string | null;
   job_id: string | null;
@@ -302,6 +320,8 @@ export interface NotificationsTable {
 }
 
 export interface EventsTable {
+  /** The institution it belongs to (`institutions.code`); never changes. */
+  institution: string;
   id: ColumnType<string, never, never>;
   name: string;
   data: Json;
@@ -311,6 +331,8 @@ export interface EventsTable {
 
 /** A workflow: its name and latest version; versions hold the definitions. */
 export interface WorkflowsTable {
+  /** The institution it belongs to (`institutions.code`); never changes. */
+  institution: string;
   id: Generated<string>;
   name: string;
   latest_version: number;
@@ -354,7 +376,19 @@ export interface WorkersTable {
   job_versions: JsonOf<Record<string, string>>;
 }
 
+/** A member institution, or the consortium's Network Zone. */
+export interface InstitutionsTable {
+  /** Short, lower-case, never changes: what every owned row's `institution` holds. */
+  code: string;
+  name: string;
+  /** IANA zone new schedules use unless they name their own. */
+  time_zone: ColumnType<string, string | undefined, string>;
+  kind: ColumnType<"member" | "network", "member" | "network" | undefined, never>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
 export interface Database extends UsersDatabase {
+  institutions: InstitutionsTable;
   runs: RunsTable;
   run_events: RunEventsTable;
   run_journal: RunJournalTable;

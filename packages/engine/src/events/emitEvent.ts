@@ -5,6 +5,7 @@ import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { startRun } from "../runs/startRun.ts";
 import { workflowJobId } from "../workflows/workflow.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 
 export interface EmitEventInput {
   /** e.g. `catalog.records-imported`. */
@@ -12,6 +13,8 @@ export interface EmitEventInput {
   /** Becomes the params of each subscribed job's run. */
   readonly data: unknown;
   readonly emittedBy: string;
+  /** The institution it belongs to; default the default institution (the API always says whose). */
+  readonly institution?: string | undefined;
 }
 
 /** What one subscribed job made of an event: a run, or the reason it could not start one. */
@@ -70,6 +73,7 @@ export async function emitEvent(
     .insertInto("events")
     .values({
       name: input.name,
+      institution: input.institution ?? defaultInstitutionCode,
       data: JSON.stringify(input.data ?? null),
       triggered: JSON.stringify(triggered),
     })

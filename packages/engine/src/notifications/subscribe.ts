@@ -4,10 +4,13 @@ import type { Database } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { type NotificationSubscription, toSubscription } from "./notificationSubscription.ts";
 import { parseSubscriptionInput, type SubscriptionInput } from "./subscriptionInput.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 
 export type SubscribeInput = SubscriptionInput & {
   /** User name recorded as the subscription's creator. */
   readonly createdBy: string;
+  /** The institution it belongs to; default the default institution (the API always says whose). */
+  readonly institution?: string | undefined;
 };
 
 /**
@@ -23,7 +26,7 @@ export async function subscribe(
   registry: JobRegistry,
   input: SubscribeInput,
 ): Promise<NotificationSubscription> {
-  const { createdBy, ...fields } = input;
+  const { createdBy, institution = defaultInstitutionCode, ...fields } = input;
   const { jobId, scheduleId, email, onSuccess, onError } = parseSubscriptionInput(fields);
   if (jobId !== undefined) registry.get(jobId); // unknown: NotFoundError listing the known jobs
   return db.transaction().execute(async (trx) => {
@@ -38,7 +41,7 @@ export async function subscribe(
       if (!schedule) throw new NotFoundError(`Unknown schedule "${scheduleId}".`);
     }
     const scope = jobId !== undefined ? { jobId } : { scheduleId: scheduleId as string };
-    return writeSubscription(trx, scope, { email, onSuccess, onError }, createdBy);
+    return writeSubscription(trx, scope, { email, onSuccess, onError }, createdBy, institution);
   });
 }
 
@@ -54,6 +57,8 @@ export async function writeSubscription(
   scope: SubscriptionScope,
   subscriber: { readonly email: string; readonly onSuccess: boolean; readonly onError: boolean },
   createdBy: string,
+  /** Whose it is: a schedule's subscription is its schedule's institution's. */
+  institution: string,
 ): Promise<NotificationSubscription> {
   const jobId = "jobId" in scope ? scope.jobId : null;
   const scheduleId = "scheduleId" in scope ? scope.scheduleId : null;
@@ -83,6 +88,7 @@ export async function writeSubscription(
           on_success: onSuccess,
           on_error: onError,
           created_by: createdBy,
+          institution,
         })
         .returningAll()
         .executeTakeFirstOrThrow();

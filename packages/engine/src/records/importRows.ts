@@ -109,8 +109,10 @@ async function insertRecords(
   if (good.length === 0) return 0;
   const { rows: created } = await sql<{ id: string }>`
     with created as (
-      insert into bib_records (id, title, author, year, subjects, fields)
-      select nextval('bib_record_import_ids'), r.title, r.author, r.year,
+      insert into bib_records (id, institution, title, author, year, subjects, fields)
+      select nextval('bib_record_import_ids'),
+             -- Imported records belong to the importing run's institution.
+             (select institution from runs where id = ${runId}::uuid), r.title, r.author, r.year,
              coalesce(array(select jsonb_array_elements_text(r.subjects)), '{}'), coalesce(r.fields, '[]')
       from jsonb_to_recordset(${JSON.stringify(good)}::jsonb)
         as r(title text, author text, year int, subjects jsonb, fields jsonb, line int)

@@ -12,6 +12,7 @@ import { beginRunSpan } from "../telemetry/runSpans.ts";
 import { fieldSentences } from "../validation/fieldSentences.ts";
 import { isUuid } from "../validation/isUuid.ts";
 import { type Run, toRun } from "./run.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 
 export interface StartRunInput {
   readonly jobId: string;
@@ -27,6 +28,8 @@ export interface StartRunInput {
   readonly priority?: number | undefined;
   /** The set to run on; required for jobs with a `target`, refused for the others. */
   readonly setId?: string | undefined;
+  /** The institution it belongs to; default the default institution (the API always says whose). */
+  readonly institution?: string | undefined;
 }
 
 /** Fields only the engine sets (restore runs, workflow runs). */
@@ -86,6 +89,7 @@ export async function insertRun(
         params: JSON.stringify(params),
         trigger: JSON.stringify(input.trigger ?? { kind: "manual" }),
         created_by: input.createdBy,
+        institution: input.institution ?? defaultInstitutionCode,
         priority,
         queue_job_id: queueJobId,
         task_queue: job.taskQueue,

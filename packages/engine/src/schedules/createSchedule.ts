@@ -8,6 +8,7 @@ import { getSchedule } from "./listSchedules.ts";
 import type { Schedule } from "./schedule.ts";
 import { checkScheduleFields } from "./scheduleInput.ts";
 import { replaceScheduleSubscribers } from "./scheduleSubscribers.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 
 export interface CreateScheduleInput {
   /** Unique among schedules; 1–200 characters. */
@@ -30,6 +31,8 @@ export interface CreateScheduleInput {
   readonly active?: boolean | undefined;
   /** Who created it; its runs are created by this user too. */
   readonly createdBy: string;
+  /** The institution it belongs to; default the default institution (the API always says whose). */
+  readonly institution?: string | undefined;
   /**
    * Who is mailed when its runs end, saved with it in one transaction: each is
    * checked with the other fields, and one invalid subscriber saves nothing.
@@ -81,6 +84,7 @@ export async function createSchedule(
         active,
         missed: fields.missed,
         created_by: input.createdBy,
+        institution: input.institution ?? defaultInstitutionCode,
         next_due_at: active ? nextDueTime(fields.cron, fields.timezone, new Date()) : null,
       })
       .returning("id")

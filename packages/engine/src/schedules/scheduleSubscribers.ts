@@ -69,8 +69,13 @@ export async function replaceScheduleSubscribers(
   const kept = subscribers.map((subscriber) => subscriber.email);
   if (kept.length > 0) removed = removed.where("email", "not in", kept);
   await removed.execute();
+  const { institution } = await trx
+    .selectFrom("schedules")
+    .select("institution")
+    .where("id", "=", scheduleId)
+    .executeTakeFirstOrThrow();
   for (const subscriber of subscribers) {
-    await writeSubscription(trx, { scheduleId }, subscriber, createdBy);
+    await writeSubscription(trx, { scheduleId }, subscriber, createdBy, institution);
   }
 }
 

@@ -4,6 +4,7 @@ import type { Database, TargetKind } from "../database/schema.ts";
 import { type SetSummary, toRecordSet } from "./recordSet.ts";
 import { targetTableNames } from "./setFields.ts";
 import { checkDescription, checkSetName, checkTarget, insertSet } from "./setInput.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 
 const oneOf: Readonly<Record<TargetKind, string>> = {
   items: "an item",
@@ -42,6 +43,8 @@ export interface CreateItemizedSetInput {
    */
   readonly skipUnknown?: boolean | undefined;
   readonly createdBy: string;
+  /** The institution it belongs to; default the default institution (the API always says whose). */
+  readonly institution?: string | undefined;
 }
 
 export interface CreateItemizedSetResult {
@@ -105,6 +108,7 @@ export async function createItemizedSet(
       target,
       filter: null,
       created_by: input.createdBy,
+      institution: input.institution ?? defaultInstitutionCode,
     });
     const table = sql.table(targetTableNames[target]);
     const match = byBarcode ? sql`t.barcode = input.key` : sql`t.id = input.key::bigint`;

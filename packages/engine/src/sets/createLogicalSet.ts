@@ -4,6 +4,7 @@ import { evaluateSetFilter } from "./evaluateSetFilter.ts";
 import { type SetSummary, toRecordSet } from "./recordSet.ts";
 import { type SetFilterInput, validateSetFilter } from "./setFilter.ts";
 import { checkDescription, checkSetName, checkTarget, insertSet } from "./setInput.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 
 export interface CreateLogicalSetInput {
   /** Unique among sets; 1–200 characters. */
@@ -14,6 +15,8 @@ export interface CreateLogicalSetInput {
   /** Checked against the target's fields; see {@link SetFilter}. */
   readonly filter: SetFilterInput;
   readonly createdBy: string;
+  /** The institution it belongs to; default the default institution (the API always says whose). */
+  readonly institution?: string | undefined;
 }
 
 /**
@@ -43,6 +46,7 @@ export async function createLogicalSet(
       target,
       filter: JSON.stringify(filter),
       created_by: input.createdBy,
+      institution: input.institution ?? defaultInstitutionCode,
     });
     const memberCount = await evaluateSetFilter(trx, target, filter);
     return { ...toRecordSet(row), memberCount };

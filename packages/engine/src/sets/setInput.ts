@@ -51,6 +51,7 @@ export async function insertSet(
     .selectFrom("sets")
     .select(["created_by", "created_at"])
     .where("name", "=", values.name)
+    .where("institution", "=", values.institution)
     .executeTakeFirst();
   if (existing) {
     throw new ConflictError(

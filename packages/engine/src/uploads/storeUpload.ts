@@ -1,6 +1,7 @@
 import { InvalidParamsError } from "@docket/sdk";
 import type { Kysely } from "kysely";
 import type { Database } from "../database/schema.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 
 /** Default largest upload: `DOCKET_UPLOAD_MAX_BYTES` overrides it. */
 export const defaultUploadMaxBytes = 100 * 1024 * 1024;
@@ -22,6 +23,8 @@ export interface StoreUploadInput {
   /** The file's name as the user chose it, e.g. `new-books.csv`. */
   readonly name: string;
   readonly createdBy: string;
+  /** The institution it belongs to; default the default institution (the API always says whose). */
+  readonly institution?: string | undefined;
   /** The bytes, e.g. an HTTP request body; read once, never held whole. */
   readonly content: AsyncIterable<Buffer | string>;
   /** Default {@link defaultUploadMaxBytes}. */
@@ -46,7 +49,12 @@ export async function storeUpload(db: Kysely<Database>, input: StoreUploadInput)
   return db.transaction().execute(async (trx) => {
     const upload = await trx
       .insertInto("uploads")
-      .values({ name, bytes: 0, created_by: input.createdBy })
+      .values({
+        name,
+        bytes: 0,
+        created_by: input.createdBy,
+        institution: input.institution ?? defaultInstitutionCode,
+      })
       .returning(["id", "created_at"])
       .executeTakeFirstOrThrow();
     let bytes = 0;

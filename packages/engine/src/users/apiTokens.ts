@@ -53,6 +53,8 @@ export async function createApiToken(
     .insertInto("api_tokens")
     .values({
       user_id: userId,
+      // The token acts for its user's institution.
+      institution: sql<string>`(select institution from users where id = ${userId})`,
       name: valid.name,
       token_hash: hashSecret(secret),
       prefix: secret.slice(0, tokenPrefix.length + 6),

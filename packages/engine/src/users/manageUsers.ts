@@ -11,6 +11,7 @@ import {
   passwordSchema,
   roleSchema,
 } from "./userInput.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 
 /** Creates a user; a taken name is a ConflictError. */
 export async function createUser(db: Kysely<Database>, input: CreateUserInput): Promise<User> {
@@ -21,6 +22,7 @@ export async function createUser(db: Kysely<Database>, input: CreateUserInput): 
       name: valid.name,
       display_name: valid.displayName ?? valid.name,
       role: valid.role,
+      institution: valid.institution ?? defaultInstitutionCode,
       password_hash: await hashPassword(valid.password),
     })
     .onConflict((conflict) => conflict.column("name").doNothing())

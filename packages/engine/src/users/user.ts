@@ -9,6 +9,8 @@ export interface User {
   readonly name: string;
   readonly displayName: string;
   readonly role: Role;
+  /** The institution the user works for (`network` role: the Network Zone's code). */
+  readonly institution: string;
   readonly disabled: boolean;
   readonly createdAt: Date;
 }
@@ -19,6 +21,7 @@ export function toUser(row: Selectable<UsersTable>): User {
     name: row.name,
     displayName: row.display_name,
     role: row.role,
+    institution: row.institution,
     disabled: row.disabled,
     createdAt: row.created_at,
   };

@@ -26,6 +26,8 @@ export const createUserInputSchema = z
     displayName: z.string().trim().min(1).max(maxDisplayNameLength).optional(),
     role: roleSchema,
     password: passwordSchema,
+    /** The institution's code; default the default institution. */
+    institution: z.string().min(1).max(32).optional(),
   })
   .strict();
 

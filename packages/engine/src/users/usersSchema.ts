@@ -9,7 +9,9 @@ export interface UsersTable {
   id: Generated<string>;
   name: string;
   display_name: string;
-  role: "admin" | "staff" | "viewer";
+  role: "admin" | "staff" | "viewer" | "network";
+  /** The institution the user works for; a network-role user's is the Network Zone. */
+  institution: string;
   password_hash: string;
   disabled: Generated<boolean>;
   created_at: CreatedAt;
@@ -30,6 +32,8 @@ export interface SessionsTable {
 export interface ApiTokensTable {
   id: Generated<string>;
   user_id: string;
+  /** Its user's institution: a token acts only there. */
+  institution: string;
   name: string;
   token_hash: string;
   prefix: string;

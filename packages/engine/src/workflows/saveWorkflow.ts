@@ -6,6 +6,7 @@ import { stepIssueSentences, stepTitles } from "../validation/stepIssues.ts";
 import { validateWorkflow } from "./validateWorkflow.ts";
 import type { Workflow } from "./workflow.ts";
 import { assertWorkflowId, getWorkflow } from "./workflowQueries.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 
 export interface SaveWorkflowInput {
   /** The workflow to save a new version of; omitted: a new workflow. */
@@ -14,6 +15,8 @@ export interface SaveWorkflowInput {
   readonly definition: unknown;
   /** User name recorded with the version. */
   readonly savedBy: string;
+  /** The institution it belongs to; default the default institution (the API always says whose). */
+  readonly institution?: string | undefined;
   /**
    * With `id`: create the workflow under that id when it does not exist (import).
    * Default false: an unknown id is a NotFoundError.
@@ -87,6 +90,7 @@ export async function saveWorkflow(
             name: definition.name,
             latest_version: version,
             created_by: input.savedBy,
+            institution: input.institution ?? defaultInstitutionCode,
           })
           .returning("id")
           .executeTakeFirstOrThrow();
