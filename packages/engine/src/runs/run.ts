@@ -14,6 +14,8 @@ export interface Run {
   readonly params: unknown;
   readonly trigger: RunTrigger;
   readonly createdBy: string;
+  /** The institution it belongs to (`institutions.code`). */
+  readonly institution: string;
   readonly priority: number;
   /** The root machine's current state value. */
   readonly stateValue: unknown;
@@ -113,6 +115,7 @@ export function toRun(row: RunRowWithRestore): Run {
     params: row.params,
     trigger: row.trigger,
     createdBy: row.created_by,
+    institution: row.institution,
     priority: row.priority,
     stateValue: row.state_value ?? null,
     context: snapshot?.context ?? null,
