@@ -4,6 +4,7 @@ import { pipeline } from "node:stream/promises";
 import { csvLine, csvLines, type Engine, logger, type RunHistoryRow } from "@docket/engine";
 import type { Caller } from "./context.ts";
 import { describeZodError } from "./errors.ts";
+import { isNetworkCaller } from "./institutionAccess.ts";
 import { parseSearchParams, toRunFilters } from "./runHistoryFilters.ts";
 
 /** Columns of the export: AtoM's job export, then Docket's own. */
@@ -22,6 +23,12 @@ export const historyCsvColumns = [
   "recordsFailed",
 ] as const;
 
+/**
+ * The network role's export adds the institution each run belongs to (its
+ * code), as its monitor shows it; a member's export holds only its own runs.
+ */
+export const networkHistoryCsvColumns = [...historyCsvColumns, "institution"] as const;
+
 /** Runs read per query: large enough to keep round trips few, small enough to keep memory flat. */
 const batchSize = 2000;
 
@@ -29,7 +36,8 @@ const batchSize = 2000;
  * Serves `GET /api/runs/history.csv?<filters>`: the runs `runs.list` shows
  * `caller` with the same filters (all pages), newest first, as CSV (RFC 4180,
  * UTF-8 with a byte order mark so spreadsheets read accents; times in UTC as
- * `YYYY-MM-DD HH:MM:SS`, which spreadsheets read as dates).
+ * `YYYY-MM-DD HH:MM:SS`, which spreadsheets read as dates). The network role's
+ * has an `institution` column more ({@link networkHistoryCsvColumns}).
  * Runs are read in keyset batches and written with backpressure, so memory
  * stays flat for any number of runs. Invalid filters answer 400 before any row.
  */
@@ -56,7 +64,8 @@ export async function streamHistoryCsv(
       "cache-control": "no-store",
     });
     // pipeline: backpressure, and a client that goes away destroys the source, which stops reading.
-    await pipeline(Readable.from(historyCsvText(first, batches)), res);
+    const withInstitution = isNetworkCaller(caller);
+    await pipeline(Readable.from(historyCsvText(first, batches, withInstitution)), res);
   } catch (error) {
     if (res.headersSent) {
       res.destroy(error as Error); // a client that left, or a batch that failed mid-way
@@ -74,11 +83,15 @@ export async function streamHistoryCsv(
 async function* historyCsvText(
   first: IteratorResult<RunHistoryRow[]>,
   rest: AsyncGenerator<RunHistoryRow[]>,
+  withInstitution: boolean,
 ): AsyncGenerator<string> {
-  yield `\uFEFF${csvLine(historyCsvColumns)}`;
+  const fields = withInstitution
+    ? (run: RunHistoryRow) => [...historyCsvFields(run), run.institution]
+    : historyCsvFields;
+  yield `\uFEFF${csvLine(withInstitution ? networkHistoryCsvColumns : historyCsvColumns)}`;
   if (first.done) return;
-  yield csvLines(first.value.map(historyCsvFields));
-  for await (const batch of rest) yield csvLines(batch.map(historyCsvFields));
+  yield csvLines(first.value.map(fields));
+  for await (const batch of rest) yield csvLines(batch.map(fields));
 }
 
 /** The export's fields of one run, in {@link historyCsvColumns} order. */

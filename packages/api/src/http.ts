@@ -9,8 +9,8 @@ import { authenticateRequest, crossSiteRefusal } from "./authentication.ts";
 import { type Caller, createApiContext } from "./context.ts";
 import { toTRPCError } from "./errors.ts";
 import { streamHistoryCsv } from "./historyCsv.ts";
-import { assertCanSeeRun } from "./permissions.ts";
 import { appRouter } from "./root.ts";
+import { visibleRun } from "./runAccess.ts";
 import { handleUpload } from "./uploadRoute.ts";
 
 /** Largest request body the API accepts. */
@@ -20,7 +20,7 @@ export const maxRequestBodyBytes = 1024 * 1024;
  * Serves everything under `/api/`: the tRPC router at `/api/trpc/`, run files
  * for download at `/api/runs/<runId>/files/<name>`, and the run history as CSV
  * at `/api/runs/history.csv?<filters>` (both streamed, any size; both need a
- * signed-in caller and show only runs the caller may see).
+ * signed-in caller and show only runs the caller may see: their institution's).
  */
 export function createApiRequestHandler(
   engine: Engine,
@@ -63,7 +63,8 @@ export function createApiRequestHandler(
     if (file && req.method === "GET") {
       void withCaller(engine, req, res, async (caller) => {
         const runId = decodeURIComponent(file[1]!);
-        assertCanSeeRun(caller, await engine.runs.get(runId));
+        // Another institution's run is unknown here too (404 in the same words).
+        await visibleRun(engine, caller, runId);
         await sendRunFile(engine, runId, decodeURIComponent(file[2]!), res);
       });
     } else trpc(req, res);

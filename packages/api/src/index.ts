@@ -10,8 +10,18 @@
  */
 export { maxPreviewCount, setFilterFields } from "@docket/engine";
 export type { ApiOptions } from "./apiOptions.ts";
-export { type ApiContext, type Caller, createApiContext, localCaller } from "./context.ts";
+export {
+  type ApiContext,
+  type Caller,
+  createApiContext,
+  localCaller,
+  localCallerOf,
+} from "./context.ts";
 export type { DocketErrorData } from "./errors.ts";
-export { historyCsvColumns, streamHistoryCsv } from "./historyCsv.ts";
+export {
+  historyCsvColumns,
+  networkHistoryCsvColumns,
+  streamHistoryCsv,
+} from "./historyCsv.ts";
 export { createApiRequestHandler, maxRequestBodyBytes } from "./http.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";

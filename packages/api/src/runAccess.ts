@@ -1,13 +1,27 @@
-import { type Engine, type Run, restoreJobId } from "@docket/engine";
+import { type Engine, type Run, restoreJobId, unknownRunError } from "@docket/engine";
 import { ForbiddenError, isTerminal } from "@docket/sdk";
 import type { Caller } from "./context.ts";
+import { isNetworkCaller, readable, writable } from "./institutionAccess.ts";
 import { assertCanCancelRun, assertCanSeeRun, canSeeRun, createRolesOf } from "./permissions.ts";
 
-/** The run, if `caller` may see it (NOT_FOUND for an unknown run, FORBIDDEN for another's). */
+/**
+ * The run, if `caller` may see it: NOT_FOUND for an unknown run and, in the
+ * same words, for another institution's (the network role reads every
+ * institution's); FORBIDDEN for another staff user's run of the caller's own.
+ */
 export async function visibleRun(engine: Engine, caller: Caller, id: string): Promise<Run> {
-  const run = await engine.runs.get(id);
+  const run = readable(caller, await engine.runs.get(id), () => unknownRunError(id));
   assertCanSeeRun(caller, run);
   return run;
+}
+
+/**
+ * The run, if `caller` may see it and act on it (restore it): a run of their
+ * own institution; another's is unknown, and the network role acts on none.
+ */
+export async function changeableRun(engine: Engine, caller: Caller, id: string): Promise<Run> {
+  const run = await visibleRun(engine, caller, id);
+  return writable(caller, run, () => unknownRunError(id));
 }
 
 /**
@@ -18,8 +32,10 @@ export async function visibleRun(engine: Engine, caller: Caller, id: string): Pr
 export function assertMayCancel(
   engine: Engine,
   caller: Caller,
-  run: Pick<Run, "id" | "jobId" | "createdBy" | "workflowId">,
+  run: Pick<Run, "id" | "jobId" | "createdBy" | "workflowId" | "institution">,
 ): void {
+  // Another institution's run is unknown here; the network role changes none.
+  writable(caller, run, () => unknownRunError(run.id));
   assertCanSeeRun(caller, run);
   const job = engine.registry.find(run.jobId);
   if (job) assertCanCancelRun(caller, job, run);
@@ -59,7 +75,12 @@ const restorableEnds: readonly Run["status"][] = [
 ];
 
 export function runActionsAllowed(engine: Engine, caller: Caller, run: Run): RunActionsAllowed {
-  if (!canSeeRun(caller, run) || caller.role === "viewer") {
+  if (
+    isNetworkCaller(caller) ||
+    run.institution !== caller.institution ||
+    !canSeeRun(caller, run) ||
+    caller.role === "viewer"
+  ) {
     return { abort: false, retry: false, runAgain: false, restore: false };
   }
   let mayCancel = true;

@@ -2,6 +2,7 @@ import type { RunFilters } from "@docket/engine";
 import { runStatuses } from "@docket/sdk";
 import { z } from "zod";
 import type { Caller } from "./context.ts";
+import { readableInstitution } from "./institutionAccess.ts";
 import { visibleCreatorFor } from "./permissions.ts";
 
 /**
@@ -25,19 +26,31 @@ export const runHistoryFiltersShape = {
   text: z.string().max(200).optional(),
   /** `mine`: runs the caller started. Default: every run the caller may see. */
   scope: z.enum(["mine", "all"]).optional(),
+  /**
+   * The network role: runs of this institution only (its code). Everyone else
+   * always sees their own institution's runs, whatever they ask for.
+   */
+  institution: z.string().min(1).max(32).optional(),
 };
 
 export const runHistoryFiltersSchema = z.object(runHistoryFiltersShape).strict();
 export type RunHistoryFilters = z.infer<typeof runHistoryFiltersSchema>;
 
 /**
- * The engine's filters for what `caller` may see: staff only ever see their own
- * runs, whatever they ask for; `scope: "mine"` narrows anyone to their own.
+ * The engine's filters for what `caller` may see: their own institution's runs
+ * (the network role: every institution's, or the one it filters by); staff only
+ * ever see their own runs, whatever they ask for; `scope: "mine"` narrows
+ * anyone to their own.
  */
 export function toRunFilters(caller: Caller, filters: RunHistoryFilters): RunFilters {
-  const { scope, createdBy, ...rest } = filters;
+  const { scope, createdBy, institution: asked, ...rest } = filters;
+  const institution = readableInstitution(caller, asked);
   const creator = visibleCreatorFor(caller) ?? (scope === "mine" ? caller.name : createdBy);
-  return creator === undefined ? rest : { ...rest, createdBy: creator };
+  return {
+    ...rest,
+    ...(institution === undefined ? {} : { institution }),
+    ...(creator === undefined ? {} : { createdBy: creator }),
+  };
 }
 
 /** The filters as a query string (`status` repeated), as the CSV export reads them back. */

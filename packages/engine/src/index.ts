@@ -46,7 +46,7 @@ export { csvLine, csvLines } from "./records/csv.ts";
 export { restoreJobId } from "./records/restoreJob.ts";
 export type { RegisteredJob } from "./registry/jobRegistry.ts";
 export type { WorkerHandle, WorkerOptions } from "./runner/worker.ts";
-export type { ListedRun } from "./runs/queries.ts";
+export { type ListedRun, unknownRunError } from "./runs/queries.ts";
 export type { RunHistoryRow } from "./runs/readRunHistory.ts";
 export type { Run } from "./runs/run.ts";
 export type { RunCountsByStatus } from "./runs/runCounts.ts";

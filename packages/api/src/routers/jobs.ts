@@ -1,6 +1,7 @@
 import { builtInJobIds, type Engine, type RegisteredJob, restoreJobId } from "@docket/engine";
 import { z } from "zod";
 import type { Caller } from "../context.ts";
+import { readableInstitution } from "../institutionAccess.ts";
 import { createRolesOf } from "../permissions.ts";
 import { authedProcedure, router } from "../trpc.ts";
 
@@ -110,12 +111,16 @@ export const jobsRouter = router({
   /**
    * The versions of a job its unfinished runs are on, with how many wait for a
    * worker that has their version; `current` marks the version workers here run.
+   * Runs of the caller's institution (the network role: of every institution).
    */
   versions: authedProcedure
     .input(z.object({ id: z.string().min(1).max(200) }).strict())
     .query(async ({ ctx, input }) => {
       const job = ctx.engine.registry.get(input.id);
-      const inFlight = await ctx.engine.runs.versionsInFlight(job.id);
+      const inFlight = await ctx.engine.runs.versionsInFlight(
+        job.id,
+        readableInstitution(ctx.caller),
+      );
       return {
         current: job.version,
         inFlight: inFlight.map((version) => ({

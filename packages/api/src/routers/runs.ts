@@ -4,9 +4,10 @@ import { ForbiddenError, InvalidParamsError } from "@docket/sdk";
 import { z } from "zod";
 import { actOnRuns, maxBulkRuns } from "../bulkRunActions.ts";
 import type { Caller } from "../context.ts";
+import { readableInstitution } from "../institutionAccess.ts";
 import { withIsoDates } from "../isoDates.ts";
 import { assertCanStartJob } from "../permissions.ts";
-import { cancellableRun, runActionsAllowed, visibleRun } from "../runAccess.ts";
+import { cancellableRun, changeableRun, runActionsAllowed, visibleRun } from "../runAccess.ts";
 import {
   runHistoryFiltersSchema,
   runHistoryFiltersShape,
@@ -56,7 +57,10 @@ const clearInput = z
   .strict()
   .default({ scope: "mine" });
 
-/** Whose ended runs a clear takes: the caller's, or everyone's for an admin who asks. */
+/**
+ * Whose ended runs a clear takes: the caller's, or everyone's of the caller's
+ * institution for an admin who asks (never another institution's).
+ */
 function clearFilter(caller: Caller, input: z.infer<typeof clearInput>) {
   if (input.scope === "all" && caller.role !== "admin") {
     throw new ForbiddenError(
@@ -65,6 +69,7 @@ function clearFilter(caller: Caller, input: z.infer<typeof clearInput>) {
     );
   }
   return {
+    institution: caller.institution,
     ...(input.scope === "mine" ? { createdBy: caller.name } : {}),
     ...(input.before ? { before: input.before } : {}),
   };
@@ -87,9 +92,11 @@ export const runsRouter = router({
     .mutation(
       withIsoDates(({ ctx, input }) => {
         startableJob(ctx.engine, ctx.caller, input.jobId);
+        // In the caller's institution, on a set of it (another's set is unknown to the engine here).
         return ctx.engine.runs.start({
           ...input,
           createdBy: ctx.caller.name,
+          institution: ctx.caller.institution,
           trigger: { kind: "manual" },
         });
       }),
@@ -104,13 +111,14 @@ export const runsRouter = router({
     .input(z.object({ jobId, setId: setId.optional(), params }).strict())
     .query(({ ctx, input }) => {
       startableJob(ctx.engine, ctx.caller, input.jobId);
-      return ctx.engine.runs.dryRun(input);
+      return ctx.engine.runs.dryRun({ ...input, institution: ctx.caller.institution });
     }),
 
   /**
    * How long a run of the job is likely to take for `population` records (a
    * dry run's count; null for a job without a set), from the job's latest
-   * completed runs; `kind: "none"` with the reason when it has none to go by.
+   * completed runs of the caller's institution (the network role: of every
+   * institution); `kind: "none"` with the reason when it has none to go by.
    */
   estimateDuration: authedProcedure
     .input(
@@ -122,7 +130,12 @@ export const runsRouter = router({
         })
         .strict(),
     )
-    .query(({ ctx, input }) => ctx.engine.runs.estimateDuration(input)),
+    .query(({ ctx, input }) =>
+      ctx.engine.runs.estimateDuration({
+        ...input,
+        institution: readableInstitution(ctx.caller),
+      }),
+    ),
 
   /**
    * Runs the caller may see, newest first, keyset-paginated: pass `nextCursor`
@@ -185,12 +198,12 @@ export const runsRouter = router({
     )
     .query(({ ctx, input }) => {
       const { prefix, limit } = input ?? { prefix: "", limit: 10 };
-      const { createdBy } = toRunFilters(ctx.caller, {});
+      const { createdBy, institution } = toRunFilters(ctx.caller, {});
       // Staff see only their own runs: the only creator they can filter by is themselves.
       if (createdBy !== undefined) {
         return createdBy.toLowerCase().startsWith(prefix.trim().toLowerCase()) ? [createdBy] : [];
       }
-      return ctx.engine.runs.listCreators({ prefix, limit });
+      return ctx.engine.runs.listCreators({ prefix, limit, institution });
     }),
 
   /**
@@ -294,7 +307,7 @@ export const runsRouter = router({
     .input(z.object({ id: runId, overwriteLaterChanges: z.boolean().default(false) }).strict())
     .mutation(
       withIsoDates(async ({ ctx, input }) => {
-        await visibleRun(ctx.engine, ctx.caller, input.id);
+        await changeableRun(ctx.engine, ctx.caller, input.id);
         return ctx.engine.runs.restore({
           runId: input.id,
           overwriteLaterChanges: input.overwriteLaterChanges,
@@ -394,6 +407,7 @@ export const runsRouter = router({
     .mutation(async ({ ctx, input }) => ({
       restarted: await ctx.engine.runs.restartOnCurrentVersion({
         ...("id" in input ? { runId: input.id } : { jobId: input.jobId }),
+        institution: ctx.caller.institution,
         requestedBy: ctx.caller.name,
       }),
     })),

@@ -58,6 +58,8 @@ export async function restoreRun(
         jobId: restoreJobId,
         params,
         createdBy: input.createdBy,
+        // The restore belongs to the restored run's institution, whoever asks for it.
+        institution: run.institution,
         description: `Restore of ${run.description ?? run.jobId}`,
       },
       params,

@@ -3,6 +3,8 @@ import type { Database } from "../database/schema.ts";
 import { countEndedRuns, deleteEndedRuns, type EndedRunsCount } from "./endedRunDeletion.ts";
 
 export interface ClearInactiveRunsInput {
+  /** Only runs of this institution (its code). Default: every institution's. */
+  readonly institution?: string;
   /** Only runs started by this user. Default: anyone's. */
   readonly createdBy?: string;
   /** Only runs that ended before this instant. Default: every ended run. */
@@ -48,6 +50,7 @@ export async function countInactiveRuns(
 
 function filterOf(input: ClearInactiveRunsInput) {
   return {
+    ...(input.institution === undefined ? {} : { institution: input.institution }),
     ...(input.createdBy === undefined ? {} : { createdBy: input.createdBy }),
     ...(input.before === undefined ? {} : { endedBefore: input.before }),
   };

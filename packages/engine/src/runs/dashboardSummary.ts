@@ -18,6 +18,8 @@ export interface DashboardDay {
 
 export interface DashboardSummaryInput {
   readonly days: number;
+  /** Runs of this institution (its code) only; undefined: every institution's. */
+  readonly institution?: string | undefined;
   /**
    * List only this user's failed runs in `failedRunIds` (staff open only their own
    * runs). The counts stay institution-wide, as in Alma's scheduled-jobs widget.
@@ -32,6 +34,7 @@ export async function dashboardSummary(
   input: DashboardSummaryInput,
 ): Promise<DashboardDay[]> {
   const failedRunsOf = input.failedRunsOf ?? null;
+  const institution = input.institution ?? null;
   const { rows } = await sql<{
     job_id: string;
     day: string;
@@ -48,6 +51,7 @@ export async function dashboardSummary(
     where trigger->>'kind' = 'schedule'
       and status in (${sql.join(terminalStatuses.map((status) => sql.lit(status)))})
       and ended_at >= now() - make_interval(days => ${input.days})
+      and (${institution}::text is null or institution = ${institution})
     group by job_id, day, status`.execute(db);
   const byKey = new Map<
     string,
@@ -85,6 +89,8 @@ export interface ThroughputHour {
 export interface ThroughputInput {
   /** Hours back from now, the current hour included. */
   readonly hours: number;
+  /** Runs of this institution (its code) only; undefined: every institution's. */
+  readonly institution?: string | undefined;
 }
 
 /**
@@ -100,6 +106,7 @@ export async function throughputByHour(
   input: ThroughputInput,
 ): Promise<ThroughputHour[]> {
   const earlierHours = Math.max(0, Math.floor(input.hours) - 1);
+  const institution = input.institution ?? null;
   const { rows } = await sql<{ hour_start: Date; processed: number }>`
     with hours as (
       select generate_series(
@@ -116,6 +123,7 @@ export async function throughputByHour(
       where ended_at >= date_trunc('hour', now()) - make_interval(hours => ${earlierHours})
         and status in (${sql.join(terminalStatuses.map((status) => sql.lit(status)))})
         and (report->>'processed')::numeric > 0
+        and (${institution}::text is null or institution = ${institution})
     )
     select h.hour_start,
            coalesce(sum(

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { type CsvParamSummary, checkCsvParams } from "../csvInput/checkCsvParams.ts";
 import type { Database } from "../database/schema.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { toRecordSet } from "../sets/recordSet.ts";
 import { countSetMembers } from "../sets/setMembership.ts";
@@ -8,7 +9,7 @@ import type { EndedRunsCount } from "./endedRunDeletion.ts";
 import { countPurgeableRuns, purgeHistoryJobId } from "./purgeHistoryJob.ts";
 import { type StartRunInput, validateParams, validateSet } from "./startRun.ts";
 
-export type DryRunStartInput = Pick<StartRunInput, "jobId" | "params" | "setId">;
+export type DryRunStartInput = Pick<StartRunInput, "jobId" | "params" | "setId" | "institution">;
 
 /** Ended runs a history purge would delete, for its confirmation. */
 export interface RunsToDelete extends EndedRunsCount {
@@ -40,9 +41,11 @@ export async function dryRunStart(
 ): Promise<DryRunResult> {
   const job = registry.get(input.jobId);
   const params = validateParams(job.id, job.definition.params, input.params);
-  const target = await validateSet(db, job, input.setId);
+  const institution = input.institution ?? defaultInstitutionCode;
+  const target = await validateSet(db, job, input.setId, institution);
   const csv = await checkCsvParams(db, job.definition.params, params);
-  const deletes = job.id === purgeHistoryJobId ? { deletesRuns: await countPurge(db, params) } : {};
+  const deletes =
+    job.id === purgeHistoryJobId ? { deletesRuns: await countPurge(db, params, institution) } : {};
   if (!target || input.setId === undefined)
     return { jobId: job.id, valid: true, populationSize: null, csv, ...deletes };
   const row = await db
@@ -59,7 +62,11 @@ export async function dryRunStart(
   };
 }
 
-async function countPurge(db: Kysely<Database>, params: unknown): Promise<RunsToDelete> {
+async function countPurge(
+  db: Kysely<Database>,
+  params: unknown,
+  institution: string,
+): Promise<RunsToDelete> {
   const { olderThanDays } = params as { olderThanDays: number };
-  return { ...(await countPurgeableRuns(db, { olderThanDays })), olderThanDays };
+  return { ...(await countPurgeableRuns(db, { olderThanDays }, institution)), olderThanDays };
 }

@@ -7,6 +7,8 @@ import { type Database, terminalStatuses } from "../database/schema.ts";
  * confirmation shows is the number of runs the action deletes.
  */
 export interface EndedRunsFilter {
+  /** Only runs of this institution (its code). Default: every institution's. */
+  readonly institution?: string;
   /** Only runs started by this user. Default: anyone's. */
   readonly createdBy?: string;
   /** Only runs that ended before this instant. Default: no bound. */
@@ -31,6 +33,7 @@ const ended = sql.join(terminalStatuses.map((status) => sql.lit(status)));
  */
 function deletable(filter: EndedRunsFilter): RawBuilder<boolean> {
   return sql<boolean>`r.status in (${ended})
+    ${filter.institution === undefined ? sql`` : sql`and r.institution = ${filter.institution}`}
     ${filter.createdBy === undefined ? sql`` : sql`and r.created_by = ${filter.createdBy}`}
     ${filter.endedBefore === undefined ? sql`` : sql`and r.ended_at < ${filter.endedBefore}`}
     ${

@@ -13,6 +13,8 @@ export interface EstimateRunDurationInput {
   readonly population: number | null;
   /** A run to leave out: the one being compared with its own estimate. */
   readonly excludeRunId?: string | undefined;
+  /** Estimate from this institution's runs only (its code); undefined: every institution's. */
+  readonly institution?: string | undefined;
   /** Default {@link defaultEstimateSample}. */
   readonly sample?: number | undefined;
 }
@@ -64,6 +66,7 @@ export async function estimateRunDuration(
     .where("started_at", "is not", null)
     .where(sql<boolean>`ended_at > started_at`);
   if (bySet) query = query.where("population", ">", 0);
+  if (input.institution !== undefined) query = query.where("institution", "=", input.institution);
   if (input.excludeRunId) query = query.where("id", "!=", input.excludeRunId);
   const runs = await query.orderBy("ended_at", "desc").limit(sample).execute();
   if (runs.length === 0) {

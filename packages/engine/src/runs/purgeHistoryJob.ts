@@ -20,25 +20,35 @@ type Params = z.infer<typeof Params>;
 
 const batchSize = 500;
 
-/** What a purge with these params would delete if it started now (its confirmation's count). */
+/**
+ * What a purge with these params would delete if it started now in
+ * `institution` (its confirmation's count): that institution's runs only.
+ */
 export function countPurgeableRuns(
   db: Kysely<Database>,
   params: { readonly olderThanDays: number },
+  institution: string,
 ): Promise<EndedRunsCount> {
-  return countEndedRuns(db, { olderThanDays: params.olderThanDays });
+  return countEndedRuns(db, { olderThanDays: params.olderThanDays, institution });
 }
 
 /**
  * Built in: deletes ended runs older than the retention and everything they
  * recorded (history, outcomes, before-images, files), in batches of 500 runs
  * per transaction. Meant to be scheduled, e.g. weekly. It deletes every user's
- * runs, so only admins may start it.
+ * runs of its institution (no other's), so only admins may start it.
  */
 export function createPurgeHistoryJob(db: Kysely<Database>) {
-  const purge = step(async ({ input, signal, log, progress }: StepArgs<Params>) => {
+  const purge = step(async ({ input, signal, log, progress, runId }: StepArgs<Params>) => {
+    // A purge deletes only its own institution's runs: another's history is not its to delete.
+    const { institution } = await db
+      .selectFrom("runs")
+      .select("institution")
+      .where("id", "=", runId)
+      .executeTakeFirstOrThrow();
     const deleted = await deleteEndedRuns(
       db,
-      { olderThanDays: input.olderThanDays },
+      { olderThanDays: input.olderThanDays, institution },
       { batchSize, signal, onBatch: (done) => progress({ done }) },
     );
     log.info(`Deleted ${deleted} runs that ended more than ${input.olderThanDays} days ago`);

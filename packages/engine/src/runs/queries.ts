@@ -9,6 +9,14 @@ import { type RunEventEntry, type RunEventType, runEventRow } from "./runEventKi
 import { applyRunFilters, type RunFilters } from "./runFilters.ts";
 import { lastWaitColumn } from "./runWaiting.ts";
 
+/**
+ * What an unknown run id answers; the API answers the same for another
+ * institution's run, so an id says nothing about whose it is.
+ */
+export function unknownRunError(runId: string): NotFoundError {
+  return new NotFoundError(`Unknown run "${runId}".`);
+}
+
 function assertRunId(runId: string): void {
   if (!isUuid(runId)) throw new NotFoundError(`Unknown run "${runId}": run ids are UUIDs.`);
 }
@@ -21,7 +29,7 @@ export async function getRun(db: Kysely<Database>, runId: string): Promise<Run> 
     .select([restoredByColumn, lastWaitColumn])
     .where("id", "=", runId)
     .executeTakeFirst();
-  if (!row) throw new NotFoundError(`Unknown run "${runId}".`);
+  if (!row) throw unknownRunError(runId);
   return toRun(row);
 }
 
@@ -181,7 +189,7 @@ export async function abortRun(
       .where("id", "=", runId)
       .forUpdate()
       .executeTakeFirst();
-    if (!row) throw new NotFoundError(`Unknown run "${runId}".`);
+    if (!row) throw unknownRunError(runId);
     if (isTerminal(row.status)) {
       throw new ConflictError(
         `Run ${runId} already ended (${row.status}); there is nothing to abort.`,

@@ -15,6 +15,8 @@ export interface RunHistoryRow {
   readonly description: string | null;
   readonly error: RunError | null;
   readonly createdBy: string;
+  /** The institution the run belongs to (its code). */
+  readonly institution: string;
   readonly setId: string | null;
   readonly setName: string | null;
   readonly report: Pick<RunReport, "total" | "changed" | "failed"> | null;
@@ -46,6 +48,7 @@ export async function* readRunHistory(
           "description",
           "error",
           "created_by",
+          "institution",
           "set_id",
           "report",
           "created_at",
@@ -72,6 +75,7 @@ export async function* readRunHistory(
         description: row.description,
         error: row.error ?? null,
         createdBy: row.created_by,
+        institution: row.institution,
         setId: row.set_id,
         setName: row.set_id ? (setNames.get(row.set_id) ?? null) : null,
         report: report

@@ -18,6 +18,11 @@ export interface RestartOnCurrentVersionInput {
   readonly runId?: string | undefined;
   /** …or every run of this job that waits for one. */
   readonly jobId?: string | undefined;
+  /**
+   * Only runs of this institution (its code): another's run answers as an
+   * unknown one. Undefined: every institution's.
+   */
+  readonly institution?: string | undefined;
   readonly requestedBy: string;
 }
 
@@ -26,7 +31,7 @@ export async function restartOnCurrentVersion(
   db: Kysely<Database>,
   boss: PgBoss,
   registry: JobRegistry,
-  { runId, jobId, requestedBy }: RestartOnCurrentVersionInput,
+  { runId, jobId, institution, requestedBy }: RestartOnCurrentVersionInput,
 ): Promise<string[]> {
   if ((runId === undefined) === (jobId === undefined))
     throw new ConflictError("Name one run or one job whose waiting runs to start again.");
@@ -47,16 +52,18 @@ export async function restartOnCurrentVersion(
       .where("awaits_version", "is not", null)
       .where("status", "=", "queued")
       .forUpdate();
+    if (institution !== undefined) query = query.where("institution", "=", institution);
     query =
       runId !== undefined ? query.where("id", "=", runId) : query.where("job_id", "=", jobId ?? "");
     const waiting = await query.execute();
     if (runId !== undefined && waiting.length === 0) {
       const run = await trx
         .selectFrom("runs")
-        .select(["status"])
+        .select(["status", "institution"])
         .where("id", "=", runId)
         .executeTakeFirst();
-      if (!run) throw new NotFoundError(`Unknown run "${runId}".`);
+      if (!run || (institution !== undefined && run.institution !== institution))
+        throw new NotFoundError(`Unknown run "${runId}".`);
       throw new ConflictError(
         `Run ${runId} is ${run.status} and not waiting for a version of its job: only such runs start again on the current version.`,
       );

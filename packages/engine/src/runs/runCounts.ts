@@ -33,6 +33,8 @@ export async function countRunsByStatus(
 }
 
 export interface RunCreatorsInput {
+  /** Who started runs of this institution; undefined: of every institution. */
+  readonly institution?: string | undefined;
   /** Names beginning with this (case-insensitive); empty: any. */
   readonly prefix?: string | undefined;
   /** Default 10, at most 50. */
@@ -48,7 +50,7 @@ export async function listRunCreators(
   const limit = Math.min(Math.max(input.limit ?? 10, 1), 50);
   const rows = await applyRunFilters(
     db.selectFrom("runs").select("runs.created_by").distinct(),
-    { creatorPrefix: input.prefix },
+    { creatorPrefix: input.prefix, institution: input.institution },
     registry,
   )
     .orderBy("runs.created_by")

@@ -5,6 +5,8 @@ import { isUuid } from "../validation/isUuid.ts";
 
 /** Which runs a history list or export shows; every filter narrows, none: all runs. */
 export interface RunFilters {
+  /** Runs of this institution (its code); undefined: every institution's (engine internals, the network role). */
+  readonly institution?: string | undefined;
   readonly status?: readonly RunStatus[] | undefined;
   readonly jobId?: string | undefined;
   /** Runs of this workflow. */
@@ -54,6 +56,7 @@ export function applyRunFilters<O>(
   registry: JobRegistry,
 ): SelectQueryBuilder<Database, "runs", O> {
   let q = query;
+  if (filters.institution !== undefined) q = q.where("runs.institution", "=", filters.institution);
   if (filters.status?.length) q = q.where("runs.status", "in", filters.status);
   if (filters.jobId) q = q.where("runs.job_id", "=", filters.jobId);
   if (filters.workflowId) q = q.where("runs.workflow_id", "=", filters.workflowId);

@@ -111,8 +111,8 @@ export interface RunService {
   listLogs(input: ListRunLogsInput): Promise<RunLogPage>;
   /** Starts runs waiting for a version of their job again on its current one; see {@link restartOnCurrentVersion}. */
   restartOnCurrentVersion(input: RestartOnCurrentVersionInput): Promise<string[]>;
-  /** The versions of a job its unfinished runs are on. */
-  versionsInFlight(jobId: string): Promise<VersionInFlight[]>;
+  /** The versions of a job its unfinished runs are on (of `institution`'s runs when given). */
+  versionsInFlight(jobId: string, institution?: string): Promise<VersionInFlight[]>;
   /** Resumes a failed run from the checkpoint it failed at; see {@link retryRun}. */
   retry(runId: string, requestedBy: string): Promise<Run>;
   /** Deletes ended runs and all they recorded; returns how many. */
@@ -177,7 +177,7 @@ export function createRunService(deps: RunServiceDependencies): RunService {
       return listRunLogs(db, input);
     },
     restartOnCurrentVersion: (input) => restartOnCurrentVersion(db, boss, registry, input),
-    versionsInFlight: (jobId) => versionsInFlight(db, jobId),
+    versionsInFlight: (jobId, institution) => versionsInFlight(db, jobId, institution),
     retry: (runId, requestedBy) =>
       retryRun(db, boss, registry, runId, requestedBy, (trx, row, by) =>
         retryWorkflowRun(trx, boss, registry, row, by),

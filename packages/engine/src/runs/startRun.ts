@@ -5,6 +5,7 @@ import type { PgBoss } from "pg-boss";
 import type { z } from "zod";
 import { checkCsvParams } from "../csvInput/checkCsvParams.ts";
 import type { Database, RunTrigger, TargetKind } from "../database/schema.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 import { countRunStarted } from "../metrics/processMetrics.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
 import { enqueueActivation } from "../runner/sql/enqueueActivation.ts";
@@ -12,7 +13,6 @@ import { beginRunSpan } from "../telemetry/runSpans.ts";
 import { fieldSentences } from "../validation/fieldSentences.ts";
 import { isUuid } from "../validation/isUuid.ts";
 import { type Run, toRun } from "./run.ts";
-import { defaultInstitutionCode } from "../institutions/institution.ts";
 
 export interface StartRunInput {
   readonly jobId: string;
@@ -55,7 +55,12 @@ export async function startRun(
 ): Promise<Run> {
   const job = registry.get(input.jobId);
   const params = validateParams(job.id, job.definition.params, input.params);
-  const target = await validateSet(db, job, input.setId);
+  const target = await validateSet(
+    db,
+    job,
+    input.setId,
+    input.institution ?? defaultInstitutionCode,
+  );
   // A CSV that cannot be read whole is refused now, naming its line, not found out mid-run.
   await checkCsvParams(db, job.definition.params, params);
   return insertRun(db, boss, job, input, params, { ...(target ? { target } : {}) });
@@ -118,11 +123,16 @@ export async function insertRun(
   }
 }
 
-/** A job with a target needs a set of that kind; a job without one takes none. */
+/**
+ * A job with a target needs a set of that kind; a job without one takes none.
+ * Given `institution`, the set must be that institution's: another's answers
+ * as an unknown set, so its id reveals nothing.
+ */
 export async function validateSet(
   db: Kysely<Database>,
   job: RegisteredJob,
   setId: string | undefined,
+  institution?: string,
 ): Promise<TargetKind | null> {
   const target = job.definition.target;
   if (!target) {
@@ -139,11 +149,12 @@ export async function validateSet(
   const set = isUuid(setId)
     ? await db
         .selectFrom("sets")
-        .select(["name", "target"])
+        .select(["name", "target", "institution"])
         .where("id", "=", setId)
         .executeTakeFirst()
     : undefined;
-  if (!set) throw new NotFoundError(`Unknown set "${setId}".`);
+  if (!set || (institution !== undefined && set.institution !== institution))
+    throw new NotFoundError(`Unknown set "${setId}".`);
   if (set.target !== target) {
     throw new InvalidParamsError(
       `Set "${set.name}" holds ${set.target}; job "${job.id}" runs on ${target}.`,

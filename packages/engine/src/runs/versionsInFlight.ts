@@ -10,12 +10,16 @@ export interface VersionInFlight {
   readonly awaiting: number;
 }
 
-/** The versions of `jobId` its unfinished runs are on, most runs first. */
+/**
+ * The versions of `jobId` its unfinished runs are on, most runs first: those of
+ * `institution` (its code) when given, else of every institution.
+ */
 export async function versionsInFlight(
   db: Kysely<Database>,
   jobId: string,
+  institution?: string,
 ): Promise<VersionInFlight[]> {
-  return db
+  let query = db
     .selectFrom("runs")
     .select([
       "machine_version as version",
@@ -23,8 +27,7 @@ export async function versionsInFlight(
       sql<number>`(count(*) filter (where awaits_version is not null))::int`.as("awaiting"),
     ])
     .where("job_id", "=", jobId)
-    .where("status", "not in", terminalStatuses)
-    .groupBy("machine_version")
-    .orderBy(sql`count(*)`, "desc")
-    .execute();
+    .where("status", "not in", terminalStatuses);
+  if (institution !== undefined) query = query.where("institution", "=", institution);
+  return query.groupBy("machine_version").orderBy(sql`count(*)`, "desc").execute();
 }
