@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { type Command, parseCommandArgs } from "./command.ts";
 import { commands } from "./commands/index.ts";
-import { withCommandLineUser } from "./connection.ts";
+import { withCommandLineIdentity } from "./connection.ts";
 import { describeError, exitCodes, UsageError } from "./errors.ts";
 import { formatCommandHelp, formatGroupHelp, formatOverview } from "./help.ts";
 import { printLine, printNote } from "./output.ts";
@@ -79,8 +79,15 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       printLine(formatCommandHelp(found.command));
       return exitCodes.ok;
     }
-    const as = typeof input.values.as === "string" ? input.values.as : undefined;
-    return await withCommandLineUser(as, () => found.command.run(input));
+    const { as, institution } = input.values;
+    return await withCommandLineIdentity(
+      {
+        as: typeof as === "string" ? as : undefined,
+        institution: typeof institution === "string" ? institution : undefined,
+        institutionData: found.command.institutionData ?? true,
+      },
+      () => found.command.run(input),
+    );
   } catch (error) {
     const described = describeError(error);
     process.stderr.write(`Error: ${described.message}\n`);

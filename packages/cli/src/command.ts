@@ -61,6 +61,12 @@ export const clientOptions = {
     description:
       "On the database directly: the user name recorded as creator of what this command starts or saves (a staff user of that name sees those runs as theirs). Default: the operating-system user. Over HTTP the API token decides, and --as is refused.",
   },
+  institution: {
+    type: "string",
+    valueName: "CODE",
+    description:
+      "On the database directly: the institution to act for (e.g. riverside): the command sees only its data, and what it starts or creates belongs to it. Default: DOCKET_INSTITUTION, else the only member institution; a Docket serving several needs it. Over HTTP the API token's user decides, and --institution is refused.",
+  },
 } as const satisfies OptionSpecs;
 
 export interface CommandInput<T extends OptionSpecs> {
@@ -77,6 +83,12 @@ export interface Command<T extends OptionSpecs = OptionSpecs> {
   readonly options: T;
   /** Paragraphs shown after the options. */
   readonly details?: readonly string[];
+  /**
+   * False for a command that reads no institution's data (job types, workers,
+   * schedule previews): on a Docket serving several institutions it runs
+   * without `--institution`, as the default institution. Default true.
+   */
+  readonly institutionData?: boolean;
   readonly examples?: readonly string[];
   /** Returns the exit code. */
   run(input: CommandInput<T>): Promise<number>;

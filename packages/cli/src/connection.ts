@@ -3,6 +3,7 @@ import type { AppRouter } from "@docket/api";
 import type { TRPCClient } from "@trpc/client";
 import { UsageError } from "./errors.ts";
 import { connectInProcess } from "./inProcessConnection.ts";
+import type { InstitutionChoice } from "./institutionChoice.ts";
 import { connectRemote } from "./remoteConnection.ts";
 
 /**
@@ -73,24 +74,44 @@ export interface ConnectOptions {
    * command line being run, else the operating-system user. Refused over HTTP.
    */
   readonly as?: string | undefined;
+  /**
+   * `--institution`: the institution acted for in process. Default: the
+   * command line's, else `DOCKET_INSTITUTION`, else the only member
+   * institution. Refused over HTTP.
+   */
+  readonly institution?: string | undefined;
 }
 
-/** The `--as` of the command line being run, for every connection its command opens. */
-const commandLineUser = new AsyncLocalStorage<string | undefined>();
+/** What the command line being run says about who acts, for every connection its command opens. */
+export interface CommandLineIdentity {
+  /** `--as`. */
+  readonly as?: string | undefined;
+  /** `--institution`. */
+  readonly institution?: string | undefined;
+  /** Whether the command reads or changes an institution's data (see `Command.institutionData`). */
+  readonly institutionData?: boolean;
+}
 
-/** Runs a command with the command line's `--as` (commands pass only their database and URL). */
-export function withCommandLineUser<T>(as: string | undefined, body: () => Promise<T>): Promise<T> {
-  return commandLineUser.run(as, body);
+const commandLine = new AsyncLocalStorage<CommandLineIdentity>();
+
+/** Runs a command with the command line's `--as` and `--institution` (commands pass only their database and URL). */
+export function withCommandLineIdentity<T>(
+  identity: CommandLineIdentity,
+  body: () => Promise<T>,
+): Promise<T> {
+  return commandLine.run(identity, body);
 }
 
 /**
  * A remote server's API over HTTP when `--url` or `DOCKET_URL` names one (with
  * `DOCKET_TOKEN`), else the API in this process on an engine without a worker,
- * with the local administrator's power under the name `--as` or the
- * operating-system user.
+ * with the power of the local administrator of the institution (`--institution`)
+ * under the name `--as` or the operating-system user.
  */
 export async function connect(options: ConnectOptions): Promise<DocketConnection> {
-  const as = options.as ?? commandLineUser.getStore();
+  const identity = commandLine.getStore() ?? {};
+  const as = options.as ?? identity.as;
+  const institution = chosenInstitution(options.institution ?? identity.institution);
   const url = options.url ?? process.env.DOCKET_URL;
   if (url) {
     if (as !== undefined) {
@@ -98,9 +119,25 @@ export async function connect(options: ConnectOptions): Promise<DocketConnection
         "--as works only on the database directly: over HTTP (--url or DOCKET_URL) the API token decides who you are. Leave out --as, or use a token of that user (`docket tokens create <user>`).",
       );
     }
+    if (institution !== undefined) {
+      throw new UsageError(
+        `${institution.source} works only on the database directly: over HTTP (--url or DOCKET_URL) the API token's user decides the institution. Leave out ${institution.source}, or use a token of a user of that institution.`,
+      );
+    }
     return connectRemote(url, process.env.DOCKET_TOKEN);
   }
-  return connectInProcess(options.databaseUrl, as);
+  return connectInProcess(options.databaseUrl, {
+    as,
+    institution,
+    institutionData: identity.institutionData ?? true,
+  });
+}
+
+/** `--institution`, else `DOCKET_INSTITUTION`, with where it came from (for messages). */
+function chosenInstitution(flag: string | undefined): InstitutionChoice | undefined {
+  if (flag !== undefined) return { code: flag, source: "--institution" };
+  const variable = process.env.DOCKET_INSTITUTION;
+  return variable ? { code: variable, source: "DOCKET_INSTITUTION" } : undefined;
 }
 
 /** Runs `body` with a connection, explains what the API threw, and always closes it. */

@@ -1,6 +1,11 @@
 import type { Command } from "../command.ts";
 import { abortCommand } from "./abort.ts";
 import { devCommand } from "./dev.ts";
+import {
+  institutionsCreateCommand,
+  institutionsListCommand,
+  institutionsUpdateCommand,
+} from "./institutions.ts";
 import { jobsCommand } from "./jobs.ts";
 import { jobsNewCommand } from "./jobsNew.ts";
 import { migrateCommand } from "./migrate.ts";
@@ -74,6 +79,9 @@ export const commands: readonly Command[] = [
   workflowsListCommand,
   workflowsExportCommand,
   workflowsImportCommand,
+  institutionsListCommand,
+  institutionsCreateCommand,
+  institutionsUpdateCommand,
   usersListCommand,
   usersAddCommand,
   usersSetRoleCommand,

@@ -7,6 +7,7 @@ export const jobsCommand = defineCommand({
   name: "jobs",
   summary:
     "List the job types: the jobs directory's (DOCKET_JOBS_DIR, default jobs/), or with --url the server's.",
+  institutionData: false,
   options: { ...clientOptions },
   details: [
     "A job file that did not load (it throws when imported, or its definition is refused) is listed as unavailable with its file, line and error; the other jobs work. With --json such a job has `unavailable: { file, line, id, message }` (null for the others).",

@@ -44,15 +44,20 @@ export const runsCommand = defineCommand({
       printLine("No runs.");
       return 0;
     }
+    // A network-role token (--url) sees every institution's runs: then say whose each is.
+    const institutions = new Set(page.runs.map((run) => run.institution)).size > 1;
     const rows = page.runs.map((run) => [
       run.id,
+      ...(institutions ? [run.institution] : []),
       run.jobId,
       run.status,
       formatStateValue(run.stateValue),
       formatTimestamp(run.createdAt),
       run.createdBy,
     ]);
-    printLine(formatTable(["ID", "JOB", "STATUS", "STATE", "CREATED", "CREATED BY"], rows));
+    const headers = ["ID", "JOB", "STATUS", "STATE", "CREATED", "CREATED BY"];
+    if (institutions) headers.splice(1, 0, "INSTITUTION");
+    printLine(formatTable(headers, rows));
     // Why waiting runs wait (a gate, or a version of their job no worker has), under the table.
     for (const run of page.runs)
       if (run.waitingReason) printLine(`${run.id} ${run.status}: ${run.waitingReason}`);

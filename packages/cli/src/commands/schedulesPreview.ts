@@ -13,6 +13,7 @@ import {
 export const schedulesPreviewCommand = defineCommand({
   name: "schedules preview",
   summary: "Show when a timing is due next, exactly as the scheduler will fire it.",
+  institutionData: false,
   options: {
     ...timingOptions,
     from: {

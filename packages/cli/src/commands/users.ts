@@ -71,8 +71,14 @@ export const usersAddCommand = defineCommand({
     },
     ...clientOptions,
   },
-  details: [adminsOnly],
-  examples: ["docket users add ana.lopez --role staff --display-name 'Ana López'"],
+  details: [
+    adminsOnly,
+    "The user belongs to the institution the command acts for: on the database --institution (e.g. the first admin of a new institution), over HTTP the token's. User names are unique across the whole Docket: signing in needs no institution. The network role is for users of the Network Zone (an institution created with --network).",
+  ],
+  examples: [
+    "docket users add ana.lopez --role staff --display-name 'Ana López'",
+    "docket users add rosa.admin --role admin --institution riverside",
+  ],
   async run({ values, positionals, json }) {
     const name = requireName(positionals);
     const role = parseRole(values.role);
@@ -89,7 +95,10 @@ export const usersAddCommand = defineCommand({
     );
     if (json) printJson({ ...user, ...(values.password ? {} : { password }) });
     else {
-      printLine(`Added ${user.name} (${user.role}).`);
+      // Said when the command line chose the institution; a one-institution Docket reads as before.
+      const where =
+        (values.institution ?? process.env.DOCKET_INSTITUTION) ? ` to ${user.institution}` : "";
+      printLine(`Added ${user.name} (${user.role})${where}.`);
       if (!values.password) printLine(`Password (shown only now): ${password}`);
     }
     return 0;

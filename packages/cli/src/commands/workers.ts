@@ -5,6 +5,7 @@ import { formatTable, printJson, printLine } from "../output.ts";
 export const workersCommand = defineCommand({
   name: "workers",
   summary: "List the worker processes, newest first: alive, lost or stopped, with their slots.",
+  institutionData: false,
   options: { ...clientOptions },
   details: [
     "A worker heartbeats every 5 s; one silent for 25 s (five missed heartbeats) that did not stop (killed, its machine gone) is lost, and the runs it held are retried by the others. Stopped and lost workers are listed for a day.",
