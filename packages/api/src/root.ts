@@ -2,6 +2,7 @@ import { z } from "zod";
 import { authRouter } from "./routers/auth.ts";
 import { dashboardRouter } from "./routers/dashboard.ts";
 import { eventsRouter } from "./routers/events.ts";
+import { institutionsRouter } from "./routers/institutions.ts";
 import { jobsRouter } from "./routers/jobs.ts";
 import { notificationsRouter } from "./routers/notifications.ts";
 import { runsRouter } from "./routers/runs.ts";
@@ -20,6 +21,7 @@ export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
   tokens: tokensRouter,
+  institutions: institutionsRouter,
   jobs: jobsRouter,
   runs: runsRouter,
   sets: setsRouter,

@@ -1,4 +1,4 @@
-import { maxPasswordLength, passwordSchema } from "@docket/engine";
+import { type Engine, maxPasswordLength, passwordSchema } from "@docket/engine";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import {
@@ -8,6 +8,7 @@ import {
   sessionCookie,
 } from "../authentication.ts";
 import type { Caller } from "../context.ts";
+import { isNetworkCaller } from "../institutionAccess.ts";
 import { withIsoDates } from "../isoDates.ts";
 import { authedProcedure, publicProcedure, router } from "../trpc.ts";
 
@@ -20,6 +21,32 @@ function describeCaller(caller: Caller) {
     role: caller.role,
     via: caller.via ?? "local",
   };
+}
+
+/** An institution as callers see it. */
+export interface InstitutionView {
+  readonly code: string;
+  readonly name: string;
+  readonly timeZone: string;
+  readonly kind: "member" | "network";
+}
+
+/** The caller's institution, and the ones they may read: all for the network role, else their own. */
+export async function institutionsOf(
+  engine: Engine,
+  caller: Caller,
+): Promise<{ institution: InstitutionView; institutions: InstitutionView[] }> {
+  const own = await engine.institutions.get(caller.institution);
+  const view = ({ code, name, timeZone, kind }: InstitutionView): InstitutionView => ({
+    code,
+    name,
+    timeZone,
+    kind,
+  });
+  const institutions = isNetworkCaller(caller)
+    ? (await engine.institutions.list()).map(view)
+    : [view(own)];
+  return { institution: view(own), institutions };
 }
 
 export const authRouter = router({
@@ -70,11 +97,17 @@ export const authRouter = router({
     return { signedOut: true };
   }),
 
-  /** Who is signed in. */
+  /**
+   * Who is signed in, the institution they act for, and the institutions they
+   * see: every one for the network role, else just their own (the designer
+   * offers an institution filter only when there is more than one).
+   */
   me: authedProcedure.query(async ({ ctx }) => {
-    if (!ctx.caller.userId) return describeCaller(ctx.caller);
+    const { institution, institutions } = await institutionsOf(ctx.engine, ctx.caller);
+    const described = { ...describeCaller(ctx.caller), institution, institutions };
+    if (!ctx.caller.userId) return described;
     const user = await ctx.engine.users.get(ctx.caller.userId);
-    return { ...describeCaller(ctx.caller), displayName: user.displayName };
+    return { ...described, displayName: user.displayName };
   }),
 
   /** Changes the caller's own password; their other sessions end. */

@@ -1,5 +1,6 @@
 import { notificationStatuses, subscriptionInputSchema } from "@docket/engine";
 import { z } from "zod";
+import { readableInstitution } from "../institutionAccess.ts";
 import { withIsoDates } from "../isoDates.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
@@ -10,22 +11,29 @@ export const notificationsRouter = router({
    * Mails `email` when runs of a job type (`jobId`) or of a schedule
    * (`scheduleId`) end: on success (`completed`), on error (`failed`,
    * `completed_with_errors`, `aborted`), or both. Subscribing an address again
-   * updates its choices.
+   * updates its choices. The subscription is the caller's institution's: it
+   * hears only of that institution's runs (another's schedule is unknown).
    */
-  subscribe: adminProcedure
-    .input(subscriptionInputSchema)
+  subscribe: adminProcedure.input(subscriptionInputSchema).mutation(
+    withIsoDates(({ ctx, input }) =>
+      ctx.engine.notifications.subscribe({
+        ...input,
+        createdBy: ctx.caller.name,
+        institution: ctx.caller.institution,
+      }),
+    ),
+  ),
+
+  /** Removes one of the institution's subscriptions; mails already in the outbox are still delivered. */
+  unsubscribe: adminProcedure
+    .input(z.object({ id: subscriptionId }).strict())
     .mutation(
       withIsoDates(({ ctx, input }) =>
-        ctx.engine.notifications.subscribe({ ...input, createdBy: ctx.caller.name }),
+        ctx.engine.notifications.unsubscribe(input.id, ctx.caller.institution),
       ),
     ),
 
-  /** Removes a subscription; mails already in the outbox are still delivered. */
-  unsubscribe: adminProcedure
-    .input(z.object({ id: subscriptionId }).strict())
-    .mutation(withIsoDates(({ ctx, input }) => ctx.engine.notifications.unsubscribe(input.id))),
-
-  /** Subscriptions of a job type or of a schedule, or all of them, oldest first. */
+  /** The institution's subscriptions of a job type or of a schedule, or all of them, oldest first. */
   list: adminProcedure
     .input(
       z
@@ -41,10 +49,18 @@ export const notificationsRouter = router({
         .optional(),
     )
     .query(
-      withIsoDates(({ ctx, input }) => ctx.engine.notifications.listSubscriptions(input ?? {})),
+      withIsoDates(({ ctx, input }) =>
+        ctx.engine.notifications.listSubscriptions({
+          ...input,
+          institution: readableInstitution(ctx.caller),
+        }),
+      ),
     ),
 
-  /** Recent notifications, newest first, with their delivery status (pass `nextCursor` back as `cursor`). */
+  /**
+   * Recent notifications about the institution's runs, newest first, with
+   * their delivery status (pass `nextCursor` back as `cursor`).
+   */
   outbox: adminProcedure
     .input(
       z
@@ -61,5 +77,12 @@ export const notificationsRouter = router({
         .strict()
         .optional(),
     )
-    .query(withIsoDates(({ ctx, input }) => ctx.engine.notifications.list(input ?? {}))),
+    .query(
+      withIsoDates(({ ctx, input }) =>
+        ctx.engine.notifications.list({
+          ...input,
+          institution: readableInstitution(ctx.caller),
+        }),
+      ),
+    ),
 });

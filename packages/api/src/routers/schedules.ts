@@ -1,4 +1,5 @@
 import {
+  type Engine,
   maxEmailLength,
   maxMonthlyDay,
   maxPreviewCount,
@@ -6,8 +7,10 @@ import {
   maxScheduleSubscribers,
   timingToCron,
 } from "@docket/engine";
-import { missedPolicies, weekdays } from "@docket/sdk";
+import { missedPolicies, NotFoundError, weekdays } from "@docket/sdk";
 import { z } from "zod";
+import type { Caller } from "../context.ts";
+import { readable, readableInstitution, writable } from "../institutionAccess.ts";
 import { withIsoDates } from "../isoDates.ts";
 import { adminProcedure, authedProcedure, router } from "../trpc.ts";
 
@@ -26,6 +29,8 @@ const timing = z.discriminatedUnion("kind", [
 ]);
 /** Checked against the IANA database by the engine (an unknown zone names `timezone`). */
 const timezone = z.string().min(1).max(100);
+/** A network-role caller's filter: one institution's schedules (others: always their own). */
+const institution = z.string().min(1).max(32);
 /**
  * The engine checks name, job, params, set and subscribers together, so a form
  * learns every invalid field from one answer; here only types and sizes.
@@ -54,13 +59,27 @@ export const schedulesRouter = router({
    */
   list: authedProcedure
     .input(
-      z.object({ active: z.boolean().optional(), jobId: jobId.optional() }).strict().optional(),
+      z
+        .object({
+          active: z.boolean().optional(),
+          jobId: jobId.optional(),
+          institution: institution.optional(),
+        })
+        .strict()
+        .optional(),
     )
-    .query(withIsoDates(({ ctx, input }) => ctx.engine.schedules.list(input ?? {}))),
+    .query(
+      withIsoDates(({ ctx, input }) =>
+        ctx.engine.schedules.list({
+          ...input,
+          institution: readableInstitution(ctx.caller, input?.institution),
+        }),
+      ),
+    ),
 
   get: authedProcedure
     .input(z.object({ id: scheduleId }).strict())
-    .query(withIsoDates(({ ctx, input }) => ctx.engine.schedules.get(input.id))),
+    .query(withIsoDates(({ ctx, input }) => readableSchedule(ctx.engine, ctx.caller, input.id))),
 
   /**
    * Saves a schedule created by the caller, whose runs it starts, with its
@@ -68,7 +87,9 @@ export const schedulesRouter = router({
    * job's schema), set (against the job's target) and subscribers are checked
    * together: every invalid field comes back in `data.issues` (`timing.cron`,
    * `timezone`, `params.<key>`, `setId`, `subscribers.<index>.email`), and
-   * nothing is saved.
+   * nothing is saved. It belongs to the caller's institution, and so do its
+   * runs; without `timezone` it keeps the institution's time zone. Its set or
+   * workflow must be the institution's (another's is unknown).
    */
   create: adminProcedure
     .input(
@@ -81,7 +102,7 @@ export const schedulesRouter = router({
           params: params.default({}),
           setId: z.uuid({ message: "Set ids are UUIDs" }).optional(),
           timing,
-          timezone,
+          timezone: timezone.optional(),
           missed: missed.default("skip"),
           active: z.boolean().default(true),
           subscribers: subscribers.default([]),
@@ -90,7 +111,11 @@ export const schedulesRouter = router({
     )
     .mutation(
       withIsoDates(({ ctx, input }) =>
-        ctx.engine.schedules.create({ ...input, createdBy: ctx.caller.name }),
+        ctx.engine.schedules.create({
+          ...input,
+          createdBy: ctx.caller.name,
+          institution: ctx.caller.institution,
+        }),
       ),
     ),
 
@@ -117,48 +142,78 @@ export const schedulesRouter = router({
         .strict(),
     )
     .mutation(
-      withIsoDates(({ ctx, input }) =>
-        ctx.engine.schedules.update({ ...input, updatedBy: ctx.caller.name }),
-      ),
+      withIsoDates(async ({ ctx, input }) => {
+        await writableSchedule(ctx.engine, ctx.caller, input.id);
+        return ctx.engine.schedules.update({ ...input, updatedBy: ctx.caller.name });
+      }),
     ),
 
   /** Activates (due next at the first due time after now) or deactivates a schedule. */
   setActive: adminProcedure
     .input(z.object({ id: scheduleId, active: z.boolean() }).strict())
     .mutation(
-      withIsoDates(({ ctx, input }) => ctx.engine.schedules.setActive(input.id, input.active)),
+      withIsoDates(async ({ ctx, input }) => {
+        await writableSchedule(ctx.engine, ctx.caller, input.id);
+        return ctx.engine.schedules.setActive(input.id, input.active);
+      }),
     ),
 
   /** Deletes a schedule; its runs stay. */
-  delete: adminProcedure
-    .input(z.object({ id: scheduleId }).strict())
-    .mutation(withIsoDates(({ ctx, input }) => ctx.engine.schedules.delete(input.id))),
+  delete: adminProcedure.input(z.object({ id: scheduleId }).strict()).mutation(
+    withIsoDates(async ({ ctx, input }) => {
+      await writableSchedule(ctx.engine, ctx.caller, input.id);
+      return ctx.engine.schedules.delete(input.id);
+    }),
+  ),
 
-  /** The next due instants of a timing in a time zone, exactly as the scheduler will fire them. */
+  /**
+   * The next due instants of a timing in a time zone (default the caller's
+   * institution's), exactly as the scheduler will fire them.
+   */
   preview: authedProcedure
     .input(
       z
         .object({
           timing,
-          timezone,
+          timezone: timezone.optional(),
           from: z.coerce.date().optional(),
           count: z.number().int().min(1).max(maxPreviewCount).default(5),
         })
         .strict(),
     )
     .query(
-      withIsoDates(({ ctx, input }) =>
+      withIsoDates(async ({ ctx, input }) =>
         ctx.engine.schedules.preview({
           cron: timingToCron(input.timing),
-          timezone: input.timezone,
+          timezone:
+            input.timezone ?? (await ctx.engine.institutions.get(ctx.caller.institution)).timeZone,
           count: input.count,
           from: input.from,
         }),
       ),
     ),
 
-  /** Starts a run of the schedule now (its params, set and creator; trigger `schedule`). */
-  runNow: adminProcedure
-    .input(z.object({ id: scheduleId }).strict())
-    .mutation(withIsoDates(({ ctx, input }) => ctx.engine.schedules.runNow(input.id))),
+  /**
+   * Starts a run of the schedule now (its params, set and creator; trigger
+   * `schedule`), in the schedule's institution: the caller's.
+   */
+  runNow: adminProcedure.input(z.object({ id: scheduleId }).strict()).mutation(
+    withIsoDates(async ({ ctx, input }) => {
+      await writableSchedule(ctx.engine, ctx.caller, input.id);
+      return ctx.engine.schedules.runNow(input.id);
+    }),
+  ),
 });
+
+/** What an unknown schedule id answers; another institution's answers the same. */
+const unknownSchedule = (id: string) => () => new NotFoundError(`Unknown schedule "${id}".`);
+
+/** The schedule, if the caller may see it (their institution's; the network role: any). */
+async function readableSchedule(engine: Engine, caller: Caller, id: string) {
+  return readable(caller, await engine.schedules.get(id), unknownSchedule(id));
+}
+
+/** The schedule, if the caller may change it: their own institution's. */
+async function writableSchedule(engine: Engine, caller: Caller, id: string) {
+  return writable(caller, await engine.schedules.get(id), unknownSchedule(id));
+}

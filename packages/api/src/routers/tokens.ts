@@ -6,10 +6,12 @@ import { authedProcedure, router } from "../trpc.ts";
 
 /**
  * API tokens for scripts and the CLI (`Authorization: Bearer <token>`): each acts
- * as the user who created it, with that user's role.
+ * as the user who created it, with that user's role, in that user's
+ * institution. Admins manage their institution's tokens; another institution's
+ * token answers as an unknown one.
  */
 export const tokensRouter = router({
-  /** The caller's tokens; admins may ask for everyone's with `all`. */
+  /** The caller's tokens; admins may ask for all of their institution's with `all`. */
   list: authedProcedure
     .input(
       z
@@ -19,20 +21,26 @@ export const tokensRouter = router({
     )
     .query(
       withIsoDates(({ ctx, input }) => {
-        if (input?.all && ctx.caller.role === "admin") return ctx.engine.users.listTokens();
+        const institution = ctx.caller.institution;
+        if (input?.all && ctx.caller.role === "admin") {
+          return ctx.engine.users.listTokens({ institution });
+        }
         if (input?.all) {
           throw new TRPCError({
             code: "FORBIDDEN",
             message: "Only admins list other users' tokens.",
           });
         }
-        return ctx.engine.users.listTokens(ctx.caller.userId ? { userId: ctx.caller.userId } : {});
+        return ctx.engine.users.listTokens({
+          institution,
+          ...(ctx.caller.userId ? { userId: ctx.caller.userId } : {}),
+        });
       }),
     ),
 
   /**
-   * Creates a token acting as the caller (admins: as `userName`, e.g. a service
-   * account); its secret is in the answer and never shown again.
+   * Creates a token acting as the caller (admins: as `userName` of their
+   * institution, e.g. a service account); its secret is in the answer and never shown again.
    */
   create: authedProcedure
     .input(
@@ -56,7 +64,8 @@ export const tokensRouter = router({
               "tokens.create-for-others",
             );
           }
-          return ctx.engine.users.createToken((await ctx.engine.users.get(userName)).id, token);
+          const user = await ctx.engine.users.get(userName, ctx.caller.institution);
+          return ctx.engine.users.createToken(user.id, token);
         }
         if (!ctx.caller.userId) {
           throw new TRPCError({
@@ -69,7 +78,7 @@ export const tokensRouter = router({
       }),
     ),
 
-  /** Revokes one of the caller's tokens (admins: anyone's). */
+  /** Revokes one of the caller's tokens (admins: any of their institution's). */
   revoke: authedProcedure
     .input(z.object({ id: z.uuid({ message: "Token ids are UUIDs" }) }).strict())
     .mutation(
@@ -77,6 +86,7 @@ export const tokensRouter = router({
         ctx.engine.users.revokeToken(input.id, {
           userId: ctx.caller.userId ?? null,
           asAdmin: ctx.caller.role === "admin",
+          institution: ctx.caller.institution,
         }),
       ),
     ),

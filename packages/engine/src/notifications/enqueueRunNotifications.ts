@@ -33,7 +33,9 @@ const triggerScheduleId = sql<string | null>`case when r.trigger->>'kind' = 'sch
 
 /**
  * Writes the outbox rows for a run that has just ended: one per address
- * subscribed to the run's job type or to the schedule that triggered it, with
+ * subscribed to the run's job type or to the schedule that triggered it, by a
+ * subscription of the run's institution (another institution's subscribers
+ * never hear of it), with
  * `onSuccess` for a `completed` run and `onError` for `failed`,
  * `completed_with_errors` and `aborted` ones. Call it in the transaction that
  * ends the run, so the mails exist exactly when the end does.
@@ -63,12 +65,14 @@ export async function enqueueRunNotifications(
   const subscribers = await db
     .selectFrom("runs as r")
     .innerJoin("notification_subscriptions as s", (join) =>
-      join.on((eb) =>
-        eb.or([
-          eb("s.job_id", "=", eb.ref("r.job_id")),
-          eb("s.schedule_id", "=", triggerScheduleId),
-        ]),
-      ),
+      join
+        .onRef("s.institution", "=", "r.institution")
+        .on((eb) =>
+          eb.or([
+            eb("s.job_id", "=", eb.ref("r.job_id")),
+            eb("s.schedule_id", "=", triggerScheduleId),
+          ]),
+        ),
     )
     .select(["s.id", "s.email"])
     .where("r.id", "=", runId)

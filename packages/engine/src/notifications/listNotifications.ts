@@ -11,6 +11,11 @@ export interface ListNotificationsInput {
   readonly jobId?: string | undefined;
   /** Only these statuses. Default: all. */
   readonly status?: readonly NotificationStatus[] | undefined;
+  /**
+   * Only those about this institution's runs (or, once the run was purged, of
+   * its subscriptions). Default every institution's.
+   */
+  readonly institution?: string | undefined;
   /** From a previous page's `nextCursor`. */
   readonly cursor?: string | undefined;
   /** Default 50, at most 500. */
@@ -42,6 +47,12 @@ export async function listNotifications(
     .leftJoin("runs as r", "r.id", "n.run_id")
     .selectAll("n")
     .select("r.job_id");
+  const institution = input.institution;
+  if (institution !== undefined) {
+    query = query
+      .leftJoin("notification_subscriptions as s", "s.id", "n.subscription_id")
+      .where((eb) => eb(eb.fn.coalesce("r.institution", "s.institution"), "=", institution));
+  }
   if (input.runId !== undefined) query = query.where("n.run_id", "=", input.runId);
   if (input.jobId !== undefined) query = query.where("r.job_id", "=", input.jobId);
   if (input.status?.length) query = query.where("n.status", "in", input.status);

@@ -8,6 +8,8 @@ export interface ListSubscriptionsInput {
   readonly jobId?: string | undefined;
   /** Only subscriptions to this schedule. Default: all. */
   readonly scheduleId?: string | undefined;
+  /** Only this institution's. Default every institution's (engine internals, the network role). */
+  readonly institution?: string | undefined;
 }
 
 /**
@@ -22,6 +24,7 @@ export async function listSubscriptions(
   let query = db.selectFrom("notification_subscriptions").selectAll();
   if (input.jobId !== undefined) query = query.where("job_id", "=", input.jobId);
   if (input.scheduleId !== undefined) query = query.where("schedule_id", "=", input.scheduleId);
+  if (input.institution !== undefined) query = query.where("institution", "=", input.institution);
   const rows = await query.orderBy("created_at").orderBy("id").execute();
   return rows.map(toSubscription);
 }

@@ -18,7 +18,8 @@ import { unsubscribe } from "./unsubscribe.ts";
 export interface NotificationService {
   /** Subscribes an email address to the runs of a job type or a schedule; see {@link SubscribeInput}. */
   subscribe(input: SubscribeInput): Promise<NotificationSubscription>;
-  unsubscribe(subscriptionId: string): Promise<NotificationSubscription>;
+  /** With `institution`, another institution's subscription is unknown. */
+  unsubscribe(subscriptionId: string, institution?: string): Promise<NotificationSubscription>;
   listSubscriptions(input?: ListSubscriptionsInput): Promise<NotificationSubscription[]>;
   /** The outbox, newest first: mails pending, sent, failed, or only recorded (no SMTP server). */
   list(input?: ListNotificationsInput): Promise<NotificationPage>;
@@ -30,7 +31,7 @@ export function createNotificationService(
 ): NotificationService {
   return {
     subscribe: (input) => subscribe(db, registry, input),
-    unsubscribe: (subscriptionId) => unsubscribe(db, subscriptionId),
+    unsubscribe: (subscriptionId, institution) => unsubscribe(db, subscriptionId, institution),
     listSubscriptions: (input) => listSubscriptions(db, input),
     list: (input) => listNotifications(db, input),
   };

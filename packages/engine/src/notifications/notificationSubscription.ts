@@ -7,6 +7,11 @@ import type { NotificationSubscriptionsTable } from "../database/schema.ts";
  */
 export interface NotificationSubscription {
   readonly id: string;
+  /**
+   * The institution it belongs to (its code): it hears only about that
+   * institution's runs (a schedule's subscription: its schedule's).
+   */
+  readonly institution: string;
   /** Set for a subscription to a job type; exactly one of `jobId` and `scheduleId` is. */
   readonly jobId: string | null;
   readonly scheduleId: string | null;
@@ -25,6 +30,7 @@ export function toSubscription(
 ): NotificationSubscription {
   return {
     id: row.id,
+    institution: row.institution,
     jobId: row.job_id,
     scheduleId: row.schedule_id,
     email: row.email,

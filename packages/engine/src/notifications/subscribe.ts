@@ -1,15 +1,19 @@
 import { NotFoundError } from "@docket/sdk";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../database/schema.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { type NotificationSubscription, toSubscription } from "./notificationSubscription.ts";
 import { parseSubscriptionInput, type SubscriptionInput } from "./subscriptionInput.ts";
-import { defaultInstitutionCode } from "../institutions/institution.ts";
 
 export type SubscribeInput = SubscriptionInput & {
   /** User name recorded as the subscription's creator. */
   readonly createdBy: string;
-  /** The institution it belongs to; default the default institution (the API always says whose). */
+  /**
+   * The institution it belongs to; default the default institution (the API
+   * always says whose). It hears only about this institution's runs, and a
+   * schedule of another institution is unknown.
+   */
   readonly institution?: string | undefined;
 };
 
@@ -36,6 +40,7 @@ export async function subscribe(
         .selectFrom("schedules")
         .select("id")
         .where("id", "=", scheduleId)
+        .where("institution", "=", institution)
         .forShare()
         .executeTakeFirst();
       if (!schedule) throw new NotFoundError(`Unknown schedule "${scheduleId}".`);
@@ -64,13 +69,14 @@ export async function writeSubscription(
   const scheduleId = "scheduleId" in scope ? scope.scheduleId : null;
   const { email, onSuccess, onError } = subscriber;
   // No constraint makes (scope, email) unique: serialize concurrent subscribes of one address.
-  const key = `notification_subscriptions:${jobId ?? scheduleId}:${email}`;
+  const key = `notification_subscriptions:${institution}:${jobId ?? scheduleId}:${email}`;
   await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
   const existing = await trx
     .selectFrom("notification_subscriptions")
     .select("id")
     .where(jobId !== null ? "job_id" : "schedule_id", "=", (jobId ?? scheduleId) as string)
     .where("email", "=", email)
+    .where("institution", "=", institution)
     .executeTakeFirst();
   const row = existing
     ? await trx

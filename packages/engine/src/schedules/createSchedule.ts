@@ -1,6 +1,7 @@
-import { ConflictError, type MissedPolicy, type ScheduleTiming } from "@docket/sdk";
+import { ConflictError, type MissedPolicy, NotFoundError, type ScheduleTiming } from "@docket/sdk";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../database/schema.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 import type { ScheduleSubscriberInput } from "../notifications/subscriptionInput.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { nextDueTime } from "./dueTimes.ts";
@@ -8,10 +9,9 @@ import { getSchedule } from "./listSchedules.ts";
 import type { Schedule } from "./schedule.ts";
 import { checkScheduleFields } from "./scheduleInput.ts";
 import { replaceScheduleSubscribers } from "./scheduleSubscribers.ts";
-import { defaultInstitutionCode } from "../institutions/institution.ts";
 
 export interface CreateScheduleInput {
-  /** Unique among schedules; 1–200 characters. */
+  /** Unique among its institution's schedules; 1–200 characters. */
   readonly name: string;
   /** The job it starts; or `workflowId` (exactly one of them). */
   readonly jobId?: string | undefined;
@@ -23,15 +23,22 @@ export interface CreateScheduleInput {
   readonly setId?: string | null | undefined;
   /** A cron expression or a predefined choice (hourly, daily, weekly, monthly). */
   readonly timing: ScheduleTiming;
-  /** IANA time zone the timing is read in, e.g. `Europe/Berlin`. */
-  readonly timezone: string;
+  /**
+   * IANA time zone the timing is read in, e.g. `Europe/Berlin`. Default the
+   * institution's time zone (`institutions.time_zone`).
+   */
+  readonly timezone?: string | undefined;
   /** Due times missed while no worker ran: `skip` them, or run `once`. Default `skip`. */
   readonly missed?: MissedPolicy | undefined;
   /** Default true. */
   readonly active?: boolean | undefined;
   /** Who created it; its runs are created by this user too. */
   readonly createdBy: string;
-  /** The institution it belongs to; default the default institution (the API always says whose). */
+  /**
+   * The institution it belongs to; default the default institution (the API
+   * always says whose). Its job's set and its workflow must be this
+   * institution's, and the runs it starts belong to it.
+   */
   readonly institution?: string | undefined;
   /**
    * Who is mailed when its runs end, saved with it in one transaction: each is
@@ -57,20 +64,21 @@ export async function createSchedule(
   registry: JobRegistry,
   input: CreateScheduleInput,
 ): Promise<Schedule> {
-  const fields = await checkScheduleFields(db, registry, {
+  const institution = input.institution ?? defaultInstitutionCode;
+  const fields = await checkScheduleFields(db, registry, institution, {
     name: input.name,
     jobId: input.jobId ?? null,
     workflowId: input.workflowId ?? null,
     params: input.params ?? {},
     setId: input.setId ?? null,
     timing: input.timing,
-    timezone: input.timezone,
+    timezone: input.timezone ?? (await institutionTimeZone(db, institution)),
     missed: input.missed ?? "skip",
     subscribers: input.subscribers ?? [],
   });
   const active = input.active ?? true;
   const id = await db.transaction().execute(async (trx) => {
-    await assertNameFree(trx, fields.name);
+    await assertNameFree(trx, institution, fields.name);
     const row = await trx
       .insertInto("schedules")
       .values({
@@ -84,7 +92,7 @@ export async function createSchedule(
         active,
         missed: fields.missed,
         created_by: input.createdBy,
-        institution: input.institution ?? defaultInstitutionCode,
+        institution,
         next_due_at: active ? nextDueTime(fields.cron, fields.timezone, new Date()) : null,
       })
       .returning("id")
@@ -100,15 +108,34 @@ export async function createSchedule(
   return getSchedule(db, registry, id);
 }
 
-/** A ConflictError if another schedule (not `exceptId`) has this name. */
+/** The time zone new schedules of `institution` use unless they name their own. */
+export async function institutionTimeZone(
+  db: Kysely<Database>,
+  institution: string,
+): Promise<string> {
+  const row = await db
+    .selectFrom("institutions")
+    .select("time_zone")
+    .where("code", "=", institution)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError(`Unknown institution "${institution}".`);
+  return row.time_zone;
+}
+
+/**
+ * A ConflictError if another schedule of the institution (not `exceptId`) has
+ * this name; names are unique within an institution, not across them.
+ */
 export async function assertNameFree(
   trx: Transaction<Database>,
+  institution: string,
   name: string,
   exceptId?: string,
 ): Promise<void> {
   let query = trx
     .selectFrom("schedules")
     .select(["created_by", "created_at"])
+    .where("institution", "=", institution)
     .where("name", "=", name);
   if (exceptId) query = query.where("id", "<>", exceptId);
   const existing = await query.executeTakeFirst();

@@ -11,6 +11,8 @@ export interface ListSchedulesInput {
   readonly active?: boolean | undefined;
   /** Only schedules of this job (for a workflow, its runs' job id `workflow:<id>`). Default all. */
   readonly jobId?: string | undefined;
+  /** Only this institution's schedules. Default every institution's (engine internals, the network role). */
+  readonly institution?: string | undefined;
 }
 
 /** Schedules by name, with job title, description in words, upcoming due times and last run. */
@@ -21,6 +23,7 @@ export async function listSchedules(
 ): Promise<Schedule[]> {
   let query = selectSchedules(db).orderBy("s.name");
   if (input.active !== undefined) query = query.where("s.active", "=", input.active);
+  if (input.institution !== undefined) query = query.where("s.institution", "=", input.institution);
   const jobId = input.jobId;
   if (jobId !== undefined) {
     query = query.where((eb) =>

@@ -13,8 +13,10 @@ export const upcomingCount = 5;
 /** A schedule as the engine's callers see it. */
 export interface Schedule {
   readonly id: string;
-  /** Unique among schedules. */
+  /** Unique among its institution's schedules. */
   readonly name: string;
+  /** The institution it belongs to (its code); its runs belong to it too. */
+  readonly institution: string;
   /** The job it starts; for a workflow, its runs' job id `workflow:<workflowId>`. */
   readonly jobId: string;
   /** The workflow it starts instead of a job, if any. */
@@ -67,6 +69,7 @@ export function toSchedule(row: ScheduleRow, registry: JobRegistry): Schedule {
   return {
     id: row.id,
     name: row.name,
+    institution: row.institution,
     jobId,
     workflowId: null,
     jobTitle: job?.definition.title ?? null,

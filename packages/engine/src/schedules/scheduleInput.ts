@@ -14,6 +14,7 @@ import type {
 } from "../notifications/subscriptionInput.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { validateParams, validateSet } from "../runs/startRun.ts";
+import { isUuid } from "../validation/isUuid.ts";
 import { getWorkflow } from "../workflows/workflowQueries.ts";
 import { checkTimezone } from "./dueTimes.ts";
 import { checkScheduleSubscribers } from "./scheduleSubscribers.ts";
@@ -58,10 +59,13 @@ export interface CheckedSchedule {
  * {@link InvalidParamsError} with paths such as `name`, `timing.cron`,
  * `timezone`, `params.olderThanDays`, `setId`, `subscribers.1.email`). An unknown job is a
  * NotFoundError, as for runs; an unknown set is an issue at `setId`, so a form shows it there.
+ * The set and the workflow must be `institution`'s: another institution's read
+ * exactly as unknown ones.
  */
 export async function checkScheduleFields(
   db: Kysely<Database>,
   registry: JobRegistry,
+  institution: string,
   fields: ScheduleFields,
 ): Promise<CheckedSchedule> {
   const hasJob = typeof fields.jobId === "string";
@@ -71,7 +75,9 @@ export async function checkScheduleFields(
     ]);
   }
   // A workflow's nodes carry their params and sets; it must exist (and not be deleted).
-  const workflow = fields.workflowId ? await getWorkflow(db, fields.workflowId) : null;
+  const workflow = fields.workflowId
+    ? await getWorkflow(db, fields.workflowId, { institution })
+    : null;
   // No job chosen yet is the form's `jobId` field to fill in; a job that does not exist is NOT_FOUND.
   const noJob = !workflow && (fields.jobId ?? "").trim() === "";
   const job = workflow || noJob ? null : registry.get(fields.jobId ?? "");
@@ -100,7 +106,11 @@ export async function checkScheduleFields(
     given === undefined ? null : await check(() => checkScheduleSubscribers(given));
   if (job) {
     await check(() => validateParams(job.id, job.definition.params, fields.params));
-    await check(() => validateSet(db, job, fields.setId ?? undefined).catch(unknownSetAsIssue));
+    await check(() =>
+      assertSetOfInstitution(db, fields.setId, institution)
+        .then(() => validateSet(db, job, fields.setId ?? undefined))
+        .catch(unknownSetAsIssue),
+    );
   } else if (workflow) {
     await check(() => checkWorkflowFields(fields));
   }
@@ -133,6 +143,21 @@ function unknownSetAsIssue(error: unknown): never {
   throw new InvalidParamsError(error.message, [
     { path: "setId", message: "No such set (it may have been deleted): choose another" },
   ]);
+}
+
+/** Another institution's set is refused as an unknown one, with the same message. */
+async function assertSetOfInstitution(
+  db: Kysely<Database>,
+  setId: string | null,
+  institution: string,
+): Promise<void> {
+  if (!setId || !isUuid(setId)) return; // validateSet answers these
+  const set = await db
+    .selectFrom("sets")
+    .select("institution")
+    .where("id", "=", setId)
+    .executeTakeFirst();
+  if (set && set.institution !== institution) throw new NotFoundError(`Unknown set "${setId}".`);
 }
 
 function checkWorkflowFields(fields: ScheduleFields): void {

@@ -14,7 +14,10 @@ import { setScheduleActive, type UpdateScheduleInput, updateSchedule } from "./u
 
 /** Schedules as the engine offers them (engine.schedules); every worker fires due ones, each due time once. */
 export interface ScheduleService {
-  /** Saves a schedule; every invalid field is reported at once. See {@link CreateScheduleInput}. */
+  /**
+   * Saves a schedule in its institution (its time zone, unless it names one);
+   * every invalid field is reported at once. See {@link CreateScheduleInput}.
+   */
   create(input: CreateScheduleInput): Promise<Schedule>;
   update(input: UpdateScheduleInput): Promise<Schedule>;
   setActive(scheduleId: string, active: boolean): Promise<Schedule>;
@@ -25,8 +28,8 @@ export interface ScheduleService {
   preview(input: PreviewScheduleInput): Date[];
   /** Starts a run of the schedule now, with its params, set and creator. */
   runNow(scheduleId: string): Promise<Run>;
-  /** The demo's example schedules (inactive); call after `sets.seedExamples`. */
-  seedExamples(createdBy: string): Promise<Schedule[]>;
+  /** The demo's example schedules (inactive) of an institution (default the default one); call after `sets.seedExamples`. */
+  seedExamples(createdBy: string, institution?: string): Promise<Schedule[]>;
 }
 
 export interface ScheduleServiceDependencies {
@@ -46,6 +49,7 @@ export function createScheduleService(deps: ScheduleServiceDependencies): Schedu
     get: (scheduleId) => getSchedule(db, registry, scheduleId),
     preview: previewSchedule,
     runNow: (scheduleId) => runScheduleNow(deps, scheduleId),
-    seedExamples: (createdBy) => seedExampleSchedules(db, registry, createdBy),
+    seedExamples: (createdBy, institution) =>
+      seedExampleSchedules(db, registry, createdBy, institution),
   };
 }

@@ -1,10 +1,11 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../database/schema.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { type CreateScheduleInput, createSchedule } from "./createSchedule.ts";
 import type { Schedule } from "./schedule.ts";
 
-type ExampleSchedule = Omit<CreateScheduleInput, "createdBy" | "setId"> & {
+type ExampleSchedule = Omit<CreateScheduleInput, "createdBy" | "setId" | "institution"> & {
   readonly jobId: string;
   /** The example set it runs on, by name (seedExampleSets). */
   readonly setName?: string;
@@ -43,18 +44,26 @@ const examples: readonly ExampleSchedule[] = [
 ];
 
 /**
- * The demo's example schedules, inactive so nothing runs until an admin
- * activates one. Call after seedExampleSets: an example whose job or set does
- * not exist, or whose name is taken, is left out, so calling it again is
- * harmless. Returns the schedules it created.
+ * The demo's example schedules of `institution` (default the default one),
+ * inactive so nothing runs until an admin activates one. Call after
+ * seedExampleSets: an example whose job or set (of that institution) does not
+ * exist, or whose name the institution has taken, is left out, so calling it
+ * again is harmless. Returns the schedules it created.
  */
 export async function seedExampleSchedules(
   db: Kysely<Database>,
   registry: JobRegistry,
   createdBy: string,
+  institution: string = defaultInstitutionCode,
 ): Promise<Schedule[]> {
   const taken = new Set(
-    (await db.selectFrom("schedules").select("name").execute()).map((row) => row.name),
+    (
+      await db
+        .selectFrom("schedules")
+        .select("name")
+        .where("institution", "=", institution)
+        .execute()
+    ).map((row) => row.name),
   );
   const created: Schedule[] = [];
   for (const { setName, ...example } of examples) {
@@ -64,6 +73,7 @@ export async function seedExampleSchedules(
       const set = await db
         .selectFrom("sets")
         .select("id")
+        .where("institution", "=", institution)
         .where("name", "=", setName)
         .executeTakeFirst();
       if (!set) continue;
@@ -73,6 +83,7 @@ export async function seedExampleSchedules(
       await createSchedule(db, registry, {
         ...example,
         createdBy,
+        institution,
         ...(setId ? { setId } : {}),
       }),
     );

@@ -16,7 +16,7 @@ export interface ScheduleDependencies {
 
 /**
  * Starts a run of the schedule's job with its params and set, created by the
- * schedule's creator, in `trx` (the caller commits it with the schedule's
+ * schedule's creator and belonging to the schedule's institution, in `trx` (the caller commits it with the schedule's
  * update). Checks exactly what startRun checks: a job that no longer exists is
  * a ConflictError, params or a set that no longer fit are InvalidParamsError.
  */
@@ -25,7 +25,7 @@ export async function startScheduledRun(
   deps: Pick<ScheduleDependencies, "boss" | "registry">,
   schedule: Pick<
     ScheduleRow,
-    "id" | "name" | "job_id" | "workflow_id" | "params" | "set_id" | "created_by"
+    "id" | "name" | "job_id" | "workflow_id" | "params" | "set_id" | "created_by" | "institution"
   >,
 ): Promise<Run> {
   // A schedule of a workflow starts a run of its latest version (a deleted one: NotFoundError).
@@ -33,6 +33,7 @@ export async function startScheduledRun(
   if (workflowId) {
     return startWorkflowRun(trx, deps.boss, deps.registry, {
       workflowId,
+      institution: schedule.institution,
       createdBy: schedule.created_by,
       trigger: { kind: "schedule", scheduleId: schedule.id },
       description: schedule.name,
@@ -54,6 +55,7 @@ export async function startScheduledRun(
       jobId: job.id,
       params,
       createdBy: schedule.created_by,
+      institution: schedule.institution,
       trigger: { kind: "schedule", scheduleId: schedule.id },
       description: schedule.name,
       ...(schedule.set_id ? { setId: schedule.set_id } : {}),

@@ -56,7 +56,7 @@ export async function updateSchedule(
       .forUpdate()
       .executeTakeFirst();
     if (!row) throw new NotFoundError(`Unknown schedule "${input.id}".`);
-    const fields = await checkScheduleFields(trx, registry, {
+    const fields = await checkScheduleFields(trx, registry, row.institution, {
       name: input.name ?? row.name,
       ...(input.jobId !== undefined
         ? { jobId: input.jobId }
@@ -70,7 +70,9 @@ export async function updateSchedule(
       missed: input.missed ?? row.missed,
       subscribers: input.subscribers,
     });
-    if (fields.name !== row.name) await assertNameFree(trx, fields.name, row.id);
+    if (fields.name !== row.name) {
+      await assertNameFree(trx, row.institution, fields.name, row.id);
+    }
     const active = input.active ?? row.active;
     const retimed = fields.cron !== row.cron || fields.timezone !== row.timezone;
     const nextDueAt = !active

@@ -14,6 +14,8 @@ const tokenPrefix = "dkt_";
 export interface ApiToken {
   readonly id: string;
   readonly userName: string;
+  /** Its user's institution (its code): the token acts only there. */
+  readonly institution: string;
   readonly name: string;
   /** The token's first characters, to tell tokens apart. */
   readonly prefix: string;
@@ -69,10 +71,14 @@ export async function createApiToken(
   return { token: token!, secret };
 }
 
-/** Tokens, newest first: of one user, one token, or all. */
+/** Tokens, newest first: of one user, one token, or all; of one institution, or of every one. */
 export async function listApiTokens(
   db: Kysely<Database>,
-  filter: { readonly userId?: string; readonly tokenId?: string } = {},
+  filter: {
+    readonly userId?: string;
+    readonly tokenId?: string;
+    readonly institution?: string | undefined;
+  } = {},
 ): Promise<ApiToken[]> {
   let query = db
     .selectFrom("api_tokens")
@@ -80,6 +86,7 @@ export async function listApiTokens(
     .select([
       "api_tokens.id",
       "users.name as user_name",
+      "api_tokens.institution",
       "api_tokens.name",
       "api_tokens.prefix",
       "api_tokens.created_at",
@@ -91,10 +98,14 @@ export async function listApiTokens(
     .limit(1000);
   if (filter.userId) query = query.where("api_tokens.user_id", "=", filter.userId);
   if (filter.tokenId) query = query.where("api_tokens.id", "=", filter.tokenId);
+  if (filter.institution !== undefined) {
+    query = query.where("api_tokens.institution", "=", filter.institution);
+  }
   const rows = await query.execute();
   return rows.map((row) => ({
     id: row.id,
     userName: row.user_name,
+    institution: row.institution,
     name: row.name,
     prefix: row.prefix,
     createdAt: row.created_at,
@@ -104,18 +115,28 @@ export async function listApiTokens(
   }));
 }
 
-/** Revokes a token; only its owner or an admin (`asAdmin`) may. */
+/**
+ * Revokes a token; only its owner or an admin (`asAdmin`) may. With
+ * `institution` (the acting user's), another institution's token is unknown,
+ * with the same message, whoever asks.
+ */
 export async function revokeApiToken(
   db: Kysely<Database>,
   tokenId: string,
-  by: { readonly userId: string | null; readonly asAdmin: boolean },
+  by: {
+    readonly userId: string | null;
+    readonly asAdmin: boolean;
+    readonly institution?: string | undefined;
+  },
 ): Promise<ApiToken> {
   const row = await db
     .selectFrom("api_tokens")
-    .select(["id", "user_id"])
+    .select(["id", "user_id", "institution"])
     .where("id", "=", tokenId)
     .executeTakeFirst();
-  if (!row) throw new NotFoundError(`Unknown API token ${tokenId}.`);
+  if (!row || (by.institution !== undefined && row.institution !== by.institution)) {
+    throw new NotFoundError(`Unknown API token ${tokenId}.`);
+  }
   if (!by.asAdmin && row.user_id !== by.userId) {
     throw new ForbiddenError(
       "Permission \"revoke others' tokens\" is missing: only admins revoke other users' tokens.",

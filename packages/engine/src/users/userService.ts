@@ -10,7 +10,7 @@ import {
   listApiTokens,
   revokeApiToken,
 } from "./apiTokens.ts";
-import { type DemoCredentials, ensureDemoUsers } from "./demoUsers.ts";
+import { type DemoCredentials, type DemoUsersOptions, ensureDemoUsers } from "./demoUsers.ts";
 import {
   changeOwnPassword,
   createUser,
@@ -31,16 +31,22 @@ import {
 import type { User } from "./user.ts";
 import type { CreateUserInput } from "./userInput.ts";
 
-/** Users, sign-in sessions and API tokens (`engine.users`). */
+/**
+ * Users, sign-in sessions and API tokens (`engine.users`). Each user belongs
+ * to one institution (names are unique across all of them). Methods taking an
+ * `institution` act only on that institution's users: another's is unknown.
+ * Undefined: every institution (engine internals, tests).
+ */
 export interface UserService {
+  /** In `input.institution` (default the default one); `network` role only in a Network Zone. */
   create(input: CreateUserInput): Promise<User>;
-  list(): Promise<User[]>;
+  list(filter?: { readonly institution?: string | undefined }): Promise<User[]>;
   /** By id or name. */
-  get(idOrName: string): Promise<User>;
-  setRole(idOrName: string, role: Role): Promise<User>;
-  setDisabled(idOrName: string, disabled: boolean): Promise<User>;
+  get(idOrName: string, institution?: string): Promise<User>;
+  setRole(idOrName: string, role: Role, institution?: string): Promise<User>;
+  setDisabled(idOrName: string, disabled: boolean, institution?: string): Promise<User>;
   /** An admin sets a password; all the user's sessions end. */
-  resetPassword(idOrName: string, password: string): Promise<User>;
+  resetPassword(idOrName: string, password: string, institution?: string): Promise<User>;
   changeOwnPassword(input: {
     readonly userId: string;
     readonly currentPassword: string;
@@ -54,25 +60,33 @@ export interface UserService {
   authenticateSession(sessionToken: string): Promise<SessionUser | null>;
   signOut(sessionHash: string): Promise<void>;
   createToken(userId: string, input: CreateApiTokenInput): Promise<CreatedApiToken>;
-  listTokens(filter?: { readonly userId?: string }): Promise<ApiToken[]>;
+  listTokens(filter?: {
+    readonly userId?: string;
+    readonly institution?: string | undefined;
+  }): Promise<ApiToken[]>;
   revokeToken(
     tokenId: string,
-    by: { readonly userId: string | null; readonly asAdmin: boolean },
+    by: {
+      readonly userId: string | null;
+      readonly asAdmin: boolean;
+      readonly institution?: string | undefined;
+    },
   ): Promise<ApiToken>;
   authenticateToken(secret: string): Promise<User | null>;
-  /** Demo admin and staff users on an empty database; their passwords, to print once. */
-  ensureDemoUsers(): Promise<DemoCredentials[]>;
+  /** Demo users on a database without users (with `consortium`, the demo consortium's); their passwords, to print once. */
+  ensureDemoUsers(options?: DemoUsersOptions): Promise<DemoCredentials[]>;
 }
 
 export function createUserService(db: Kysely<Database>): UserService {
   return {
     create: (input) => createUser(db, input),
-    list: () => listUsers(db),
-    get: (idOrName) => getUser(db, idOrName),
-    setRole: (idOrName, role) => setUserRole(db, idOrName, role),
-    setDisabled: (idOrName, disabled) => setUserDisabled(db, idOrName, disabled),
-    resetPassword: async (idOrName, password) => {
-      const user = await getUser(db, idOrName);
+    list: (filter) => listUsers(db, filter),
+    get: (idOrName, institution) => getUser(db, idOrName, institution),
+    setRole: (idOrName, role, institution) => setUserRole(db, idOrName, role, institution),
+    setDisabled: (idOrName, disabled, institution) =>
+      setUserDisabled(db, idOrName, disabled, institution),
+    resetPassword: async (idOrName, password, institution) => {
+      const user = await getUser(db, idOrName, institution);
       await setUserPassword(db, user.id, password);
       return user;
     },
@@ -84,6 +98,6 @@ export function createUserService(db: Kysely<Database>): UserService {
     listTokens: (filter) => listApiTokens(db, filter),
     revokeToken: (tokenId, by) => revokeApiToken(db, tokenId, by),
     authenticateToken: (secret) => authenticateApiToken(db, secret),
-    ensureDemoUsers: () => ensureDemoUsers(db),
+    ensureDemoUsers: (options) => ensureDemoUsers(db, options),
   };
 }

@@ -1,9 +1,10 @@
-import { DocketError, messageOf } from "@docket/sdk";
+import { DocketError, messageOf, NotFoundError } from "@docket/sdk";
 import type { Kysely } from "kysely";
 import type { PgBoss } from "pg-boss";
 import { type Database, isTerminal, type RunStatus } from "../database/schema.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { insertRun, validateParams, validateSet } from "../runs/startRun.ts";
+import { isUuid } from "../validation/isUuid.ts";
 
 export interface ChildRunInput {
   readonly parentRunId: string;
@@ -40,12 +41,15 @@ export async function ensureChildRun(
   if (existing) return existing;
   const parent = await db
     .selectFrom("runs")
-    .select(["created_by", "priority", "description"])
+    .select(["created_by", "priority", "description", "institution"])
     .where("id", "=", input.parentRunId)
     .executeTakeFirstOrThrow();
   try {
     const job = registry.get(input.jobId);
     const params = validateParams(job.id, job.definition.params, input.params);
+    if (input.setId && !(await isSetOf(db, input.setId, parent.institution))) {
+      throw new NotFoundError(`Unknown set "${input.setId}".`);
+    }
     const target = await validateSet(db, job, input.setId);
     return await db.transaction().execute(async (trx) => {
       const run = await insertRun(
@@ -56,6 +60,8 @@ export async function ensureChildRun(
           jobId: job.id,
           params,
           createdBy: parent.created_by,
+          // A workflow's child runs are its institution's, as the workflow run is.
+          institution: parent.institution,
           trigger: { kind: "workflow", parentRunId: input.parentRunId },
           description: `${parent.description ?? "Workflow"} › ${input.nodeId}: ${job.definition.title}`,
           priority: parent.priority,
@@ -79,6 +85,17 @@ export async function ensureChildRun(
     if (error instanceof DocketError) return { refused: messageOf(error) };
     throw error;
   }
+}
+
+/** Whether the set exists and belongs to `institution` (a child runs only on its workflow's). */
+async function isSetOf(db: Kysely<Database>, setId: string, institution: string): Promise<boolean> {
+  if (!isUuid(setId)) return true; // validateSet names it unknown
+  const set = await db
+    .selectFrom("sets")
+    .select("institution")
+    .where("id", "=", setId)
+    .executeTakeFirst();
+  return !set || set.institution === institution;
 }
 
 /** The child run started under `childKey`, if any. */

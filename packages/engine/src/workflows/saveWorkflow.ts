@@ -1,12 +1,12 @@
 import { ConflictError, InvalidParamsError, NotFoundError } from "@docket/sdk";
 import type { Kysely } from "kysely";
 import type { Database } from "../database/schema.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { stepIssueSentences, stepTitles } from "../validation/stepIssues.ts";
 import { validateWorkflow } from "./validateWorkflow.ts";
 import type { Workflow } from "./workflow.ts";
 import { assertWorkflowId, getWorkflow } from "./workflowQueries.ts";
-import { defaultInstitutionCode } from "../institutions/institution.ts";
 
 export interface SaveWorkflowInput {
   /** The workflow to save a new version of; omitted: a new workflow. */
@@ -15,10 +15,16 @@ export interface SaveWorkflowInput {
   readonly definition: unknown;
   /** User name recorded with the version. */
   readonly savedBy: string;
-  /** The institution it belongs to; default the default institution (the API always says whose). */
+  /**
+   * The institution it belongs to; default the default institution (the API
+   * always says whose). A workflow of another institution is unknown here, and
+   * its nodes' sets must be this institution's.
+   */
   readonly institution?: string | undefined;
   /**
-   * With `id`: create the workflow under that id when it does not exist (import).
+   * With `id`: create the workflow under that id when it does not exist (import);
+   * when the id is another institution's workflow, a new workflow (new id) is
+   * created instead, leaving that one untouched.
    * Default false: an unknown id is a NotFoundError.
    */
   readonly createIfMissing?: boolean;
@@ -38,7 +44,8 @@ export async function saveWorkflow(
   input: SaveWorkflowInput,
 ): Promise<Workflow> {
   if (input.id !== undefined) assertWorkflowId(input.id);
-  const validation = await validateWorkflow(db, registry, input.definition);
+  const institution = input.institution ?? defaultInstitutionCode;
+  const validation = await validateWorkflow(db, registry, input.definition, institution);
   if (!validation.valid) {
     throw new InvalidParamsError(
       `The workflow is not valid, so it was not saved: ${stepIssueSentences(
@@ -51,15 +58,17 @@ export async function saveWorkflow(
   const { definition } = validation;
   try {
     const saved = await db.transaction().execute(async (trx) => {
-      const existing =
+      const found =
         input.id === undefined
           ? undefined
           : await trx
               .selectFrom("workflows")
-              .select(["id", "latest_version", "deleted_at"])
+              .select(["id", "latest_version", "deleted_at", "institution"])
               .where("id", "=", input.id)
               .forUpdate()
               .executeTakeFirst();
+      // Another institution's workflow is as unknown as a missing one, and never changed.
+      const existing = found?.institution === institution ? found : undefined;
       if (input.id !== undefined && !existing && !input.createIfMissing) {
         throw new NotFoundError(`Unknown workflow "${input.id}": save without an id to create it.`);
       }
@@ -86,11 +95,11 @@ export async function saveWorkflow(
         const row = await trx
           .insertInto("workflows")
           .values({
-            ...(input.id !== undefined ? { id: input.id } : {}),
+            ...(input.id !== undefined && !found ? { id: input.id } : {}),
             name: definition.name,
             latest_version: version,
             created_by: input.savedBy,
-            institution: input.institution ?? defaultInstitutionCode,
+            institution,
           })
           .returning("id")
           .executeTakeFirstOrThrow();
@@ -122,10 +131,15 @@ export async function saveWorkflow(
 /**
  * Deletes a workflow: it leaves lists and cannot be started or saved again;
  * its versions stay for the runs that used them. Refused while a schedule
- * starts it, naming the schedule.
+ * starts it, naming the schedule. With `institution`, another institution's
+ * workflow is unknown.
  */
-export async function deleteWorkflow(db: Kysely<Database>, id: string): Promise<Workflow> {
-  const workflow = await getWorkflow(db, id);
+export async function deleteWorkflow(
+  db: Kysely<Database>,
+  id: string,
+  institution?: string,
+): Promise<Workflow> {
+  const workflow = await getWorkflow(db, id, { institution });
   await db.transaction().execute(async (trx) => {
     await trx.selectFrom("workflows").select("id").where("id", "=", id).forUpdate().execute();
     const schedule = await trx

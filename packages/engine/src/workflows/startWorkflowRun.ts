@@ -13,6 +13,12 @@ import { createWorkflowSteps } from "./workflowSteps.ts";
 
 export interface StartWorkflowRunInput {
   readonly workflowId: string;
+  /**
+   * The institution that starts it: the workflow must be its (another
+   * institution's is unknown). Default any. The run, and every child run it
+   * starts, belongs to the workflow's institution.
+   */
+  readonly institution?: string | undefined;
   /** Who started it: a user name, or e.g. `schedule:<id>`. */
   readonly createdBy: string;
   /** Default `{ kind: "manual" }`. */
@@ -37,8 +43,13 @@ export async function startWorkflowRun(
   registry: JobRegistry,
   input: StartWorkflowRunInput,
 ): Promise<Run> {
-  const workflow = await getWorkflow(db, input.workflowId);
-  const validation = await validateWorkflow(db, registry, workflow.definition);
+  const workflow = await getWorkflow(db, input.workflowId, { institution: input.institution });
+  const validation = await validateWorkflow(
+    db,
+    registry,
+    workflow.definition,
+    workflow.institution,
+  );
   if (!validation.valid) {
     throw new InvalidParamsError(
       `Workflow "${workflow.name}" (version ${workflow.version}) no longer validates against the job catalog; edit and save it: ${stepIssueSentences(
@@ -63,6 +74,7 @@ export async function startWorkflowRun(
       jobId: job.id,
       params: {},
       createdBy: input.createdBy,
+      institution: workflow.institution,
       trigger: input.trigger ?? { kind: "manual" },
       description: input.description ?? workflow.name,
       ...(input.priority !== undefined ? { priority: input.priority } : {}),

@@ -22,12 +22,14 @@ export type WorkflowValidation =
  * types, params (against each job's schema) and sets, then its graph (one
  * start, no cycle, every node reachable, at most one edge per outcome). Paths
  * name the node or edge at fault: `nodes.<nodeId>.params.<field>`,
- * `edges.<edgeId>`.
+ * `edges.<edgeId>`. With `institution`, a node's set must be that
+ * institution's (the workflow's): another institution's set is unknown.
  */
 export async function validateWorkflow(
   db: Kysely<Database>,
   registry: JobRegistry,
   input: unknown,
+  institution?: string,
 ): Promise<WorkflowValidation> {
   const parsed = WorkflowDefinition.safeParse(input);
   if (!parsed.success) {
@@ -40,10 +42,10 @@ export async function validateWorkflow(
       ? WorkflowDefinition.safeParse({ ...(input as object), name: "-", description: "" })
       : null;
     if (!steps?.success) return { valid: false, issues };
-    const more = await checkDefinition(db, registry, steps.data);
+    const more = await checkDefinition(db, registry, steps.data, institution);
     return { valid: false, issues: [...issues, ...more] };
   }
-  const issues = await checkDefinition(db, registry, parsed.data);
+  const issues = await checkDefinition(db, registry, parsed.data, institution);
   return issues.length === 0
     ? { valid: true, issues: [], definition: parsed.data }
     : { valid: false, issues };
@@ -54,6 +56,7 @@ async function checkDefinition(
   db: Kysely<Database>,
   registry: JobRegistry,
   definition: WorkflowDefinition,
+  institution: string | undefined,
 ): Promise<FieldIssue[]> {
   const issues: FieldIssue[] = [];
   const nodeIds = new Set<string>();
@@ -80,7 +83,7 @@ async function checkDefinition(
   }
   // The graph is checked unless ids are ambiguous or dangling (it could not be read then).
   const graphIssues = issues.length === 0 ? checkGraph(definition) : [];
-  issues.push(...(await checkNodes(db, registry, definition)), ...graphIssues);
+  issues.push(...(await checkNodes(db, registry, definition, institution)), ...graphIssues);
   return issues;
 }
 
@@ -88,6 +91,7 @@ async function checkNodes(
   db: Kysely<Database>,
   registry: JobRegistry,
   definition: WorkflowDefinition,
+  institution: string | undefined,
 ): Promise<FieldIssue[]> {
   const issues: FieldIssue[] = [];
   const setIds = definition.nodes.flatMap((node) =>
@@ -101,6 +105,9 @@ async function checkNodes(
             .selectFrom("sets")
             .select(["id", "name", "target"])
             .where("id", "in", setIds)
+            .$if(institution !== undefined, (query) =>
+              query.where("institution", "=", institution as string),
+            )
             .execute()
         ).map((set) => [set.id, set]),
   );

@@ -4,7 +4,10 @@ import type { WorkflowDefinition } from "./workflowDefinition.ts";
 /** One version of a workflow, as callers see it. */
 export interface Workflow {
   readonly id: string;
+  /** Unique among its institution's workflows (not deleted). */
   readonly name: string;
+  /** The institution it belongs to (its code); its runs and their child runs belong to it too. */
+  readonly institution: string;
   readonly description: string;
   /** The version shown; runs started now use `latestVersion`. */
   readonly version: number;
@@ -23,6 +26,8 @@ export interface Workflow {
 export interface WorkflowSummary {
   readonly id: string;
   readonly name: string;
+  /** The institution it belongs to (its code). */
+  readonly institution: string;
   readonly description: string;
   readonly latestVersion: number;
   readonly nodeCount: number;

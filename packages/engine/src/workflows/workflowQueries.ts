@@ -11,12 +11,13 @@ export function assertWorkflowId(id: string): void {
 
 /**
  * One version of a workflow (default: the latest). Deleted workflows are found
- * too when `includeDeleted` is set (runs of them show what they ran).
+ * too when `includeDeleted` is set (runs of them show what they ran). With
+ * `institution`, another institution's workflow is unknown, with the same message.
  */
 export async function getWorkflow(
   db: Kysely<Database>,
   id: string,
-  options: { version?: number; includeDeleted?: boolean } = {},
+  options: { version?: number; includeDeleted?: boolean; institution?: string | undefined } = {},
 ): Promise<Workflow> {
   assertWorkflowId(id);
   const workflow = await db
@@ -24,7 +25,11 @@ export async function getWorkflow(
     .selectAll()
     .where("id", "=", id)
     .executeTakeFirst();
-  if (!workflow || (workflow.deleted_at && !options.includeDeleted)) {
+  if (
+    !workflow ||
+    (workflow.deleted_at && !options.includeDeleted) ||
+    (options.institution !== undefined && workflow.institution !== options.institution)
+  ) {
     throw new NotFoundError(`Unknown workflow "${id}".`);
   }
   const version = options.version ?? workflow.latest_version;
@@ -43,6 +48,7 @@ export async function getWorkflow(
   return {
     id,
     name: definition.name,
+    institution: workflow.institution,
     description: definition.description,
     version,
     latestVersion: workflow.latest_version,
@@ -55,23 +61,35 @@ export async function getWorkflow(
   };
 }
 
-/** Workflows not deleted, by name. */
-export async function listWorkflows(db: Kysely<Database>): Promise<WorkflowSummary[]> {
-  const rows = await db
+/** Workflows not deleted, by name: of one institution, or of every one (`undefined`). */
+export async function listWorkflows(
+  db: Kysely<Database>,
+  filter: { readonly institution?: string | undefined } = {},
+): Promise<WorkflowSummary[]> {
+  let query = db
     .selectFrom("workflows as w")
     .innerJoin("workflow_versions as v", (join) =>
       join.onRef("v.workflow_id", "=", "w.id").onRef("v.version", "=", "w.latest_version"),
     )
-    .select(["w.id", "w.latest_version", "w.created_by", "w.updated_at", "v.definition"])
-    .where("w.deleted_at", "is", null)
-    .orderBy("w.name")
-    .limit(1000)
-    .execute();
+    .select([
+      "w.id",
+      "w.institution",
+      "w.latest_version",
+      "w.created_by",
+      "w.updated_at",
+      "v.definition",
+    ])
+    .where("w.deleted_at", "is", null);
+  if (filter.institution !== undefined) {
+    query = query.where("w.institution", "=", filter.institution);
+  }
+  const rows = await query.orderBy("w.name").orderBy("w.id").limit(1000).execute();
   return rows.map((row) => {
     const definition = row.definition;
     return {
       id: row.id,
       name: definition.name,
+      institution: row.institution,
       description: definition.description,
       latestVersion: row.latest_version,
       nodeCount: definition.nodes.length,
@@ -84,12 +102,13 @@ export async function listWorkflows(db: Kysely<Database>): Promise<WorkflowSumma
   });
 }
 
-/** Every saved version of a workflow, newest first. */
+/** Every saved version of a workflow, newest first (with `institution`: only of its workflows). */
 export async function listWorkflowVersions(
   db: Kysely<Database>,
   id: string,
+  institution?: string,
 ): Promise<WorkflowVersionSummary[]> {
-  await getWorkflow(db, id, { includeDeleted: true });
+  await getWorkflow(db, id, { includeDeleted: true, institution });
   const rows = await db
     .selectFrom("workflow_versions")
     .select(["version", "created_by", "created_at", "definition"])
@@ -104,20 +123,25 @@ export async function listWorkflowVersions(
   }));
 }
 
-/** Ids of the workflows (not deleted) whose latest version lists `eventName` in `on`. */
+/**
+ * Ids of the workflows (not deleted) whose latest version lists `eventName` in
+ * `on`: of one institution (an event starts only its own institution's), or of
+ * every one (`undefined`).
+ */
 export async function listWorkflowsTriggeredBy(
   db: Kysely<Database>,
   eventName: string,
+  institution?: string,
 ): Promise<string[]> {
-  const rows = await db
+  let query = db
     .selectFrom("workflows as w")
     .innerJoin("workflow_versions as v", (join) =>
       join.onRef("v.workflow_id", "=", "w.id").onRef("v.version", "=", "w.latest_version"),
     )
     .select("w.id")
     .where("w.deleted_at", "is", null)
-    .where(sql<boolean>`v.definition->'on' ? ${eventName}`)
-    .orderBy("w.name")
-    .execute();
+    .where(sql<boolean>`v.definition->'on' ? ${eventName}`);
+  if (institution !== undefined) query = query.where("w.institution", "=", institution);
+  const rows = await query.orderBy("w.name").execute();
   return rows.map((row) => row.id);
 }

@@ -27,6 +27,8 @@ export interface WorkflowNodeRunStatus {
 export interface WorkflowRunStatus {
   readonly runId: string;
   readonly workflowId: string;
+  /** The institution the run (and its workflow) belongs to. */
+  readonly institution: string;
   /** The version the run executes (later edits do not change it). */
   readonly version: number;
   readonly status: RunStatus;
@@ -52,6 +54,7 @@ export async function getWorkflowRunStatus(
           "id",
           "status",
           "created_by",
+          "institution",
           "snapshot",
           "state_value",
           "workflow_id",
@@ -124,6 +127,7 @@ export async function getWorkflowRunStatus(
   return {
     runId: run.id,
     workflowId: run.workflow_id,
+    institution: run.institution,
     version: run.workflow_version,
     status: run.status,
     createdBy: run.created_by,

@@ -3,6 +3,7 @@ import type { FieldIssue } from "@docket/sdk";
 import { type Kysely, sql } from "kysely";
 import type { PgBoss } from "pg-boss";
 import { type Database, isTerminal, terminalStatuses } from "../database/schema.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 import type { NotificationSubscription } from "../notifications/notificationSubscription.ts";
 import { subscribe } from "../notifications/subscribe.ts";
 import { JobRegistry, type RegisteredJob } from "../registry/jobRegistry.ts";
@@ -33,30 +34,63 @@ export type WorkflowDetails = Workflow & {
   readonly validation: { readonly valid: boolean; readonly issues: readonly FieldIssue[] };
 };
 
-/** Workflows as the engine offers them (engine.workflows). */
+/**
+ * Workflows as the engine offers them (engine.workflows). Each belongs to one
+ * institution, and so do its runs and their child runs; names are unique
+ * within an institution.
+ */
 export interface WorkflowService {
-  list(): Promise<WorkflowSummary[]>;
-  /** One version (default the latest), with its graph and validation. */
+  /** Not deleted, by name: of one institution, or of every one (`institution` undefined). */
+  list(filter?: { readonly institution?: string | undefined }): Promise<WorkflowSummary[]>;
+  /** One version (default the latest), with its graph and validation (against its institution's sets). */
   get(id: string, version?: number): Promise<WorkflowDetails>;
-  versions(id: string): Promise<WorkflowVersionSummary[]>;
-  /** Validates without saving: every issue, with paths naming nodes and edges. */
-  validate(definition: unknown): Promise<{ valid: boolean; issues: readonly FieldIssue[] }>;
-  /** Saves a new version (or a new workflow); InvalidParamsError with issues when invalid. */
-  save(input: { id?: string; definition: unknown; savedBy: string }): Promise<Workflow>;
-  delete(id: string): Promise<Workflow>;
+  /** With `institution`, another institution's workflow is unknown (deleted ones are found). */
+  versions(id: string, institution?: string): Promise<WorkflowVersionSummary[]>;
+  /**
+   * Validates without saving: every issue, with paths naming nodes and edges.
+   * With `institution`, nodes' sets must be that institution's.
+   */
+  validate(
+    definition: unknown,
+    institution?: string,
+  ): Promise<{ valid: boolean; issues: readonly FieldIssue[] }>;
+  /**
+   * Saves a new version (or a new workflow, in `institution`, default the
+   * default one); InvalidParamsError with issues when invalid. Another
+   * institution's workflow id is unknown.
+   */
+  save(input: {
+    id?: string;
+    definition: unknown;
+    savedBy: string;
+    institution?: string | undefined;
+  }): Promise<Workflow>;
+  /** With `institution`, another institution's workflow is unknown. */
+  delete(id: string, institution?: string): Promise<Workflow>;
   /** Starts a run of the latest version. */
   start(input: StartWorkflowRunInput): Promise<Run>;
   runStatus(runId: string): Promise<WorkflowRunStatus>;
-  /** The version (default latest) as a JSON document for `import`. */
-  export(id: string, version?: number): Promise<string>;
   /**
-   * Saves an exported workflow: under its id (a new version, or none when the
-   * definition is the latest one already), or as a new workflow.
+   * The version (default latest) as a JSON document for `import`. With
+   * `institution`, another institution's workflow is unknown.
    */
-  import(input: { json: string; savedBy: string }): Promise<Workflow>;
-  /** Job types of the workflows an event named `eventName` starts (their `on`), for permission checks. */
-  jobIdsStartedBy(eventName: string): Promise<string[]>;
-  /** Mails `email` when runs of the workflow end (default: on error only). */
+  export(id: string, version?: number, institution?: string): Promise<string>;
+  /**
+   * Saves an exported workflow in `institution`: under its id (a new version,
+   * or none when the definition is the latest one already), or as a new
+   * workflow (also when the id is another institution's workflow).
+   */
+  import(input: {
+    json: string;
+    savedBy: string;
+    institution?: string | undefined;
+  }): Promise<Workflow>;
+  /**
+   * Job types of the workflows an event named `eventName` starts (their `on`),
+   * for permission checks: of `institution`'s workflows, or every one's.
+   */
+  jobIdsStartedBy(eventName: string, institution?: string): Promise<string[]>;
+  /** Mails `email` when runs of the workflow end (default: on error only); the subscription is the workflow's institution's. */
   subscribe(input: {
     workflowId: string;
     email: string;
@@ -80,10 +114,14 @@ export interface WorkflowInternals {
    * could. Returns how many it aborted.
    */
   abortChildrenOfAbortedRuns(graceMs?: number): Promise<number>;
-  /** An event was stored: wake workflow runs waiting for it, start workflows triggered by it. */
+  /**
+   * An event was stored: wake workflow runs waiting for it, start workflows
+   * triggered by it — only `institution`'s (the event's), when given.
+   */
   eventEmitted(input: {
     name: string;
     emittedBy: string;
+    institution?: string | undefined;
   }): Promise<{ workflowId: string; runId?: string; error?: string }[]>;
   /** The title of a workflow run (its workflow's name), for messages; undefined for a job's run. */
   titleOfRun(runId: string): Promise<string | undefined>;
@@ -115,32 +153,42 @@ export function createWorkflowService(
   };
 
   const service: WorkflowService = {
-    list: () => listWorkflows(db),
+    list: (filter) => listWorkflows(db, filter),
     get: async (id, version) => {
       const workflow = await getWorkflow(db, id, version === undefined ? {} : { version });
-      const validation = await validateWorkflow(db, registry, workflow.definition);
+      const validation = await validateWorkflow(
+        db,
+        registry,
+        workflow.definition,
+        workflow.institution,
+      );
       return {
         ...workflow,
         graph: describeWorkflow(workflow.definition),
         validation: { valid: validation.valid, issues: validation.issues },
       };
     },
-    versions: (id) => listWorkflowVersions(db, id),
-    validate: async (definition) => {
-      const { valid, issues } = await validateWorkflow(db, registry, definition);
+    versions: (id, institution) => listWorkflowVersions(db, id, institution),
+    validate: async (definition, institution) => {
+      const { valid, issues } = await validateWorkflow(db, registry, definition, institution);
       return { valid, issues };
     },
     save: (input) => saveWorkflow(db, registry, input),
-    delete: (id) => deleteWorkflow(db, id),
+    delete: (id, institution) => deleteWorkflow(db, id, institution),
     start: (input) => startWorkflowRun(db, boss, registry, input),
     runStatus: (runId) => getWorkflowRunStatus(db, runId),
-    export: async (id, version) =>
-      exportWorkflow(await getWorkflow(db, id, version === undefined ? {} : { version })),
-    import: async ({ json, savedBy }) => {
+    export: async (id, version, institution) =>
+      exportWorkflow(
+        await getWorkflow(db, id, { ...(version === undefined ? {} : { version }), institution }),
+      ),
+    import: async ({ json, savedBy, institution = defaultInstitutionCode }) => {
       const { id, definition } = parseWorkflowExport(json);
       if (id) {
-        const latest = await getWorkflow(db, id, { includeDeleted: true }).catch(() => undefined);
-        const validation = await validateWorkflow(db, registry, definition);
+        // Another institution's workflow under that id is not this one: imported as a new workflow.
+        const latest = await getWorkflow(db, id, { includeDeleted: true, institution }).catch(
+          () => undefined,
+        );
+        const validation = await validateWorkflow(db, registry, definition, institution);
         if (latest && !latest.deletedAt && validation.valid) {
           if (isDeepStrictEqual(latest.definition, validation.definition)) return latest;
         }
@@ -149,11 +197,12 @@ export function createWorkflowService(
         ...(id ? { id, createIfMissing: true } : {}),
         definition,
         savedBy,
+        institution,
       });
     },
-    jobIdsStartedBy: async (eventName) => {
+    jobIdsStartedBy: async (eventName, institution) => {
       const jobIds = new Set<string>();
-      for (const workflowId of await listWorkflowsTriggeredBy(db, eventName)) {
+      for (const workflowId of await listWorkflowsTriggeredBy(db, eventName, institution)) {
         const { definition } = await getWorkflow(db, workflowId);
         for (const node of definition.nodes) if (node.kind === "job") jobIds.add(node.jobId);
       }
@@ -163,7 +212,11 @@ export function createWorkflowService(
       const workflow = await getWorkflow(db, input.workflowId);
       const job = jobOf(workflow.id, workflow.version, workflow.definition);
       const { workflowId: _, ...rest } = input;
-      return subscribe(db, new JobRegistry([job]), { ...rest, jobId: job.id });
+      return subscribe(db, new JobRegistry([job]), {
+        ...rest,
+        jobId: job.id,
+        institution: workflow.institution,
+      });
     },
   };
 
@@ -228,18 +281,24 @@ export function createWorkflowService(
       }
       return aborted;
     },
-    eventEmitted: async ({ name, emittedBy }) => {
+    eventEmitted: async ({ name, emittedBy, institution }) => {
+      // Another institution's event neither wakes nor starts anything here.
       const waiting = await db
         .selectFrom("run_event_waits")
-        .select("run_id")
-        .where("event_name", "=", name)
+        .innerJoin("runs", "runs.id", "run_event_waits.run_id")
+        .select("run_event_waits.run_id")
+        .where("run_event_waits.event_name", "=", name)
+        .$if(institution !== undefined, (query) =>
+          query.where("runs.institution", "=", institution as string),
+        )
         .execute();
       for (const wait of waiting) await wakeParkedRun(db, boss, wait.run_id);
       const triggered: { workflowId: string; runId?: string; error?: string }[] = [];
-      for (const workflowId of await listWorkflowsTriggeredBy(db, name)) {
+      for (const workflowId of await listWorkflowsTriggeredBy(db, name, institution)) {
         try {
           const run = await service.start({
             workflowId,
+            ...(institution !== undefined ? { institution } : {}),
             createdBy: emittedBy,
             trigger: { kind: "event", event: name },
           });

@@ -93,10 +93,17 @@ export function createWorkflowSteps(deps: WorkflowStepDependencies): WorkflowSte
     }
     const deadline =
       input.timeoutMs === undefined ? null : new Date(since.getTime() + input.timeoutMs);
+    // Only its own institution's events wake a workflow run.
+    const { institution } = await db
+      .selectFrom("runs")
+      .select("institution")
+      .where("id", "=", runtime.runId)
+      .executeTakeFirstOrThrow();
     const findEvent = (trx: Kysely<Database>) =>
       trx
         .selectFrom("events")
         .select("id")
+        .where("institution", "=", institution)
         .where("name", "=", input.eventName)
         .where("received_at", ">=", since)
         .orderBy("id")
