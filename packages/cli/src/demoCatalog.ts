@@ -1,6 +1,8 @@
 import { localCaller } from "@docket/api";
 import {
   type DatabaseHandle,
+  defaultInstitutionCode,
+  type Institution,
   maxSeedRecords,
   type SeedCatalogReport,
   type SeedProgress,
@@ -19,7 +21,9 @@ export const defaultDemoRecords = 20_000;
 export interface SeedDemoOptions {
   /** Items to create; about half as many bibliographic records come with them. */
   readonly records: number;
-  /** Delete the catalog and every set first. Default false: a non-empty catalog is refused. */
+  /** The institution whose catalog and sets these are. Default the default institution. */
+  readonly institution?: string;
+  /** Delete the institution's catalog and sets first. Default false: a non-empty catalog is refused. */
   readonly replace?: boolean;
   /** Add the example sets. Default true. */
   readonly sets?: boolean;
@@ -32,18 +36,24 @@ export interface DemoSeedReport {
   readonly sets: readonly ExampleSet[];
 }
 
-/** The demo catalog and its example sets, written straight to the database (no API, no worker). */
+/**
+ * An institution's demo catalog and its example sets, written straight to the
+ * database (no API, no worker). Each institution's catalog has ids of its own.
+ */
 export async function seedDemo(
   db: CatalogDatabase,
   options: SeedDemoOptions,
 ): Promise<DemoSeedReport> {
+  const institution = options.institution ?? defaultInstitutionCode;
   try {
     const catalog = await seedCatalog(db, {
       records: options.records,
+      institution,
       ...(options.replace === undefined ? {} : { replace: options.replace }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
-    const sets = options.sets === false ? [] : await seedExampleSets(db, localCaller.name);
+    const sets =
+      options.sets === false ? [] : await seedExampleSets(db, localCaller.name, institution);
     return { catalog, sets };
   } catch (error) {
     throw notMigrated(error) ?? error;
@@ -51,14 +61,35 @@ export async function seedDemo(
 }
 
 /**
- * Whether the catalog has no bibliographic records. One indexed probe: `start`
- * asks on every start, and counting a catalog of millions would delay it.
+ * Whether the catalog (of `institution`, else of every institution) has no
+ * bibliographic records. One indexed probe: `start` asks on every start, and
+ * counting a catalog of millions would delay it.
  */
-export async function isCatalogEmpty(db: CatalogDatabase): Promise<boolean> {
+export async function isCatalogEmpty(db: CatalogDatabase, institution?: string): Promise<boolean> {
   try {
-    return (
-      (await db.selectFrom("bib_records").select("id").limit(1).executeTakeFirst()) === undefined
-    );
+    let probe = db.selectFrom("bib_records").select("id").limit(1);
+    if (institution !== undefined) probe = probe.where("institution", "=", institution);
+    return (await probe.executeTakeFirst()) === undefined;
+  } catch (error) {
+    throw notMigrated(error) ?? error;
+  }
+}
+
+/** The institutions of the Docket, members first, then by name (as `engine.institutions.list`). */
+export async function listInstitutions(db: CatalogDatabase): Promise<Institution[]> {
+  try {
+    const rows = await db
+      .selectFrom("institutions")
+      .selectAll()
+      .orderBy("kind")
+      .orderBy("name")
+      .execute();
+    return rows.map((row) => ({
+      code: row.code,
+      name: row.name,
+      timeZone: row.time_zone,
+      kind: row.kind,
+    }));
   } catch (error) {
     throw notMigrated(error) ?? error;
   }
@@ -78,4 +109,18 @@ function notMigrated(error: unknown): NotMigratedError | null {
     "The database is not migrated: run `docket migrate` (or `docket start`, which migrates), then seed.",
     { cause: error },
   );
+}
+
+/**
+ * "the demo catalog", as a single-institution Docket has always said; on a
+ * Docket serving several member institutions, whose it is.
+ */
+export function demoCatalogLabel(
+  institution: Institution,
+  institutions: readonly Institution[],
+): string {
+  const members = institutions.filter((known) => known.kind === "member").length;
+  return members > 1
+    ? `the demo catalog of ${institution.name} (${institution.code})`
+    : "the demo catalog";
 }

@@ -5,7 +5,13 @@ import { ConflictError } from "@docket/sdk";
 import { type CommandInput, databaseOptions, defineCommand, type OptionSpecs } from "../command.ts";
 import { readConfig } from "../config.ts";
 import { selectDatabase } from "../database.ts";
-import { isCatalogEmpty, resolveDemoRecords, seedDemo } from "../demoCatalog.ts";
+import {
+  demoCatalogLabel,
+  isCatalogEmpty,
+  listInstitutions,
+  resolveDemoRecords,
+  seedDemo,
+} from "../demoCatalog.ts";
 import { openEngine } from "../engineSession.ts";
 import { reportUnavailableJobs } from "../jobProblems.ts";
 import { migrate } from "../migrate.ts";
@@ -24,6 +30,9 @@ import { designerBuildEstimate, startDesigner } from "../web/designer.ts";
 import { type DocketServer, listen } from "../web/httpServer.ts";
 import { sendPlaceholderPage } from "../web/placeholderPage.ts";
 import { concurrencyOption, resolveConcurrency } from "./worker.ts";
+
+/** A demo user's name, role, institution and password, as `ensureDemoUsers` made them. */
+type DemoCredentials = Awaited<ReturnType<Engine["users"]["ensureDemoUsers"]>>[number];
 
 /** The options of `docket start`, which `docket dev` takes too. */
 export const startOptions = {
@@ -61,8 +70,8 @@ export const startCommand = defineCommand({
   details: [
     'Without DATABASE_URL it starts (or reuses) an embedded PostgreSQL whose data lives in .docket/ (DOCKET_DATA_DIR), on the port it used last (remembered in .docket/postgres.port), else 54329, else, when another program holds that, a free one; its "Database:" line names the port.',
     `The API answers as soon as the server listens. The designer is built meanwhile in the background (next build) on first start and whenever its sources (app/, packages/sdk) changed: ${designerBuildEstimate}; its page shows the build's progress until then.`,
-    'On a database without users it creates the demo users admin and staff and prints their passwords once (with --json: an event "users-created"): sign in with them, then change them.',
-    'When the catalog is empty, the demo catalog (DOCKET_DEMO_RECORDS items, default 20,000, about a second), its example sets and inactive example schedules are seeded beside the running server, then one line says so (with --json: an event "seeded"). --no-seed leaves it empty; `docket seed` fills it later.',
+    'On a database without users it creates demo users and prints their passwords once (with --json: an event "users-created"): sign in with them, then change them. A first start that seeds the demo (an empty catalog, no --no-seed) makes the demo a consortium: the default institution becomes "Northfield University Library" (main: users admin and staff), beside "Riverside Public Library" (riverside: riverside.admin, riverside.staff) and the "Northfield Consortium Network Zone" (network: network, who sees every institution\'s work and changes none, and network.admin, who starts network-level jobs). With --no-seed it creates admin and staff of the one institution.',
+    'When the catalog is empty, the demo catalog of every member institution (DOCKET_DEMO_RECORDS items each, default 20,000, about a second each), its example sets and inactive example schedules are seeded beside the running server, then a line per institution says so (with --json: an event "seeded" each). --no-seed leaves it empty; `docket seed` fills it later.',
     "GET /healthz answers while the process runs; GET /readyz answers 200 once the database is reachable and migrated and the worker heartbeats, else 503 naming the cause. GET /metrics (Prometheus) needs DOCKET_METRICS_TOKEN as a Bearer token, or use --metrics-port for a separate port (127.0.0.1 by default) without one.",
     "SIGINT/SIGTERM stop it gracefully: no new requests, in-flight steps finish, runs are handed over, then the embedded database stops if this process started it.",
   ],
@@ -102,7 +111,11 @@ export async function serve(
     cleanups.push({ name: "worker", run: () => worker.stop() });
 
     // Before listening: whoever reaches the sign-in page can use the printed credentials.
-    const demoUsers = await session.engine.users.ensureDemoUsers();
+    // A first start that will seed the demo makes it a consortium of two libraries and a
+    // Network Zone; --no-seed, or a catalog already there, keeps one institution as it was.
+    const demoUsers = await session.engine.users.ensureDemoUsers({
+      consortium: demoRecords > 0 && (await catalogIsEmpty(database.connectionString)),
+    });
     const designer = values["no-web"]
       ? null
       : startDesigner({ repoRoot, hostname: host, port, log: printNote });
@@ -131,8 +144,14 @@ export async function serve(
     }
     // After listening: the API answers at once however large DOCKET_DEMO_RECORDS is (20,000 items take about 1 s).
     if (demoRecords > 0) {
-      const seeding = seedEmptyCatalog(database.connectionString, demoRecords, json, () =>
-        session.engine.schedules.seedExamples(localCaller.name).then((created) => created.length),
+      const seeding = seedEmptyCatalog(
+        database.connectionString,
+        demoRecords,
+        json,
+        (institution) =>
+          session.engine.schedules
+            .seedExamples(localCaller.name, institution)
+            .then((created) => created.length),
       );
       cleanups.push({ name: "demo catalog seed", run: () => seeding });
     }
@@ -145,12 +164,7 @@ export async function serve(
     if (demoUsers.length && json) {
       printJsonLine({ event: "users-created", users: demoUsers });
     } else if (demoUsers.length) {
-      printLine(
-        [
-          "Created demo users. Their passwords are shown only now: sign in at the address below and change them (or `docket users reset-password <name>`).",
-          ...demoUsers.map((user) => `  ${user.name.padEnd(8)} ${user.password}   (${user.role})`),
-        ].join("\n"),
-      );
+      printLine(await formatDemoUsers(session.engine, demoUsers));
     }
     if (json)
       printJsonLine({
@@ -179,28 +193,35 @@ export async function serve(
 }
 
 /**
- * Seeds the demo catalog and example sets when the catalog has no records, so
- * a first `docket start` has something to run jobs on, and says so in one line.
- * Runs beside the server and never rejects: a failed seed is reported, not fatal.
+ * Seeds the demo catalog and example sets of every member institution when the
+ * catalog has no records at all, so a first `docket start` has something to run
+ * jobs on, and says so in a line per institution. Runs beside the server and
+ * never rejects: a failed seed is reported, not fatal.
  */
 async function seedEmptyCatalog(
   connectionString: string,
   records: number,
   json: boolean,
-  seedSchedules: () => Promise<number>,
+  seedSchedules: (institution: string) => Promise<number>,
 ): Promise<void> {
   const handle = connectDatabase(connectionString, { max: 2 });
   try {
     if (!(await isCatalogEmpty(handle.db))) return;
-    const { catalog, sets } = await seedDemo(handle.db, { records });
-    // Example schedules run on the example sets; they are created inactive.
-    const schedules = await seedSchedules();
-    if (json) {
-      printJsonLine({ event: "seeded", ...catalog, sets: sets.length, schedules });
-    } else {
-      printNote(
-        `Seeded the demo catalog: ${formatCount(catalog.items)} items, ${formatCount(sets.length)} sets, ${formatCount(schedules)} inactive example schedules (${formatDuration(catalog.durationMs)}; --no-seed skips this).`,
-      );
+    const institutions = await listInstitutions(handle.db);
+    for (const institution of institutions.filter((known) => known.kind === "member")) {
+      const { catalog, sets } = await seedDemo(handle.db, {
+        records,
+        institution: institution.code,
+      });
+      // Example schedules run on the example sets; they are created inactive.
+      const schedules = await seedSchedules(institution.code);
+      if (json) {
+        printJsonLine({ event: "seeded", ...catalog, sets: sets.length, schedules });
+      } else {
+        printNote(
+          `Seeded ${demoCatalogLabel(institution, institutions)}: ${formatCount(catalog.items)} items, ${formatCount(sets.length)} sets, ${formatCount(schedules)} inactive example schedules (${formatDuration(catalog.durationMs)}; --no-seed skips this).`,
+        );
+      }
     }
   } catch (error) {
     // Another process seeded between the look and the seed: the catalog is there, which is what counts.
@@ -211,6 +232,45 @@ async function seedEmptyCatalog(
   } finally {
     await handle.stop().catch(() => {});
   }
+}
+
+/** Whether no institution's catalog has records: a first start, which seeds the demo. */
+async function catalogIsEmpty(connectionString: string): Promise<boolean> {
+  const handle = connectDatabase(connectionString, { max: 1 });
+  try {
+    return await isCatalogEmpty(handle.db);
+  } finally {
+    await handle.stop();
+  }
+}
+
+/**
+ * The demo users' credentials, shown once: a line each (`  admin  <password>
+ * (admin)`), under their institution's name when they belong to several.
+ */
+async function formatDemoUsers(engine: Engine, users: readonly DemoCredentials[]): Promise<string> {
+  const width = Math.max(8, ...users.map((user) => user.name.length));
+  const line = (user: DemoCredentials) =>
+    `  ${user.name.padEnd(width)} ${user.password}   (${user.role})`;
+  const lines = [
+    "Created demo users. Their passwords are shown only now: sign in at the address below and change them (or `docket users reset-password <name>`).",
+  ];
+  if (new Set(users.map((user) => user.institution)).size === 1) {
+    return [...lines, ...users.map(line)].join("\n");
+  }
+  for (const institution of await engine.institutions.list()) {
+    const members = users.filter((user) => user.institution === institution.code);
+    if (members.length === 0) continue;
+    const kind = institution.kind === "network" ? "network zone, " : "";
+    lines.push(
+      `${institution.name} (${institution.code}; ${kind}${institution.timeZone}):`,
+      ...members.map(line),
+    );
+  }
+  lines.push(
+    "The network user sees every institution's runs, schedules and dashboard and changes nothing; network.admin starts network-level jobs.",
+  );
+  return lines.join("\n");
 }
 
 async function runCleanups(cleanups: { name: string; run: () => Promise<void> }[]): Promise<void> {
