@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
+import { institutionsOf, mayChange } from "../_lib/institutions.ts";
 import { AuthProvider, type Session } from "./AuthProvider.tsx";
 import { Icon, type IconName } from "./Icon.tsx";
 
@@ -11,11 +12,13 @@ interface NavItem {
   readonly label: string;
   readonly icon: IconName;
   readonly adminOnly?: boolean;
+  /** Only for users who may change things (not viewers' concern here: the network role). */
+  readonly acts?: boolean;
 }
 
 const nav: readonly NavItem[] = [
   { href: "/", label: "Dashboard", icon: "dashboard" },
-  { href: "/run", label: "Run a job", icon: "run" },
+  { href: "/run", label: "Run a job", icon: "run", acts: true },
   { href: "/monitor", label: "Monitor", icon: "monitor" },
   { href: "/workers", label: "Workers", icon: "workers" },
   { href: "/jobs", label: "Jobs", icon: "jobs" },
@@ -61,7 +64,13 @@ function Frame({
   readonly children: ReactNode;
 }) {
   const { user } = session;
-  const items = nav.filter((item) => !item.adminOnly || user.role === "admin");
+  const items = nav.filter(
+    (item) =>
+      (!item.adminOnly || user.role === "admin") &&
+      // The network role starts nothing; viewers keep the page, which says why they cannot.
+      (!item.acts || mayChange(user) || user.role === "viewer"),
+  );
+  const institutions = institutionsOf(user);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -92,6 +101,13 @@ function Frame({
       </aside>
       <div className="shell__main">
         <header className="topbar">
+          {/* A Docket of one institution names none: nothing changes for it. */}
+          {institutions.several ? (
+            <p className="topbar__institution" data-testid="institution-name">
+              <Icon name="institution" />
+              {institutions.own.name}
+            </p>
+          ) : null}
           <div className="topbar__spacer" />
           <div className="user-menu">
             <span className="avatar" aria-hidden="true">

@@ -15,6 +15,8 @@ import { WaitingNote, waitingHeadline } from "./WaitingNote.tsx";
 /** A run as list procedures return it (`restoredBy`, its set and size where the list says so). */
 export type RunRow = Partial<Pick<RunView, "restoredBy" | "setId" | "population">> & {
   readonly setName?: string | null;
+  /** The code of the institution the run belongs to. */
+  readonly institution?: string;
 } & Pick<
     RunView,
     | "id"
@@ -32,6 +34,7 @@ export type RunRow = Partial<Pick<RunView, "restoredBy" | "setId" | "population"
   >;
 
 export type RunsTableColumn =
+  | "institution"
   | "progress"
   | "created"
   | "ended"
@@ -60,6 +63,8 @@ interface RunsTableProps {
   readonly selection?: RunsTableSelection;
   /** Adds an Actions column: what may be done to each run. */
   readonly actions?: (run: RunRow) => ReactNode;
+  /** An institution's name from its code, for the "institution" column. */
+  readonly institutionName?: (code: string) => string;
 }
 
 /** Runs as rows linking to their pages; the columns depend on the view. */
@@ -70,6 +75,7 @@ export function RunsTable({
   compact = false,
   selection,
   actions,
+  institutionName = (code) => code,
 }: RunsTableProps) {
   return (
     <div className="table-scroll">
@@ -152,9 +158,21 @@ export function RunsTable({
                 <td
                   key={column}
                   data-column={column}
-                  className={column === "progress" || column === "set" ? undefined : "nowrap"}
+                  className={
+                    column === "progress" || column === "set" || column === "institution"
+                      ? undefined
+                      : "nowrap"
+                  }
                 >
-                  {cell(column, run)}
+                  {column === "institution" ? (
+                    run.institution ? (
+                      institutionName(run.institution)
+                    ) : (
+                      <span className="muted">—</span>
+                    )
+                  ) : (
+                    cell(column, run)
+                  )}
                 </td>
               ))}
               {actions ? <td className="table__actions">{actions(run)}</td> : null}
@@ -193,6 +211,7 @@ function SelectAll({
 }
 
 const headings: Readonly<Record<RunsTableColumn, string>> = {
+  institution: "Institution",
   progress: "Progress",
   created: "Created",
   ended: "Ended",
@@ -202,7 +221,7 @@ const headings: Readonly<Record<RunsTableColumn, string>> = {
   records: "Records",
 };
 
-function cell(column: RunsTableColumn, run: RunRow) {
+function cell(column: Exclude<RunsTableColumn, "institution">, run: RunRow) {
   switch (column) {
     case "progress":
       return run.progress ? (

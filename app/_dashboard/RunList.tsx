@@ -2,10 +2,12 @@
 
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { useSession } from "../_components/AuthProvider.tsx";
 import { EmptyState } from "../_components/EmptyState.tsx";
 import { ErrorNotice } from "../_components/ErrorNotice.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
 import { RunsTable, type RunsTableColumn } from "../_components/RunsTable.tsx";
+import { institutionsOf } from "../_lib/institutions.ts";
 import { liveMeta } from "../_lib/liveQueries.ts";
 import { type RunStatusName, useTRPC } from "../_lib/trpcClient.ts";
 import { useLoadedQuery } from "../_lib/useLoadedQuery.ts";
@@ -22,6 +24,8 @@ interface RunListProps {
   readonly limit?: number;
   /** Narrow panel: the time goes under the run's name. Default false. */
   readonly compact?: boolean;
+  /** The network role's choice of institution (none: every institution it reads). */
+  readonly filter?: { readonly institution?: string };
 }
 
 /** A dashboard panel: the newest runs in some statuses, live while the page is open. */
@@ -35,11 +39,13 @@ export function RunList({
   moreHref,
   limit = 6,
   compact = false,
+  filter = {},
 }: RunListProps) {
   const trpc = useTRPC();
+  const { user } = useSession();
   const { data, error, loading } = useLoadedQuery(
     trpc.runs.list.queryOptions(
-      { status: [...statuses], limit },
+      { status: [...statuses], limit, ...filter },
       // Live: reloads as runs change; the timer only backs up a lost stream.
       { meta: liveMeta, refetchInterval: 30_000 },
     ),
@@ -68,7 +74,13 @@ export function RunList({
         </div>
       ) : null}
       {data && data.runs.length > 0 ? (
-        <RunsTable runs={data.runs} columns={columns} label={title} compact={compact} />
+        <RunsTable
+          runs={data.runs}
+          columns={columns}
+          label={title}
+          compact={compact}
+          institutionName={institutionsOf(user).nameOf}
+        />
       ) : null}
     </section>
   );

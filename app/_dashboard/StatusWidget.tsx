@@ -29,11 +29,19 @@ const dayOfMonth = new Intl.DateTimeFormat("en-US", { day: "numeric", timeZone: 
  * everything completed, amber with errors, red when a run failed. A category
  * opens the monitor filtered to it; a failed count opens the failed run(s).
  */
-export function StatusWidget() {
+export function StatusWidget({
+  filter = {},
+  monitorHref = (query) => `/monitor?${query}`,
+}: {
+  /** The network role's choice of institution (none: every institution it reads). */
+  readonly filter?: { readonly institution?: string };
+  /** The monitor's address for a query string (keeping the dashboard's institution). */
+  readonly monitorHref?: (query: string) => string;
+}) {
   const isAdmin = useSession().user.role === "admin";
   const trpc = useTRPC();
   const { data, error, loading } = useLoadedQuery(
-    trpc.dashboard.summary.queryOptions({ days }, { refetchInterval: 30_000 }),
+    trpc.dashboard.summary.queryOptions({ days, ...filter }, { refetchInterval: 30_000 }),
   );
   const dates = lastDays();
   const categories = [...new Set((data ?? []).map((d) => d.category))].sort((a, b) =>
@@ -84,7 +92,7 @@ export function StatusWidget() {
                 <tr key={category}>
                   <th scope="row">
                     <Link
-                      href={`/monitor?tab=history&category=${encodeURIComponent(category)}`}
+                      href={monitorHref(`tab=history&category=${encodeURIComponent(category)}`)}
                       className="status-grid__category"
                     >
                       {category}
@@ -92,7 +100,12 @@ export function StatusWidget() {
                   </th>
                   {dates.map((day) => (
                     <td key={day}>
-                      <StatusCell category={category} day={day} entry={cellOf(category, day)} />
+                      <StatusCell
+                        category={category}
+                        day={day}
+                        entry={cellOf(category, day)}
+                        monitorHref={monitorHref}
+                      />
                     </td>
                   ))}
                 </tr>
@@ -109,10 +122,12 @@ function StatusCell({
   category,
   day,
   entry,
+  monitorHref,
 }: {
   readonly category: string;
   readonly day: string;
   readonly entry: SummaryDay | undefined;
+  readonly monitorHref: (query: string) => string;
 }) {
   if (!entry) return <span className="status-cell status-cell--none" title="No scheduled runs" />;
   const total = entry.completed + entry.completedWithErrors + entry.failed + entry.aborted;
@@ -138,7 +153,9 @@ function StatusCell({
     const href =
       entry.failedRunIds.length === 1 && only
         ? `/runs/${only}`
-        : `/monitor?tab=history&status=failed&category=${encodeURIComponent(category)}&from=${day}&to=${day}`;
+        : monitorHref(
+            `tab=history&status=failed&category=${encodeURIComponent(category)}&from=${day}&to=${day}`,
+          );
     return (
       <Link
         href={href}

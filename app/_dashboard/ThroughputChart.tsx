@@ -18,10 +18,15 @@ const count = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
  * SQL over every run that ended then (dashboard.throughput): each run's
  * records are spread over the hours it ran.
  */
-export function ThroughputChart() {
+export function ThroughputChart({
+  filter = {},
+}: {
+  /** The network role's choice of institution (none: every institution it reads). */
+  readonly filter?: { readonly institution?: string };
+}) {
   const trpc = useTRPC();
   const { data, error, isLoading } = useQuery(
-    trpc.dashboard.throughput.queryOptions({ hours }, { refetchInterval: 60_000 }),
+    trpc.dashboard.throughput.queryOptions({ hours, ...filter }, { refetchInterval: 60_000 }),
   );
   const buckets = data ?? [];
   const total = buckets.reduce((sum, hour) => sum + hour.processed, 0);

@@ -11,14 +11,23 @@ import { FormErrorNotice } from "../_components/FormErrorNotice.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
 import { issuesByField, toApiError } from "../_lib/apiError.ts";
 import { formatAgo } from "../_lib/formatters.ts";
-import { useTRPC } from "../_lib/trpcClient.ts";
+import { type CurrentUser, useTRPC } from "../_lib/trpcClient.ts";
 import { useInvalidate } from "../_lib/useInvalidate.ts";
 
 const roleHints: Readonly<Record<Role, string>> = {
   admin: "everything: schedules, users, every run",
   staff: "run jobs, watch and abort their own runs, sets",
   viewer: "read only",
+  network: "reads every member institution's runs, schedules and dashboard; changes nothing",
 };
+
+/**
+ * The roles an admin may give: the network role exists only in the Network
+ * Zone (an institution of kind "network"), whose users watch the members.
+ */
+function rolesFor(me: CurrentUser): readonly Role[] {
+  return me.institution.kind === "network" ? roles : roles.filter((role) => role !== "network");
+}
 
 /** Users with their roles: create, change role, reset password. */
 export function UsersPanel() {
@@ -118,7 +127,7 @@ export function UsersPanel() {
                       title={user.name === me.name ? "You cannot change your own role" : undefined}
                       onChange={(e) => void setRole(user.name, e.target.value as Role)}
                     >
-                      {roles.map((role) => (
+                      {rolesFor(me).map((role) => (
                         <option key={role} value={role}>
                           {role}
                         </option>
@@ -185,6 +194,7 @@ export function UsersPanel() {
 }
 
 function CreateUserForm({ onCreated }: { readonly onCreated: (name: string) => void }) {
+  const { user } = useSession();
   const trpc = useTRPC();
   const invalidate = useInvalidate();
   const creation = useMutation(
@@ -253,7 +263,7 @@ function CreateUserForm({ onCreated }: { readonly onCreated: (name: string) => v
       <Field id="new-user-role" label="Role" error={errors.role} hint={roleHints[role]}>
         {(control) => (
           <select {...control} value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {roles.map((r) => (
+            {rolesFor(user).map((r) => (
               <option key={r} value={r}>
                 {r}
               </option>

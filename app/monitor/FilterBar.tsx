@@ -3,7 +3,9 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
 import { Icon } from "../_components/Icon.tsx";
+import { InstitutionFilter } from "../_components/InstitutionFilter.tsx";
 import { Select } from "../_components/Select.tsx";
+import type { InstitutionsInView } from "../_lib/institutions.ts";
 import { type JobSummary, useTRPC } from "../_lib/trpcClient.ts";
 import type { MonitorFilters } from "./monitorFilters.ts";
 
@@ -13,6 +15,8 @@ interface FilterBarProps {
   readonly statuses: readonly { readonly value: string; readonly label: string }[];
   /** Staff see only their own runs, so the creator filter is for admins and viewers. */
   readonly showCreator: boolean;
+  /** The network role filters by institution (when the Docket has several). */
+  readonly institutions: InstitutionsInView;
   readonly onChange: (next: Partial<MonitorFilters>) => void;
 }
 
@@ -21,7 +25,14 @@ interface FilterBarProps {
  * as the reader pauses typing. The creator matches names beginning with what
  * was typed, and suggests the names that do.
  */
-export function FilterBar({ filters, jobs, statuses, showCreator, onChange }: FilterBarProps) {
+export function FilterBar({
+  filters,
+  jobs,
+  statuses,
+  showCreator,
+  institutions,
+  onChange,
+}: FilterBarProps) {
   const [text, setText] = useState(filters.text);
   const [creator, setCreator] = useState(filters.createdBy);
   const trpc = useTRPC();
@@ -52,7 +63,8 @@ export function FilterBar({ filters, jobs, statuses, showCreator, onChange }: Fi
     filters.createdBy ||
     filters.from ||
     filters.to ||
-    filters.text;
+    filters.text ||
+    filters.institution;
 
   return (
     <form className="filter-bar" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
@@ -70,6 +82,14 @@ export function FilterBar({ filters, jobs, statuses, showCreator, onChange }: Fi
           onChange={(e) => setText(e.target.value)}
         />
       </div>
+      {institutions.acrossInstitutions ? (
+        <InstitutionFilter
+          id="filter-institution"
+          institutions={institutions}
+          value={filters.institution}
+          onChange={(institution) => onChange({ institution })}
+        />
+      ) : null}
       <Filter id="filter-status" label="Status">
         <Select
           id="filter-status"
@@ -153,6 +173,7 @@ export function FilterBar({ filters, jobs, statuses, showCreator, onChange }: Fi
               from: "",
               to: "",
               text: "",
+              institution: "",
             });
           }}
         >

@@ -5,8 +5,10 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useSession } from "../_components/AuthProvider.tsx";
+import { NetworkNotice } from "../_components/NetworkNotice.tsx";
 import { PageHeader } from "../_components/PageHeader.tsx";
 import { formatNumber } from "../_lib/formatters.ts";
+import { institutionsOf, isNetworkUser } from "../_lib/institutions.ts";
 import { liveMeta } from "../_lib/liveQueries.ts";
 import { statusLabel, unendedStatuses } from "../_lib/runStatus.ts";
 import { type RunStatusName, useTRPC } from "../_lib/trpcClient.ts";
@@ -39,8 +41,12 @@ const tabLabels: Readonly<Record<MonitorTab, string>> = {
 export function MonitorView() {
   const router = useRouter();
   const pathname = usePathname();
-  const filters = readMonitorFilters(new URLSearchParams(useSearchParams().toString()));
   const { user } = useSession();
+  const institutions = institutionsOf(user);
+  const network = isNetworkUser(user);
+  const read = readMonitorFilters(new URLSearchParams(useSearchParams().toString()));
+  // Only the network role chooses an institution; anyone else's link with one means their own.
+  const filters = institutions.acrossInstitutions ? read : { ...read, institution: "" };
   const trpc = useTRPC();
   const { data: jobs } = useQuery(trpc.jobs.list.queryOptions({ includeInternal: true }));
 
@@ -55,8 +61,12 @@ export function MonitorView() {
   const { data: counts } = useQuery(
     trpc.runs.counts.queryOptions(countQuery, { meta: liveMeta, refetchInterval: 30_000 }),
   );
+  const scheduleQuery = {
+    active: true,
+    ...(filters.institution ? { institution: filters.institution } : {}),
+  };
   const { data: schedules } = useQuery(
-    trpc.schedules.list.queryOptions({ active: true }, { refetchInterval: 15_000 }),
+    trpc.schedules.list.queryOptions(scheduleQuery, { refetchInterval: 15_000 }),
   );
   const sum = (statuses: readonly RunStatusName[]) =>
     counts ? statuses.reduce((total, status) => total + counts.byStatus[status], 0) : undefined;
@@ -73,23 +83,26 @@ export function MonitorView() {
         subtitle={
           user.role === "staff"
             ? "Your runs: what runs now, what is scheduled, and what ended."
-            : "Every run: what runs now, what is scheduled, and what ended."
+            : institutions.acrossInstitutions
+              ? "Every institution's runs: what runs now, what is scheduled, and what ended."
+              : "Every run: what runs now, what is scheduled, and what ended."
         }
         actions={
           filters.tab === "history" ? (
             <div className="button-row">
               <ExportCsvLink filters={query} />
-              {user.role === "viewer" ? null : (
+              {user.role === "viewer" || network ? null : (
                 <ClearInactiveButton isAdmin={user.role === "admin"} />
               )}
             </div>
-          ) : (
+          ) : network ? null : (
             <Link href="/run" className="button button--primary">
               Run a job
             </Link>
           )
         }
       />
+      <NetworkNotice />
       <div className="tabs" role="tablist" aria-label="Monitor views">
         {(Object.keys(tabLabels) as MonitorTab[]).map((tab) => (
           <button
@@ -111,7 +124,12 @@ export function MonitorView() {
       </div>
       <div id="monitor-panel" role="tabpanel" aria-labelledby={`tab-${filters.tab}`}>
         {filters.tab === "scheduled" ? (
-          <ScheduledPanel />
+          <ScheduledPanel
+            query={scheduleQuery}
+            institutions={institutions}
+            institution={filters.institution}
+            onInstitution={(institution) => update({ institution })}
+          />
         ) : (
           <>
             <FilterBar
@@ -124,12 +142,15 @@ export function MonitorView() {
                   : statusLabel(status),
               }))}
               showCreator={user.role !== "staff"}
+              institutions={institutions}
               onChange={update}
             />
             <RunsPanel
               key={filters.tab}
               tab={filters.tab}
               query={query}
+              institutions={institutions}
+              readOnly={network}
               filtered={Boolean(
                 filters.status ||
                   filters.category ||
@@ -137,7 +158,8 @@ export function MonitorView() {
                   filters.createdBy ||
                   filters.from ||
                   filters.to ||
-                  filters.text,
+                  filters.text ||
+                  filters.institution,
               )}
             />
           </>

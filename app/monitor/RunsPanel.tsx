@@ -6,7 +6,8 @@ import { EmptyState } from "../_components/EmptyState.tsx";
 import { ErrorNotice } from "../_components/ErrorNotice.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
 import { Pager, useCursorPages } from "../_components/Pager.tsx";
-import { RunsTable } from "../_components/RunsTable.tsx";
+import { type RunRow, RunsTable } from "../_components/RunsTable.tsx";
+import type { InstitutionsInView } from "../_lib/institutions.ts";
 import { liveMeta } from "../_lib/liveQueries.ts";
 import { type RouterInputs, useTRPC } from "../_lib/trpcClient.ts";
 import { useLoadedQuery } from "../_lib/useLoadedQuery.ts";
@@ -31,10 +32,16 @@ export function RunsPanel({
   tab,
   query,
   filtered,
+  institutions,
+  readOnly,
 }: {
   readonly tab: Exclude<MonitorTab, "scheduled">;
   readonly query: RunQuery;
   readonly filtered: boolean;
+  /** Names each run's institution in a column when the reader sees several. */
+  readonly institutions: InstitutionsInView;
+  /** No selection and no actions: the reader may change nothing (the network role). */
+  readonly readOnly: boolean;
 }) {
   const queryKey = JSON.stringify(query);
   const pages = useCursorPages(queryKey);
@@ -78,37 +85,49 @@ export function RunsPanel({
                   : "No runs have ended yet"
             }
           >
-            {filtered ? "Clear or loosen the filters." : <Link href="/run">Run a job</Link>}
+            {filtered ? (
+              "Clear or loosen the filters."
+            ) : readOnly ? null : (
+              <Link href="/run">Run a job</Link>
+            )}
           </EmptyState>
         </div>
       ) : null}
       {data && data.runs.length > 0 ? (
         <>
-          <BulkActionBar
-            selected={selected}
-            onAct={act}
-            onClear={() => setSelectedIds(new Set())}
-          />
+          {readOnly ? null : (
+            <BulkActionBar
+              selected={selected}
+              onAct={act}
+              onClear={() => setSelectedIds(new Set())}
+            />
+          )}
           <RunsTable
             runs={data.runs}
             label={tab === "running" ? "Running and waiting runs" : "Run history"}
-            columns={
-              tab === "running"
-                ? ["set", "records", "progress", "waiting", "created", "trigger"]
-                : ["set", "records", "created", "ended", "trigger"]
-            }
-            selection={{
-              selected: selectedIds,
-              selectable: (row) => {
-                const run = byId.get(row.id);
-                return Boolean(run && (run.allowed.abort || run.allowed.retry));
-              },
-              onChange: setSelectedIds,
-            }}
-            actions={(row) => {
-              const run = byId.get(row.id);
-              return run ? <RunRowActions run={run} onAct={act} /> : null;
-            }}
+            columns={[
+              ...(institutions.acrossInstitutions ? (["institution"] as const) : []),
+              ...(tab === "running"
+                ? (["set", "records", "progress", "waiting", "created", "trigger"] as const)
+                : (["set", "records", "created", "ended", "trigger"] as const)),
+            ]}
+            institutionName={institutions.nameOf}
+            {...(readOnly
+              ? {}
+              : {
+                  selection: {
+                    selected: selectedIds,
+                    selectable: (row: RunRow) => {
+                      const run = byId.get(row.id);
+                      return Boolean(run && (run.allowed.abort || run.allowed.retry));
+                    },
+                    onChange: setSelectedIds,
+                  },
+                  actions: (row: RunRow) => {
+                    const run = byId.get(row.id);
+                    return run ? <RunRowActions run={run} onAct={act} /> : null;
+                  },
+                })}
           />
           <div className="panel__footer">
             <Pager

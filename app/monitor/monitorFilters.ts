@@ -16,6 +16,8 @@ export interface MonitorFilters {
   /** `YYYY-MM-DD`, inclusive. */
   readonly to: string;
   readonly text: string;
+  /** An institution's code: the network role's choice (others only ever see their own). */
+  readonly institution: string;
 }
 
 export const filterKeys = [
@@ -26,6 +28,7 @@ export const filterKeys = [
   "from",
   "to",
   "text",
+  "institution",
 ] as const;
 
 export function readMonitorFilters(params: URLSearchParams): MonitorFilters {
@@ -40,6 +43,7 @@ export function readMonitorFilters(params: URLSearchParams): MonitorFilters {
     from: dateOrEmpty(params.get("from")),
     to: dateOrEmpty(params.get("to")),
     text: params.get("text") ?? "",
+    institution: params.get("institution") ?? "",
   };
 }
 
@@ -72,6 +76,7 @@ export function toRunQuery(filters: MonitorFilters, tabStatuses: readonly RunSta
     ...(filters.from ? { from: new Date(`${filters.from}T00:00:00`).toISOString() } : {}),
     ...(filters.to ? { to: nextDay(filters.to) } : {}),
     ...(filters.text.trim() ? { text: filters.text.trim() } : {}),
+    ...(filters.institution ? { institution: filters.institution } : {}),
   };
 }
 

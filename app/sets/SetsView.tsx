@@ -8,8 +8,10 @@ import { EmptyState } from "../_components/EmptyState.tsx";
 import { ErrorNotice } from "../_components/ErrorNotice.tsx";
 import { ItemizedSetForm } from "../_components/ItemizedSetForm.tsx";
 import { LoadingRows } from "../_components/LoadingRows.tsx";
+import { NetworkNotice } from "../_components/NetworkNotice.tsx";
 import { PageHeader } from "../_components/PageHeader.tsx";
 import { formatAgo, formatCreator, formatNumber } from "../_lib/formatters.ts";
+import { institutionsOf, mayChange } from "../_lib/institutions.ts";
 import { useTRPC } from "../_lib/trpcClient.ts";
 import { LogicalSetForm } from "./LogicalSetForm.tsx";
 
@@ -22,7 +24,9 @@ export function SetsView() {
   const { data, error, isLoading: loading } = useQuery(trpc.sets.list.queryOptions());
   const [kind, setKind] = useState<NewSetKind>("itemized");
   const [created, setCreated] = useState<string | null>(null);
-  const canCreate = user.role !== "viewer";
+  const canCreate = mayChange(user);
+  const institutions = institutionsOf(user);
+  const across = institutions.acrossInstitutions;
 
   const onCreated = (name: string, note?: string) => {
     setCreated(`Saved “${name}”.${note ? ` ${note}` : ""}`); // the forms refreshed the list
@@ -34,7 +38,8 @@ export function SetsView() {
         title="Sets"
         subtitle="Named populations of records that jobs act on: itemized (listed ids or barcodes) or logical (a saved filter, evaluated when a run starts)."
       />
-      <div className="split">
+      <NetworkNotice />
+      <div className={canCreate ? "split" : undefined}>
         <section className="panel panel--flush" aria-labelledby="sets-list">
           <div className="panel__header panel__header--padded">
             <h2 id="sets-list" className="panel__title">
@@ -54,6 +59,7 @@ export function SetsView() {
                 <thead>
                   <tr>
                     <th scope="col">Set</th>
+                    {across ? <th scope="col">Institution</th> : null}
                     <th scope="col">Kind</th>
                     <th scope="col">Records</th>
                     <th scope="col" className="numeric">
@@ -73,6 +79,7 @@ export function SetsView() {
                           {formatCreator(set.createdBy)}, {formatAgo(set.createdAt)}
                         </span>
                       </td>
+                      {across ? <td>{institutions.nameOf(set.institution)}</td> : null}
                       <td>
                         <span className="tag">{set.kind}</span>
                       </td>

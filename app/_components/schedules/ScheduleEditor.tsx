@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { isNotFound } from "../../_lib/apiError.ts";
+import { isNetworkUser, networkReadOnlyNote } from "../../_lib/institutions.ts";
 import { retryUntilLoaded } from "../../_lib/retryUntilLoaded.ts";
 import { useTRPC } from "../../_lib/trpcClient.ts";
 import { useSession } from "../AuthProvider.tsx";
@@ -111,6 +112,7 @@ function EditorForm({
   readonly schedule: ScheduleView | null;
   readonly initialJobId: string | undefined;
 }) {
+  const { user } = useSession();
   const form = useScheduleForm(schedule, initialJobId);
   const { current, isAdmin, readOnly, saved, formError, otherIssues } = form;
   const { setActive, runNow, remove, actionError, ranNow, confirmDelete, setConfirmDelete } =
@@ -155,7 +157,11 @@ function EditorForm({
       {readOnly ? (
         <div className="notice notice--info" role="status" data-testid="schedule-read-only">
           <p className="notice__title">Read only</p>
-          <p>You can look at this schedule; only admins can change it.</p>
+          <p>
+            {isNetworkUser(user)
+              ? networkReadOnlyNote
+              : "You can look at this schedule; only admins can change it."}
+          </p>
         </div>
       ) : null}
       {actionError ? <ErrorNotice title={actionError} /> : null}

@@ -2,9 +2,10 @@
 
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
-import { useSearchParams } from "next/navigation";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { toApiError } from "../../_lib/apiError.ts";
+import { institutionsOf } from "../../_lib/institutions.ts";
 import { liveMeta } from "../../_lib/liveQueries.ts";
 import { type RouterOutputs, useTRPC } from "../../_lib/trpcClient.ts";
 import { useInvalidate } from "../../_lib/useInvalidate.ts";
@@ -13,7 +14,9 @@ import { useSession } from "../AuthProvider.tsx";
 import { EmptyState } from "../EmptyState.tsx";
 import { ErrorNotice } from "../ErrorNotice.tsx";
 import { Icon } from "../Icon.tsx";
+import { InstitutionFilter } from "../InstitutionFilter.tsx";
 import { LoadingRows } from "../LoadingRows.tsx";
+import { NetworkNotice } from "../NetworkNotice.tsx";
 import { PageHeader } from "../PageHeader.tsx";
 import { StatusBadge } from "../StatusBadge.tsx";
 import { ActiveSwitch } from "./ActiveSwitch.tsx";
@@ -33,7 +36,20 @@ const refreshMs = 20_000;
 export function ScheduleListView() {
   const { user } = useSession();
   const isAdmin = user.role === "admin";
-  const created = useSearchParams().get("created");
+  const searchParams = useSearchParams();
+  const created = searchParams.get("created");
+  const router = useRouter();
+  const pathname = usePathname();
+  const institutions = institutionsOf(user);
+  const across = institutions.acrossInstitutions;
+  // The network role's choice of institution, kept in the address like the monitor's filters.
+  const institution = across ? (searchParams.get("institution") ?? "") : "";
+  const chooseInstitution = (code: string) => {
+    const params = new URLSearchParams();
+    if (code) params.set("institution", code);
+    const query = params.toString();
+    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+  };
   const [filter, setFilter] = useState<Filter>("all");
   // Toggled rows show their new state at once, before the next refresh.
   const [patched, setPatched] = useState<ReadonlyMap<string, ScheduleView>>(new Map());
@@ -41,7 +57,10 @@ export function ScheduleListView() {
   const trpc = useTRPC();
   const invalidate = useInvalidate();
   const { data, error, loading } = useLoadedQuery(
-    trpc.schedules.list.queryOptions(undefined, { meta: liveMeta, refetchInterval: refreshMs }),
+    trpc.schedules.list.queryOptions(institution ? { institution } : undefined, {
+      meta: liveMeta,
+      refetchInterval: refreshMs,
+    }),
   );
   const activation = useMutation(
     trpc.schedules.setActive.mutationOptions({
@@ -92,8 +111,17 @@ export function ScheduleListView() {
           </p>
         </div>
       ) : null}
+      <NetworkNotice />
       {toggleError ? <ErrorNotice title={toggleError} /> : null}
       <div className={styles.toolbar}>
+        {across ? (
+          <InstitutionFilter
+            id="schedules-institution"
+            institutions={institutions}
+            value={institution}
+            onChange={chooseInstitution}
+          />
+        ) : null}
         <fieldset className={styles.segmented}>
           <legend className="visually-hidden">Show</legend>
           {(["all", "active", "inactive"] as const).map((value) => (
@@ -145,6 +173,7 @@ export function ScheduleListView() {
                 <tr>
                   <th scope="col">Active</th>
                   <th scope="col">Name</th>
+                  {across ? <th scope="col">Institution</th> : null}
                   <th scope="col">Job</th>
                   <th scope="col">Schedule</th>
                   <th scope="col">Next run</th>
@@ -177,6 +206,7 @@ export function ScheduleListView() {
                         </span>
                       ) : null}
                     </th>
+                    {across ? <td>{institutions.nameOf(schedule.institution)}</td> : null}
                     <td>
                       {schedule.workflowId ? (
                         <span>

@@ -2,6 +2,7 @@
 
 import { Background, BackgroundVariant, Controls, ReactFlow } from "@xyflow/react";
 import { useMemo, useState } from "react";
+import { mayChange } from "../../_lib/institutions.ts";
 import type { JobSummary, RouterOutputs } from "../../_lib/trpcClient.ts";
 import { useSession } from "../AuthProvider.tsx";
 import { JobPalette, paletteMime } from "./JobPalette.tsx";
@@ -58,7 +59,8 @@ export function WorkflowCanvasEditor({
   const history = useUndoable<WorkflowDraft>(initialDraft);
   const draft = history.value;
   const [savedDraft, setSavedDraft] = useState(initialDraft);
-  const editable = !readOnly && canSave && user.role !== "viewer";
+  // Viewers and the network role change nothing, whatever the server's editor roles say.
+  const editable = !readOnly && canSave && mayChange(user);
   const dirty = useMemo(
     () => JSON.stringify(toDefinition(draft)) !== JSON.stringify(toDefinition(savedDraft)),
     [draft, savedDraft],
@@ -96,7 +98,7 @@ export function WorkflowCanvasEditor({
         draft={draft}
         editable={editable}
         readOnly={readOnly}
-        canRun={!readOnly && user.role !== "viewer"}
+        canRun={!readOnly && mayChange(user)}
         dirty={dirty}
         actions={actions}
       />

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { toApiError } from "../../_lib/apiError.ts";
 import { formatAgo, formatCreator, formatDateTime } from "../../_lib/formatters.ts";
+import { mayChange } from "../../_lib/institutions.ts";
 import { type RouterOutputs, useTRPC } from "../../_lib/trpcClient.ts";
 import { useLoadedQuery } from "../../_lib/useLoadedQuery.ts";
 import { useSession } from "../AuthProvider.tsx";
@@ -12,6 +13,7 @@ import { EmptyState } from "../EmptyState.tsx";
 import { ErrorNotice } from "../ErrorNotice.tsx";
 import { Icon } from "../Icon.tsx";
 import { LoadingRows } from "../LoadingRows.tsx";
+import { NetworkNotice } from "../NetworkNotice.tsx";
 import { PageHeader } from "../PageHeader.tsx";
 import { StatusBadge } from "../StatusBadge.tsx";
 import { downloadText, workflowFileName } from "./downloadText.ts";
@@ -24,7 +26,7 @@ type WorkflowSummaryView = RouterOutputs["workflows"]["list"][number];
 /** The workflows: name, latest version, description, last update and last run; import and export. */
 export function WorkflowListView() {
   const { user } = useSession();
-  const canEdit = user.role !== "viewer";
+  const canEdit = mayChange(user);
   const [importing, setImporting] = useState(false);
   const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string } | null>(null);
   const trpc = useTRPC();
@@ -82,6 +84,7 @@ export function WorkflowListView() {
           ) : null
         }
       />
+      <NetworkNotice />
       <OutcomeNotice notice={notice} testId="workflows-notice" />
       {importing ? (
         <ImportWorkflowPanel

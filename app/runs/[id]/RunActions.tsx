@@ -6,6 +6,7 @@ import { useState } from "react";
 import { ConfirmDialog } from "../../_components/ConfirmDialog.tsx";
 import { toApiError } from "../../_lib/apiError.ts";
 import { formatNumber } from "../../_lib/formatters.ts";
+import { mayChange } from "../../_lib/institutions.ts";
 import { canAbort, isRunEnded } from "../../_lib/runStatus.ts";
 import { type CurrentUser, type JobDetail, type RunView, useTRPC } from "../../_lib/trpcClient.ts";
 import { useRunsChanged } from "../../_lib/useInvalidate.ts";
@@ -48,22 +49,23 @@ export function RunActions({ run, job, workflowId, user, onShow, onChanged }: Ru
   const [overwrite, setOverwrite] = useState(false);
 
   const title = run.description ?? run.jobId;
-  const isCreator = run.createdBy === user.name && user.role !== "viewer";
+  // Viewers and the network role change nothing, whatever the job's roles say.
+  const acts = mayChange(user);
+  const isCreator = run.createdBy === user.name && acts;
   const mayCancel =
-    isCreator ||
-    (workflowId !== null
-      ? user.role === "admin"
-      : (job?.policy.permissions.cancel.includes(user.role) ?? false));
+    acts &&
+    (isCreator ||
+      (workflowId !== null
+        ? user.role === "admin"
+        : (job?.policy.permissions.cancel.includes(user.role) ?? false)));
   // A workflow's jobs are checked when it starts; the server names any missing permission.
   const mayStart =
-    workflowId !== null
-      ? user.role !== "viewer"
-      : (job?.policy.permissions.create.includes(user.role) ?? false);
+    acts && (workflowId !== null || (job?.policy.permissions.create.includes(user.role) ?? false));
   const ended = isRunEnded(run.status);
   const mayRestore =
     ended &&
     run.restoredBy === null &&
-    user.role !== "viewer" &&
+    acts &&
     (job?.policy.restorable ?? false) &&
     run.setId !== null &&
     (run.status === "completed" ||

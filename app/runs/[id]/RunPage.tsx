@@ -6,6 +6,7 @@ import { useSession } from "../../_components/AuthProvider.tsx";
 import { ErrorNotice } from "../../_components/ErrorNotice.tsx";
 import { ExpectedDuration } from "../../_components/ExpectedDuration.tsx";
 import { LoadingRows } from "../../_components/LoadingRows.tsx";
+import { NetworkNotice } from "../../_components/NetworkNotice.tsx";
 import { PageHeader } from "../../_components/PageHeader.tsx";
 import { RunErrorPanel } from "../../_components/RunErrorPanel.tsx";
 import { StatusBadge } from "../../_components/StatusBadge.tsx";
@@ -14,6 +15,7 @@ import { WorkflowRunGraph } from "../../_components/workflows/WorkflowRunGraph.t
 import { isNotFound } from "../../_lib/apiError.ts";
 import { shortVersion } from "../../_lib/describeEvent.ts";
 import { formatDateTime, formatStateValue } from "../../_lib/formatters.ts";
+import { institutionsOf } from "../../_lib/institutions.ts";
 import { endState, isRunEnded, stateCaption, statusLabel } from "../../_lib/runStatus.ts";
 import { schemaFields } from "../../_lib/schemaFields.ts";
 import { useTRPC } from "../../_lib/trpcClient.ts";
@@ -30,6 +32,7 @@ import { RunWorker } from "./RunWorker.tsx";
 /** One run, live: status, progress, machine graph, timeline, report, console and actions. */
 export function RunPage({ runId }: { readonly runId: string }) {
   const { user } = useSession();
+  const institutions = institutionsOf(user);
   const { run, events, eventCount, error, loading, live, refresh, show } = useRunLive(runId);
   const jobId = run?.jobId;
   // Workflow runs draw their steps, not a job's machine.
@@ -104,6 +107,12 @@ export function RunPage({ runId }: { readonly runId: string }) {
             <span aria-hidden="true"> · </span>
             started by {run.createdBy} ({run.trigger.kind})<span aria-hidden="true"> · </span>
             {formatDateTime(run.createdAt)}
+            {institutions.acrossInstitutions ? (
+              <>
+                <span aria-hidden="true"> · </span>
+                <span data-testid="run-institution">{institutions.nameOf(run.institution)}</span>
+              </>
+            ) : null}
           </>
         }
         actions={
@@ -120,6 +129,7 @@ export function RunPage({ runId }: { readonly runId: string }) {
           />
         }
       />
+      <NetworkNotice />
       <p className="visually-hidden" aria-live="polite">
         Status: {statusLabel(run.status)}
       </p>

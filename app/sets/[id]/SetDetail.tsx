@@ -9,10 +9,12 @@ import { ConfirmDialog } from "../../_components/ConfirmDialog.tsx";
 import { EmptyState } from "../../_components/EmptyState.tsx";
 import { ErrorNotice } from "../../_components/ErrorNotice.tsx";
 import { LoadingRows } from "../../_components/LoadingRows.tsx";
+import { NetworkNotice } from "../../_components/NetworkNotice.tsx";
 import { PageHeader } from "../../_components/PageHeader.tsx";
 import { Pager, useCursorPages } from "../../_components/Pager.tsx";
 import { isNotFound, toApiError } from "../../_lib/apiError.ts";
 import { formatDateTime, formatNumber } from "../../_lib/formatters.ts";
+import { mayChange } from "../../_lib/institutions.ts";
 import { useTRPC } from "../../_lib/trpcClient.ts";
 import { useInvalidate } from "../../_lib/useInvalidate.ts";
 import { useLoadedQuery } from "../../_lib/useLoadedQuery.ts";
@@ -78,7 +80,7 @@ export function SetDetail({ setId }: { readonly setId: string }) {
         }
         subtitle={`${formatNumber(set.memberCount)} ${set.target} · created by ${set.createdBy}, ${formatDateTime(set.createdAt)}`}
         actions={
-          user.role === "viewer" ? null : (
+          mayChange(user) ? (
             <div className="button-row">
               <Link
                 href={`/run?${new URLSearchParams({ setId: set.id })}`}
@@ -94,9 +96,10 @@ export function SetDetail({ setId }: { readonly setId: string }) {
                 Delete set
               </button>
             </div>
-          )
+          ) : null
         }
       />
+      <NetworkNotice />
       {deleteError ? (
         <ErrorNotice title="Could not delete the set" error={new Error(deleteError)} />
       ) : null}

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type FieldIssue, InvalidParamsError, NotFoundError } from "@docket/sdk";
+import { type FieldIssue, ForbiddenError, InvalidParamsError, NotFoundError } from "@docket/sdk";
 import { type Kysely, sql } from "kysely";
 import type { PgBoss } from "pg-boss";
 import type { z } from "zod";
@@ -79,6 +79,7 @@ export async function insertRun(
   params: unknown,
   internal: InternalRunFields,
 ): Promise<Run> {
+  await checkNetworkLevel(db, job, input.institution ?? defaultInstitutionCode);
   const queueJobId = randomUUID();
   const priority = input.priority ?? 0;
   // Its trace's root, under what started it (an API request, a workflow run's step).
@@ -121,6 +122,30 @@ export async function insertRun(
   } finally {
     span.end(runId);
   }
+}
+
+/**
+ * A network-level job (`network: true`) runs in the Network Zone only: every
+ * way of starting one in a member institution (API, CLI, schedules, events,
+ * workflows) is refused with the same sentence. Other jobs cost no query.
+ */
+export async function checkNetworkLevel(
+  db: Kysely<Database>,
+  job: RegisteredJob,
+  institution: string,
+): Promise<void> {
+  if (job.definition.network !== true) return;
+  const row = await db
+    .selectFrom("institutions")
+    .select(["name", "kind"])
+    .where("code", "=", institution)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError(`Unknown institution "${institution}".`);
+  if (row.kind === "network") return;
+  throw new ForbiddenError(
+    `"${job.definition.title}" is a network-level job: it runs in the Network Zone, not in ${row.name}.`,
+    "runs.start-network-level",
+  );
 }
 
 /**
