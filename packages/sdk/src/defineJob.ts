@@ -21,6 +21,22 @@ export interface JobPolicy {
   readonly conflictsWith?: readonly string[];
   /** Job types whose running or earlier-queued runs this one waits behind. Default `[]`. */
   readonly waitsFor?: readonly string[];
+  /**
+   * `true`: its runs change data every institution shares, so its gates count
+   * runs of all institutions: `runConcurrently: false` means one run in the
+   * whole Docket, and its `conflictsWith` and `waitsFor` (and other jobs'
+   * conflicts with it, or waits for it) hold across institutions. Default
+   * `false`: gates hold within the run's institution, so a `runConcurrently: false`
+   * job may run once in each institution at the same time.
+   */
+  readonly sharedData?: boolean;
+  /**
+   * `true`: a network-level job. It runs in the Network Zone (the institution of
+   * kind `network`) and is refused in member institutions; it may start one run
+   * per member institution with `startMemberRuns`, each belonging to that member.
+   * It takes no set (`target`). Default `false`: a member-level job.
+   */
+  readonly network?: boolean;
   /** Who may start and cancel runs. Default create: staff + admin; cancel: admin + the run's creator. */
   readonly permissions?: { readonly create?: readonly Role[]; readonly cancel?: readonly Role[] };
   /** Record before-images so a run can be restored. Default `false`. */
@@ -127,6 +143,10 @@ interface FieldSuggestions {
   events: "on";
   taskQueue: "queue";
   upgrade: "upgrades";
+  shared: "sharedData";
+  sharedAcrossInstitutions: "sharedData";
+  networkLevel: "network";
+  networkZone: "network";
   name: "title";
   schema: "params";
 }

@@ -53,6 +53,14 @@ export {
   type RejectedRow,
 } from "./imports.ts";
 export {
+  type AnyMemberRunsRequest,
+  type MemberInstitution,
+  type MemberRun,
+  type MemberRunsRequest,
+  type MemberRunsSummary,
+  startMemberRuns,
+} from "./memberRuns.ts";
+export {
   type AnyRecordProcessor,
   type BibRecord,
   type HeadingRecord,

@@ -11,6 +11,7 @@ type AnyActorSystem = ActorSystem<any>;
 
 import { type RunClock, systemClock } from "./clock.ts";
 import type { AnyRecordImporter, ImportSummary } from "./imports.ts";
+import type { AnyMemberRunsRequest, MemberRunsSummary } from "./memberRuns.ts";
 import type { ProcessSummary, RecordProcessor } from "./records.ts";
 import type { RetryPolicy } from "./retry.ts";
 import type { TargetKind } from "./vocabulary.ts";
@@ -72,6 +73,13 @@ export interface RunRuntime {
     importer: AnyRecordImporter,
     input: unknown,
   ): Promise<ImportSummary>;
+  /** Starts (or finds) one run per member institution (see `startMemberRuns`); may park the run. */
+  startMemberRuns(
+    invokeId: string,
+    request: AnyMemberRunsRequest,
+    input: unknown,
+    system: AnyActorSystem,
+  ): Promise<MemberRunsSummary>;
 }
 
 const runtimes = new WeakMap<AnyActorSystem, RunRuntime>();
@@ -122,6 +130,11 @@ export function createMemoryRuntime(): RunRuntime {
     importRecords: async () => {
       throw new Error(
         "importRecords needs the Docket engine: run the job with a worker, not in memory",
+      );
+    },
+    startMemberRuns: async () => {
+      throw new Error(
+        "startMemberRuns needs the Docket engine: run the network-level job with a worker, not in memory",
       );
     },
   };

@@ -47,8 +47,8 @@ export type TargetKind = (typeof targetKinds)[number];
 export const roles = ["admin", "staff", "viewer", "network"] as const;
 export type Role = (typeof roles)[number];
 
-/** How a run came to be: started by someone, by a schedule, by a workflow, or by an event. */
-export const runTriggerKinds = ["manual", "schedule", "workflow", "event"] as const;
+/** How a run came to be: started by someone, by a schedule, by a workflow, by an event, or by a network-level job for a member. */
+export const runTriggerKinds = ["manual", "schedule", "workflow", "event", "network"] as const;
 export type RunTriggerKind = (typeof runTriggerKinds)[number];
 
 /** Days of the week, in cron's numbering (Sunday = 0). */

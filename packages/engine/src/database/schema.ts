@@ -25,7 +25,9 @@ export type RunTrigger =
   | { readonly kind: "manual" }
   | { readonly kind: "schedule"; readonly scheduleId: string }
   | { readonly kind: "workflow"; readonly parentRunId: string }
-  | { readonly kind: "event"; readonly event: string };
+  | { readonly kind: "event"; readonly event: string }
+  /** Started by a network-level job for this member (the network run is its `parent_run_id`). */
+  | { readonly kind: "network" };
 
 export interface RunError {
   readonly message: string;

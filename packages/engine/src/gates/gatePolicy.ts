@@ -8,6 +8,18 @@ export interface GatePolicy {
   readonly conflicts: readonly string[];
   /** Job types whose executing runs, or earlier queued ones, this job waits behind. */
   readonly waitsFor: readonly string[];
+  /**
+   * `sharedData: true`: the job's runs change data every institution shares, so
+   * its gates count runs of every institution. Otherwise only runs of the
+   * run's own institution hold it back, except runs of {@link sharedJobs}.
+   */
+  readonly sharedData: boolean;
+  /**
+   * The job types among `conflicts` and `waitsFor` that declare `sharedData`:
+   * their runs hold this job's back in every institution, as its runs hold
+   * theirs back (a conflict is one rule, seen from either side).
+   */
+  readonly sharedJobs: readonly string[];
 }
 
 /** The gate policy of `job`, including conflicts declared by other job types against it. */
@@ -17,10 +29,16 @@ export function gatePolicyOf(registry: JobRegistry, job: RegisteredJob): GatePol
     if (other.definition.conflictsWith?.includes(job.id)) conflicts.add(other.id);
   }
   conflicts.delete(job.id);
+  const waitsFor = [...(job.definition.waitsFor ?? [])].sort();
+  const sharedJobs = [...new Set([...conflicts, ...waitsFor])]
+    .filter((id) => registry.find(id)?.definition.sharedData === true)
+    .sort();
   return {
     exclusive: job.definition.runConcurrently === false,
     conflicts: [...conflicts].sort(),
-    waitsFor: [...(job.definition.waitsFor ?? [])].sort(),
+    waitsFor,
+    sharedData: job.definition.sharedData === true,
+    sharedJobs,
   };
 }
 

@@ -119,6 +119,8 @@ function describeTrigger(trigger: RunTrigger | null, scheduleName: string | null
       return `workflow run ${trigger.parentRunId}`;
     case "event":
       return `event "${oneLine(trigger.event)}"`;
+    case "network":
+      return "the Network Zone";
     default:
       return "manual";
   }

@@ -111,6 +111,11 @@ export function createJobRegistry(sources: readonly JobSource[]): JobRegistry {
         `Job "${definition.id}" in ${where} names the queue "${definition.queue}": use lower-case letters, digits and "-", e.g. "imports".`,
       );
     }
+    if (definition.network === true && definition.target !== undefined) {
+      throw new InvalidJobDefinitionError(
+        `Job "${definition.id}" in ${where} is network-level and runs on a set of ${definition.target}: the Network Zone has no records of its own. Remove "target", or start a run per member with startMemberRuns.`,
+      );
+    }
     checkUpgrades(definition, where);
     checkRecordSteps(definition, where);
     seen.set(definition.id, source);

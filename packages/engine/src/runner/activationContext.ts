@@ -5,7 +5,7 @@ import type { PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
 import type { GatePolicy } from "../gates/gatePolicy.ts";
 import type { NotificationDelivery } from "../notifications/enqueueRunNotifications.ts";
-import type { RegisteredJob } from "../registry/jobRegistry.ts";
+import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
 import type { CheckpointWriter } from "./checkpointWriter.ts";
 import type { RunSuspension } from "./runSuspension.ts";
 
@@ -22,6 +22,8 @@ export interface ActivationContext {
   /** Most runs executing at once across all workers; `null`: no limit. */
   readonly maxRunningRuns: number | null;
   readonly titleOf: (jobId: string) => string;
+  /** The job types, for runs a run's steps start (a network-level job's member runs). */
+  readonly registry: JobRegistry;
   /** How the engine's notifications go out, for the ones a run's end writes. */
   readonly delivery: NotificationDelivery;
   /** Called after a run ended: lets runs waiting at gates re-check them. */

@@ -1,6 +1,7 @@
 /** What a run's steps see of the engine during one activation (`RunRuntime`): step keys, logs, progress, the journal, parking and record steps. */
 import type { LogLevel, RunRuntime } from "@docket/sdk/runtime";
 import type { RunRow } from "../database/schema.ts";
+import { runMemberRunsStep } from "../institutions/memberRuns.ts";
 import { importRows } from "../records/importRows.ts";
 import { runRecordStep } from "../records/recordStep.ts";
 import type { RegisteredJob } from "../registry/jobRegistry.ts";
@@ -88,5 +89,18 @@ export function createActivationRuntime(host: ActivationRuntimeHost): RunRuntime
       host.setRow({ ...host.row(), population: summary.rows, target: importer.target });
       return summary;
     },
+    startMemberRuns: (invokeId, request, input, system) =>
+      runMemberRunsStep({
+        db,
+        boss: host.ctx.boss,
+        registry: host.ctx.registry,
+        runId,
+        stepKey: stepKeyOf(runId, invokeId, host.visits().enter(invokeId)),
+        request,
+        input,
+        system,
+        log: (level, message) => host.append({ type: "log", data: { level, message } }),
+        steps: host.steps,
+      }),
   };
 }

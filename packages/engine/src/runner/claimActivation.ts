@@ -44,7 +44,12 @@ export async function claimActivation(
     if (current.status === "pending" || current.status === "queued") {
       const decision = await checkGates(
         trx,
-        { id: current.id, jobId: current.job_id, createdAt: current.created_at },
+        {
+          id: current.id,
+          jobId: current.job_id,
+          createdAt: current.created_at,
+          institution: current.institution,
+        },
         policy,
         ctx.maxRunningRuns,
         ctx.titleOf,

@@ -113,6 +113,7 @@ export async function startWorker(
     maxRunningRuns: deps.maxRunningRuns,
     delivery: deps.delivery,
     titleOf: (jobId: string) => registry.find(jobId)?.definition.title ?? jobId,
+    registry,
     runEnded: deps.runEnded,
   };
   let stopping = false;

@@ -5,7 +5,7 @@ import type { Database, RunRow } from "../../database/schema.ts";
 /** What a gate check needs of the run. */
 export type GatedRun = Pick<
   RunRow,
-  "id" | "status" | "job_id" | "created_at" | "priority" | "task_queue"
+  "id" | "status" | "job_id" | "created_at" | "priority" | "task_queue" | "institution"
 >;
 
 /**
@@ -20,7 +20,7 @@ export async function lockRunAtGates(
   await sql`select pg_advisory_xact_lock(hashtext('docket:gates'))`.execute(trx);
   return trx
     .selectFrom("runs")
-    .select(["id", "status", "job_id", "created_at", "priority", "task_queue"])
+    .select(["id", "status", "job_id", "created_at", "priority", "task_queue", "institution"])
     .where("id", "=", runId)
     .where("queue_job_id", "=", queueJobId)
     .forUpdate()
