@@ -47,7 +47,9 @@ async function count(t: TestEngine, table: string): Promise<number> {
 /** Sets of loans and items over a small catalog, and an admin calling the API. */
 async function catalogEngine() {
   const t = await engineWithLoanAndItemSets();
-  const admin = createCaller(createApiContext(t.engine, { name: "ada", role: "admin" }));
+  const admin = createCaller(
+    createApiContext(t.engine, { name: "ada", role: "admin", institution: "main" }),
+  );
   return Object.assign(t, { admin });
 }
 
@@ -131,7 +133,9 @@ describe("a schedule and its subscribers", () => {
     ]);
 
     // The list given is the whole list: one kept (new choices), one removed, one added.
-    const sam = createCaller(createApiContext(t.engine, { name: "sam.admin", role: "admin" }));
+    const sam = createCaller(
+      createApiContext(t.engine, { name: "sam.admin", role: "admin", institution: "main" }),
+    );
     await sam.schedules.update({
       id: saved.id,
       name: "Renamed",
@@ -180,7 +184,9 @@ describe("a schedule and its subscribers", () => {
 describe("a set and its members", () => {
   it("are refused together when one member matches nothing: the member's path, no set, no members", async () => {
     await using t = await catalogEngine();
-    const sam = createCaller(createApiContext(t.engine, { name: "sam", role: "staff" }));
+    const sam = createCaller(
+      createApiContext(t.engine, { name: "sam", role: "staff", institution: "main" }),
+    );
     const sets = await count(t, "sets");
     const members = await count(t, "set_members");
 
@@ -216,7 +222,9 @@ describe("a set and its members", () => {
 
   it("refuses a logical set whose filter has one bad condition, storing nothing", async () => {
     await using t = await catalogEngine();
-    const sam = createCaller(createApiContext(t.engine, { name: "sam", role: "staff" }));
+    const sam = createCaller(
+      createApiContext(t.engine, { name: "sam", role: "staff", institution: "main" }),
+    );
     const sets = await count(t, "sets");
     const refused = await refusal(
       sam.sets.createLogical({

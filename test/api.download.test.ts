@@ -125,8 +125,8 @@ describe("api: downloads a client abandons", () => {
     await query(
       t.database.url,
       `insert into runs (job_id, machine_version, status, description, params, trigger, created_by,
-                         created_at, started_at, ended_at, notified_at)
-       select 'fixtures.noop', 'v1', 'completed', 'Batch ' || g, '{}', '{"kind":"manual"}', 'ana',
+                         institution, created_at, started_at, ended_at, notified_at)
+       select 'fixtures.noop', 'v1', 'completed', 'Batch ' || g, '{}', '{"kind":"manual"}', 'ana', 'main',
               timestamptz '2026-06-01T00:00:00Z' - g * interval '1 second',
               timestamptz '2026-06-01T00:00:00Z' - g * interval '1 second',
               timestamptz '2026-06-01T00:00:00Z', timestamptz '2026-06-01T00:00:00Z'

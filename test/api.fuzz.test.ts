@@ -164,7 +164,13 @@ describe("every procedure, fed random input", () => {
       createdBy: admin.name,
     });
     const realIds = [run.id, admin.name, admin.id, "fixtures.noop", randomUUID()];
-    const caller: Caller = { name: admin.name, role: "admin", userId: admin.id, via: "session" };
+    const caller: Caller = {
+      name: admin.name,
+      role: "admin",
+      institution: "main",
+      userId: admin.id,
+      via: "session",
+    };
     const context = createApiContext(t.engine, caller);
     const apiFor = (signal?: AbortSignal) => createCaller(context, signal ? { signal } : {});
     // A live stream with nothing to send yet ends once its reader stops reading.

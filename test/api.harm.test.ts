@@ -19,8 +19,8 @@ const jobsDir = fileURLToPath(new URL("../jobs/", import.meta.url));
 const ended = ["completed", "completed_with_errors", "failed", "aborted"];
 const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
-const admin = { name: "ada", role: "admin" } as const;
-const staff = { name: "sam", role: "staff" } as const;
+const admin = { name: "ada", role: "admin", institution: "main" } as const;
+const staff = { name: "sam", role: "staff", institution: "main" } as const;
 
 /** Starts an examples.greet run as the user it is given. */
 function greeter(engine: Engine) {
@@ -83,7 +83,9 @@ describe("permissions that match the harm", () => {
     const forAdmin = await startable(admin);
     expect(forAdmin).toContain("docket.purge-history");
     expect(forAdmin).toContain("loans.anonymize");
-    const asViewer = createCaller(createApiContext(t.engine, { name: "vic", role: "viewer" }));
+    const asViewer = createCaller(
+      createApiContext(t.engine, { name: "vic", role: "viewer", institution: "main" }),
+    );
     expect((await asViewer.jobs.list()).filter((job) => job.canStart)).toEqual([]);
   });
 

@@ -12,10 +12,10 @@ import { insertSet } from "./support/catalogFixture.ts";
 import { engineWithSetOf } from "./support/setEngine.ts";
 import { createTestEngine, waitForStatus } from "./support/testEngine.ts";
 
-const ana: Caller = { name: "ana", role: "staff" };
-const ben: Caller = { name: "ben", role: "staff" };
-const vera: Caller = { name: "vera", role: "viewer" };
-const root: Caller = { name: "root", role: "admin" };
+const ana: Caller = { name: "ana", role: "staff", institution: "main" };
+const ben: Caller = { name: "ben", role: "staff", institution: "main" };
+const vera: Caller = { name: "vera", role: "viewer", institution: "main" };
+const root: Caller = { name: "root", role: "admin", institution: "main" };
 
 const statuses = runStatuses;
 const ended = terminalStatuses;
@@ -65,10 +65,10 @@ async function insertRuns(url: string, count: number): Promise<void> {
   await query(
     url,
     `insert into runs (job_id, machine_version, status, description, params, trigger, created_by,
-                       created_at, started_at, ended_at, notified_at, error, report)
+                       institution, created_at, started_at, ended_at, notified_at, error, report)
      select (array['fixtures.noop', 'fixtures.flaky', 'fixtures.sleepy'])[1 + g % 3], 'v1',
             s.status, 'Batch ' || g, '{}', '{"kind":"manual"}',
-            (array['ana', 'ben', 'carl'])[1 + (g / 10) % 3],
+            (array['ana', 'ben', 'carl'])[1 + (g / 10) % 3], 'main',
             t.at, t.at, e.at, e.at,
             case when s.status = 'failed' then jsonb_build_object('message', 'Disk full on shelf ' || g) end,
             case when s.status = 'completed' then jsonb_build_object('total', 10, 'changed', 7, 'failed', 0) end
@@ -180,7 +180,9 @@ describe("api: run history", () => {
     await insertRuns(t.database.url, 300);
     const asAna = createCaller(createApiContext(t.engine, ana));
     const asVera = createCaller(createApiContext(t.engine, vera));
-    const asRoot = createCaller(createApiContext(t.engine, { name: "ben", role: "admin" }));
+    const asRoot = createCaller(
+      createApiContext(t.engine, { name: "ben", role: "admin", institution: "main" }),
+    );
 
     const anaCount = await countRuns(t.database.url, "created_by = 'ana'");
     const anas = await listAll(asAna, { limit: 500 });

@@ -10,11 +10,11 @@ import { createTestEngine, waitForStatus } from "./support/testEngine.ts";
  * each row, what the caller may do with it, and abort/retry on many runs.
  */
 
-const ana: Caller = { name: "ana", role: "staff" };
-const anabel: Caller = { name: "anabel", role: "staff" };
-const ben: Caller = { name: "ben", role: "staff" };
-const vera: Caller = { name: "vera", role: "viewer" };
-const root: Caller = { name: "root", role: "admin" };
+const ana: Caller = { name: "ana", role: "staff", institution: "main" };
+const anabel: Caller = { name: "anabel", role: "staff", institution: "main" };
+const ben: Caller = { name: "ben", role: "staff", institution: "main" };
+const vera: Caller = { name: "vera", role: "viewer", institution: "main" };
+const root: Caller = { name: "root", role: "admin", institution: "main" };
 
 const apiOf = (engine: Parameters<typeof createApiContext>[0], caller: Caller) =>
   createCaller(createApiContext(engine, caller));

@@ -57,7 +57,9 @@ describe("api procedures (createCaller)", () => {
 
   it("starts, lists, gets, follows and aborts runs", async () => {
     await using t = await createTestEngine();
-    const api = createCaller(createApiContext(t.engine, { name: "ana", role: "staff" }));
+    const api = createCaller(
+      createApiContext(t.engine, { name: "ana", role: "staff", institution: "main" }),
+    );
     const started = await api.runs.start({
       jobId: "fixtures.blocking",
       params: {},

@@ -11,7 +11,9 @@ describe("api: runs on sets", () => {
     const url = t.database.url;
     const items = t.setId;
     const records = await insertSet(url, { name: "Records", target: "records", members: 200 });
-    const api = createCaller(createApiContext(t.engine, { name: "ana", role: "staff" }));
+    const api = createCaller(
+      createApiContext(t.engine, { name: "ana", role: "staff", institution: "main" }),
+    );
     await using _worker = await t.engine.startWorker();
     await using server = await startApiServer(t.engine);
 

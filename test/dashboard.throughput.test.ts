@@ -19,8 +19,8 @@ describe("dashboard throughput", () => {
       run: { status: string; processed: number; started: string | null; ended: string | null },
     ) =>
       sql`
-      insert into runs (job_id, machine_version, status, params, trigger, created_by, started_at, ended_at, report)
-      select 'fixtures.noop', 'v1', ${run.status}, '{}', '{"kind":"manual"}', 'ana',
+      insert into runs (job_id, machine_version, status, params, trigger, created_by, institution, started_at, ended_at, report)
+      select 'fixtures.noop', 'v1', ${run.status}, '{}', '{"kind":"manual"}', 'ana', 'main',
              ${run.started}::timestamptz, ${run.ended}::timestamptz,
              jsonb_build_object('processed', ${run.processed}::int)
       from generate_series(1, ${count})`.execute(db);
@@ -52,7 +52,13 @@ describe("dashboard throughput", () => {
     await insert(5, { status: "completed", processed: 0, started: at(-5_000), ended: at(-5_000) });
 
     const staff = createCaller(
-      createApiContext(t.engine, { name: "sam", role: "staff", userId: null, via: "session" }),
+      createApiContext(t.engine, {
+        name: "sam",
+        role: "staff",
+        institution: "main",
+        userId: null,
+        via: "session",
+      }),
     );
     const hours = await staff.dashboard.throughput();
     expect(hours).toHaveLength(24);

@@ -14,6 +14,7 @@ async function insertEndedRun(
     readonly seconds: number;
     readonly endedMinutesAgo: number;
     readonly status?: RunStatus;
+    readonly institution?: string;
   },
 ): Promise<string> {
   const ended = new Date(Date.now() - run.endedMinutesAgo * 60_000);
@@ -27,6 +28,7 @@ async function insertEndedRun(
       params: "{}",
       trigger: '{"kind":"manual"}',
       created_by: "ana",
+      institution: run.institution ?? "main",
       target: run.population === null ? null : "items",
       population: run.population,
       started_at: started,
@@ -134,7 +136,9 @@ describe("a run's expected duration", () => {
     await expect(
       engine.runs.estimateDuration({ jobId: "fixtures.skips-records", population: -3 }),
     ).rejects.toThrow("A population is a whole number of records, 0 or more (got -3)");
-    const api = createCaller(createApiContext(engine, { name: "sam", role: "staff" }));
+    const api = createCaller(
+      createApiContext(engine, { name: "sam", role: "staff", institution: "main" }),
+    );
     const refusal = await api.runs
       .estimateDuration({ jobId: "fixtures.skips-records", population: 1.5 })
       .catch((error: unknown) => error);

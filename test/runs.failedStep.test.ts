@@ -22,7 +22,9 @@ describe("a failed step's error", () => {
     const env = fixtureCliEnv(t.database);
     // A `docket worker` process runs it, loading the job file as production does (a file URL in its stack).
     await using _worker = await startWorker(env);
-    const api = createCaller(createApiContext(t.engine, { name: "ana", role: "staff" }));
+    const api = createCaller(
+      createApiContext(t.engine, { name: "ana", role: "staff", institution: "main" }),
+    );
     const started = await api.runs.start({
       jobId: "fixtures.flaky",
       params: { failures: 0, fatal: true },

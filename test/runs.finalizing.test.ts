@@ -158,7 +158,9 @@ describe("finalizing", () => {
       expect(abort.message).toBe(
         `Run ${run.id} is finalizing: its work is done and its report, files and notifications are being written, so it can no longer be aborted. It ends by itself shortly.`,
       );
-      const api = createCaller(createApiContext(t.engine, { name: "ana", role: "admin" }));
+      const api = createCaller(
+        createApiContext(t.engine, { name: "ana", role: "admin", institution: "main" }),
+      );
       const apiAbort = await rejection(api.runs.abort({ id: run.id }));
       expect(apiAbort).toBeInstanceOf(TRPCError);
       expect((apiAbort as TRPCError).code).toBe("CONFLICT");
