@@ -6,7 +6,9 @@ describe("event-triggered jobs", () => {
   it("starts subscribed jobs with the event data as params, and records an invalid payload as a failed trigger", async () => {
     await using t = await createTestEngine();
     await using _worker = await t.engine.startWorker();
-    const api = createCaller(createApiContext(t.engine, { name: "ana", role: "staff" }));
+    const api = createCaller(
+      createApiContext(t.engine, { name: "ana", role: "staff", institution: "main" }),
+    );
     const valid = await api.events.emit({
       name: "catalog.records-imported",
       data: { batch: "vendor-42", records: 120 },
@@ -93,7 +95,13 @@ describe("dashboard summary", () => {
 
     // Staff see the same counts, but no link to a failed run they may not open.
     const staff = createCaller(
-      createApiContext(t.engine, { name: "ana", role: "staff", userId: null, via: "session" }),
+      createApiContext(t.engine, {
+        name: "ana",
+        role: "staff",
+        institution: "main",
+        userId: null,
+        via: "session",
+      }),
     );
     const staffSummary = await staff.dashboard.summary({ days: 7 });
     expect(staffSummary.map(({ failedRunIds: _, ...counts }) => counts)).toEqual(
