@@ -30,7 +30,9 @@ const missingId = "5a4c9d56-0000-4000-8000-000000000000";
 describe("notifications API (createCaller)", () => {
   it("subscribes an address to a job type or a schedule once, lists and unsubscribes", async () => {
     await using t = await createTestEngine();
-    const api = createCaller(createApiContext(t.engine, { name: "ana", role: "admin" }));
+    const api = createCaller(
+      createApiContext(t.engine, { name: "ana", role: "admin", institution: "main" }),
+    );
     const schedule = await t.engine.internals.db
       .insertInto("schedules")
       .values({
@@ -39,6 +41,7 @@ describe("notifications API (createCaller)", () => {
         cron: "0 2 * * *",
         timezone: "UTC",
         created_by: "ana",
+        institution: "main",
       })
       .returning("id")
       .executeTakeFirstOrThrow();

@@ -311,6 +311,7 @@ describe("notifications delivery", () => {
         cron: "0 2 * * *",
         timezone: "Europe/Berlin",
         created_by: "ana",
+        institution: "main",
       })
       .returning("id")
       .executeTakeFirstOrThrow();

@@ -61,7 +61,9 @@ function wallClock(instant: string | null, timeZone: string): string {
 describe("schedules through the API (createCaller)", () => {
   it("creates, lists, gets, updates, switches off and on, and deletes schedules", async () => {
     await using t = await engineWithLoanAndItemSets();
-    const api = createCaller(createApiContext(t.engine, { name: "ana", role: "admin" }));
+    const api = createCaller(
+      createApiContext(t.engine, { name: "ana", role: "admin", institution: "main" }),
+    );
     const before = Date.now();
     const nightly = await api.schedules.create({
       ...t.nightly,
@@ -188,7 +190,9 @@ describe("schedules through the API (createCaller)", () => {
 
   it("refuses an invalid cron, zone, params or set with BAD_REQUEST and field paths, saving nothing", async () => {
     await using t = await engineWithLoanAndItemSets();
-    const api = createCaller(createApiContext(t.engine, { name: "ana", role: "admin" }));
+    const api = createCaller(
+      createApiContext(t.engine, { name: "ana", role: "admin", institution: "main" }),
+    );
     const valid = { ...t.nightly, name: "Nightly" };
 
     const cases: [Partial<Parameters<typeof api.schedules.create>[0]>, string[], RegExp][] = [
@@ -257,8 +261,12 @@ describe("schedules through the API (createCaller)", () => {
 
   it("runNow starts a run with the schedule's params and set, its creator, and a schedule trigger", async () => {
     await using t = await engineWithLoanAndItemSets();
-    const ana = createCaller(createApiContext(t.engine, { name: "ana", role: "admin" }));
-    const bob = createCaller(createApiContext(t.engine, { name: "bob", role: "admin" }));
+    const ana = createCaller(
+      createApiContext(t.engine, { name: "ana", role: "admin", institution: "main" }),
+    );
+    const bob = createCaller(
+      createApiContext(t.engine, { name: "bob", role: "admin", institution: "main" }),
+    );
     const onSet = await ana.schedules.create({
       name: "Anonymize now and then",
       jobId: "loans.anonymize",

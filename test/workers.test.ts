@@ -18,7 +18,9 @@ describe("workers (engine.workers, workers.list)", () => {
     const first = await t.engine.startWorker({ concurrency: 2, pollingIntervalSeconds: 1 });
     const second = await other.startWorker({ concurrency: 3, pollingIntervalSeconds: 1 });
     // Viewers may read the workers.
-    const api = createCaller(createApiContext(t.engine, { name: "vic", role: "viewer" }));
+    const api = createCaller(
+      createApiContext(t.engine, { name: "vic", role: "viewer", institution: "main" }),
+    );
 
     const listed = await api.workers.list();
     // Newest first: the second worker started last.
@@ -63,7 +65,9 @@ describe("workers (engine.workers, workers.list)", () => {
     );
     expect(held).toMatchObject({ id: first.id, state: "alive", slotsTotal: 2 });
     // The API's run says which worker holds it.
-    const admin = createCaller(createApiContext(t.engine, { name: "ana", role: "admin" }));
+    const admin = createCaller(
+      createApiContext(t.engine, { name: "ana", role: "admin", institution: "main" }),
+    );
     expect((await admin.runs.get({ id: run.id })).workerId).toBe(first.id);
 
     // The stopped worker is kept, marked stopped, its slots empty.

@@ -183,7 +183,9 @@ describe("workflow definitions (API)", () => {
   it("saves a new version on every save; get returns any version with its graph; export then import is identical", async () => {
     await using t = await engineWithSetOf(3, "items", { name: "Damaged items" });
     const itemSet = t.setId;
-    const api = createCaller(createApiContext(t.engine, { name: "ana", role: "admin" }));
+    const api = createCaller(
+      createApiContext(t.engine, { name: "ana", role: "admin", institution: "main" }),
+    );
     const first = await api.workflows.save({ definition: policyWorkflow(itemSet) });
     expect(first.version).toBe(1);
     const second = await api.workflows.save({
@@ -254,16 +256,22 @@ describe("workflow definitions (API)", () => {
   it("lets only admins edit workflows (unless DOCKET_WORKFLOW_EDITORS names staff); running one needs create on every job in it", async () => {
     await using t = await engineWithSetOf(3, "items", { name: "Damaged items" });
     const itemSet = t.setId;
-    const admin = createCaller(createApiContext(t.engine, { name: "root", role: "admin" }));
-    const staff = createCaller(createApiContext(t.engine, { name: "ana", role: "staff" }));
-    const viewer = createCaller(createApiContext(t.engine, { name: "vic", role: "viewer" }));
+    const admin = createCaller(
+      createApiContext(t.engine, { name: "root", role: "admin", institution: "main" }),
+    );
+    const staff = createCaller(
+      createApiContext(t.engine, { name: "ana", role: "staff", institution: "main" }),
+    );
+    const viewer = createCaller(
+      createApiContext(t.engine, { name: "vic", role: "viewer", institution: "main" }),
+    );
     const definition = policyWorkflow(itemSet);
     expect((await failure(staff.workflows.save({ definition }))).code).toBe("FORBIDDEN");
     // An API that lets staff edit workflows (DOCKET_WORKFLOW_EDITORS=staff).
     const staffEditing = createCaller(
       createApiContext(
         t.engine,
-        { name: "ana", role: "staff" },
+        { name: "ana", role: "staff", institution: "main" },
         { options: { workflowEditors: ["staff"] } },
       ),
     );
@@ -283,7 +291,9 @@ describe("workflow definitions (API)", () => {
     });
     const status = await staff.workflows.runStatus({ runId: run.id });
     expect(status.nodes.map((n) => n.status)).toEqual(["waiting", "waiting", "waiting", "waiting"]);
-    const other = createCaller(createApiContext(t.engine, { name: "bo", role: "staff" }));
+    const other = createCaller(
+      createApiContext(t.engine, { name: "bo", role: "staff", institution: "main" }),
+    );
     expect((await failure(other.workflows.runStatus({ runId: run.id }))).code).toBe("FORBIDDEN");
     // The monitor's abort works on workflow runs: their creator (or an admin) may abort them.
     expect((await failure(other.runs.abort({ id: run.id }))).code).toBe("FORBIDDEN");
@@ -308,8 +318,12 @@ describe("events that start workflows (API)", () => {
     });
     const registry = createJobRegistry([{ definition: adminOnly, file: null }]);
     await using t = await createTestEngine({ registry });
-    const admin = createCaller(createApiContext(t.engine, { name: "root", role: "admin" }));
-    const staff = createCaller(createApiContext(t.engine, { name: "ana", role: "staff" }));
+    const admin = createCaller(
+      createApiContext(t.engine, { name: "root", role: "admin", institution: "main" }),
+    );
+    const staff = createCaller(
+      createApiContext(t.engine, { name: "ana", role: "staff", institution: "main" }),
+    );
     await admin.workflows.save({
       definition: {
         name: "Guarded",
