@@ -5,7 +5,7 @@ import { UsageError } from "../errors.ts";
 import { printJson, printLine, printNote } from "../output.ts";
 import { buildParams } from "../parseValues.ts";
 import { resolveSetId } from "../resolveSet.ts";
-import { formatInZone, localTimezone, parseTiming, timingOptions } from "./schedulesOptions.ts";
+import { formatInZone, parseTiming, timingOptions } from "./schedulesOptions.ts";
 
 export const schedulesAddCommand = defineCommand({
   name: "schedules add",
@@ -22,6 +22,12 @@ export const schedulesAddCommand = defineCommand({
       description: "The job type (see `docket jobs`). Required.",
     },
     ...timingOptions,
+    tz: {
+      type: "string",
+      valueName: "ZONE",
+      description:
+        "IANA time zone the times are in, e.g. Europe/Berlin. Default the institution's (`docket institutions list`).",
+    },
     param: {
       type: "string",
       multiple: true,
@@ -69,8 +75,6 @@ export const schedulesAddCommand = defineCommand({
     if (!(missedPolicies as readonly string[]).includes(missed)) {
       throw new UsageError(`--missed is skip or once, got "${missed}".`);
     }
-    if (values.tz === undefined)
-      printNote(`Time zone: ${localTimezone} (this machine's; --tz to choose).`);
     const { name, job } = values;
     const schedule = await withConnection(
       { databaseUrl: values["database-url"], url: values.url },
@@ -80,12 +84,15 @@ export const schedulesAddCommand = defineCommand({
           jobId: job,
           params,
           timing,
-          timezone: values.tz ?? localTimezone,
+          // Without --tz the schedule keeps its institution's time zone.
+          ...(values.tz === undefined ? {} : { timezone: values.tz }),
           missed: missed as (typeof missedPolicies)[number],
           active: !values.inactive,
           ...(values.set === undefined ? {} : { setId: await resolveSetId(api, values.set) }),
         }),
     );
+    if (values.tz === undefined)
+      printNote(`Time zone: ${schedule.timezone} (the institution's; --tz to choose).`);
     if (json) {
       printJson(schedule);
     } else {
