@@ -139,6 +139,7 @@ describe("seedCatalog", () => {
         params: "{}",
         trigger: '{"kind":"manual"}',
         created_by: "admin",
+        institution: "main",
         set_id: sets[0]!.id,
       })
       .returning("id")
@@ -165,6 +166,7 @@ describe("seedCatalog", () => {
         params: "{}",
         trigger: '{"kind":"manual"}',
         created_by: "admin",
+        institution: "main",
         target: "items",
       })
       .returning("id")
@@ -191,6 +193,7 @@ describe("seedCatalog", () => {
         cron: "0 2 * * *",
         timezone: "UTC",
         created_by: "admin",
+        institution: "main",
       })
       .returning("id")
       .executeTakeFirstOrThrow();

@@ -97,7 +97,9 @@ describe("a set filter field's values", () => {
       "due_at holds dates: choose a date rather than a value from a list.",
     );
 
-    const api = createCaller(createApiContext(t.engine, { name: "vic", role: "viewer" }));
+    const api = createCaller(
+      createApiContext(t.engine, { name: "vic", role: "viewer", institution: "main" }),
+    );
     const refusal = await api.sets
       .fieldValues({ target: "items", field: "updated_at" })
       .catch((error: unknown) => error);

@@ -55,6 +55,7 @@ async function insertRun(engine: Engine, setId: string, status: RunStatus) {
       params: "{}",
       trigger: '{"kind":"manual"}',
       created_by: "ana",
+      institution: "main",
       set_id: setId,
       target: "items",
     })
@@ -657,6 +658,7 @@ describe("deleteSet", () => {
         cron: "30 2 * * *",
         timezone: "Europe/Berlin",
         created_by: "admin",
+        institution: "main",
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -672,7 +674,9 @@ describe("deleteSet", () => {
 describe("sets API (createCaller)", () => {
   it("creates, counts, lists, reads and deletes sets; a bad filter is BAD_REQUEST with issue paths", async () => {
     await using t = await seededEngine();
-    const api = createCaller(createApiContext(t.engine, { name: "ana", role: "staff" }));
+    const api = createCaller(
+      createApiContext(t.engine, { name: "ana", role: "staff", institution: "main" }),
+    );
     const pasted = await api.sets.createItemized({
       name: "Pasted",
       target: "items",

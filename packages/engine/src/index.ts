@@ -22,9 +22,11 @@ export type { InstitutionService } from "./institutions/institutionService.ts";
 // Host utilities: the database, its migrations, the demo catalog.
 export {
   maxSeedRecords,
+  type SeedCatalogOptions,
   type SeedCatalogReport,
   type SeedProgress,
   seedCatalog,
+  seedIdBlock,
 } from "./catalog/seedCatalog.ts";
 export { seedExampleSets } from "./catalog/seedExampleSets.ts";
 export { connectDatabase, type DatabaseHandle } from "./database/connect.ts";
@@ -61,7 +63,7 @@ export { maxItemizedMembers } from "./sets/createItemizedSet.ts";
 export { parseBarcodeList } from "./sets/parseBarcodeList.ts";
 export { describeSetFields, setFilterFields } from "./sets/setFields.ts";
 export { setFilterInputSchema } from "./sets/setFilter.ts";
-export { maxSetDescriptionLength, maxSetNameLength } from "./sets/setInput.ts";
+export { maxSetDescriptionLength, maxSetNameLength, unknownSet } from "./sets/setInput.ts";
 export type { SetService } from "./sets/setService.ts";
 export { type Logger, logger } from "./telemetry/logger.ts";
 export { traceRequest } from "./telemetry/requestSpans.ts";

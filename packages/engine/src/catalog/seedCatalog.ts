@@ -1,6 +1,7 @@
 import { ConflictError, InvalidParamsError } from "@docket/sdk";
 import { type Kysely, sql, type Transaction } from "kysely";
 import { type Database, terminalStatuses } from "../database/schema.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 import {
   circulatingPolicies,
   firstNames,
@@ -18,12 +19,34 @@ import {
 } from "./catalogVocabulary.ts";
 import { marcField } from "./marcField.ts";
 import { pickFrom, rowHash } from "./rowHash.ts";
-import { defaultInstitutionCode } from "../institutions/institution.ts";
 
 export interface SeedCatalogOptions {
   /** Items to create (`docket seed --records N`), with about half as many bibliographic records. */
   readonly records: number;
-  /** Delete the catalog and every set first. Default false: a non-empty catalog is refused. */
+  /**
+   * The institution whose catalog this is (its code): every row belongs to it,
+   * and `replace` and the "catalog not empty" check concern its rows and sets
+   * only. Default the default institution (`main`).
+   */
+  readonly institution?: string | undefined;
+  /**
+   * Where this catalog's ids start: records, items, loans and headings get ids
+   * `idOffset + 1`, `idOffset + 2`, … (ids are unique across institutions, so
+   * two catalogs need blocks of their own). Barcodes follow the item's id
+   * (`39` + its id in 12 digits) and every generated value is a hash of the
+   * id, so two institutions' catalogs differ. Default: 0 for the default
+   * institution (ids 1, 2, …, barcode 39000000000001, as a single-institution
+   * Docket has always had); for another institution, the first multiple of
+   * {@link seedIdBlock} (at least one block up) above every other
+   * institution's seeded ids, e.g. 100,000,000 for the second institution.
+   * A block already holding rows is refused (ConflictError).
+   */
+  readonly idOffset?: number | undefined;
+  /**
+   * Delete the institution's catalog and every set of it first. Default false:
+   * a non-empty catalog is refused. Other institutions' catalogs and sets are
+   * left alone.
+   */
   readonly replace?: boolean;
   /**
    * Loans are dated relative to this instant, and every row's `updated_at` is
@@ -46,6 +69,10 @@ export interface SeedProgress {
 }
 
 export interface SeedCatalogReport {
+  /** The institution seeded. */
+  readonly institution: string;
+  /** Ids start after this ({@link SeedCatalogOptions.idOffset}). */
+  readonly idOffset: number;
   readonly records: number;
   readonly items: number;
   readonly loans: number;
@@ -56,6 +83,12 @@ export interface SeedCatalogReport {
 /** Largest accepted `records`. */
 export const maxSeedRecords = 20_000_000;
 
+/** Ids per institution's seeded catalog: default offsets are multiples of it. */
+export const seedIdBlock = 100_000_000;
+
+/** Imported records take ids from here up (the `bib_record_import_ids` sequence); seeds stay below. */
+const importedIdsStart = 1_000_000_000_000;
+
 /** Catalog tables, children first; `sets` and `set_members` go too on replace. */
 const catalogTables = ["loans", "items", "bib_records", "headings"] as const;
 
@@ -65,13 +98,18 @@ const catalogTables = ["loans", "items", "bib_records", "headings"] as const;
  * fields, loans for about a third of the items over the last three years, and a
  * few hundred subject headings, some of them variants of a preferred term.
  *
- * Deterministic: the same `records` and `asOf` give the same rows, because every
- * value is a hash of the row number computed by Postgres (`insert … select …
- * from generate_series`), in batches of `batchSize` rows. Everything happens in
- * one transaction, so a failed seed leaves the catalog as it was.
+ * Each institution has a catalog of its own (`institution`), in a block of
+ * ids of its own (`idOffset`).
+ *
+ * Deterministic: the same `records`, `asOf` and `idOffset` give the same rows,
+ * because every value is a hash of the row's id computed by Postgres (`insert …
+ * select … from generate_series`), in batches of `batchSize` rows. Everything
+ * happens in one transaction, so a failed seed leaves the catalog as it was.
  *
  * @example
  * await seedCatalog(db, { records: 1_000_000, onProgress: ({ done, total }) => bar.update(done / total) });
+ * // A second institution's catalog, in the next block of ids:
+ * await seedCatalog(db, { records: 50_000, institution: "riverside" });
  */
 export async function seedCatalog(
   db: Kysely<Database>,
@@ -85,56 +123,131 @@ export async function seedCatalog(
       [{ path: "records", message: `Expected a whole number from 1 to ${maxSeedRecords}` }],
     );
   }
+  const institution = options.institution ?? defaultInstitutionCode;
+  if (
+    options.idOffset !== undefined &&
+    (!Number.isSafeInteger(options.idOffset) ||
+      options.idOffset < 0 ||
+      options.idOffset + items >= importedIdsStart)
+  ) {
+    const message = `Expected a whole number from 0 to ${(importedIdsStart - items - 1).toLocaleString("en")}`;
+    throw new InvalidParamsError(`Cannot start ids after ${options.idOffset}: ${message}.`, [
+      { path: "idOffset", message },
+    ]);
+  }
   const batchSize = Math.max(1_000, Math.trunc(options.batchSize ?? 100_000));
   const asOf = options.asOf ?? startOfUtcDay(new Date());
   const records = Math.ceil(items / 2);
-  const headings = headingRows(asOf);
-  const total = records + items + headings.length;
+  const headingCount = headingRows(asOf, 0, institution).length;
+  const total = records + items + headingCount;
   let done = 0;
   const report = (phase: SeedProgress["phase"], rows: number) => {
     done += rows;
     options.onProgress?.({ phase, done, total });
   };
 
-  const loans = await db.transaction().execute(async (trx) => {
-    // Two seeds at once would both find the catalog empty.
+  const seeded = await db.transaction().execute(async (trx) => {
+    // Two seeds at once would both find the catalog empty, or the same block of ids free.
     await sql`select pg_advisory_xact_lock(hashtext('docket.seedCatalog'))`.execute(trx);
-    if (options.replace) await clearCatalog(trx);
-    else await assertCatalogEmpty(trx);
+    const catalog = catalogName(institution);
+    if (options.replace) await clearCatalog(trx, institution, catalog);
+    else await assertCatalogEmpty(trx, institution, catalog);
+    const offset = options.idOffset ?? (await defaultIdOffset(trx, institution));
+    await assertIdsFree(trx, offset, Math.max(records, items, headingCount));
 
     for (let lo = 1; lo <= records; lo += batchSize) {
       const hi = Math.min(records, lo + batchSize - 1);
-      await insertRecords(lo, hi, asOf).execute(trx);
+      await insertRecords(offset + lo, offset + hi, { asOf, institution }).execute(trx);
       report("records", hi - lo + 1);
     }
     let loanCount = 0;
     for (let lo = 1; lo <= items; lo += batchSize) {
       const hi = Math.min(items, lo + batchSize - 1);
-      await insertItems(lo, hi, { items, records, asOf }).execute(trx);
-      const result = await insertLoans(lo, hi, { items, asOf }).execute(trx);
+      const scale = { items, records, asOf, institution, offset };
+      await insertItems(offset + lo, offset + hi, scale).execute(trx);
+      const result = await insertLoans(offset + lo, offset + hi, scale).execute(trx);
       loanCount += Number(result.numAffectedRows ?? 0n);
       report("items", hi - lo + 1);
     }
+    const headings = headingRows(asOf, offset, institution);
     await trx.insertInto("headings").values(headings).execute();
     report("headings", headings.length);
     // Fresh statistics, so the first filters and snapshots over the new rows get good plans.
     await sql`analyze bib_records, items, loans, headings`.execute(trx);
-    return loanCount;
+    return { loans: loanCount, offset };
   });
 
   return {
+    institution,
+    idOffset: seeded.offset,
     records,
     items,
-    loans,
-    headings: headings.length,
+    loans: seeded.loans,
+    headings: headingCount,
     durationMs: Math.round(performance.now() - started),
   };
 }
 
-async function assertCatalogEmpty(trx: Transaction<Database>): Promise<void> {
+/** "The catalog" of the default institution, as a single-institution Docket says; another's is named. */
+function catalogName(institution: string): string {
+  return institution === defaultInstitutionCode
+    ? "the catalog"
+    : `the catalog of institution "${institution}"`;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * 0 for the default institution; for another, the first multiple of
+ * {@link seedIdBlock} (at least one) above every other institution's seeded ids
+ * (imported records, numbered from 10^12, do not count).
+ */
+async function defaultIdOffset(trx: Transaction<Database>, institution: string): Promise<number> {
+  if (institution === defaultInstitutionCode) return 0;
+  const { rows } = await sql<{ top: string | null }>`
+    select greatest(
+      (select max(id) from bib_records where institution <> ${institution} and id < ${importedIdsStart}),
+      (select max(id) from items where institution <> ${institution}),
+      (select max(id) from loans where institution <> ${institution}),
+      (select max(id) from headings where institution <> ${institution})
+    ) as top`.execute(trx);
+  const top = Number(rows[0]?.top ?? 0);
+  return Math.max(1, Math.ceil(top / seedIdBlock)) * seedIdBlock;
+}
+
+/** Refuses a block of ids that already holds rows (of any institution): ids are unique across them. */
+async function assertIdsFree(
+  trx: Transaction<Database>,
+  offset: number,
+  count: number,
+): Promise<void> {
+  const lo = offset + 1;
+  const hi = offset + count;
+  const { rows } = await sql<{ taken: boolean }>`
+    select exists (select 1 from bib_records where id between ${lo} and ${hi})
+      or exists (select 1 from items where id between ${lo} and ${hi})
+      or exists (select 1 from loans where id between ${lo} and ${hi})
+      or exists (select 1 from headings where id between ${lo} and ${hi}) as taken`.execute(trx);
+  if (rows[0]?.taken) {
+    throw new ConflictError(
+      `Ids ${lo.toLocaleString("en")} to ${hi.toLocaleString("en")} are already used by another catalog: ` +
+        `choose a free block with idOffset (a multiple of ${seedIdBlock.toLocaleString("en")}), or leave it out to get one.`,
+    );
+  }
+}
+
+async function assertCatalogEmpty(
+  trx: Transaction<Database>,
+  institution: string,
+  catalog: string,
+): Promise<void> {
   const counts = await sql<{ records: string; items: string; loans: string; headings: string }>`
-    select (select count(*) from bib_records) as records, (select count(*) from items) as items,
-           (select count(*) from loans) as loans, (select count(*) from headings) as headings`
+    select (select count(*) from bib_records where institution = ${institution}) as records,
+           (select count(*) from items where institution = ${institution}) as items,
+           (select count(*) from loans where institution = ${institution}) as loans,
+           (select count(*) from headings where institution = ${institution}) as headings`
     .execute(trx)
     .then((result) => result.rows[0]!);
   const held = Object.entries(counts)
@@ -142,21 +255,28 @@ async function assertCatalogEmpty(trx: Transaction<Database>): Promise<void> {
     .map(([table, count]) => `${Number(count).toLocaleString("en")} ${table}`);
   if (held.length > 0) {
     throw new ConflictError(
-      `The catalog is not empty (it holds ${held.join(", ")}); seeding would mix demo rows into it. ` +
-        "Pass { replace: true } (`docket seed --replace`) to delete the catalog and all sets first.",
+      `${capitalized(catalog)} is not empty (it holds ${held.join(", ")}); seeding would mix demo rows into it. ` +
+        `Pass { replace: true } (\`docket seed --replace\`) to delete ${catalog} and all ${institution === defaultInstitutionCode ? "" : "its "}sets first.`,
     );
   }
 }
 
 /**
- * Empties the catalog and the sets over it; ended runs keep their history
- * (`runs.set_id` becomes null). Refused while a run on records has not ended:
- * its records would vanish under it.
+ * Empties the institution's catalog and its sets; ended runs keep their
+ * history (`runs.set_id` becomes null). Refused while a run of the
+ * institution on records has not ended (its records would vanish under it),
+ * or while a schedule of the institution runs on one of its sets. Other
+ * institutions' catalogs, sets and runs are not touched.
  */
-async function clearCatalog(trx: Transaction<Database>): Promise<void> {
+async function clearCatalog(
+  trx: Transaction<Database>,
+  institution: string,
+  catalog: string,
+): Promise<void> {
   const active = await trx
     .selectFrom("runs")
     .select(["id", "job_id", "status"])
+    .where("institution", "=", institution)
     .where("target", "is not", null)
     .where("status", "not in", terminalStatuses)
     .orderBy("created_at")
@@ -164,7 +284,7 @@ async function clearCatalog(trx: Transaction<Database>): Promise<void> {
     .execute();
   if (active.length > 0) {
     throw new ConflictError(
-      `Cannot replace the catalog while runs on it have not ended: ${active
+      `Cannot replace ${catalog} while runs on it have not ended: ${active
         .map((run) => `${run.id} (${run.job_id}, ${run.status})`)
         .join(", ")}. Wait for them to end, or abort them first.`,
     );
@@ -172,22 +292,42 @@ async function clearCatalog(trx: Transaction<Database>): Promise<void> {
   const scheduled = await trx
     .selectFrom("schedules")
     .select("name")
+    .where("institution", "=", institution)
     .where("set_id", "is not", null)
     .orderBy("name")
     .execute();
   if (scheduled.length > 0) {
     throw new ConflictError(
-      `Cannot replace the catalog: schedules run on its sets (${scheduled
+      `Cannot replace ${catalog}: schedules run on its sets (${scheduled
         .map((schedule) => `"${schedule.name}"`)
         .join(", ")}). Delete those schedules first (docket schedules remove <name>).`,
     );
   }
-  await sql`truncate ${sql.join(catalogTables.map((t) => sql.table(t)))}, set_members`.execute(trx);
-  // `runs` references `sets`, so sets cannot be truncated; there are few of them.
-  await trx.deleteFrom("sets").execute();
+  const { rows } = await sql<{ others: boolean }>`
+    select exists (select 1 from sets where institution <> ${institution})
+      or ${sql.join(
+        catalogTables.map(
+          (t) => sql`exists (select 1 from ${sql.table(t)} where institution <> ${institution})`,
+        ),
+        sql` or `,
+      )} as others`.execute(trx);
+  if (!rows[0]?.others) {
+    // Nothing of another institution: emptying the tables is quickest.
+    await sql`truncate ${sql.join(catalogTables.map((t) => sql.table(t)))}, set_members`.execute(
+      trx,
+    );
+    // `runs` references `sets`, so sets cannot be truncated; there are few of them.
+    await trx.deleteFrom("sets").execute();
+    return;
+  }
+  // Sets first (their members go with them), then the catalog, children first.
+  await trx.deleteFrom("sets").where("institution", "=", institution).execute();
+  for (const table of catalogTables) {
+    await trx.deleteFrom(table).where("institution", "=", institution).execute();
+  }
 }
 
-function insertRecords(lo: number, hi: number, asOf: Date) {
+function insertRecords(lo: number, hi: number, scale: { asOf: Date; institution: string }) {
   const n = sql.ref("g.n");
   const subject = (index: number) =>
     sql`(${sql.val(subjects)}::text[])[1 + (h.subject + ${sql.lit(index)} * h.stride) % ${sql.lit(subjects.length)}]`;
@@ -199,7 +339,7 @@ function insertRecords(lo: number, hi: number, asOf: Date) {
     end`;
   return sql`
     insert into bib_records (id, institution, title, author, year, subjects, fields, updated_at)
-    select r.n, ${defaultInstitutionCode}, r.title, r.author, r.year, r.subjects,
+    select r.n, ${scale.institution}, r.title, r.author, r.year, r.subjects,
       (${sql.join(
         [
           sql`'['`,
@@ -222,7 +362,7 @@ function insertRecords(lo: number, hi: number, asOf: Date) {
         ],
         sql` || `,
       )})::jsonb,
-      ${asOf}::timestamptz
+      ${scale.asOf}::timestamptz
     from (
       select h.n, ${title} as title,
         case when h.author % 100 < 3 then null
@@ -248,16 +388,17 @@ function insertRecords(lo: number, hi: number, asOf: Date) {
     ) r`;
 }
 
+/** Items with ids `lo`–`hi`; item `offset + k` is on record `offset + 1 + (k - 1) * records / items`. */
 function insertItems(
   lo: number,
   hi: number,
-  scale: { items: number; records: number; asOf: Date },
+  scale: { items: number; records: number; asOf: Date; institution: string; offset: number },
 ) {
   const n = sql.ref("g.n");
   return sql`
     insert into items (id, institution, barcode, record_id, library, location, item_policy, status, notes, updated_at)
-    select p.n, ${defaultInstitutionCode}, '39' || lpad(p.n::text, 12, '0'),
-      1 + (p.n - 1) * ${sql.lit(scale.records)} / ${sql.lit(scale.items)},
+    select p.n, ${scale.institution}, '39' || lpad(p.n::text, 12, '0'),
+      ${sql.lit(scale.offset)}::bigint + 1 + (p.n - ${sql.lit(scale.offset)}::bigint - 1) * ${sql.lit(scale.records)} / ${sql.lit(scale.items)},
       p.library, p.location, p.policy,
       case
         when p.status % 100 < 2 then 'missing'
@@ -288,12 +429,16 @@ function insertItems(
  * Loans of items `lo`–`hi`, with the item's id as the loan's id: an open loan
  * for each item on loan, and a returned one for about 30% of the others.
  */
-function insertLoans(lo: number, hi: number, scale: { items: number; asOf: Date }) {
+function insertLoans(
+  lo: number,
+  hi: number,
+  scale: { items: number; asOf: Date; institution: string },
+) {
   const id = sql.ref("i.id");
   const patrons = Math.max(200, Math.ceil(scale.items / 8));
   return sql`
     insert into loans (id, institution, item_id, patron_id, patron_name, loaned_at, due_at, returned_at, updated_at)
-    select l.id, ${defaultInstitutionCode}, l.id, 'P' || lpad(l.patron::text, 6, '0'),
+    select l.id, ${scale.institution}, l.id, 'P' || lpad(l.patron::text, 6, '0'),
       (${sql.val(firstNames)}::text[])[1 + l.patron % ${sql.lit(firstNames.length)}] || ' ' ||
         (${sql.val(lastNames)}::text[])[1 + (l.patron / ${sql.lit(firstNames.length)}) % ${sql.lit(lastNames.length)}],
       l.loaned_at,
@@ -320,9 +465,10 @@ function insertLoans(lo: number, hi: number, scale: { items: number; asOf: Date 
 /**
  * Subject headings: each subject, each subject with each subdivision
  * ("Jazz -- History"), and variant forms of every fourth of those
- * ("Jazz--History", "Jazz - History") whose preferred term is the standard form.
+ * ("Jazz--History", "Jazz - History") whose preferred term is the standard form,
+ * with ids from `offset + 1`.
  */
-function headingRows(asOf: Date) {
+function headingRows(asOf: Date, offset: number, institution: string) {
   const rows: {
     id: number;
     institution: string;
@@ -332,8 +478,8 @@ function headingRows(asOf: Date) {
   }[] = [];
   const add = (term: string, preferred: string) =>
     rows.push({
-      id: rows.length + 1,
-      institution: defaultInstitutionCode,
+      id: offset + rows.length + 1,
+      institution,
       term,
       preferred_term: preferred,
       updated_at: asOf,

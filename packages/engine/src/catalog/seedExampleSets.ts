@@ -1,20 +1,25 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../database/schema.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 import { createItemizedSet } from "../sets/createItemizedSet.ts";
 import { type CreateLogicalSetInput, createLogicalSet } from "../sets/createLogicalSet.ts";
 import type { SetSummary } from "../sets/recordSet.ts";
 
 /**
  * The demo's example sets, for jobs to run on: one itemized set and a few
- * logical ones over the seeded catalog. Sets whose name already exists are
- * left alone, so calling it again is harmless. Returns the sets it created.
+ * logical ones over `institution`'s seeded catalog (default the default
+ * institution), belonging to it. Sets whose name the institution already has
+ * are left alone, so calling it again is harmless. Returns the sets it created.
  */
 export async function seedExampleSets(
   db: Kysely<Database>,
   createdBy: string,
+  institution: string = defaultInstitutionCode,
 ): Promise<SetSummary[]> {
   const existing = new Set(
-    (await db.selectFrom("sets").select("name").execute()).map((row) => row.name),
+    (
+      await db.selectFrom("sets").select("name").where("institution", "=", institution).execute()
+    ).map((row) => row.name),
   );
   const created: SetSummary[] = [];
   const reserveName = "Science Library reserve items";
@@ -22,6 +27,7 @@ export async function seedExampleSets(
     const ids = await db
       .selectFrom("items")
       .select("id")
+      .where("institution", "=", institution)
       .where("library", "=", "Science Library")
       .where("location", "=", "Reserve")
       .orderBy("id")
@@ -33,13 +39,14 @@ export async function seedExampleSets(
         target: "items",
         memberIds: ids.map((row) => row.id),
         createdBy,
+        institution,
       });
       created.push(set);
     }
   }
   for (const definition of logicalSets) {
     if (existing.has(definition.name)) continue;
-    created.push(await createLogicalSet(db, { ...definition, createdBy }));
+    created.push(await createLogicalSet(db, { ...definition, createdBy, institution }));
   }
   return created;
 }

@@ -19,12 +19,15 @@ export interface CsvParamSummary {
 /**
  * Reads every CSV parameter of validated `params` through to its end, so a run
  * whose CSV cannot be read whole is refused before anything is stored: an
- * {@link InvalidParamsError} names the parameter and the line.
+ * {@link InvalidParamsError} names the parameter and the line. Given
+ * `institution` (the run's), an upload of another institution is refused as
+ * an unknown upload.
  */
 export async function checkCsvParams(
   db: Kysely<Database>,
   schema: ParamsSchema,
   params: unknown,
+  institution?: string,
 ): Promise<CsvParamSummary[]> {
   const values = (params ?? {}) as Record<string, unknown>;
   const summaries: CsvParamSummary[] = [];
@@ -35,7 +38,7 @@ export async function checkCsvParams(
     let rows = 0;
     let badRows = 0;
     try {
-      for await (const row of readCsvRows(readCsvSource(db, source), param.columns)) {
+      for await (const row of readCsvRows(readCsvSource(db, source, institution), param.columns)) {
         rows++;
         if ("error" in row) badRows++;
       }

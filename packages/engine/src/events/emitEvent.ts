@@ -2,10 +2,10 @@ import { DocketError, type FieldIssue, InvalidParamsError, messageOf } from "@do
 import type { Kysely } from "kysely";
 import type { PgBoss } from "pg-boss";
 import type { Database } from "../database/schema.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 import type { JobRegistry } from "../registry/jobRegistry.ts";
 import { startRun } from "../runs/startRun.ts";
 import { workflowJobId } from "../workflows/workflow.ts";
-import { defaultInstitutionCode } from "../institutions/institution.ts";
 
 export interface EmitEventInput {
   /** e.g. `catalog.records-imported`. */
@@ -13,7 +13,21 @@ export interface EmitEventInput {
   /** Becomes the params of each subscribed job's run. */
   readonly data: unknown;
   readonly emittedBy: string;
-  /** The institution it belongs to; default the default institution (the API always says whose). */
+  /**
+   * The institution it belongs to; default the default institution (the API
+   * always says whose). It starts only that institution's runs: job triggers
+   * start runs in it, and only its workflows start or wake.
+   */
+  readonly institution?: string | undefined;
+}
+
+/** What {@link listEvents} returns. */
+export interface ListEventsInput {
+  /** Only events of this name. */
+  readonly name?: string | undefined;
+  /** Default 50, at most 500. */
+  readonly limit?: number | undefined;
+  /** Only this institution's events. Default every institution's (engine internals, the network role). */
   readonly institution?: string | undefined;
 }
 
@@ -27,24 +41,27 @@ export interface EmittedEvent {
   readonly name: string;
   readonly receivedAt: Date;
   readonly triggered: readonly EventTrigger[];
+  /** The institution it was emitted in. */
+  readonly institution: string;
 }
 
 const eventNamePattern = /^[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*$/;
 
 /**
  * Starts a run of every job declaring `on: [name]`, with the event's data as
- * its params. Invalid data is not lost: the event is stored with each failed
- * trigger and its reasons, visible in the event list.
+ * its params, in the event's institution. Invalid data is not lost: the event
+ * is stored with each failed trigger and its reasons, visible in the event list.
  */
 export async function emitEvent(
   db: Kysely<Database>,
   boss: PgBoss,
   registry: JobRegistry,
   input: EmitEventInput,
-  /** Wakes workflow runs waiting for the event and starts workflows it triggers. */
+  /** Wakes the institution's workflow runs waiting for the event and starts its workflows it triggers. */
   emitted?: (event: {
     name: string;
     emittedBy: string;
+    institution: string;
   }) => Promise<{ workflowId: string; runId?: string; error?: string }[]>,
 ): Promise<EmittedEvent> {
   if (!eventNamePattern.test(input.name)) {
@@ -53,6 +70,7 @@ export async function emitEvent(
       [{ path: "name", message: "Lower-case words separated by . or -" }],
     );
   }
+  const institution = input.institution ?? defaultInstitutionCode;
   const triggered: EventTrigger[] = [];
   for (const job of registry.list().filter((j) => j.definition.on?.includes(input.name))) {
     try {
@@ -61,6 +79,7 @@ export async function emitEvent(
         params: input.data,
         createdBy: input.emittedBy,
         trigger: { kind: "event", event: input.name },
+        institution,
       });
       triggered.push({ jobId: job.id, runId: run.id });
     } catch (error) {
@@ -73,14 +92,15 @@ export async function emitEvent(
     .insertInto("events")
     .values({
       name: input.name,
-      institution: input.institution ?? defaultInstitutionCode,
+      institution,
       data: JSON.stringify(input.data ?? null),
       triggered: JSON.stringify(triggered),
     })
     .returning(["id", "name", "received_at"])
     .executeTakeFirstOrThrow();
   // After the event is stored: a workflow run that looks for it either finds it or is woken.
-  const workflows = (await emitted?.({ name: input.name, emittedBy: input.emittedBy })) ?? [];
+  const workflows =
+    (await emitted?.({ name: input.name, emittedBy: input.emittedBy, institution })) ?? [];
   for (const started of workflows) {
     const jobId = workflowJobId(started.workflowId);
     triggered.push(
@@ -96,16 +116,25 @@ export async function emitEvent(
       .where("id", "=", row.id)
       .execute();
   }
-  return { id: String(row.id), name: row.name, receivedAt: row.received_at, triggered };
+  return {
+    id: String(row.id),
+    name: row.name,
+    receivedAt: row.received_at,
+    triggered,
+    institution,
+  };
 }
 
-/** Recent events, newest first, with what they triggered. */
+/** Recent events, newest first, with what they triggered (of one institution, when given). */
 export async function listEvents(
   db: Kysely<Database>,
-  input: { name?: string; limit?: number } = {},
+  input: ListEventsInput = {},
 ): Promise<EmittedEvent[]> {
-  let query = db.selectFrom("events").select(["id", "name", "received_at", "triggered"]);
+  let query = db
+    .selectFrom("events")
+    .select(["id", "name", "received_at", "triggered", "institution"]);
   if (input.name) query = query.where("name", "=", input.name);
+  if (input.institution !== undefined) query = query.where("institution", "=", input.institution);
   const rows = await query
     .orderBy("id", "desc")
     .limit(Math.min(Math.max(input.limit ?? 50, 1), 500))
@@ -115,5 +144,6 @@ export async function listEvents(
     name: row.name,
     receivedAt: row.received_at,
     triggered: row.triggered as EventTrigger[],
+    institution: row.institution,
   }));
 }

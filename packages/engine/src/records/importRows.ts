@@ -24,7 +24,8 @@ type RejectedRow = { readonly line: number; readonly reason: string };
  * first result instead of importing twice. The CSV is streamed and written in
  * batches, so a 100,000-row upload is never held whole. A file that cannot be
  * read whole (the run's start checks this first) fails the step with nothing
- * changed.
+ * changed. Records are created in the run's institution, and an uploaded
+ * file is read only when it is that institution's.
  */
 export async function importRows(
   db: Kysely<Database>,
@@ -56,9 +57,15 @@ export async function importRows(
       rejected = [];
     };
     try {
+      // Only an upload of the run's institution: another's is unknown, as one that was deleted.
+      const run = await trx
+        .selectFrom("runs")
+        .select("institution")
+        .where("id", "=", input.runId)
+        .executeTakeFirstOrThrow();
       // Through the transaction's own connection: waiting on a second one from the pool
       // while holding this one could deadlock a busy worker.
-      const source = readCsvSource(trx, importer.csv(input.input));
+      const source = readCsvSource(trx, importer.csv(input.input), run.institution);
       for await (const parsed of readCsvRows(source, importer.columns)) {
         rows++;
         if ("error" in parsed) rejected.push({ line: parsed.line, reason: parsed.error });

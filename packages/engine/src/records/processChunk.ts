@@ -99,7 +99,9 @@ export async function processChunk(
     return await db.transaction().execute(async (trx) => {
       // One statement reads the next members in key order (walking the primary key
       // index) and locks their records; a member whose record is gone comes back with
-      // a null record. (Ordering by the bigint key, not its text form: "10" < "9".)
+      // a null record, as does one of another institution than the run's: a run never
+      // reads or changes another institution's records, whatever its members say.
+      // (Ordering by the bigint key, not its text form: "10" < "9".)
       const { rows: read } = await sql<
         Record<string, unknown> & { member_id: string; id: string | null }
       >`
@@ -111,7 +113,10 @@ export async function processChunk(
         )
         select m.member_id::text as member_id, t.* from m
         left join lateral (
-          select r.ctid::text as record_ctid, r.* from ${sql.table(table)} r where r.id = m.member_id for update
+          select r.ctid::text as record_ctid, r.* from ${sql.table(table)} r
+          where r.id = m.member_id
+            and r.institution = (select institution from runs where id = ${ref.runId})
+          for update of r
         ) t on true
         order by m.member_id`.execute(trx);
       if (read.length === 0) {

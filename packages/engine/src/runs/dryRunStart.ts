@@ -43,7 +43,7 @@ export async function dryRunStart(
   const params = validateParams(job.id, job.definition.params, input.params);
   const institution = input.institution ?? defaultInstitutionCode;
   const target = await validateSet(db, job, input.setId, institution);
-  const csv = await checkCsvParams(db, job.definition.params, params);
+  const csv = await checkCsvParams(db, job.definition.params, params, institution);
   const deletes =
     job.id === purgeHistoryJobId ? { deletesRuns: await countPurge(db, params, institution) } : {};
   if (!target || input.setId === undefined)

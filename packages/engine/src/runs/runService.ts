@@ -5,6 +5,7 @@ import {
   type EmitEventInput,
   type EmittedEvent,
   emitEvent,
+  type ListEventsInput,
   listEvents,
 } from "../events/emitEvent.ts";
 import { type RestoreRunInput, restoreRun } from "../records/restoreRun.ts";
@@ -135,8 +136,8 @@ export interface RunService {
   readFile(runId: string, name: string): AsyncGenerator<string>;
   /** Starts a run of every job declaring `on: [name]`; invalid data is recorded as a failed trigger. */
   emitEvent(input: EmitEventInput): Promise<EmittedEvent>;
-  /** Events emitted so far, newest first. */
-  listEmittedEvents(input?: { name?: string; limit?: number }): Promise<EmittedEvent[]>;
+  /** Events emitted so far, newest first (of `institution` when given). */
+  listEmittedEvents(input?: ListEventsInput): Promise<EmittedEvent[]>;
   /** Scheduled runs of the last days per category and day, by final status. */
   dashboardSummary(input: DashboardSummaryInput): Promise<DashboardDay[]>;
   /** Records processed per hour over the last hours, aggregated in SQL; see {@link throughputByHour}. */

@@ -62,7 +62,13 @@ export async function startRun(
     input.institution ?? defaultInstitutionCode,
   );
   // A CSV that cannot be read whole is refused now, naming its line, not found out mid-run.
-  await checkCsvParams(db, job.definition.params, params);
+  // Only an upload of the run's institution: another's is unknown.
+  await checkCsvParams(
+    db,
+    job.definition.params,
+    params,
+    input.institution ?? defaultInstitutionCode,
+  );
   return insertRun(db, boss, job, input, params, { ...(target ? { target } : {}) });
 }
 

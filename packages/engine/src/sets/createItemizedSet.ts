@@ -1,10 +1,10 @@
 import { type FieldIssue, InvalidParamsError } from "@docket/sdk";
 import { type Kysely, sql } from "kysely";
 import type { Database, TargetKind } from "../database/schema.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 import { type SetSummary, toRecordSet } from "./recordSet.ts";
 import { targetTableNames } from "./setFields.ts";
 import { checkDescription, checkSetName, checkTarget, insertSet } from "./setInput.ts";
-import { defaultInstitutionCode } from "../institutions/institution.ts";
 
 const oneOf: Readonly<Record<TargetKind, string>> = {
   items: "an item",
@@ -26,14 +26,14 @@ export const maxItemizedMembers = 1_000_000;
 const unknownIssuesShown = 50;
 
 export interface CreateItemizedSetInput {
-  /** Unique among sets; 1–200 characters. */
+  /** Unique among the institution's sets; 1–200 characters. */
   readonly name: string;
   /** Default none. */
   readonly description?: string | undefined;
   readonly target: TargetKind;
-  /** Ids of records of `target`. Give these or `barcodes`, not both. */
+  /** Ids of records of `target` of the institution. Give these or `barcodes`, not both. */
   readonly memberIds?: readonly (string | number)[] | undefined;
-  /** Item barcodes; only for target `items`. */
+  /** Barcodes of the institution's items; only for target `items`. */
   readonly barcodes?: readonly string[] | undefined;
   /**
    * Save the set with the entries that match, leaving out (and reporting in
@@ -43,7 +43,11 @@ export interface CreateItemizedSetInput {
    */
   readonly skipUnknown?: boolean | undefined;
   readonly createdBy: string;
-  /** The institution it belongs to; default the default institution (the API always says whose). */
+  /**
+   * The institution it belongs to; default the default institution (the API
+   * always says whose). Ids and barcodes match only its records: another
+   * institution's read as unknown, exactly as ones that exist nowhere.
+   */
   readonly institution?: string | undefined;
 }
 
@@ -100,6 +104,7 @@ export async function createItemizedSet(
     byBarcode ? key : /^\d{1,18}$/.test(key) ? String(BigInt(key)) : null;
   const candidates = [...new Set(keys.map(canonical).filter((key) => key !== null))];
 
+  const institution = input.institution ?? defaultInstitutionCode;
   return db.transaction().execute(async (trx) => {
     const row = await insertSet(trx, {
       name,
@@ -108,10 +113,12 @@ export async function createItemizedSet(
       target,
       filter: null,
       created_by: input.createdBy,
-      institution: input.institution ?? defaultInstitutionCode,
+      institution,
     });
     const table = sql.table(targetTableNames[target]);
-    const match = byBarcode ? sql`t.barcode = input.key` : sql`t.id = input.key::bigint`;
+    const key = byBarcode ? sql`t.barcode = input.key` : sql`t.id = input.key::bigint`;
+    // Only the institution's records: another's id or barcode matches nothing.
+    const match = sql`${key} and t.institution = ${institution}`;
     const { rows } = await sql<{ members: string; unmatched: string[] }>`
       with input as (select key from unnest(${candidates}::text[]) as u(key)),
       matched as (select input.key, t.id from input join ${table} as t on ${match}),

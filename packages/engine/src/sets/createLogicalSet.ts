@@ -1,13 +1,13 @@
 import type { Kysely } from "kysely";
 import type { Database, TargetKind } from "../database/schema.ts";
+import { defaultInstitutionCode } from "../institutions/institution.ts";
 import { evaluateSetFilter } from "./evaluateSetFilter.ts";
 import { type SetSummary, toRecordSet } from "./recordSet.ts";
 import { type SetFilterInput, validateSetFilter } from "./setFilter.ts";
 import { checkDescription, checkSetName, checkTarget, insertSet } from "./setInput.ts";
-import { defaultInstitutionCode } from "../institutions/institution.ts";
 
 export interface CreateLogicalSetInput {
-  /** Unique among sets; 1–200 characters. */
+  /** Unique among the institution's sets; 1–200 characters. */
   readonly name: string;
   /** Default none. */
   readonly description?: string | undefined;
@@ -22,7 +22,8 @@ export interface CreateLogicalSetInput {
 /**
  * Saves a logical set: its filter is validated (InvalidParamsError with paths
  * such as `filter.all.0.field`) and run once, so a filter that cannot be
- * evaluated is never saved. Members are whatever matches when a run starts.
+ * evaluated is never saved. Members are whatever of its institution's records
+ * matches when a run starts.
  *
  * @example
  * await createLogicalSet(db, {
@@ -38,6 +39,7 @@ export async function createLogicalSet(
   const description = checkDescription(input.description);
   const target = checkTarget(input.target);
   const filter = validateSetFilter(target, input.filter);
+  const institution = input.institution ?? defaultInstitutionCode;
   return db.transaction().execute(async (trx) => {
     const row = await insertSet(trx, {
       name,
@@ -46,9 +48,10 @@ export async function createLogicalSet(
       target,
       filter: JSON.stringify(filter),
       created_by: input.createdBy,
-      institution: input.institution ?? defaultInstitutionCode,
+      institution,
     });
-    const memberCount = await evaluateSetFilter(trx, target, filter);
+    // Members are the institution's records only: another's never count.
+    const memberCount = await evaluateSetFilter(trx, target, filter, institution);
     return { ...toRecordSet(row), memberCount };
   });
 }

@@ -1,25 +1,27 @@
-import { ConflictError, NotFoundError } from "@docket/sdk";
+import { ConflictError } from "@docket/sdk";
 import type { Kysely } from "kysely";
 import { type Database, terminalStatuses } from "../database/schema.ts";
 import { type RecordSet, toRecordSet } from "./recordSet.ts";
-import { assertSetId } from "./setInput.ts";
+import { assertSetId, unknownSet } from "./setInput.ts";
 
 /**
  * Deletes a set and its member list. Refused (ConflictError) while a run that
  * has not ended or a schedule uses it; ended runs keep their frozen population
- * and lose only the link (`runs.set_id` becomes null).
+ * and lose only the link (`runs.set_id` becomes null). Given `institution`,
+ * another institution's set is unknown, as an id that names no set.
  */
-export async function deleteSet(db: Kysely<Database>, setId: string): Promise<RecordSet> {
+export async function deleteSet(
+  db: Kysely<Database>,
+  setId: string,
+  institution?: string,
+): Promise<RecordSet> {
   assertSetId(setId);
   return db.transaction().execute(async (trx) => {
     // Locks out snapshotSetMembers (FOR SHARE) until this transaction ends.
-    const row = await trx
-      .selectFrom("sets")
-      .selectAll()
-      .where("id", "=", setId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw new NotFoundError(`Unknown set "${setId}".`);
+    let query = trx.selectFrom("sets").selectAll().where("id", "=", setId);
+    if (institution !== undefined) query = query.where("institution", "=", institution);
+    const row = await query.forUpdate().executeTakeFirst();
+    if (!row) throw unknownSet(setId);
     const active = await trx
       .selectFrom("runs")
       .select(["id", "status", "job_id"])

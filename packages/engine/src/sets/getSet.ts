@@ -1,9 +1,9 @@
-import { InvalidParamsError, NotFoundError } from "@docket/sdk";
+import { InvalidParamsError } from "@docket/sdk";
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database, TargetKind } from "../database/schema.ts";
 import { type SetSummary, toRecordSet } from "./recordSet.ts";
 import { targetTableNames } from "./setFields.ts";
-import { assertSetId } from "./setInput.ts";
+import { assertSetId, unknownSet } from "./setInput.ts";
 import { countSetMembers, selectSetMembers } from "./setMembership.ts";
 
 export interface GetSetInput {
@@ -29,7 +29,10 @@ export interface SetPage {
   readonly nextCursor: string | null;
 }
 
-/** A set with its member count and one keyset page of its current members. */
+/**
+ * A set with its member count and one keyset page of its current members (its
+ * institution's records only). Any institution's set: callers check whose it is.
+ */
 export async function getSet(db: Kysely<Database>, input: GetSetInput): Promise<SetPage> {
   assertSetId(input.id);
   if (input.cursor !== undefined && !/^\d{1,18}$/.test(input.cursor)) {
@@ -39,7 +42,7 @@ export async function getSet(db: Kysely<Database>, input: GetSetInput): Promise<
     ]);
   }
   const row = await db.selectFrom("sets").selectAll().where("id", "=", input.id).executeTakeFirst();
-  if (!row) throw new NotFoundError(`Unknown set "${input.id}".`);
+  if (!row) throw unknownSet(input.id);
   const set = toRecordSet(row);
   const limit = Math.min(Math.max(Math.trunc(input.limit ?? 50), 1), 500);
   const id = sql.ref<string>(`${targetTableNames[set.target]}.id`);

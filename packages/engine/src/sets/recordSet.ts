@@ -16,6 +16,8 @@ export interface RecordSet {
   readonly filter: SetFilter | null;
   readonly createdBy: string;
   readonly createdAt: Date;
+  /** The code of the institution it belongs to; its members are that institution's records only. */
+  readonly institution: string;
 }
 
 /** A set with its current number of members. */
@@ -37,5 +39,6 @@ export function toRecordSet(row: Selectable<SetsTable>): RecordSet {
     filter: (row.filter as SetFilter | null) ?? null,
     createdBy: row.created_by,
     createdAt: row.created_at,
+    institution: row.institution,
   };
 }

@@ -17,6 +17,8 @@ export interface SetFieldValuesInput {
   readonly prefix?: string | undefined;
   /** Default 20, at most {@link maxFieldValues}. */
   readonly limit?: number | undefined;
+  /** Only this institution's records. Default every institution's (engine internals, the network role). */
+  readonly institution?: string | undefined;
 }
 
 /** One value a field holds now, and how many records hold it. */
@@ -33,7 +35,8 @@ export interface SetFieldValues {
 }
 
 /**
- * The distinct values a set filter field holds in the catalog, with counts:
+ * The distinct values a set filter field holds in the catalog (an
+ * institution's records, when it names one), with counts:
  * what the designer suggests as a condition's value, so a value is chosen
  * from the data rather than typed (a typo matches nothing). Dates have no
  * list of values: asking for one is an {@link InvalidParamsError} at `field`.
@@ -59,9 +62,11 @@ export async function setFieldValues(
   // A list of text (subjects) offers its elements; numbers are offered as text.
   const value = field.type === "textArray" ? sql`unnest(${column})` : sql`${column}::text`;
   const pattern = `${escapeLike(prefix)}%`;
+  const mine =
+    input.institution === undefined ? sql`` : sql`where institution = ${input.institution}`;
   const { rows } = await sql<{ value: string; count: string }>`
     select value, count(*) as count
-    from (select ${value} as value from ${table}) as v
+    from (select ${value} as value from ${table} ${mine}) as v
     where value is not null and value ilike ${pattern}
     group by value
     order by (value = ${prefix}) desc, count(*) desc, value

@@ -12,6 +12,14 @@ export function assertSetId(setId: string): void {
   if (!isUuid(setId)) throw new NotFoundError(`Unknown set "${setId}": set ids are UUIDs.`);
 }
 
+/**
+ * The answer for a set id that names no set, and for another institution's
+ * set: the same words, so an id reveals nothing about whose it is.
+ */
+export function unknownSet(setId: string): NotFoundError {
+  return new NotFoundError(`Unknown set "${setId}".`);
+}
+
 /** The trimmed name, or an {@link InvalidParamsError} at `name`. */
 export function checkSetName(name: string): string {
   const trimmed = name.trim();

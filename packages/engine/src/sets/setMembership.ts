@@ -6,22 +6,35 @@ import type { RecordSet } from "./recordSet.ts";
 import { targetTableNames } from "./setFields.ts";
 import { type SetFilter, validateSetFilter } from "./setFilter.ts";
 
-type SetDefinition = Pick<RecordSet, "id" | "name" | "kind" | "target" | "filter">;
+/**
+ * What membership depends on. `institution` undefined (only an unsaved filter
+ * counted for every institution: engine internals, the network role) spans
+ * every institution's records; a saved set always names its own.
+ */
+export type SetDefinition = Pick<RecordSet, "id" | "name" | "kind" | "target" | "filter"> & {
+  readonly institution: string | undefined;
+};
 
 /**
  * The condition a row of the set's target table meets when it is a current
- * member (and, with `after`, its id is greater): itemized, its id is listed, so
- * deleted records drop out; logical, it matches the filter now.
+ * member (and, with `after`, its id is greater): a record of the set's
+ * institution (never another's, whatever the list or filter says) that,
+ * itemized, is listed, so deleted records drop out; logical, matches the filter now.
  */
 export function membershipCondition(set: SetDefinition, after?: string): Expression<SqlBool> {
-  const id = sql.ref(`${targetTableNames[set.target]}.id`);
-  const condition =
+  const table = targetTableNames[set.target];
+  const id = sql.ref(`${table}.id`);
+  const member =
     set.kind === "itemized"
       ? // The bound inside the subquery too, so both sides of the merge join start at it.
         sql<SqlBool>`${id} in (select member_id from set_members where set_id = ${set.id}${
           after === undefined ? sql`` : sql` and member_id > ${after}`
         })`
       : compileSetFilter(set.target, savedFilter(set));
+  const condition =
+    set.institution === undefined
+      ? member
+      : sql<SqlBool>`${sql.ref(`${table}.institution`)} = ${set.institution} and (${member})`;
   return after === undefined ? condition : sql<SqlBool>`${id} > ${after} and ${condition}`;
 }
 

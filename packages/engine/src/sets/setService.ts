@@ -23,10 +23,12 @@ export interface SetService {
   /** The values a filter field holds now, with counts (the designer's value suggestions). */
   fieldValues(input: SetFieldValuesInput): Promise<SetFieldValues>;
   list(input?: ListSetsInput): Promise<SetSummary[]>;
+  /** Any institution's set: callers check whose it is (`set.institution`). */
   get(input: GetSetInput): Promise<SetPage>;
-  delete(setId: string): Promise<RecordSet>;
-  /** The demo's example sets, over the seeded catalog. */
-  seedExamples(createdBy: string): Promise<SetSummary[]>;
+  /** Given `institution`, another institution's set is unknown. */
+  delete(setId: string, institution?: string): Promise<RecordSet>;
+  /** The demo's example sets, over the institution's seeded catalog (default the default institution). */
+  seedExamples(createdBy: string, institution?: string): Promise<SetSummary[]>;
 }
 
 export function createSetService(db: Kysely<Database>): SetService {
@@ -37,7 +39,7 @@ export function createSetService(db: Kysely<Database>): SetService {
     fieldValues: (input) => setFieldValues(db, input),
     list: (input) => listSets(db, input),
     get: (input) => getSet(db, input),
-    delete: (setId) => deleteSet(db, setId),
-    seedExamples: (createdBy) => seedExampleSets(db, createdBy),
+    delete: (setId, institution) => deleteSet(db, setId, institution),
+    seedExamples: (createdBy, institution) => seedExampleSets(db, createdBy, institution),
   };
 }

@@ -1,9 +1,9 @@
-import { InvalidParamsError, NotFoundError } from "@docket/sdk";
+import { InvalidParamsError } from "@docket/sdk";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database, TargetKind } from "../database/schema.ts";
 import { toRecordSet } from "./recordSet.ts";
 import { targetTableNames } from "./setFields.ts";
-import { assertSetId } from "./setInput.ts";
+import { assertSetId, unknownSet } from "./setInput.ts";
 import { selectSetMembers } from "./setMembership.ts";
 
 export interface SnapshotSetMembersInput {
@@ -19,7 +19,9 @@ export interface SnapshotSetMembersInput {
  * the set into `run_members` with one `insert … select` in member id order, and
  * returns how many. Itemized sets skip members whose record was deleted; logical
  * sets are evaluated now, so later changes to the catalog do not alter the run.
- * Call it in the transaction that starts the run.
+ * The set must be the run's institution's (another's is an unknown set), and
+ * only that institution's records become members: a run never touches
+ * another institution's records. Call it in the transaction that starts the run.
  */
 export async function snapshotSetMembers(
   trx: Transaction<Database> | Kysely<Database>,
@@ -31,9 +33,12 @@ export async function snapshotSetMembers(
     .selectFrom("sets")
     .selectAll()
     .where("id", "=", input.setId)
+    .where("institution", "=", (eb) =>
+      eb.selectFrom("runs").select("runs.institution").where("runs.id", "=", input.runId),
+    )
     .forShare()
     .executeTakeFirst();
-  if (!row) throw new NotFoundError(`Unknown set "${input.setId}".`);
+  if (!row) throw unknownSet(input.setId);
   const set = toRecordSet(row);
   if (set.target !== input.target) {
     const run = await trx

@@ -3,11 +3,19 @@ import type { Kysely } from "kysely";
 import type { Database } from "../database/schema.ts";
 import { isUuid } from "../validation/isUuid.ts";
 
-/** An upload's bytes in order, a few chunks per query (never the whole file at once). */
-export async function* readUpload(db: Kysely<Database>, uploadId: string): AsyncGenerator<Buffer> {
-  const upload = isUuid(uploadId)
-    ? await db.selectFrom("uploads").select("id").where("id", "=", uploadId).executeTakeFirst()
-    : undefined;
+/**
+ * An upload's bytes in order, a few chunks per query (never the whole file at
+ * once). Given `institution`, an upload of another institution is refused
+ * exactly as one that does not exist.
+ */
+export async function* readUpload(
+  db: Kysely<Database>,
+  uploadId: string,
+  institution?: string,
+): AsyncGenerator<Buffer> {
+  let query = db.selectFrom("uploads").select("id").where("id", "=", uploadId);
+  if (institution !== undefined) query = query.where("institution", "=", institution);
+  const upload = isUuid(uploadId) ? await query.executeTakeFirst() : undefined;
   if (!upload) {
     throw new NotFoundError(
       `Uploaded file ${uploadId} does not exist (any more): upload it again.`,

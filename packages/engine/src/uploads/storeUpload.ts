@@ -37,6 +37,8 @@ export interface Upload {
   readonly bytes: number;
   readonly createdBy: string;
   readonly createdAt: Date;
+  /** The institution it belongs to: only its runs may read it. */
+  readonly institution: string;
 }
 
 /**
@@ -46,6 +48,7 @@ export interface Upload {
 export async function storeUpload(db: Kysely<Database>, input: StoreUploadInput): Promise<Upload> {
   const maxBytes = input.maxBytes ?? defaultUploadMaxBytes;
   const name = input.name.trim().slice(0, 255) || "upload";
+  const institution = input.institution ?? defaultInstitutionCode;
   return db.transaction().execute(async (trx) => {
     const upload = await trx
       .insertInto("uploads")
@@ -53,7 +56,7 @@ export async function storeUpload(db: Kysely<Database>, input: StoreUploadInput)
         name,
         bytes: 0,
         created_by: input.createdBy,
-        institution: input.institution ?? defaultInstitutionCode,
+        institution,
       })
       .returning(["id", "created_at"])
       .executeTakeFirstOrThrow();
@@ -80,7 +83,14 @@ export async function storeUpload(db: Kysely<Database>, input: StoreUploadInput)
     }
     await flush();
     await trx.updateTable("uploads").set({ bytes }).where("id", "=", upload.id).execute();
-    return { id: upload.id, name, bytes, createdBy: input.createdBy, createdAt: upload.created_at };
+    return {
+      id: upload.id,
+      name,
+      bytes,
+      createdBy: input.createdBy,
+      createdAt: upload.created_at,
+      institution,
+    };
   });
 }
 
