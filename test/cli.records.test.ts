@@ -462,7 +462,8 @@ describe("docket CLI: the demo catalog, sets and runs on records", () => {
 
   it("seeds an empty catalog on start, once, and not at all with --no-seed", async () => {
     await using database = await createTestDatabase();
-    const env = cliEnv(database, { DOCKET_DEMO_RECORDS: "1000" });
+    // A first seeding start makes the demo consortium: main and riverside get a catalog each.
+    const env = cliEnv(database, { DOCKET_DEMO_RECORDS: "1000", DOCKET_INSTITUTION: "main" });
     const start = (port: number, ...args: string[]) =>
       new Docket(["start", "--no-web", "--port", String(port), ...args], env);
     const ready = /^Docket is running at /m;
@@ -474,13 +475,17 @@ describe("docket CLI: the demo catalog, sets and runs on records", () => {
       const health = await fetch(`http://127.0.0.1:${port}/api/trpc/health`);
       expect(health.status).toBe(200);
       await server.waitFor(
-        /^Seeded the demo catalog: 1,000 items, 5 sets, 3 inactive example schedules \(/m,
+        /^Seeded the demo catalog of Riverside Public Library \(riverside\): 1,000 items, 5 sets, 3 inactive example schedules \(/m,
         "stderr",
+      );
+      expect(server.stderr).toMatch(
+        /^Seeded the demo catalog of Northfield University Library \(main\): 1,000 items, 5 sets, 3 inactive example schedules \(/m,
       );
       server.kill("SIGTERM");
       expect((await server.result()).code, server.stderr).toBe(0);
     }
-    expect(await countRows(database, "items")).toBe(1000);
+    expect(await countRows(database, "items", "institution = 'main'")).toBe(1000);
+    expect(await countRows(database, "items", "institution = 'riverside'")).toBe(1000);
     expect((await listSets(env)).map((set) => set.name)).toEqual(exampleSets);
 
     // Stopping waits for a seed under way, so its absence in the output is final.
@@ -492,7 +497,7 @@ describe("docket CLI: the demo catalog, sets and runs on records", () => {
       expect(result.code, output(result)).toBe(0);
       expect(result.stderr).not.toContain("Seeded");
     }
-    expect(await countRows(database, "items")).toBe(1000);
+    expect(await countRows(database, "items")).toBe(2000);
 
     await queryRows(database, "truncate loans, items, bib_records, headings, set_members");
     await queryRows(database, "delete from schedules");

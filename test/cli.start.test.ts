@@ -51,7 +51,7 @@ async function signIn(port: number, name: string, password: string): Promise<str
 }
 
 describe("docket start (npm start) with nothing configured", () => {
-  it("serves the API on an embedded PostgreSQL within 60 s, seeds the demo catalog, and reuses its data on the next start", async () => {
+  it("serves the API on an embedded PostgreSQL within 60 s, seeds the demo consortium, and reuses its data on the next start", async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), "docket-start-"));
     await chmod(dataDir, 0o755); // the embedded server runs as the `postgres` OS user when we are root
     try {
@@ -77,6 +77,18 @@ describe("docket start (npm start) with nothing configured", () => {
       expect(await trpc(port, "jobs.list")).toBeUndefined();
       const admin = /^ {2}admin +(\S+) +\(admin\)$/m.exec(first.output())?.[1];
       expect(/^ {2}staff +(\S+) +\(staff\)$/m.test(first.output())).toBe(true);
+      // The demo is a consortium: two libraries and the Network Zone, each with users of its own.
+      expect(first.output()).toMatch(
+        /^Northfield University Library \(main; America\/New_York\):\n {2}admin .*\n {2}staff /m,
+      );
+      expect(first.output()).toMatch(
+        /^Riverside Public Library \(riverside; America\/Chicago\):\n {2}riverside\.admin +\S+ +\(admin\)\n {2}riverside\.staff +\S+ +\(staff\)$/m,
+      );
+      expect(first.output()).toMatch(
+        /^Northfield Consortium Network Zone \(network; network zone, America\/New_York\):\n {2}network +\S+ +\(network\)\n {2}network\.admin +\S+ +\(admin\)$/m,
+      );
+      const riversideAdmin = /^ {2}riverside\.admin +(\S+) +\(admin\)$/m.exec(first.output())?.[1];
+      const network = /^ {2}network +(\S+) +\(network\)$/m.exec(first.output())?.[1];
       const cookie = await signIn(port, "admin", admin ?? "");
       const jobs = (await trpc<{ id: string }[]>(port, "jobs.list", cookie)) ?? [];
       expect(jobs.map((job) => job.id)).toContain("items.change-policy");
@@ -104,6 +116,27 @@ describe("docket start (npm start) with nothing configured", () => {
         "Weekly history purge",
       ]);
       expect(schedules.every((schedule) => !schedule.active)).toBe(true);
+      // Riverside has a catalog and example sets of its own, which main's admin does not see.
+      const riversideCookie = await signIn(port, "riverside.admin", riversideAdmin ?? "");
+      const riversideSets = await pollUntil("Riverside's demo sets", async () => {
+        const listed = await trpc<{ id: string; name: string; memberCount: number }[]>(
+          port,
+          "sets.list",
+          riversideCookie,
+        );
+        return listed?.some((set) => set.name === "All items") ? listed : undefined;
+      });
+      expect(riversideSets.find((set) => set.name === "All items")?.memberCount).toBe(20_000);
+      const mainSetIds = new Set((sets as { id?: string }[]).map((set) => set.id));
+      expect(riversideSets.filter((set) => mainSetIds.has(set.id))).toEqual([]);
+      // The network user sees both institutions.
+      const networkCookie = await signIn(port, "network", network ?? "");
+      const institutions = await trpc<{ code: string }[]>(port, "institutions.list", networkCookie);
+      expect(institutions?.map((institution) => institution.code).sort()).toEqual([
+        "main",
+        "network",
+        "riverside",
+      ]);
       first.child.kill("SIGINT");
       expect(await first.exited).toBe(0);
 

@@ -17,12 +17,15 @@ export function formatOverview(commands: readonly Command[]): string {
     "embedded PostgreSQL in .docket/ (DOCKET_DATA_DIR). Job types are loaded from DOCKET_JOBS_DIR, else jobs/.",
     "On the database a command acts as the local administrator. With --url (or DOCKET_URL) it works on a",
     "Docket server over HTTP instead, as the user of the API token in DOCKET_TOKEN and with that user's role.",
+    "A Docket serving several institutions (`docket institutions list`) keeps each one's data apart: on the",
+    "database say whose with --institution <code> (or DOCKET_INSTITUTION); over HTTP the token's user decides.",
     "Exit codes: 0 ok, 1 failed (or the awaited run did not complete), 2 invalid command line or parameters.",
     "DOCKET_DEBUG=1 prints the details of unexpected errors.",
     "",
-    "Getting started: `docket start` (into an empty database it seeds a demo catalog with example sets and",
-    "creates demo users, printing their passwords once for signing in to the designer), then `docket sets list`",
-    'and `docket run items.change-policy --set "All items" --param policy="Short loan" --wait`.',
+    "Getting started: `docket start` (into an empty database it seeds a demo consortium, two libraries with",
+    "catalogs and example sets and a Network Zone, and creates their demo users, printing their passwords once",
+    "for signing in to the designer), then `docket sets list --institution main` and",
+    '`docket run items.change-policy --institution main --set "All items" --param policy="Short loan" --wait`.',
   ].join("\n");
 }
 
