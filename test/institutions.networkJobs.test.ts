@@ -73,6 +73,14 @@ describe("network-level jobs", () => {
     });
     const done = await waitForStatus(t.engine, run.id, ended, 60_000);
     expect(done.status).toBe("completed");
+    // It waited parked for its member runs, holding no worker, and each end woke it.
+    const events = await t.engine.internals.db
+      .selectFrom("run_events")
+      .select(["type", "data"])
+      .where("run_id", "=", run.id)
+      .where("type", "=", "suspended")
+      .execute();
+    expect(events.at(0)?.data).toMatchObject({ reason: "Waiting for 2 of 2 member runs to end" });
     const children = await childrenOf(t.engine, run.id);
     expect(children.map((child) => [child.institution, child.job_id, child.status])).toEqual([
       ["main", "examples.greet", "completed"],
