@@ -22,7 +22,7 @@ describe("docket users and remote use", () => {
     );
     const badRole = await docket(env, "users", "add", "bob", "--role", "boss");
     expect(badRole.code).toBe(2);
-    expect(badRole.stderr).toMatch(/Give a role: admin, staff, viewer \(got "boss"\)/);
+    expect(badRole.stderr).toMatch(/Give a role: admin, staff, viewer, network \(got "boss"\)/);
     const badName = await docket(env, "users", "add", "Bob Smith", "--role", "staff");
     expect(badName.code).toBe(2);
     expect(badName.stderr).toMatch(/lower-case letters/);
