@@ -94,7 +94,7 @@ export function DashboardView() {
             id="waiting"
             title="Queued and pending"
             statuses={waitingStatuses}
-            columns={[]}
+            columns={across ? ["institution"] : []}
             filter={filter}
             compact
             empty="Nothing is waiting"
@@ -104,7 +104,7 @@ export function DashboardView() {
             id="recent-failures"
             title="Recent failures"
             statuses={["failed", "completed_with_errors"]}
-            columns={[]}
+            columns={across ? ["institution"] : []}
             filter={filter}
             compact
             empty="No failures"

@@ -104,7 +104,15 @@ export const authRouter = router({
    */
   me: authedProcedure.query(async ({ ctx }) => {
     const { institution, institutions } = await institutionsOf(ctx.engine, ctx.caller);
-    const described = { ...describeCaller(ctx.caller), institution, institutions };
+    // How many institutions the Docket serves (a count, no names): the designer names the
+    // caller's institution in its header only when there is more than one.
+    const institutionCount = (await ctx.engine.institutions.list()).length;
+    const described = {
+      ...describeCaller(ctx.caller),
+      institution,
+      institutions,
+      institutionCount,
+    };
     if (!ctx.caller.userId) return described;
     const user = await ctx.engine.users.get(ctx.caller.userId);
     return { ...described, displayName: user.displayName };
