@@ -154,7 +154,9 @@ describe("unknown parameters", () => {
 
   it("are refused when a schedule is saved, and when a stored one fires", async () => {
     await using t = await createTestEngine();
-    const api = createCaller(createApiContext(t.engine, { name: "ana", role: "admin" }));
+    const api = createCaller(
+      createApiContext(t.engine, { name: "ana", role: "admin", institution: "main" }),
+    );
     const schedule = {
       name: "Hourly flake",
       jobId: "fixtures.flaky",
@@ -187,7 +189,9 @@ describe("unknown parameters", () => {
 
   it("are refused in a workflow's job node and in an event's data", async () => {
     await using t = await createTestEngine();
-    const api = createCaller(createApiContext(t.engine, { name: "ana", role: "admin" }));
+    const api = createCaller(
+      createApiContext(t.engine, { name: "ana", role: "admin", institution: "main" }),
+    );
     const validation = await api.workflows.validate({
       definition: {
         name: "Flaky once",
