@@ -6,12 +6,18 @@ import type { Role } from "@docket/sdk";
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { insertCatalog } from "./support/catalogFixture.ts";
+import { callerOf, createInstitution } from "./support/institutions.ts";
 import { createTestEngine } from "./support/testEngine.ts";
 
 /**
  * The permission matrix: every procedure of the router × every role (and
  * anonymous) × a resource of the caller's own and of another user. Generated
  * from the table below; a procedure without a row fails the test.
+ *
+ * The `network` role (the Network Zone's users, in an institution of kind
+ * `network`) reads what viewers read, every run included, and changes
+ * nothing but its own account: sign-in and out, its password, its API tokens.
+ * Its users here belong to the Network Zone `nz`; the others to `main`.
  */
 
 type Api = ReturnType<typeof createCaller>;
@@ -51,13 +57,15 @@ interface Row {
   call(api: Api, fx: Fixture, owner: ResourceOwner): Promise<unknown>;
 }
 
-const everyone = { admin: "allow", staff: "allow", viewer: "allow" } as const;
-const staffAndAdmins = { admin: "allow", staff: "allow", viewer: "deny" } as const;
-const adminsOnly = { admin: "allow", staff: "deny", viewer: "deny" } as const;
-/** Reading a run: staff only their own; admins and viewers all. */
-const seeRun = { admin: "allow", staff: "own", viewer: "allow" } as const;
-/** Changing a run or set: the creator (not a viewer) or an admin. */
-const changeOwn = { admin: "allow", staff: "own", viewer: "deny" } as const;
+const roles = ["admin", "staff", "viewer", "network"] as const satisfies readonly Role[];
+/** Reads open to every role, and the caller's own account (which the network role may change). */
+const everyone = { admin: "allow", staff: "allow", viewer: "allow", network: "allow" } as const;
+const staffAndAdmins = { admin: "allow", staff: "allow", viewer: "deny", network: "deny" } as const;
+const adminsOnly = { admin: "allow", staff: "deny", viewer: "deny", network: "deny" } as const;
+/** Reading a run: staff only their own; admins, viewers and the network role all. */
+const seeRun = { admin: "allow", staff: "own", viewer: "allow", network: "allow" } as const;
+/** Changing a run or set: the creator (not a viewer, never the network role) or an admin. */
+const changeOwn = { admin: "allow", staff: "own", viewer: "deny", network: "deny" } as const;
 
 const password = "matrix password";
 
@@ -99,8 +107,14 @@ const matrix: Record<string, Row> = {
   "tokens.list": { access: everyone, call: (api) => api.tokens.list() },
   "tokens.create": { access: everyone, call: (api) => api.tokens.create({ name: "matrix" }) },
   "tokens.revoke": {
-    access: { admin: "allow", staff: "own", viewer: "own" },
+    access: { admin: "allow", staff: "own", viewer: "own", network: "own" },
     call: async (api, fx, owner) => api.tokens.revoke({ id: await fx.token(owner.name) }),
+  },
+  "institutions.list": { access: everyone, call: (api) => api.institutions.list() },
+  "institutions.get": {
+    // The matrix's users other than the network role's are of `main`; the network role reads any.
+    access: everyone,
+    call: (api) => api.institutions.get({ code: "main" }),
   },
   "jobs.list": { access: everyone, call: (api) => api.jobs.list() },
   "jobs.get": { access: everyone, call: (api) => api.jobs.get({ id: "fixtures.noop" }) },
@@ -324,7 +338,9 @@ const matrix: Record<string, Row> = {
     call: async (api, fx) => api.workflows.versions({ id: await savedWorkflow(fx) }),
   },
   "workflows.validate": {
-    access: everyone,
+    // A mutation only so a large definition travels in the body: the network role is refused
+    // every mutation but its own account's, this one included.
+    access: { ...everyone, network: "deny" },
     call: (api) => api.workflows.validate({ definition: oneNoopWorkflow() }),
   },
   "workflows.save": {
@@ -422,11 +438,23 @@ async function outcomeOf(row: Row, api: Api, fx: Fixture, owner: ResourceOwner):
 
 async function createFixture(engine: Engine): Promise<Fixture> {
   const users = {} as Record<Role, { self: Caller; other: Caller }>;
-  for (const role of ["admin", "staff", "viewer"] as const) {
-    const pair = [];
+  await createInstitution(engine, "nz", { name: "Network Zone", kind: "network" });
+  for (const role of roles) {
+    const pair: Caller[] = [];
     for (const suffix of ["1", "2"]) {
-      const user = await engine.users.create({ name: `${role}${suffix}`, role, password });
-      pair.push({ name: user.name, role, userId: user.id, via: "session" } as Caller);
+      const user = await engine.users.create({
+        name: `${role}${suffix}`,
+        role,
+        password,
+        ...(role === "network" ? { institution: "nz" } : {}),
+      });
+      pair.push({
+        name: user.name,
+        role,
+        institution: user.institution,
+        userId: user.id,
+        via: "session",
+      });
     }
     users[role] = { self: pair[0]!, other: pair[1]! };
   }
@@ -457,6 +485,7 @@ async function createFixture(engine: Engine): Promise<Fixture> {
             kind: "itemized",
             target: "items",
             created_by: createdBy,
+            institution: "main",
           } as never)
           .returning("id")
           .executeTakeFirstOrThrow()
@@ -508,7 +537,7 @@ describe("permission matrix", () => {
       if (anonymousOutcome !== expectedAnonymous) {
         failures.push(`${path} anonymous: expected ${expectedAnonymous}, got ${anonymousOutcome}`);
       }
-      for (const role of ["admin", "staff", "viewer"] as const) {
+      for (const role of roles) {
         const { self, other } = fx.users[role];
         const api = createCaller(createApiContext(t.engine, self));
         for (const relation of ["own", "other"] as const satisfies readonly Owner[]) {
@@ -552,11 +581,13 @@ describe("permission matrix", () => {
  * jobs/ and every built-in job has a row, so a new job's permissions are a
  * decision, not a default nobody looked at.
  */
-const jobStarters: Record<string, readonly Role[] | "restore-only"> = {
+const jobStarters: Record<string, readonly Role[] | "restore-only" | "network-only"> = {
   // Deletes every user's ended runs with their restore data.
   "docket.purge-history": ["admin"],
   // Started only from the run it restores (runs.restore), never on its own.
   "docket.restore": "restore-only",
+  // A network-level job: started only in the Network Zone (by its admins), never in a member.
+  "network-distribute-changes": "network-only",
   // Irreversible: erases patrons from loans, keeping no before-images.
   "loans.anonymize": ["admin"],
   // Restorable changes to the set the starter chose.
@@ -588,10 +619,15 @@ describe("job permissions", () => {
     await using t = await createTestEngine({ jobsDir: repoJobsDir });
     const failures: string[] = [];
     for (const [jobId, starters] of Object.entries(jobStarters)) {
-      for (const role of ["admin", "staff", "viewer"] as const) {
-        const api = createCaller(createApiContext(t.engine, { name: `${role}1`, role } as Caller));
+      for (const role of roles) {
+        const caller = callerOf(role === "network" ? "nz" : "main", role, `${role}1`);
+        const api = createCaller(createApiContext(t.engine, caller));
+        // The callers of other roles are members' (`main`): a network-level job is refused them.
         const expected =
-          role === "viewer" || (starters !== "restore-only" && !starters.includes(role))
+          role === "viewer" ||
+          role === "network" ||
+          starters === "network-only" ||
+          (starters !== "restore-only" && !starters.includes(role))
             ? "FORBIDDEN"
             : starters === "restore-only"
               ? "BAD_REQUEST"
@@ -619,6 +655,7 @@ describe("job permissions", () => {
     // A refused start stores nothing: the one purge run is the admin's, and no restore run exists.
     const runs = (await t.engine.runs.list({ limit: 500 })).runs;
     expect(runs.map((run) => run.jobId)).not.toContain("docket.restore");
+    expect(runs.map((run) => run.jobId)).not.toContain("network-distribute-changes");
     expect(
       runs.filter((run) => run.jobId === "docket.purge-history").map((run) => run.createdBy),
     ).toEqual(["admin1"]);
