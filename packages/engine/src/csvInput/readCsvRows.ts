@@ -46,7 +46,8 @@ export async function* readCsvRows(
   // Where the last whole record ended, heard as csv-parse reads (before the stream's
   // buffer, which an error discards): an unclosed quote opens on the record after it.
   let lastLine = 0;
-  const parser = Readable.from(source).pipe(
+  const input = Readable.from(source);
+  const parser = input.pipe(
     parse({
       ...csvParseOptions,
       info: true,
@@ -57,6 +58,9 @@ export async function* readCsvRows(
       },
     }),
   );
+  // `pipe` does not pass on the source's errors (an upload that does not exist): without
+  // this the parser would wait for ever and the error would go uncaught.
+  input.once("error", (error) => parser.destroy(error));
   let header: HeaderMap | null = null;
   let rows = 0;
   try {
@@ -87,6 +91,7 @@ export async function* readCsvRows(
     throw error;
   } finally {
     parser.destroy();
+    input.destroy();
   }
   if (!header)
     throw new CsvFileError(1, "The CSV is empty: it needs a header row and at least one row.");
