@@ -651,6 +651,7 @@ describe("job permissions", () => {
         }
       }
     }
+    if (failures.length > 0) console.log(failures.join("\n"));
     expect(failures).toEqual([]);
     // A refused start stores nothing: the one purge run is the admin's, and no restore run exists.
     const runs = (await t.engine.runs.list({ limit: 500 })).runs;
