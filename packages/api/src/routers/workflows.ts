@@ -5,7 +5,8 @@ import type { Caller } from "../context.ts";
 import { toTRPCError } from "../errors.ts";
 import { readable, readableInstitution, writable } from "../institutionAccess.ts";
 import { withIsoDates } from "../isoDates.ts";
-import { assertCanSeeRun, assertCanStartJob } from "../permissions.ts";
+import { assertCanStartJob } from "../permissions.ts";
+import { visibleRun } from "../runAccess.ts";
 import { adminProcedure, authedProcedure, router } from "../trpc.ts";
 
 const workflowId = z.uuid({ message: "Workflow ids are UUIDs" });
@@ -158,13 +159,9 @@ export const workflowsRouter = router({
   runStatus: authedProcedure
     .input(z.object({ runId: z.uuid({ message: "Run ids are UUIDs" }) }).strict())
     .query(async ({ ctx, input }) => {
-      const status = readable(
-        ctx.caller,
-        await ctx.engine.workflows.runStatus(input.runId),
-        () => new NotFoundError(`Unknown run "${input.runId}".`),
-      );
-      assertCanSeeRun(ctx.caller, { id: status.runId, createdBy: status.createdBy });
-      return status;
+      // Whose run it is first: "not a workflow run" would tell another institution's run exists.
+      await visibleRun(ctx.engine, ctx.caller, input.runId);
+      return ctx.engine.workflows.runStatus(input.runId);
     }),
 
   /** The version (default latest) as JSON, for `import` here or on another Docket. */

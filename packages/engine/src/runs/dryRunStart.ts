@@ -7,7 +7,7 @@ import { toRecordSet } from "../sets/recordSet.ts";
 import { countSetMembers } from "../sets/setMembership.ts";
 import type { EndedRunsCount } from "./endedRunDeletion.ts";
 import { countPurgeableRuns, purgeHistoryJobId } from "./purgeHistoryJob.ts";
-import { type StartRunInput, validateParams, validateSet } from "./startRun.ts";
+import { checkNetworkLevel, type StartRunInput, validateParams, validateSet } from "./startRun.ts";
 
 export type DryRunStartInput = Pick<StartRunInput, "jobId" | "params" | "setId" | "institution">;
 
@@ -42,6 +42,8 @@ export async function dryRunStart(
   const job = registry.get(input.jobId);
   const params = validateParams(job.id, job.definition.params, input.params);
   const institution = input.institution ?? defaultInstitutionCode;
+  // Refused exactly as a start would be: a network-level job outside the Network Zone.
+  await checkNetworkLevel(db, job, institution);
   const target = await validateSet(db, job, input.setId, institution);
   const csv = await checkCsvParams(db, job.definition.params, params, institution);
   const deletes =
