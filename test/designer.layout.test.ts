@@ -46,8 +46,8 @@ beforeAll(async () => {
   workflowId = workflow.id;
   // 600 ended runs of 2 records each in the last hour: more than one page of runs (500).
   await sql`
-    insert into runs (job_id, machine_version, status, params, trigger, created_by, started_at, ended_at, report)
-    select 'examples.greet', 'v1', 'completed', '{}', '{"kind":"manual"}', 'sam',
+    insert into runs (institution, job_id, machine_version, status, params, trigger, created_by, started_at, ended_at, report)
+    select 'main', 'examples.greet', 'v1', 'completed', '{}', '{"kind":"manual"}', 'sam',
            now() - interval '20 minutes', now() - interval '20 minutes',
            jsonb_build_object('processed', 2)
     from generate_series(1, 600)`.execute(designer.engine.internals.db);

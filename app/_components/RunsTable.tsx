@@ -70,13 +70,16 @@ interface RunsTableProps {
 /** Runs as rows linking to their pages; the columns depend on the view. */
 export function RunsTable({
   runs,
-  columns,
+  columns: asked,
   label,
   compact = false,
   selection,
   actions,
   institutionName = (code) => code,
 }: RunsTableProps) {
+  // A narrow panel names the institution under the run, with its time, rather than in a column.
+  const inlineInstitution = compact && asked.includes("institution");
+  const columns = inlineInstitution ? asked.filter((column) => column !== "institution") : asked;
   return (
     <div className="table-scroll">
       <table className="table table--runs" aria-label={label}>
@@ -136,6 +139,9 @@ export function RunsTable({
                     </span>
                   ) : null}
                 </span>
+                {inlineInstitution && run.institution ? (
+                  <span className="muted small block">{institutionName(run.institution)}</span>
+                ) : null}
               </td>
               <td>
                 <StatusBadge status={run.status} />
