@@ -468,6 +468,17 @@ describe("runs of two institutions", () => {
       expect(error.message).toMatch(/^The network role sees every institution's work but cannot/);
     }
     expect([await digestOf(engine, A), await digestOf(engine, B)]).toEqual(before);
+
+    // The creator suggestions follow the institution filter too.
+    await engine.runs.start({
+      jobId: "fixtures.noop",
+      params: {},
+      createdBy: "bea",
+      institution: B,
+    });
+    expect(await api.runs.creators({ prefix: "" })).toEqual(["ana", "bea"]);
+    expect(await api.runs.creators({ prefix: "", institution: A })).toEqual(["ana"]);
+    expect(await api.runs.creators({ prefix: "", institution: B })).toEqual(["ana", "bea"]);
   });
 
   it("serves the history CSV and run files over HTTP only within the institution; the network's CSV says whose each run is", async () => {

@@ -38,7 +38,11 @@ export function FilterBar({
   const trpc = useTRPC();
   const { data: creators } = useQuery(
     trpc.runs.creators.queryOptions(
-      { prefix: creator.trim(), limit: 10 },
+      {
+        prefix: creator.trim(),
+        limit: 10,
+        ...(filters.institution ? { institution: filters.institution } : {}),
+      },
       { enabled: showCreator, placeholderData: keepPreviousData },
     ),
   );

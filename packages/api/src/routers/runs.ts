@@ -192,13 +192,15 @@ export const runsRouter = router({
         .object({
           prefix: z.string().max(200).default(""),
           limit: z.number().int().min(1).max(50).default(10),
+          /** The network role's institution filter, as runs.list takes it. */
+          institution: runHistoryFiltersShape.institution,
         })
         .strict()
         .optional(),
     )
     .query(({ ctx, input }) => {
-      const { prefix, limit } = input ?? { prefix: "", limit: 10 };
-      const { createdBy, institution } = toRunFilters(ctx.caller, {});
+      const { prefix, limit, institution: filter } = input ?? { prefix: "", limit: 10 };
+      const { createdBy, institution } = toRunFilters(ctx.caller, { institution: filter });
       // Staff see only their own runs: the only creator they can filter by is themselves.
       if (createdBy !== undefined) {
         return createdBy.toLowerCase().startsWith(prefix.trim().toLowerCase()) ? [createdBy] : [];
