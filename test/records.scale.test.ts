@@ -253,5 +253,7 @@ describe("retrying a multi-part run", () => {
         [run.id],
       ),
     ).toEqual([{ entries: 20_000, records: 20_000 }]);
-  });
+    // Its two waits (120 s each) fit inside its limit: on a slow machine a wait that
+    // runs out names the run's status, instead of an anonymous test timeout.
+  }, 300_000);
 });

@@ -56,10 +56,10 @@ export async function insertHistoryRuns(
   const started = performance.now();
   await probe.query(
     `insert into runs (job_id, machine_version, status, description, params, trigger, created_by,
-                       created_at, started_at, ended_at, notified_at, error, report)
+                       institution, created_at, started_at, ended_at, notified_at, error, report)
      select ($2::text[])[1 + g % cardinality($2::text[])], 'bench', s.status,
             'Batch ' || g || ' of the weekly maintenance', '{}', '{"kind":"manual"}',
-            'user' || (g % 20), t.at, t.at + interval '1 second', e.at, e.at,
+            'user' || (g % 20), 'main', t.at, t.at + interval '1 second', e.at, e.at,
             case when s.status = 'failed'
                  then jsonb_build_object('message', 'Item B' || g || ' is withdrawn; its policy cannot change') end,
             case when s.status like 'completed%'

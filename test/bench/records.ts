@@ -51,23 +51,23 @@ export async function createCatalog(probe: pg.Pool, items: number): Promise<Cata
 
   await inBatches("records", records, (from, to) =>
     probe.query(
-      `insert into bib_records (id, title, author, year, subjects)
-       select g, 'Title ' || g, 'Author ' || g, 1900 + g % 120, array['Zoology', 'Art']
+      `insert into bib_records (id, institution, title, author, year, subjects)
+       select g, 'main', 'Title ' || g, 'Author ' || g, 1900 + g % 120, array['Zoology', 'Art']
        from generate_series($1::bigint, $2::bigint) g`,
       [from, to],
     ),
   );
   await inBatches("items", items, (from, to) =>
     probe.query(
-      `insert into items (id, barcode, record_id, library, location, item_policy, status)
-       select g, 'B' || g, 1 + (g - 1) % $3::bigint, 'Main Library', 'Stacks', 'Regular loan', 'in_place'
+      `insert into items (id, institution, barcode, record_id, library, location, item_policy, status)
+       select g, 'main', 'B' || g, 1 + (g - 1) % $3::bigint, 'Main Library', 'Stacks', 'Regular loan', 'in_place'
        from generate_series($1::bigint, $2::bigint) g`,
       [from, to, records],
     ),
   );
   const { rows } = await probe.query<{ id: string }>(
-    `insert into sets (name, kind, target, created_by)
-     values ($1, 'itemized', 'items', 'bench') returning id`,
+    `insert into sets (name, kind, target, created_by, institution)
+     values ($1, 'itemized', 'items', 'bench', 'main') returning id`,
     [`bench: all ${items} items`],
   );
   const setId = rows[0]!.id;
