@@ -123,6 +123,9 @@ test("a parked run says until when and how long is left, on its page, in the mon
 
 test("a step that failed says which try comes next, of how many, and when, then nothing once it succeeds", async () => {
   const { engine } = designer;
+  // The page is open before the run starts (no worker until then): the back-offs
+  // (0.5 s, 1 s, 2 s, 4 s) last seconds, and a slow machine may take as long to open it.
+  await worker?.stop();
   // Backs off 0.5 s, 1 s, 2 s and 4 s before it finds the record on its fifth try.
   const run = await engine.runs.start({
     jobId: "examples.flaky-lookup",
@@ -133,9 +136,13 @@ test("a step that failed says which try comes next, of how many, and when, then 
   const page = await designer.signedInPage("ada", `/runs/${run.id}`);
   const note = page.getByTestId("waiting-note");
   await expect
-    .poll(async () => ((await note.isVisible()) ? note.textContent() : ""), eventually)
-    // Any retry will do: on a slow machine the page may open after the first tries' back-offs.
-    .toMatch(/^Retrying: try [2-5] of 5 at .*Try [1-4] of 5 failed: Catalogue service unavailable/);
+    .poll(() => note.textContent(), eventually)
+    .toMatch(/Waiting for a free worker to start it/);
+  // The last back-off is the longest (4 s): long enough to look at it at both widths.
+  const lastRetry = /^Retrying: try 5 of 5 at .*Try 4 of 5 failed: Catalogue service unavailable \(try 4\)/;
+  const retryShown = firstSeen(note, lastRetry);
+  worker = await engine.startWorker({ pollingIntervalSeconds: 1 });
+  await retryShown;
   expect(await note.getAttribute("data-kind")).toBe("retrying");
   for (const width of widths) {
     await atWidth(page, width);
