@@ -139,7 +139,8 @@ test("a step that failed says which try comes next, of how many, and when, then 
     .poll(() => note.textContent(), eventually)
     .toMatch(/Waiting for a free worker to start it/);
   // The last back-off is the longest (4 s): long enough to look at it at both widths.
-  const lastRetry = /^Retrying: try 5 of 5 at .*Try 4 of 5 failed: Catalogue service unavailable \(try 4\)/;
+  const lastRetry =
+    /^Retrying: try 5 of 5 at .*Try 4 of 5 failed: Catalogue service unavailable \(try 4\)/;
   const retryShown = firstSeen(note, lastRetry);
   worker = await engine.startWorker({ pollingIntervalSeconds: 1 });
   await retryShown;

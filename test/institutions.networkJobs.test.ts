@@ -1,16 +1,18 @@
 import { createApiContext, createCaller } from "@docket/api";
 import type { Engine } from "@docket/engine";
 import { createJobRegistry } from "@docket/engine/testing";
-import { defineJob, type MemberRunsSummary, NonRetriableError } from "@docket/sdk";
+import { defineJob, type MemberRunsSummary, NonRetriableError, startMemberRuns } from "@docket/sdk";
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
+import { setup } from "xstate";
 import {
   memberChildKey,
   runMemberRunsStep,
 } from "../packages/engine/src/institutions/memberRuns.ts";
-import { HoldParams, holdMachine } from "./fixtures/jobs/holdMachine.ts";
+import { HoldParams, hold, holdMachine } from "./fixtures/jobs/holdMachine.ts";
 import { repoJobsDir } from "./support/fixtureJobsDir.ts";
 import { callerOf, createInstitution } from "./support/institutions.ts";
+import { pollUntil } from "./support/poll.ts";
 import { createTestEngine, waitForStatus } from "./support/testEngine.ts";
 
 const ended = ["completed", "completed_with_errors", "failed", "aborted"];
@@ -222,6 +224,92 @@ describe("network-level jobs", () => {
     ).rejects.toThrow(/^startMemberRuns: the params for Riverside do not fit "Greet": /);
     expect(await childrenOf(t.engine, network.id)).toEqual([]);
   });
+
+  it("take their member runs with them when aborted, running or parked waiting for them, at once", async () => {
+    const holding = defineJob({
+      id: "fixtures.member-hold",
+      title: "Hold in a member",
+      category: "Fixtures",
+      description: "Holds a minute unless aborted.",
+      params: HoldParams,
+      machine: holdMachine("member-hold"),
+    });
+    /** A network job whose member runs hold a minute: it waits for them (parked) or holds itself. */
+    const fanOut = (id: string, waitForEnd: boolean) =>
+      defineJob({
+        id,
+        title: id,
+        category: "Fixtures",
+        description: "Starts a holding run per member.",
+        params: HoldParams,
+        network: true,
+        machine: setup({
+          types: { input: {} as HoldParams, context: {} as HoldParams },
+          actors: {
+            distribute: startMemberRuns({
+              jobId: "fixtures.member-hold",
+              params: () => ({ holdMs: 60_000 }),
+              waitForEnd,
+            }),
+            hold,
+          },
+        }).createMachine({
+          id,
+          context: ({ input }) => input,
+          initial: "distributing",
+          states: {
+            distributing: {
+              invoke: { id: "distribute", src: "distribute", onDone: "holding" },
+            },
+            holding: {
+              invoke: {
+                id: "hold",
+                src: "hold",
+                input: () => ({ holdMs: 60_000 }),
+                onDone: "done",
+              },
+            },
+            done: { type: "final" },
+          },
+        }),
+      });
+    const registry = createJobRegistry(
+      [
+        holding,
+        fanOut("network.fan-out-parked", true),
+        fanOut("network.fan-out-running", false),
+      ].map((definition) => ({ definition, file: null })),
+    );
+    await using t = await createTestEngine({ registry });
+    await consortium(t.engine);
+    await using _worker = await t.engine.startWorker({ concurrency: 6 });
+    for (const jobId of ["network.fan-out-parked", "network.fan-out-running"]) {
+      const run = await t.engine.runs.start({
+        jobId,
+        params: {},
+        createdBy: "nora",
+        institution: "network",
+      });
+      await pollUntil(`${jobId}'s member runs holding`, async () => {
+        const children = await childrenOf(t.engine, run.id);
+        return children.length === 2 && children.every((child) => child.status === "running")
+          ? children
+          : undefined;
+      });
+      await t.engine.runs.abort(run.id, "nora");
+      await waitForStatus(t.engine, run.id, ["aborted"]);
+      // Well before the sweep for runs of aborted parents (a minute after their end).
+      const children = await pollUntil(
+        `${jobId}'s member runs aborted`,
+        async () => {
+          const rows = await childrenOf(t.engine, run.id);
+          return rows.every((child) => child.status === "aborted") ? rows : undefined;
+        },
+        { timeoutMs: 20_000 },
+      );
+      expect(children.map((child) => child.institution)).toEqual(["main", "riverside"]);
+    }
+  }, 90_000);
 
   it("may not run on a set", () => {
     const definition = defineJob({

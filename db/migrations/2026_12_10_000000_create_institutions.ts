@@ -55,7 +55,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index runs_institution_created_idx on runs (institution, created_at desc)`.execute(
     db,
   );
-  for (const table of ["sets", "schedules", "workflows", "bib_records", "items", "loans", "headings"]) {
+  for (const table of [
+    "sets",
+    "schedules",
+    "workflows",
+    "bib_records",
+    "items",
+    "loans",
+    "headings",
+  ]) {
     await sql`create index ${sql.id(`${table}_institution_idx`)} on ${sql.table(table)} (institution)`.execute(
       db,
     );

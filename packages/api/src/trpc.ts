@@ -4,9 +4,9 @@ import { DocketError, ForbiddenError, InvalidParamsError } from "@docket/sdk";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { refusals } from "./authentication.ts";
-import { isNetworkCaller, networkRefusal, ownAccountMutations } from "./institutionAccess.ts";
 import type { ApiContext, Caller } from "./context.ts";
 import { describeZodError, errorData, toTRPCError } from "./errors.ts";
+import { isNetworkCaller, networkRefusal, ownAccountMutations } from "./institutionAccess.ts";
 import { measureProcedure } from "./procedureMetrics.ts";
 
 const t = initTRPC.context<ApiContext>().create({

@@ -8,6 +8,10 @@ import { connectDatabase } from "./database/connect.ts";
 import type { Database } from "./database/schema.ts";
 import { gatePolicyOf, isUngated } from "./gates/gatePolicy.ts";
 import { wakeWaitingRuns } from "./gates/wakeWaitingRuns.ts";
+import {
+  createInstitutionService,
+  type InstitutionService,
+} from "./institutions/institutionService.ts";
 import { createEngineMetrics, type EngineMetrics } from "./metrics/engineMetrics.ts";
 import { countRunEnded } from "./metrics/processMetrics.ts";
 import {
@@ -38,10 +42,6 @@ import {
 } from "./registry/loadJobs.ts";
 import type { RunEndFacts } from "./runner/activationContext.ts";
 import { withRunEndSweep } from "./runner/runEndSweep.ts";
-import {
-  createInstitutionService,
-  type InstitutionService,
-} from "./institutions/institutionService.ts";
 import { startWorker, type WorkerHandle, type WorkerOptions } from "./runner/worker.ts";
 import { createPurgeHistoryJob, purgeHistoryJobId } from "./runs/purgeHistoryJob.ts";
 import { abortRun } from "./runs/queries.ts";
@@ -264,8 +264,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     maxRunningRuns !== null ||
     registry.list().some((job) => !isUngated(gatePolicyOf(registry, job), null));
   const runEnded = (runId: string, jobId: string, facts?: RunEndFacts) => {
-    // A child's end wakes its workflow run; an aborted workflow run aborts its child.
-    if (!facts || facts.parentRunId !== null || facts.workflowId !== null) {
+    // A child's end wakes its workflow or network run; an aborted run aborts the runs it started.
+    if (!facts || facts.parentRunId !== null || facts.workflowId !== null || facts.aborted) {
       const handled = workflows.internals
         .runEnded(runId)
         .catch((error: unknown) =>

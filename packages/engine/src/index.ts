@@ -13,12 +13,6 @@
 
 // The engine and its services.
 export type { CatalogService } from "./catalog/catalogService.ts";
-export {
-  defaultInstitutionCode,
-  type Institution,
-  type InstitutionFilter,
-} from "./institutions/institution.ts";
-export type { InstitutionService } from "./institutions/institutionService.ts";
 // Host utilities: the database, its migrations, the demo catalog.
 export {
   maxSeedRecords,
@@ -33,6 +27,12 @@ export { connectDatabase, type DatabaseHandle } from "./database/connect.ts";
 export { startEmbeddedPostgres } from "./database/embeddedPostgres.ts";
 export { migrateToLatest } from "./database/migrate.ts";
 export { builtInJobIds, createEngine, type Engine, type EngineOptions } from "./engine.ts";
+export {
+  defaultInstitutionCode,
+  type Institution,
+  type InstitutionFilter,
+} from "./institutions/institution.ts";
+export type { InstitutionService } from "./institutions/institutionService.ts";
 export type { EngineMetrics, Readiness } from "./metrics/engineMetrics.ts";
 export { observeApiRequest } from "./metrics/processMetrics.ts";
 // Vocabularies, limits and input schemas that callers check and describe inputs with.

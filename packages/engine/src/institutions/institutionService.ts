@@ -32,9 +32,9 @@ const codePattern = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
 export function createInstitutionService(db: Kysely<Database>): InstitutionService {
   const list = async () =>
-    (
-      await db.selectFrom("institutions").selectAll().orderBy("kind").orderBy("name").execute()
-    ).map(toInstitution);
+    (await db.selectFrom("institutions").selectAll().orderBy("kind").orderBy("name").execute()).map(
+      toInstitution,
+    );
 
   async function get(code: string): Promise<Institution> {
     const row = await db

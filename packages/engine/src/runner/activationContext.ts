@@ -38,6 +38,8 @@ export interface RunEndFacts {
   readonly parentRunId: string | null;
   /** A workflow run (an aborted one aborts its child). */
   readonly workflowId: string | null;
+  /** It ended aborted: the runs it started (a workflow's children, a network run's member runs) are aborted too. */
+  readonly aborted: boolean;
 }
 
 /** How one activation of a run ended. */

@@ -413,6 +413,7 @@ export class RunActivation {
       notified: finalizing || this.queueJobSettled,
       parentRunId: this.#row?.parent_run_id ?? null,
       workflowId: this.#row?.workflow_id ?? null,
+      aborted: status === "aborted",
     });
     return status as ActivationOutcome;
   }

@@ -247,10 +247,11 @@ export function createWorkflowService(
         .executeTakeFirst();
       if (!run) return;
       if (run.parent_run_id) await wakeParkedRun(db, boss, run.parent_run_id);
-      if (!run.workflow_id) return;
-      // An event wait left behind by a run that ended (aborted) while waiting.
-      await db.deleteFrom("run_event_waits").where("run_id", "=", runId).execute();
+      // An event wait left behind by a workflow run that ended (aborted) while waiting.
+      if (run.workflow_id)
+        await db.deleteFrom("run_event_waits").where("run_id", "=", runId).execute();
       if (run.status === "aborted") {
+        // A workflow's child runs, or a network run's member runs: they go with it.
         const children = await db
           .selectFrom("runs")
           .select(["id", "status"])
@@ -258,7 +259,7 @@ export function createWorkflowService(
           .execute();
         for (const child of children) {
           if (isTerminal(child.status)) continue;
-          await deps.abortRun(child.id, `workflow run ${runId}`).catch(() => {});
+          await deps.abortRun(child.id, parentRunLabel(run.workflow_id, runId)).catch(() => {});
         }
       }
     },
@@ -266,7 +267,7 @@ export function createWorkflowService(
       const orphans = await db
         .selectFrom("runs as child")
         .innerJoin("runs as parent", "parent.id", "child.parent_run_id")
-        .select(["child.id", "child.parent_run_id"])
+        .select(["child.id", "child.parent_run_id", "parent.workflow_id as parent_workflow_id"])
         .where("parent.status", "=", "aborted")
         .where("parent.ended_at", "<", sql<Date>`now() - ${graceMs} * interval '1 millisecond'`)
         .where("child.status", "not in", [...terminalStatuses, "aborting"])
@@ -275,7 +276,10 @@ export function createWorkflowService(
       let aborted = 0; // each success changes the child's status, so a repeated pass makes progress
       for (const orphan of orphans) {
         await deps
-          .abortRun(orphan.id, `workflow run ${orphan.parent_run_id}`)
+          .abortRun(
+            orphan.id,
+            parentRunLabel(orphan.parent_workflow_id, orphan.parent_run_id ?? ""),
+          )
           .then(() => (aborted += 1))
           .catch(() => {}); // ended meanwhile
       }
@@ -321,4 +325,9 @@ export function createWorkflowService(
     },
   };
   return { ...service, internals };
+}
+
+/** Who aborts a run started by `parentRunId`, as its abort records it: its workflow run or network run. */
+function parentRunLabel(parentWorkflowId: string | null, parentRunId: string): string {
+  return `${parentWorkflowId ? "workflow" : "network"} run ${parentRunId}`;
 }
