@@ -308,6 +308,20 @@ describe("network-level jobs", () => {
         { timeoutMs: 20_000 },
       );
       expect(children.map((child) => child.institution)).toEqual(["main", "riverside"]);
+      const requests = await t.engine.internals.db
+        .selectFrom("run_events")
+        .select("data")
+        .where("type", "=", "abort-requested")
+        .where(
+          "run_id",
+          "in",
+          children.map((child) => child.id),
+        )
+        .execute();
+      expect(requests.map((request) => (request.data as { by?: string }).by)).toEqual([
+        `network run ${run.id}`,
+        `network run ${run.id}`,
+      ]);
     }
   }, 90_000);
 

@@ -2,7 +2,12 @@ import { isDeepStrictEqual } from "node:util";
 import type { FieldIssue } from "@docket/sdk";
 import { type Kysely, sql } from "kysely";
 import type { PgBoss } from "pg-boss";
-import { type Database, isTerminal, terminalStatuses } from "../database/schema.ts";
+import {
+  type Database,
+  isTerminal,
+  type RunTrigger,
+  terminalStatuses,
+} from "../database/schema.ts";
 import { defaultInstitutionCode } from "../institutions/institution.ts";
 import type { NotificationSubscription } from "../notifications/notificationSubscription.ts";
 import { subscribe } from "../notifications/subscribe.ts";
@@ -254,12 +259,12 @@ export function createWorkflowService(
         // A workflow's child runs, or a network run's member runs: they go with it.
         const children = await db
           .selectFrom("runs")
-          .select(["id", "status"])
+          .select(["id", "status", "trigger"])
           .where("parent_run_id", "=", runId)
           .execute();
         for (const child of children) {
           if (isTerminal(child.status)) continue;
-          await deps.abortRun(child.id, parentRunLabel(run.workflow_id, runId)).catch(() => {});
+          await deps.abortRun(child.id, parentRunLabel(child.trigger, runId)).catch(() => {});
         }
       }
     },
@@ -267,7 +272,7 @@ export function createWorkflowService(
       const orphans = await db
         .selectFrom("runs as child")
         .innerJoin("runs as parent", "parent.id", "child.parent_run_id")
-        .select(["child.id", "child.parent_run_id", "parent.workflow_id as parent_workflow_id"])
+        .select(["child.id", "child.parent_run_id", "child.trigger"])
         .where("parent.status", "=", "aborted")
         .where("parent.ended_at", "<", sql<Date>`now() - ${graceMs} * interval '1 millisecond'`)
         .where("child.status", "not in", [...terminalStatuses, "aborting"])
@@ -276,10 +281,7 @@ export function createWorkflowService(
       let aborted = 0; // each success changes the child's status, so a repeated pass makes progress
       for (const orphan of orphans) {
         await deps
-          .abortRun(
-            orphan.id,
-            parentRunLabel(orphan.parent_workflow_id, orphan.parent_run_id ?? ""),
-          )
+          .abortRun(orphan.id, parentRunLabel(orphan.trigger, orphan.parent_run_id ?? ""))
           .then(() => (aborted += 1))
           .catch(() => {}); // ended meanwhile
       }
@@ -327,7 +329,7 @@ export function createWorkflowService(
   return { ...service, internals };
 }
 
-/** Who aborts a run started by `parentRunId`, as its abort records it: its workflow run or network run. */
-function parentRunLabel(parentWorkflowId: string | null, parentRunId: string): string {
-  return `${parentWorkflowId ? "workflow" : "network"} run ${parentRunId}`;
+/** Who aborts a run started by `parentRunId`, as its abort records it: its network run or workflow run. */
+function parentRunLabel(trigger: RunTrigger, parentRunId: string): string {
+  return `${trigger.kind === "network" ? "network" : "workflow"} run ${parentRunId}`;
 }
