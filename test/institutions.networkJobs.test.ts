@@ -63,6 +63,58 @@ describe("network-level jobs", () => {
     expect(stored).toEqual([]);
   });
 
+  it("are offered to start only in the Network Zone, and a member's workflow may not hold one", async () => {
+    await using t = await createTestEngine({ jobsDir: repoJobsDir });
+    await consortium(t.engine);
+    const offered = async (institution: string, role: "admin" | "staff") => {
+      const api = createCaller(createApiContext(t.engine, callerOf(institution, role)));
+      const listed = (await api.jobs.list()).find((job) => job.id === jobId);
+      const one = await api.jobs.get({ id: jobId });
+      expect(one).toMatchObject({
+        canStart: listed?.canStart,
+        runsHere: listed?.runsHere,
+        startRefusal: listed?.startRefusal,
+      });
+      const greet = (await api.jobs.list()).find((job) => job.id === "examples.greet");
+      expect(greet).toMatchObject({ runsHere: true, canStart: true, startRefusal: null });
+      return (
+        listed && { canStart: listed.canStart, runsHere: listed.runsHere, why: listed.startRefusal }
+      );
+    };
+    expect(await offered("main", "admin")).toEqual({
+      canStart: false,
+      runsHere: false,
+      why: "A network-level job: it is started in the Network Zone, which runs it for every member",
+    });
+    expect(await offered("riverside", "staff")).toMatchObject({ canStart: false, runsHere: false });
+    expect(await offered("network", "admin")).toEqual({
+      canStart: true,
+      runsHere: true,
+      why: null,
+    });
+
+    // Saved in a member's workflow it could never start: refused with the node named, nothing saved.
+    const definition = {
+      name: "Spread",
+      nodes: [{ id: "spread", kind: "job" as const, jobId, params: {} }],
+      edges: [],
+    };
+    expect((await t.engine.workflows.validate(definition, "main")).issues).toEqual([
+      {
+        path: "nodes.spread.jobId",
+        message:
+          '"Distribute network changes to members" is a network-level job: it runs in the Network Zone, not in a member institution\'s workflow',
+      },
+    ]);
+    const member = createCaller(createApiContext(t.engine, callerOf("main", "admin")));
+    expect((await rejection(member.workflows.save({ definition }))).code).toBe("BAD_REQUEST");
+    expect(await t.engine.internals.db.selectFrom("workflows").select("id").execute()).toEqual([]);
+    // In the Network Zone it is a workflow's step like any other.
+    const zone = createCaller(createApiContext(t.engine, callerOf("network", "admin")));
+    const saved = await zone.workflows.save({ definition });
+    expect(saved.definition.nodes.map((node) => node.id)).toEqual(["spread"]);
+  });
+
   it("start one run per member institution, each its member's, and complete when all have ended", async () => {
     await using t = await createTestEngine({ jobsDir: repoJobsDir });
     await consortium(t.engine);

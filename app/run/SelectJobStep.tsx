@@ -33,7 +33,8 @@ export function SelectJobStep({
   const startable = (data ?? []).filter(
     (job) => job.canStart && (forSet === null || job.target === forSet.target),
   );
-  const notForYou = (data ?? []).filter((job) => !job.canStart).length;
+  const notHere = (data ?? []).filter((job) => !job.runsHere).length;
+  const notForYou = (data ?? []).filter((job) => job.runsHere && !job.canStart).length;
   const jobs = startable.filter(
     (job) =>
       !query ||
@@ -126,6 +127,12 @@ export function SelectJobStep({
         <p className="muted small" data-testid="jobs-not-startable">
           {notForYou === 1 ? "1 more job is" : `${notForYou} more jobs are`} started only by another
           role (see Jobs).
+        </p>
+      ) : null}
+      {notHere > 0 ? (
+        <p className="muted small" data-testid="jobs-network-level">
+          {notHere === 1 ? "1 network-level job runs" : `${notHere} network-level jobs run`} in the
+          Network Zone only.
         </p>
       ) : null}
     </section>

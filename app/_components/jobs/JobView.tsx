@@ -63,7 +63,6 @@ export function JobView({ jobId }: { readonly jobId: string }) {
     );
   }
 
-  const canStart = job.policy.permissions.create.includes(user.role) && !job.internal;
   return (
     <>
       <PageHeader
@@ -79,7 +78,7 @@ export function JobView({ jobId }: { readonly jobId: string }) {
           </>
         }
         actions={
-          canStart ? (
+          job.canStart ? (
             <Link
               href={`/run?jobId=${encodeURIComponent(job.id)}`}
               className="button button--primary"
@@ -88,8 +87,8 @@ export function JobView({ jobId }: { readonly jobId: string }) {
               Run this job
             </Link>
           ) : (
-            <span className="muted small">
-              Runs are started by {job.policy.permissions.create.join(" or ") || "nobody"}.
+            <span className="muted small" data-testid="start-refusal">
+              {job.startRefusal}.
             </span>
           )
         }

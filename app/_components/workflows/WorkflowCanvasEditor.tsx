@@ -113,7 +113,10 @@ export function WorkflowCanvasEditor({
       />
 
       <div className={editable ? styles.editor : `${styles.editor} ${styles.editorReadOnly}`}>
-        {editable ? <JobPalette jobs={jobs} onAdd={canvas.addAtCentre} /> : null}
+        {editable ? (
+          // A network-level job runs in the Network Zone only: not offered in a member's workflow.
+          <JobPalette jobs={jobs?.filter((job) => job.runsHere)} onAdd={canvas.addAtCentre} />
+        ) : null}
         {/* biome-ignore lint/a11y/noStaticElementInteractions: the palette's drop target; the palette's + buttons add without dragging */}
         <div
           ref={canvas.canvasRef}

@@ -8,9 +8,30 @@ import { authedProcedure, router } from "../trpc.ts";
 /** A job file that did not load: file, line (or null), the id it defines (or null), error. */
 type JobProblem = ReturnType<Engine["registry"]["problems"]>[number];
 
-/** A job type as the catalog lists it to `caller`. */
-function summarize(job: RegisteredJob, caller: Caller) {
+/** The kind of institution a caller acts for: a network-level job starts only in a network zone. */
+type InstitutionKind = "member" | "network";
+
+/**
+ * Why `caller` may not start runs of `job`, in words for the job page; null when they may.
+ * The engine refuses the same (startRun.ts): this only keeps the designer from offering it.
+ */
+function startRefusalOf(
+  job: RegisteredJob,
+  caller: Caller,
+  institutionKind: InstitutionKind,
+): string | null {
+  if (job.id === restoreJobId) return "Started from a run's page, by Restore";
+  const roles = createRolesOf(job);
+  if (!roles.includes(caller.role)) return `Runs are started by ${roles.join(" or ") || "nobody"}`;
+  if (job.definition.network === true && institutionKind !== "network")
+    return "A network-level job: it is started in the Network Zone, which runs it for every member";
+  return null;
+}
+
+/** A job type as the catalog lists it to `caller`, of an institution of `institutionKind`. */
+function summarize(job: RegisteredJob, caller: Caller, institutionKind: InstitutionKind) {
   const { definition } = job;
+  const startRefusal = startRefusalOf(job, caller, institutionKind);
   return {
     id: job.id,
     title: definition.title,
@@ -21,8 +42,14 @@ function summarize(job: RegisteredJob, caller: Caller) {
     builtIn: builtInJobIds.includes(job.id),
     /** Started through another procedure (runs.restore), not on its own. */
     internal: job.id === restoreJobId,
-    /** Whether the caller's role may start runs of it (`permissions.create`). */
-    canStart: job.id !== restoreJobId && createRolesOf(job).includes(caller.role),
+    /** A network-level job (`network: true`): it runs in the Network Zone only. */
+    networkLevel: definition.network === true,
+    /** Whether it runs in the caller's institution at all (a network-level job only in a network zone). */
+    runsHere: definition.network !== true || institutionKind === "network",
+    /** Whether the caller may start runs of it: their role (`permissions.create`) and institution. */
+    canStart: startRefusal === null,
+    /** Why not, in words (null when they may). */
+    startRefusal,
     /** Why the job cannot run: its file did not load (`includeUnavailable`); null for a job that loaded. */
     unavailable: null as JobProblem | null,
   };
@@ -39,7 +66,10 @@ function summarizeUnavailable(problem: JobProblem): ReturnType<typeof summarize>
     target: null,
     builtIn: false,
     internal: false,
+    networkLevel: false,
+    runsHere: false,
     canStart: false,
+    startRefusal: "Its file did not load",
     unavailable: problem,
   };
 }
@@ -80,24 +110,25 @@ export const jobsRouter = router({
         .strict()
         .optional(),
     )
-    .query(({ ctx, input }) =>
-      [
-        ...ctx.engine.registry.list().map((job) => summarize(job, ctx.caller)),
+    .query(async ({ ctx, input }) => {
+      const kind = await institutionKindOf(ctx.engine, ctx.caller);
+      return [
+        ...ctx.engine.registry.list().map((job) => summarize(job, ctx.caller, kind)),
         ...(input?.includeUnavailable
           ? ctx.engine.registry.problems().map(summarizeUnavailable)
           : []),
       ]
         .filter((job) => input?.category === undefined || job.category === input.category)
-        .filter((job) => input?.includeInternal || !job.internal),
-    ),
+        .filter((job) => input?.includeInternal || !job.internal);
+    }),
 
   /** One job type with its parameter schema (JSON Schema), policy and machine graph. */
   get: authedProcedure
     .input(z.object({ id: z.string().min(1).max(200) }).strict())
-    .query(({ ctx, input }) => {
+    .query(async ({ ctx, input }) => {
       const job = ctx.engine.registry.get(input.id);
       return {
-        ...summarize(job, ctx.caller),
+        ...summarize(job, ctx.caller, await institutionKindOf(ctx.engine, ctx.caller)),
         version: job.version,
         paramsSchema: z.toJSONSchema(job.definition.params, {
           io: "input",
@@ -130,3 +161,7 @@ export const jobsRouter = router({
       };
     }),
 });
+
+async function institutionKindOf(engine: Engine, caller: Caller): Promise<InstitutionKind> {
+  return (await engine.institutions.get(caller.institution)).kind;
+}

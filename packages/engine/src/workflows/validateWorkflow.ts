@@ -111,6 +111,20 @@ async function checkNodes(
             .execute()
         ).map((set) => [set.id, set]),
   );
+  // Read once, and only for a workflow with a network-level job (start refuses those elsewhere).
+  let networkZone: Promise<boolean> | undefined;
+  const inNetworkZone = () => {
+    networkZone ??=
+      institution === undefined
+        ? Promise.resolve(true)
+        : db
+            .selectFrom("institutions")
+            .select("kind")
+            .where("code", "=", institution)
+            .executeTakeFirst()
+            .then((row) => row?.kind === "network");
+    return networkZone;
+  };
   for (const node of definition.nodes) {
     const at = `nodes.${node.id}`;
     if (node.kind !== "job") continue;
@@ -130,6 +144,13 @@ async function checkNodes(
       issues.push({
         path: `${at}.jobId`,
         message: `Unknown job "${node.jobId}". Known jobs: ${known}`,
+      });
+      continue;
+    }
+    if (job.definition.network === true && !(await inNetworkZone())) {
+      issues.push({
+        path: `${at}.jobId`,
+        message: `"${job.definition.title}" is a network-level job: it runs in the Network Zone, not in a member institution's workflow`,
       });
       continue;
     }
