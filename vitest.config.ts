@@ -8,6 +8,9 @@ export default defineConfig({
     // Engines in tests log only errors (a test that reads the log sets its own level).
     env: { DOCKET_LOG_LEVEL: process.env.DOCKET_LOG_LEVEL ?? "error" },
     testTimeout: 90_000,
+    // expect.poll's default (1 s) is too short for a page or a run on a loaded 2-core CI machine;
+    // a poll that comes true returns at once, so only a failing one waits this long.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
     hookTimeout: 90_000,
     // Each file gets its own database (test/support/testDatabase.ts), so files run in parallel.
     fileParallelism: true,
