@@ -75,7 +75,9 @@ export function ReviewStep({
             ? ` acts on ${formatNumber(population)} ${job.target ?? "records"} of “${set?.name}”.`
             : csv.length > 0
               ? ` imports ${csv.map(describeCsv).join(" and ")}.`
-              : " starts now."}
+              : job.networkLevel
+                ? " starts now in the Network Zone, and starts one run in each member institution."
+                : " starts now."}
         </p>
         {deletesRuns ? <RunsToDeleteNote deletes={deletesRuns} /> : null}
       </ConfirmDialog>
