@@ -38,7 +38,7 @@ export function RunPage({ runId }: { readonly runId: string }) {
   // Workflow runs draw their steps, not a job's machine.
   const workflowId = run?.workflowId ?? null;
   const trpc = useTRPC();
-  const { data: job } = useQuery(
+  const { data: job, isPending: jobPending } = useQuery(
     trpc.jobs.get.queryOptions(
       { id: jobId ?? "" },
       { enabled: jobId !== undefined && workflowId === null },
@@ -75,7 +75,10 @@ export function RunPage({ runId }: { readonly runId: string }) {
     );
   }
 
-  const title = run.description ?? job?.title ?? run.jobId;
+  // The job's title; its id only once it is clear there is no title (a job since removed),
+  // not while the title loads: staff would see the id flash first.
+  const jobName = job?.title ?? (jobPending && workflowId === null ? null : run.jobId);
+  const title = run.description ?? jobName ?? "Run";
   const ended = isRunEnded(run.status);
   return (
     <>
@@ -102,7 +105,7 @@ export function RunPage({ runId }: { readonly runId: string }) {
                 workflowId ? `/workflows/${workflowId}` : `/jobs/${encodeURIComponent(run.jobId)}`
               }
             >
-              {workflowId ? "Workflow" : (job?.title ?? run.jobId)}
+              {workflowId ? "Workflow" : (jobName ?? "…")}
             </Link>
             <span aria-hidden="true"> · </span>
             started by {run.createdBy} ({run.trigger.kind})<span aria-hidden="true"> · </span>
