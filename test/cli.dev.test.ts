@@ -122,9 +122,8 @@ describe("docket dev", () => {
     const reloaded = printed(/^Reloaded the jobs \(changed dev\.answer\): new runs use them\.$/m);
     const editedAt = Date.now();
     await writeFile(file, answerJob({ id: "dev.answer", title: "Answer v2", answer: "v2" }));
-    await pollUntil(
-      "the edited title",
-      async () => ((await titleOf("dev.answer")) === "Answer v2" ? true : undefined),
+    await pollUntil("the edited title", async () =>
+      (await titleOf("dev.answer")) === "Answer v2" ? true : undefined,
     );
     console.log(`[cli.dev] edit → new version listed in ${Date.now() - editedAt} ms`);
     expect(await answerOfNewRun()).toBe("v2");
