@@ -88,8 +88,14 @@ describe("docket dev", () => {
     /** Waits for `pattern` in what dev prints from now on. */
     const printed = (pattern: RegExp) => {
       const from = dev.stdout.length;
+      const fromErr = dev.stderr.length;
       return pollUntil(`docket dev to print ${pattern}`, () => {
         return pattern.exec(dev.stdout.slice(from)) ?? undefined;
+      }).catch((error: unknown) => {
+        // What it printed instead says where a reload stopped.
+        throw new Error(
+          `${(error as Error).message}\n--- docket dev's stdout since:\n${dev.stdout.slice(from)}\n--- stderr since:\n${dev.stderr.slice(fromErr)}`,
+        );
       });
     };
 

@@ -51,6 +51,10 @@ export async function watchJobs(engine: Engine, options: WatchJobsOptions): Prom
   };
   const watcher = watch(jobsDir, {
     ignoreInitial: true,
+    // A save that truncates, then writes (Node's writeFile, some editors) is one event once the
+    // size holds still: otherwise a reload could read the empty file, and the write's own event
+    // may never come (chokidar drops a change whose coarse mtime equals the truncation's).
+    awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 10 },
     ignored: (file, stats) => Boolean(stats?.isFile()) && !isSourceFile(file),
   })
     .on("add", record("created"))
