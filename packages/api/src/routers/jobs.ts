@@ -15,15 +15,11 @@ type InstitutionKind = "member" | "network";
  * Why `caller` may not start runs of `job`, in words for the job page; null when they may.
  * The engine refuses the same (startRun.ts): this only keeps the designer from offering it.
  */
-function startRefusalOf(
-  job: RegisteredJob,
-  caller: Caller,
-  institutionKind: InstitutionKind,
-): string | null {
+function startRefusalOf(job: RegisteredJob, caller: Caller, runsHere: boolean): string | null {
   if (job.id === restoreJobId) return "Started from a run's page, by Restore";
   const roles = createRolesOf(job);
   if (!roles.includes(caller.role)) return `Runs are started by ${roles.join(" or ") || "nobody"}`;
-  if (job.definition.network === true && institutionKind !== "network")
+  if (!runsHere)
     return "A network-level job: it is started in the Network Zone, which runs it for every member";
   return null;
 }
@@ -31,7 +27,9 @@ function startRefusalOf(
 /** A job type as the catalog lists it to `caller`, of an institution of `institutionKind`. */
 function summarize(job: RegisteredJob, caller: Caller, institutionKind: InstitutionKind) {
   const { definition } = job;
-  const startRefusal = startRefusalOf(job, caller, institutionKind);
+  // A network-level job runs only in a network zone; every other job in any institution.
+  const runsHere = definition.network !== true || institutionKind === "network";
+  const startRefusal = startRefusalOf(job, caller, runsHere);
   return {
     id: job.id,
     title: definition.title,
@@ -45,7 +43,7 @@ function summarize(job: RegisteredJob, caller: Caller, institutionKind: Institut
     /** A network-level job (`network: true`): it runs in the Network Zone only. */
     networkLevel: definition.network === true,
     /** Whether it runs in the caller's institution at all (a network-level job only in a network zone). */
-    runsHere: definition.network !== true || institutionKind === "network",
+    runsHere,
     /** Whether the caller may start runs of it: their role (`permissions.create`) and institution. */
     canStart: startRefusal === null,
     /** Why not, in words (null when they may). */
