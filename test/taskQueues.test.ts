@@ -198,7 +198,7 @@ describe("task queues: runs queued before the upgrade", () => {
     );
     expect(leftOver?.n).toBe(0);
     expect(await legacyQueueNames(url)).toEqual([]);
-  });
+  }, 180_000); // above the four 30 s waits: a run that does not end reports where it stopped
 
   it("keeps the old queue of a run an old worker held when it died, and moves the run once pg-boss takes the claim back", async () => {
     await using t = await createTestEngine();
