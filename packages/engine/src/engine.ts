@@ -135,7 +135,11 @@ export interface Engine {
    */
   reloadJobs(jobs: readonly JobSource[] | JobsDirectory): Promise<ReloadedJobs>;
   /** Engine internals for tests and tools in this repository. */
-  readonly internals: { readonly db: Kysely<Database>; readonly boss: PgBoss };
+  readonly internals: {
+    readonly db: Kysely<Database>;
+    readonly boss: PgBoss;
+    readonly registry: JobRegistry;
+  };
   /** Stops workers started by this engine, then closes connections. */
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -383,7 +387,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       registry.replaceAll(next);
       return { jobs: registry.list(), newTaskQueues };
     },
-    internals: { db, boss },
+    internals: { db, boss, registry },
     stop,
     [Symbol.asyncDispose]: stop,
   };

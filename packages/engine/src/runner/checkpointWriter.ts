@@ -54,7 +54,8 @@ interface PendingRun {
 export class CheckpointWriter {
   readonly #db: Kysely<Database>;
   readonly #boss: PgBoss;
-  readonly #onLeaseLost: (runId: string) => void;
+  /** The run's lease `lease` no longer holds it: the activation holding that lease must stop. */
+  readonly #onLeaseLost: (runId: string, lease: string) => void;
   readonly #notifyEnding: (trx: Kysely<Database>, ending: readonly EndingRun[]) => Promise<void>;
   #pending = new Map<string, PendingRun>();
   #eventOrder = 0;
@@ -65,7 +66,7 @@ export class CheckpointWriter {
   constructor(
     db: Kysely<Database>,
     boss: PgBoss,
-    onLeaseLost: (runId: string) => void,
+    onLeaseLost: (runId: string, lease: string) => void,
     notifyEnding: (trx: Kysely<Database>, ending: readonly EndingRun[]) => Promise<void>,
   ) {
     this.#db = db;
@@ -201,6 +202,6 @@ export class CheckpointWriter {
             return written;
           });
     for (const { runId, committed: done } of completing) done(committed.has(runId));
-    for (const run of runs) if (!committed.has(run.id)) this.#onLeaseLost(run.id);
+    for (const run of runs) if (!committed.has(run.id)) this.#onLeaseLost(run.id, run.lease);
   }
 }

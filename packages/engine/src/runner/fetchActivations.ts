@@ -63,7 +63,7 @@ export async function fetchActivations(
     for (const claim of claims) {
       fetched.set(claim.queueJobId, {
         job: fetched.get(claim.queueJobId)?.job,
-        claim: { lease: claim.lease, row: claimed.get(claim.runId) },
+        claim: { lease: claim.lease, row: claimed.get(claim.queueJobId) },
       });
     }
     return { jobs, fetched };

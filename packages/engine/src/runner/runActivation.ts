@@ -39,6 +39,10 @@ export class RunActivation {
   readonly #queueJob: QueueJobAttempt;
   /** Its queue job was completed with the run's end, in one transaction: the worker has nothing to settle. */
   queueJobSettled = false;
+  /** The lease this activation claims (or claimed) the run with. */
+  get lease(): string {
+    return this.#lease;
+  }
   /** Called once the run's machine is done and only its end's commit is left (frees its worker slot). */
   #workDone: () => void = () => {};
   readonly #lease: string;

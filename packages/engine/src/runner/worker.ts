@@ -14,6 +14,7 @@ import { type PartJobData, partsQueue } from "../records/recordParts.ts";
 import type { JobRegistry, RegisteredJob } from "../registry/jobRegistry.ts";
 import { logger } from "../telemetry/logger.ts";
 import type { ActivationContext, ActivationOutcome } from "./activationContext.ts";
+import { ActivationsByRun } from "./activationsByRun.ts";
 import { CheckpointWriter } from "./checkpointWriter.ts";
 import { type FetchedActivation, fetchActivations } from "./fetchActivations.ts";
 import { type FetchLoop, QueueFetchLoop } from "./queueFetchLoop.ts";
@@ -87,12 +88,12 @@ export async function startWorker(
   const log = logger.child({ workerId: id });
   const concurrency = options.concurrency ?? 10;
   const graceMs = options.shutdownGraceMs ?? 10_000;
-  const activations = new Map<string, RunActivation>();
+  const activations = new ActivationsByRun();
   const slots = new SlotPool(concurrency);
   const writer = new CheckpointWriter(
     db,
     boss,
-    (runId) => activations.get(runId)?.leaseLost(),
+    (runId, lease) => activations.holding(runId, lease)?.leaseLost(),
     (trx, ending) => notifyRunsEndingIn(trx, ending, deps.delivery),
   );
   const gates = new Map<string, GatePolicy>();
@@ -122,16 +123,17 @@ export async function startWorker(
   const listener = await pool.connect();
   listener.on("notification", (message) => {
     if (message.channel === abortChannel && message.payload)
-      activations.get(message.payload)?.requestAbort();
+      for (const activation of activations.of(message.payload)) activation.requestAbort();
   });
   listener.on("error", () => {});
   await listener.query(`listen ${abortChannel}`);
   // …and through a poll, in case a notification was missed while reconnecting.
   const abortPoll = setInterval(() => {
-    if (activations.size === 0) return;
-    selectAbortingRuns(db, [...activations.keys()])
+    if (activations.runCount === 0) return;
+    selectAbortingRuns(db, activations.runIds())
       .then((rows) => {
-        for (const row of rows) activations.get(row.id)?.requestAbort();
+        for (const row of rows)
+          for (const activation of activations.of(row.id)) activation.requestAbort();
       })
       .catch(() => {});
   }, 1_000);
@@ -189,14 +191,14 @@ export async function startWorker(
         const activation = new RunActivation(context, found.job, runId, attempt, found.claim);
         claim.addEventListener("abort", () => activation.leaseLost(), { once: true });
         activation.onWorkDone(workDone);
-        activations.set(runId, activation);
+        activations.add(activation);
         if (stopping) activation.beginShutdown(graceMs);
         try {
           const outcome = await activation.execute();
           options.onActivationEnd?.(runId, outcome);
           return activation.queueJobSettled ? "settled" : undefined;
         } finally {
-          if (activations.get(runId) === activation) activations.delete(runId);
+          activations.delete(activation);
         }
       },
     });
@@ -238,7 +240,7 @@ export async function startWorker(
     await Promise.all([...loops.values()].map((loop) => loop.stopFetching()));
     for (const controllers of partAborts.values())
       for (const controller of controllers) controller.abort(new WorkerStoppingError());
-    for (const activation of activations.values()) activation.beginShutdown(graceMs);
+    for (const activation of activations.all()) activation.beginShutdown(graceMs);
     await Promise.all([...loops.values()].map((loop) => loop.settled()));
     clearInterval(abortPoll);
     await writer.flush().catch(() => {});
@@ -248,7 +250,7 @@ export async function startWorker(
     id,
     queues: taskQueues,
     concurrency,
-    activeRunIds: () => [...activations.keys()],
+    activeRunIds: () => activations.runIds(),
     stop,
     [Symbol.asyncDispose]: stop,
   };

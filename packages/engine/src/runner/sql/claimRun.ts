@@ -49,7 +49,14 @@ export type BatchClaim = Omit<ClaimRunInput, "workerId">;
 /**
  * Claims many runs in one statement, as {@link claimRun} claims one: the
  * fetch that took their queue jobs does it in its own transaction.
- * @returns the claimed runs by id; a run missing was ended, or its queue job is stale.
+ *
+ * One fetch may take two queue jobs of the same run: a hand-over that found
+ * its wait already over enqueued one, and a waker replaced it with another
+ * just after. Only the run's current job claims it, so the result is keyed by
+ * queue job: keyed by run, the stale job's activation would take the claimed
+ * row for its own and run beside the real one under a lease never written.
+ * @returns the claimed runs by the queue job that claimed them; a job missing
+ * is stale, or its run ended.
  */
 export async function claimRuns(
   db: Kysely<Database> | Transaction<Database>,
@@ -83,5 +90,8 @@ export async function claimRuns(
       and r.queue_job_id = c.queue_job_id
       and r.status not in (${sql.join(terminalStatuses.map((s) => sql.lit(s)))})
     returning r.*`.execute(db);
-  return new Map(claimed.map((row) => [row.id, row]));
+  // A claim leaves `queue_job_id` as it is: it names the job that claimed the run.
+  return new Map(
+    claimed.flatMap((row) => (row.queue_job_id === null ? [] : [[row.queue_job_id, row] as const])),
+  );
 }
