@@ -40,6 +40,9 @@ export async function wakeWaitingRuns(db: Kysely<Database>, boss: PgBoss): Promi
           and awaits_version is null
       ) w
       join runs r on r.id = w.id
+      -- Checked again on the row as locked: the subquery read an older version, and a run
+      -- claimed since (no longer waiting) would get a second activation beside its first.
+      where r.waiting_reason is not null and r.status in (${waitingList}) and r.lease is null
       order by w.turn, r.priority desc, r.created_at
       limit ${wakeLimit}
       for update of r skip locked`.execute(trx);
