@@ -1,4 +1,5 @@
 import { createEngine, type Engine, type EngineOptions } from "@docket/engine";
+import { sql } from "kysely";
 import { fixtureJobsDir } from "./fixtureJobsDir.ts";
 import { createTestDatabase, type TestDatabase } from "./testDatabase.ts";
 
@@ -70,9 +71,24 @@ async function stuckRunFacts(engine: Engine, runId: string): Promise<string> {
     .orderBy("id", "desc")
     .limit(12)
     .execute();
+  const children = await db
+    .selectFrom("runs")
+    .select(["id", "job_id", "status", "lease", "queue_job_id", "updated_at"])
+    .where("parent_run_id", "=", runId)
+    .orderBy("created_at")
+    .execute();
+  // A run held by a live activation that writes nothing may be waiting on the database.
+  const sessions = await sql<Record<string, unknown>>`
+    select pid, application_name, state, wait_event_type, wait_event,
+           now() - xact_start as in_transaction_for, left(query, 160) as query
+      from pg_stat_activity
+     where datname = current_database() and pid <> pg_backend_pid()
+       and (state <> 'idle' or wait_event_type = 'Lock')`.execute(db);
   return [
     `run row: ${JSON.stringify(row)}`,
     `parts: ${JSON.stringify(parts)}`,
+    `child runs: ${JSON.stringify(children)}`,
+    `busy database sessions: ${JSON.stringify(sessions.rows)}`,
     `last events (newest first): ${JSON.stringify(events)}`,
   ].join("\n");
 }
