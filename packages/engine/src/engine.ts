@@ -42,6 +42,7 @@ import {
 } from "./registry/loadJobs.ts";
 import type { RunEndFacts } from "./runner/activationContext.ts";
 import { withRunEndSweep } from "./runner/runEndSweep.ts";
+import { recoverStrandedRuns } from "./runner/sql/recoverStrandedRuns.ts";
 import { startWorker, type WorkerHandle, type WorkerOptions } from "./runner/worker.ts";
 import { createPurgeHistoryJob, purgeHistoryJobId } from "./runs/purgeHistoryJob.ts";
 import { abortRun } from "./runs/queries.ts";
@@ -366,6 +367,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         () => workflows.internals.abortChildrenOfAbortedRuns(),
         // Queue jobs a Docket before task queues put back on its old queues (a retry after a crash).
         async () => (await moveLegacyRunQueues(db, boss)).moved,
+        // Runs left held by an activation that is gone, with no queue job to run them again.
+        () => recoverStrandedRuns(db, boss),
       ]);
       // … and keeps its row in `workers` (engine.workers) up to date: heartbeats, slots, stop.
       const registered = await withWorkerRegistration(sweeping, { db, registry });
