@@ -42,6 +42,9 @@ interface Fixture {
   readonly northfieldScheduleId: string;
   readonly northfieldWorkflowId: string;
   readonly riversideLongRun: Run;
+  /** A Network Zone run and the run it started for Riverside. */
+  readonly networkRun: Run;
+  readonly riversideMemberRun: Run;
   /** Every id of Riverside's rows: none may appear in a Northfield page. */
   readonly riversideIds: readonly string[];
   readonly riversideSetId: string;
@@ -219,6 +222,22 @@ beforeAll(async () => {
     savedBy: riversideStaff.name,
     institution: riverside.code,
   });
+  // A Network Zone run and the member run it started in Riverside, as a network-level job's step
+  // starts one (`startMemberRuns`: the member's run, its trigger naming the network run).
+  const networkRun = await shelfScan(engine, {
+    institution: networkZone.code,
+    createdBy: watcher.name,
+    description: "Consortium vendor load",
+    shelves: 2,
+  });
+  const riversideMemberRun = await engine.runs.start({
+    jobId: "fixtures.shelf-scan",
+    params: { shelves: 2, perTick: 1 },
+    createdBy: watcher.name,
+    trigger: { kind: "network", networkRunId: networkRun.id },
+    description: "RIVERSIDE vendor load, from the Network Zone",
+    institution: riverside.code,
+  });
   // A scheduled run of each institution's schedule, for the dashboards and the schedules' last result.
   const northfieldScheduled = await engine.schedules.runNow(northfieldSchedule.id);
   const riversideScheduled = await engine.schedules.runNow(riversideSchedule.id);
@@ -230,6 +249,8 @@ beforeAll(async () => {
     riversideDone,
     riversideFailed,
     riversideScheduled,
+    networkRun,
+    riversideMemberRun,
   ]) {
     await waitUntil(engine, run.id, true);
   }
@@ -243,7 +264,12 @@ beforeAll(async () => {
     northfieldScheduleId: northfieldSchedule.id,
     northfieldWorkflowId: northfieldWorkflow.id,
     riversideLongRun,
+    networkRun,
+    riversideMemberRun,
+    // With the Network Zone's run: a Northfield page shows neither.
     riversideIds: [
+      networkRun.id,
+      riversideMemberRun.id,
       riversideDone.id,
       riversideFailed.id,
       riversideLongRun.id,
@@ -466,6 +492,20 @@ test("the network role sees both institutions' runs, filters the monitor by inst
   }
   await screenshot(page, "institutions-network-run-1440");
   problems.push(...(await scanAccessibility(page, "run page (network)")));
+
+  // A member run the Network Zone started links to the network run that started it.
+  await page.goto(`/runs/${fixture.riversideMemberRun.id}`);
+  await page.getByRole("heading", { name: /RIVERSIDE vendor load/ }).waitFor();
+  const networkRunLink = page.getByTestId("network-run-link");
+  await expect
+    .poll(() => networkRunLink.textContent(), eventually)
+    .toBe(fixture.networkRun.id.slice(0, 8));
+  await screenshot(page, "institutions-network-member-run-1440");
+  await networkRunLink.click();
+  await page.getByRole("heading", { name: /Consortium vendor load/ }).waitFor();
+  await expect
+    .poll(() => page.getByTestId("run-institution").textContent(), eventually)
+    .toBe(networkZone.name);
 
   // Dashboard: every institution's runs, narrowed by the filter.
   await page.goto("/");

@@ -141,7 +141,7 @@ describe("network-level jobs", () => {
       ["riverside", "examples.greet", "completed"],
     ]);
     for (const child of children) {
-      expect(child.trigger).toEqual({ kind: "network" });
+      expect(child.trigger).toEqual({ kind: "network", networkRunId: run.id });
       expect(child.created_by).toBe("nora");
     }
     // Its output names every member's run and how it ended.

@@ -15,7 +15,7 @@ import { WorkflowRunGraph } from "../../_components/workflows/WorkflowRunGraph.t
 import { isNotFound } from "../../_lib/apiError.ts";
 import { shortVersion } from "../../_lib/describeEvent.ts";
 import { formatDateTime, formatStateValue } from "../../_lib/formatters.ts";
-import { institutionsOf } from "../../_lib/institutions.ts";
+import { institutionsOf, isNetworkUser } from "../../_lib/institutions.ts";
 import { endState, isRunEnded, stateCaption, statusLabel } from "../../_lib/runStatus.ts";
 import { schemaFields } from "../../_lib/schemaFields.ts";
 import { useTRPC } from "../../_lib/trpcClient.ts";
@@ -224,6 +224,21 @@ export function RunPage({ runId }: { readonly runId: string }) {
                       data-testid="parent-run-link"
                     >
                       {run.trigger.parentRunId.slice(0, 8)}
+                    </Link>
+                  </dd>
+                </>
+              ) : null}
+              {run.trigger.kind === "network" && isNetworkUser(user) ? (
+                <>
+                  {/* Members' own users cannot open the Network Zone's run; the network role can. */}
+                  <dt>Network run</dt>
+                  <dd>
+                    <Link
+                      href={`/runs/${run.trigger.networkRunId}`}
+                      className="mono"
+                      data-testid="network-run-link"
+                    >
+                      {run.trigger.networkRunId.slice(0, 8)}
                     </Link>
                   </dd>
                 </>

@@ -26,8 +26,8 @@ export type RunTrigger =
   | { readonly kind: "schedule"; readonly scheduleId: string }
   | { readonly kind: "workflow"; readonly parentRunId: string }
   | { readonly kind: "event"; readonly event: string }
-  /** Started by a network-level job for this member (the network run is its `parent_run_id`). */
-  | { readonly kind: "network" };
+  /** Started by a network-level job's run in the Network Zone, for this member. */
+  | { readonly kind: "network"; readonly networkRunId: string };
 
 export interface RunError {
   readonly message: string;

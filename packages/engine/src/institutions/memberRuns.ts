@@ -223,7 +223,7 @@ async function startChild(
           jobId: child.job.id,
           params: child.params,
           createdBy: child.createdBy,
-          trigger: { kind: "network" },
+          trigger: { kind: "network", networkRunId: step.runId },
           description: child.description,
           priority: child.priority,
           institution: child.member.code,
