@@ -215,43 +215,22 @@ export function RunPage({ runId }: { readonly runId: string }) {
                 )}
               </dd>
               {run.trigger.kind === "workflow" ? (
-                <>
-                  <dt>Workflow run</dt>
-                  <dd>
-                    <Link
-                      href={`/runs/${run.trigger.parentRunId}`}
-                      className="mono"
-                      data-testid="parent-run-link"
-                    >
-                      {run.trigger.parentRunId.slice(0, 8)}
-                    </Link>
-                  </dd>
-                </>
+                <RunLinkFact
+                  label="Workflow run"
+                  runId={run.trigger.parentRunId}
+                  testId="parent-run-link"
+                />
               ) : null}
+              {/* Members' own users cannot open the Network Zone's run; the network role can. */}
               {run.trigger.kind === "network" && isNetworkUser(user) ? (
-                <>
-                  {/* Members' own users cannot open the Network Zone's run; the network role can. */}
-                  <dt>Network run</dt>
-                  <dd>
-                    <Link
-                      href={`/runs/${run.trigger.networkRunId}`}
-                      className="mono"
-                      data-testid="network-run-link"
-                    >
-                      {run.trigger.networkRunId.slice(0, 8)}
-                    </Link>
-                  </dd>
-                </>
+                <RunLinkFact
+                  label="Network run"
+                  runId={run.trigger.networkRunId}
+                  testId="network-run-link"
+                />
               ) : null}
               {run.restoresRunId ? (
-                <>
-                  <dt>Restores</dt>
-                  <dd>
-                    <Link href={`/runs/${run.restoresRunId}`} className="mono">
-                      {run.restoresRunId.slice(0, 8)}
-                    </Link>
-                  </dd>
-                </>
+                <RunLinkFact label="Restores" runId={run.restoresRunId} />
               ) : null}
               <dt>Created</dt>
               <dd>{formatDateTime(run.createdAt)}</dd>
@@ -292,6 +271,28 @@ export function RunPage({ runId }: { readonly runId: string }) {
       </div>
 
       <RunConsole runId={run.id} events={events} eventCount={eventCount} live={live} />
+    </>
+  );
+}
+
+/** A fact of the details naming another run: its short id, linked to its page. */
+function RunLinkFact({
+  label,
+  runId,
+  testId,
+}: {
+  readonly label: string;
+  readonly runId: string;
+  readonly testId?: string;
+}) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>
+        <Link href={`/runs/${runId}`} className="mono" data-testid={testId}>
+          {runId.slice(0, 8)}
+        </Link>
+      </dd>
     </>
   );
 }
