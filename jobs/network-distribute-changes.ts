@@ -50,7 +50,7 @@ export default defineJob({
   title: "Distribute network changes to members",
   category: "Network",
   description:
-    "Runs in the Network Zone: starts one run per member institution (each visible to that member's staff) and completes when all of them have ended.",
+    "Runs in the Network Zone: starts one run per member institution (each its member's, in that member's monitor for its admins and viewers) and completes when all of them have ended.",
   params: Params,
   network: true,
   runConcurrently: false,
