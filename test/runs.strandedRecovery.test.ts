@@ -49,7 +49,7 @@ describe("a run held by an activation that is gone", () => {
     );
     const logs = await t.engine.runs.listEvents({ runId, types: ["log"] });
     expect(logs.map((e) => (e.data as { message: string }).message)).toContainEqual(
-      expect.stringMatching(/^Docket found this run held by an activation that no longer runs it/),
+      "This run had stalled: no worker was running it any more. Docket resumed it from its last checkpoint.",
     );
   });
 

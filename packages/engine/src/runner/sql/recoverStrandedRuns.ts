@@ -1,4 +1,6 @@
 /** Gives a fresh activation to runs held by an activation that is gone while their queue job was settled: otherwise nothing would ever run them again. */
+
+import type { RunStatus } from "@docket/sdk";
 import { type Kysely, sql } from "kysely";
 import type { PgBoss } from "pg-boss";
 import type { Database } from "../../database/schema.ts";
@@ -7,7 +9,9 @@ import { wakeRun } from "./enqueueActivation.ts";
 
 /** The statuses of a claimed run (a claim keeps `aborting` and `finalizing`); listed, they use the status index. */
 const heldStatuses = sql.join(
-  ["initializing", "running", "aborting", "finalizing"].map((status) => sql.lit(status)),
+  (["initializing", "running", "aborting", "finalizing"] satisfies RunStatus[]).map((status) =>
+    sql.lit(status),
+  ),
 );
 
 /**
@@ -56,7 +60,7 @@ export async function recoverStrandedRuns(
             data: {
               level: "warn",
               message:
-                "Docket found this run held by an activation that no longer runs it, and resumed it from its last checkpoint.",
+                "This run had stalled: no worker was running it any more. Docket resumed it from its last checkpoint.",
             },
           }),
         )
